@@ -1,0 +1,215 @@
+"""The `kambot` command. Every command takes --config PATH (or $KAMBOT_CONFIG)."""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import Config, ConfigError, load_config
+from storage.db import make_engine, session_scope
+
+log = logging.getLogger("kambot")
+
+
+def setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def with_config(command):
+    """Adds --config and hands the validated Config to the command; a bad file stops here, naming the key."""
+
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="KAMBOT_CONFIG",
+                  help="TOML config file (default: $KAMBOT_CONFIG, else embedded defaults).")
+    @functools.wraps(command)
+    def wrapper(*args, config_path=None, **kwargs):
+        try:
+            config = load_config(config_path)
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        return command(config, *args, **kwargs)
+
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """kambot: LINE bot for Key Account Management."""
+
+
+@main.command("init-db")
+@with_config
+def init_db(config: Config) -> None:
+    """Create the database tables (safe to run again)."""
+    from storage.migrate import upgrade
+
+    upgrade(config.database.url)
+    click.echo(f"database ready: {_safe_url(config.database.url)}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import the roster from CSV files."""
+
+
+def _import(config: Config, file: Path, importer) -> None:
+    engine = make_engine(config.database.url)
+    with open(file, newline="", encoding="utf-8-sig") as handle, session_scope(engine) as session:
+        try:
+            result = importer(session, handle)
+        except ValueError as error:
+            raise click.ClickException(f"{file}: {error}") from None
+    for error in result.errors:
+        click.echo(f"{file}: {error}", err=True)
+    click.echo(f"{file}: {result.created} created, {result.updated} updated, {len(result.errors)} rows with errors")
+    if result.errors:
+        sys.exit(1)
+
+
+@import_group.command("staff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_config
+def import_staff_command(config: Config, file: Path) -> None:
+    """Staff CSV: staff_code,name,role,office[,backup,supervisor,language]."""
+    from storage.roster_import import import_staff
+
+    _import(config, file, import_staff)
+
+
+@import_group.command("accounts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_config
+def import_accounts_command(config: Config, file: Path) -> None:
+    """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;)."""
+    from storage.roster_import import import_accounts
+
+    _import(config, file, import_accounts)
+
+
+def _issue_code(config: Config, kind: str, code: str) -> None:
+    from bot.services import utcnow
+    from storage import linking, roster
+
+    engine = make_engine(config.database.url)
+    with session_scope(engine) as session:
+        target = roster.account_by_code(session, code) if kind == "contact" else roster.staff_by_code(session, code)
+        if target is None:
+            raise click.ClickException(f"no {'account' if kind == 'contact' else 'staff member'} with code {code!r}")
+        now = utcnow()
+        secret = linking.new_code(session, kind=kind, target_id=target.id, now=now, ttl=config.bot.link_code_ttl)
+    click.echo(secret)
+    click.echo(f"for {target.name}; single use, valid {config.bot.link_code_ttl_hours} hours. "
+               "The person adds the LINE Official Account and sends this code.", err=True)
+
+
+@main.command("link-code")
+@click.argument("account_code")
+@with_config
+def link_code(config: Config, account_code: str) -> None:
+    """Print a one-time code that links a customer contact's LINE to ACCOUNT_CODE."""
+    _issue_code(config, "contact", account_code)
+
+
+@main.command("staff-code")
+@click.argument("staff_code")
+@with_config
+def staff_code(config: Config, staff_code: str) -> None:
+    """Print a one-time code that links a staff member's LINE to STAFF_CODE."""
+    _issue_code(config, "staff", staff_code)
+
+
+@main.command()
+@click.option("--host", default=None, help="Overrides server.host.")
+@click.option("--port", default=None, type=int, help="Overrides server.port.")
+@click.option("--workers", default=1, show_default=True, help="Web processes (more than 1 needs PostgreSQL).")
+@click.option("--web-only", is_flag=True, help="No outbox sender or scheduler here: run `kambot worker` beside it.")
+@with_config
+def serve(config: Config, host: str | None, port: int | None, workers: int, web_only: bool) -> None:
+    """Run the webhook, and unless --web-only the outbox sender and scheduler, in one process."""
+    from bot.server import run_server
+
+    setup_logging()
+    if workers > 1 and config.database.url.startswith("sqlite"):
+        raise click.ClickException("--workers > 1 needs PostgreSQL (database.url); SQLite allows one writer process")
+    missing = config.missing_settings()
+    if missing:
+        log.warning("LINE settings missing: %s. The server starts, but the webhook answers 503 and "
+                    "messages wait in the outbox until they are set.", ", ".join(missing))
+    run_server(config, host=host or config.server.host, port=port or config.server.port,
+               workers=workers, background=not web_only)
+
+
+@main.command()
+@with_config
+def worker(config: Config) -> None:
+    """Outbox sender, inbox sweeper and scheduler without the web server (for PostgreSQL deployments)."""
+    import signal
+    import threading
+
+    from bot.services import Services
+
+    setup_logging()
+    services = Services(config, make_engine(config.database.url))
+    services.start(sender=not config.missing_settings())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    log.info("worker running")
+    stop.wait()
+    services.stop()
+
+
+@main.command()
+@click.option("--retry-failed", is_flag=True, help="Queue failed messages and events again.")
+@with_config
+def outbox(config: Config, retry_failed: bool) -> None:
+    """Show what waits to be sent or handled, and what failed."""
+    from storage import inbox as inbox_repo
+    from storage import outbox as outbox_repo
+
+    engine = make_engine(config.database.url)
+    with session_scope(engine) as session:
+        if retry_failed:
+            count = outbox_repo.reset_failed(session) + inbox_repo.reset_failed(session)
+            click.echo(f"{count} queued again")
+        click.echo(f"inbox:  {inbox_repo.count_by_status(session)}")
+        click.echo(f"outbox: {outbox_repo.count_by_status(session)}")
+        for row in outbox_repo.failed(session):
+            click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
+
+
+@main.group()
+def richmenu() -> None:
+    """LINE rich menus."""
+
+
+@richmenu.command("create")
+@with_config
+def richmenu_create(config: Config) -> None:
+    """Upload the customer menu (the default) and the staff menu, and link it to linked staff."""
+    from bot.richmenu import create_menus
+
+    if config.missing_settings():
+        raise click.ClickException(f"LINE settings missing: {', '.join(config.missing_settings())}")
+    engine = make_engine(config.database.url)
+    result = create_menus(config, engine)
+    click.echo(f"customer menu {result['customer']} (default), staff menu {result['staff']} "
+               f"linked to {result['linked']} staff")
+
+
+@main.command("check-config")
+@with_config
+def check_config(config: Config) -> None:
+    """Validate the config file and say what is missing."""
+    missing = config.missing_settings()
+    click.echo(f"database: {_safe_url(config.database.url)}")
+    click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+

@@ -1,0 +1,154 @@
+"""One TOML file, validated at start; every error names the key that is wrong."""
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_DB_URL = "sqlite:///var/kambot.sqlite3"
+
+
+class ConfigError(Exception):
+    """Raised with a message that names the offending key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LineConfig(_Section):
+    channel_secret: str = ""
+    channel_access_token: str = ""
+    api_host: str | None = None
+    # Seconds per LINE API call (connect, read); LINE asks for replies within seconds.
+    connect_timeout: float = Field(default=3.0, gt=0)
+    read_timeout: float = Field(default=10.0, gt=0)
+
+    @property
+    def missing(self) -> list[str]:
+        return [f"line.{k}" for k in ("channel_secret", "channel_access_token") if not getattr(self, k)]
+
+
+class DatabaseConfig(_Section):
+    url: str = DEFAULT_DB_URL
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return url
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    threads: int = Field(default=8, ge=1, le=256)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+
+class BotConfig(_Section):
+    language: str = "th"
+    timezone: str = "Asia/Bangkok"
+    conversation_timeout_minutes: int = Field(default=30, ge=1)
+    cancel_words: list[str] = ["ยกเลิก", "cancel"]
+    link_code_ttl_hours: int = Field(default=72, ge=1)
+    link_attempts_per_hour: int = Field(default=5, ge=1)
+
+    @property
+    def conversation_timeout(self) -> timedelta:
+        return timedelta(minutes=self.conversation_timeout_minutes)
+
+    @property
+    def link_code_ttl(self) -> timedelta:
+        return timedelta(hours=self.link_code_ttl_hours)
+
+    @field_validator("language")
+    @classmethod
+    def _supported(cls, lang: str) -> str:
+        if lang not in ("th", "en"):
+            raise ValueError("must be 'th' or 'en'")
+        return lang
+
+
+class EscalationConfig(_Section):
+    outage_ack_minutes: int = Field(default=15, ge=1)
+    check_every_seconds: int = Field(default=60, ge=5)
+
+
+class OutboxConfig(_Section):
+    max_attempts: int = Field(default=8, ge=1)
+    backoff_base_seconds: float = Field(default=2.0, gt=0)
+    backoff_max_seconds: float = Field(default=300.0, gt=0)
+    # LINE reply tokens live about a minute; stop trying them a little earlier.
+    reply_token_ttl_seconds: int = Field(default=50, ge=1, le=60)
+    poll_seconds: float = Field(default=1.0, gt=0)
+
+
+class CalendarConfig(_Section):
+    extra_holidays: dict[str, str] = {}
+    extra_workdays: list[date] = []
+
+    @field_validator("extra_holidays")
+    @classmethod
+    def _iso_dates(cls, days: dict[str, str]) -> dict[str, str]:
+        for key in days:
+            try:
+                date.fromisoformat(key)
+            except ValueError:
+                raise ValueError(f"key {key!r} is not a date like 2026-12-30") from None
+        return days
+
+
+class SchedulerConfig(_Section):
+    enabled: bool = True
+
+
+class Config(_Section):
+    line: LineConfig = LineConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    server: ServerConfig = ServerConfig()
+    bot: BotConfig = BotConfig()
+    escalation: EscalationConfig = EscalationConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+
+    def missing_settings(self) -> list[str]:
+        return self.line.missing
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (see config.example.toml)"
+        lines.append(f"{key}: {message}")
+    return "; ".join(lines)
+
+
+def parse_config(data: dict) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(f"invalid configuration: {_describe(error)}") from None
+
+
+def load_config(path: str | os.PathLike | None) -> Config:
+    """Read PATH (or $KAMBOT_CONFIG); no file at all means the embedded defaults."""
+    path = path or os.environ.get("KAMBOT_CONFIG")
+    if not path:
+        return Config()
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {file}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file} is not valid TOML: {error}") from None
+    return parse_config(data)

@@ -1,0 +1,176 @@
+"""Drains the outbox to LINE: reply token first, push with a stored retry key otherwise.
+
+Every call has a timeout; failures are retried with backoff up to a bound and
+then kept as "failed" rows that operators can see (`kambot outbox`), never dropped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from sqlalchemy.engine import Engine
+
+from bot.config import Config
+from bot.line_render import render_all
+from storage.db import session_scope
+from storage.models import OutboxMessage
+from storage.outbox import claim_due
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "https://api.line.me"
+LEASE = timedelta(seconds=120)
+
+
+@dataclass
+class Outcome:
+    status: str  # "sent", "retry" or "failed"
+    via: str = ""  # "reply", "push" or "api"
+    error: str = ""
+    retry_after: float | None = None
+    uncertain: bool = False  # the request may have reached LINE
+    reply_refused: bool = False
+
+
+def make_api(config: Config) -> tuple[ApiClient, MessagingApi]:
+    configuration = Configuration(host=config.line.api_host or DEFAULT_HOST, access_token=config.line.channel_access_token)
+    configuration.retries = False  # our own bounded retries, never urllib3's silent ones
+    client = ApiClient(configuration)
+    return client, MessagingApi(client)
+
+
+class LineSender:
+    def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime]):
+        self.config, self.engine, self.clock = config, engine, clock
+        self.client, self.api = make_api(config)
+        self.timeout = (config.line.connect_timeout, config.line.read_timeout)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def send_due(self, *, limit: int = 50) -> int:
+        """One pass over due rows; returns how many were settled (sent or failed for good)."""
+        with session_scope(self.engine) as session:
+            rows = claim_due(session, now=self.clock(), lease=LEASE, limit=limit)
+        settled = 0
+        held_users: set[str] = set()
+        for row in rows:
+            if row.to_user in held_users:  # keep one person's messages in order
+                self._release(row)
+                continue
+            outcome = self._attempt(row)
+            self._record(row, outcome)
+            if outcome.status in ("sent", "failed"):
+                settled += 1
+            else:
+                held_users.add(row.to_user)
+        return settled
+
+    # --- one row ---------------------------------------------------------------
+
+    def _attempt(self, row: OutboxMessage) -> Outcome:
+        if row.kind == "link_richmenu":
+            return self._call("api", lambda: self.api.link_rich_menu_id_to_user(
+                row.to_user, row.messages[0]["rich_menu_id"], _request_timeout=self.timeout))
+        messages = render_all(row.messages)
+        if self._reply_usable(row):
+            outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(
+                ReplyMessageRequest(replyToken=row.reply_token, messages=messages), _request_timeout=self.timeout))
+            if outcome.status == "failed" and row.reply_uncertain:
+                # An earlier reply timed out and the token is now refused: it was used, so
+                # that reply went through. Pushing now would say everything twice.
+                return Outcome("sent", via="reply", error="reply token used by an earlier attempt")
+            if outcome.status != "failed":
+                return outcome
+            log.info("outbox %s: reply refused (%s), falling back to push", row.id, outcome.error)
+        outcome = self._call("push", lambda: self.api.push_message_with_http_info(
+            PushMessageRequest(to=row.to_user, messages=messages),
+            x_line_retry_key=row.retry_key, _request_timeout=self.timeout))
+        outcome.reply_refused = bool(row.reply_token)
+        return outcome
+
+    def _reply_usable(self, row: OutboxMessage) -> bool:
+        if not row.reply_token:
+            return False
+        age = (self.clock() - row.reply_token_at).total_seconds()
+        return age < self.config.outbox.reply_token_ttl_seconds
+
+    def _call(self, via: str, send: Callable[[], object]) -> Outcome:
+        try:
+            send()
+            return Outcome("sent", via=via)
+        except ApiException as error:
+            return _classify(error, via=via)
+        except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
+            # The request may have reached LINE: a push is safe to repeat with its retry key.
+            return Outcome("retry", via=via, error=f"timeout: {type(error).__name__}", uncertain=True)
+        except urllib3.exceptions.HTTPError as error:
+            return Outcome("retry", via=via, error=f"connection: {type(error).__name__}")
+
+    # --- bookkeeping -------------------------------------------------------------
+
+    def _record(self, row: OutboxMessage, outcome: Outcome) -> None:
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            fresh = session.get(OutboxMessage, row.id)
+            fresh.attempts += 1
+            fresh.claimed_until = None
+            fresh.last_error = outcome.error[:500]
+            if outcome.reply_refused:
+                fresh.reply_token = None  # refused once, refused forever: push from now on
+            if outcome.status == "sent":
+                fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
+            elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
+                fresh.status = "failed"
+                log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts, outcome.error)
+            else:
+                if outcome.via == "reply" and outcome.uncertain:
+                    fresh.reply_uncertain = True
+                fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
+            session.add(fresh)
+        row.status = fresh.status
+
+    def _release(self, row: OutboxMessage) -> None:
+        with session_scope(self.engine) as session:
+            fresh = session.get(OutboxMessage, row.id)
+            fresh.claimed_until = None
+            session.add(fresh)
+
+    def _backoff(self, attempts: int, retry_after: float | None) -> float:
+        cfg = self.config.outbox
+        delay = min(cfg.backoff_max_seconds, cfg.backoff_base_seconds * 2 ** (attempts - 1))
+        delay *= random.uniform(0.8, 1.2)  # spread retries so they do not arrive together
+        return max(delay, retry_after or 0.0)
+
+
+def _classify(error: ApiException, *, via: str) -> Outcome:
+    status = error.status or 0
+    message = _message(error)
+    if via == "push" and status == 409:
+        return Outcome("sent", via=via, error="push accepted by an earlier attempt (409)")
+    if status == 429 or status >= 500:
+        retry_after = None
+        if error.headers and error.headers.get("Retry-After", "").isdigit():
+            retry_after = float(error.headers["Retry-After"])
+        return Outcome("retry", via=via, error=f"{status} {message}", retry_after=retry_after)
+    return Outcome("failed", via=via, error=f"{status} {message}")
+
+
+def _message(error: ApiException) -> str:
+    try:
+        return str(json.loads(error.body or "{}").get("message", ""))[:200]
+    except (ValueError, AttributeError):
+        return ""

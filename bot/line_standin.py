@@ -1,0 +1,715 @@
+"""A local stand-in for the LINE Messaging API.
+
+Used by tests, benchmarks and the terminal chat simulator.  It is a plain
+werkzeug WSGI app served by a real threaded HTTP server on 127.0.0.1 (free
+port), so our code can talk to it through the real line-bot-sdk v3 client::
+
+    standin = LineStandIn(access_token="tok").start()
+    cfg = linebot.v3.messaging.Configuration(host=standin.url, access_token="tok")
+    ...
+    standin.stop()
+
+With ``Configuration(host=...)`` set, the SDK sends every call (api.line.me and
+api-data.line.me endpoints alike) to ``host + path``, so one server covers both.
+
+Emulated behaviour (a subset of the real platform, see the LINE Messaging API
+reference "Common specifications" and "Retry failed API requests"):
+
+* ``Authorization: Bearer <access_token>`` is checked when ``access_token`` was
+  given (401 otherwise).
+* Reply: a reply token is accepted once; reuse or an expired token -> 400
+  ``{"message": "Invalid reply token"}``.
+* Push: ``X-Line-Retry-Key`` (UUID) is honoured; a key that was already accepted
+  -> 409 ``{"message": "The retry key is already accepted", "sentMessages": [...]}``
+  with the ``x-line-accepted-request-id`` header, and nothing is delivered again.
+  Sending ``X-Line-Retry-Key`` to an endpoint that does not support it (reply)
+  -> 400, like LINE.
+* Message validation: 1..5 message objects, each with a known ``type``; text
+  messages need a non-empty ``text`` of at most 5000 characters.
+* Rich menus, profile, message content and quota consumption endpoints.
+* Everything else -> 404 ``{"message": "Not found"}``.
+* Every response carries ``x-line-request-id``.
+
+Fault injection: ``fail_next`` (answer an error status without delivering),
+``hang_next`` (sleep before answering, optionally after delivering) and
+``delay`` (every request sleeps first).
+
+This module must not import pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import struct
+import threading
+import time
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+__all__ = ["RecordedCall", "LineStandIn"]
+
+log = logging.getLogger(__name__)
+
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
+
+KINDS = ("reply", "push", "any")
+
+MESSAGE_TYPES = (
+    "text",
+    "textV2",
+    "sticker",
+    "image",
+    "video",
+    "audio",
+    "location",
+    "imagemap",
+    "template",
+    "flex",
+    "coupon",
+)
+# message types for which LINE returns a quoteToken in sentMessages
+QUOTABLE_TYPES = ("text", "textV2", "sticker", "image", "video")
+
+AUTH_FAILED = (
+    "Authentication failed. Confirm that the access token in the "
+    "authorization header is valid."
+)
+
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
+def _tiny_png() -> bytes:
+    """A valid 1x1 white PNG."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\xff\xff\xff")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+PNG_BYTES = _tiny_png()
+
+
+@dataclass
+class RecordedCall:
+    """One request received by the stand-in.
+
+    ``headers`` keys are lower-cased (e.g. ``"authorization"``,
+    ``"x-line-retry-key"``).  ``json`` is the parsed body when it parsed as
+    JSON, else None.  ``status`` is the status code we answered.
+    """
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any | None
+    body: bytes
+    status: int
+
+    @property
+    def kind(self) -> str:
+        """"reply", "push" or "other"."""
+        return _kind_of(self.method, self.path)
+
+
+def _kind_of(method: str, path: str) -> str:
+    if method == "POST" and path == REPLY_PATH:
+        return "reply"
+    if method == "POST" and path == PUSH_PATH:
+        return "push"
+    return "other"
+
+
+@dataclass
+class _Fault:
+    kind: str
+    remaining: int
+    status: int = 0
+    body: dict | None = None
+    seconds: float = 0.0
+    deliver: bool = True
+
+
+@dataclass
+class _Delivery:
+    kind: str  # "reply" | "push"
+    target: str  # reply token or push "to"
+    messages: list[dict]
+    call: RecordedCall | None = None
+
+
+@dataclass
+class _Outcome:
+    status: int
+    payload: Any = None  # dict -> JSON, bytes -> raw
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    delivery: _Delivery | None = None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request handler that does not log every request (keeps the simulator's
+    terminal clean); errors are still logged through werkzeug's logger."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+
+
+class LineStandIn:
+    """Threaded local HTTP server emulating the LINE Messaging API."""
+
+    def __init__(self, *, delay: float = 0.0, access_token: str | None = None):
+        self.delay: float = delay
+        self.access_token: str | None = access_token
+        self.listeners: list[Callable[[RecordedCall], None]] = []
+
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self.url: str = ""
+
+        self._url_map = Map(
+            [
+                Rule(REPLY_PATH, methods=["POST"], endpoint="reply"),
+                Rule(PUSH_PATH, methods=["POST"], endpoint="push"),
+                Rule("/v2/bot/message/quota/consumption", methods=["GET"], endpoint="quota_consumption"),
+                Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="message_content"),
+                Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
+                Rule("/v2/bot/richmenu", methods=["POST"], endpoint="richmenu_create"),
+                Rule("/v2/bot/richmenu/validate", methods=["POST"], endpoint="richmenu_validate"),
+                Rule("/v2/bot/richmenu/list", methods=["GET"], endpoint="richmenu_list"),
+                Rule("/v2/bot/richmenu/<rich_menu_id>", methods=["GET"], endpoint="richmenu_get"),
+                Rule("/v2/bot/richmenu/<rich_menu_id>", methods=["DELETE"], endpoint="richmenu_delete"),
+                Rule("/v2/bot/richmenu/<rich_menu_id>/content", methods=["POST"], endpoint="richmenu_upload"),
+                Rule("/v2/bot/richmenu/<rich_menu_id>/content", methods=["GET"], endpoint="richmenu_download"),
+                Rule("/v2/bot/user/all/richmenu/<rich_menu_id>", methods=["POST"], endpoint="default_set"),
+                Rule("/v2/bot/user/all/richmenu", methods=["GET"], endpoint="default_get"),
+                Rule("/v2/bot/user/all/richmenu", methods=["DELETE"], endpoint="default_delete"),
+                Rule("/v2/bot/user/<user_id>/richmenu/<rich_menu_id>", methods=["POST"], endpoint="user_link"),
+                Rule("/v2/bot/user/<user_id>/richmenu", methods=["GET"], endpoint="user_get"),
+                Rule("/v2/bot/user/<user_id>/richmenu", methods=["DELETE"], endpoint="user_unlink"),
+            ],
+            strict_slashes=False,
+        )
+        self._init_state()
+
+    # ------------------------------------------------------------------ state
+
+    def _init_state(self) -> None:
+        with self._lock:
+            self.calls: list[RecordedCall] = []
+            self.replies: list[dict] = []
+            self.pushes: list[dict] = []
+            self.rich_menus: dict[str, dict] = {}
+            self.default_rich_menu: str | None = None
+            self.user_rich_menus: dict[str, str] = {}
+            self.rich_menu_images: dict[str, bytes] = {}
+            self._deliveries: list[_Delivery] = []
+            self._reply_token_users: dict[str, str] = {}
+            self._used_reply_tokens: set[str] = set()
+            self._expired_reply_tokens: set[str] = set()
+            # retry key -> (accepted request id, sentMessages)
+            self._retry_keys: dict[str, tuple[str, list[dict]]] = {}
+            self._faults: list[_Fault] = []
+            self._hangs: list[_Fault] = []
+            self._message_seq = 0
+
+    def reset(self) -> None:
+        """Forget calls, deliveries, faults, reply tokens, retry keys and rich
+        menu state (as if freshly constructed).  The server keeps running and
+        ``delay``, ``access_token`` and ``listeners`` are kept.  Containers are
+        cleared in place, so references held by callers stay valid."""
+        with self._lock:
+            for container in (
+                self.calls,
+                self.replies,
+                self.pushes,
+                self.rich_menus,
+                self.user_rich_menus,
+                self.rich_menu_images,
+                self._deliveries,
+                self._reply_token_users,
+                self._used_reply_tokens,
+                self._expired_reply_tokens,
+                self._retry_keys,
+                self._faults,
+                self._hangs,
+            ):
+                container.clear()
+            self.default_rich_menu = None
+            self._message_seq = 0
+
+    # --------------------------------------------------------------- lifecycle
+
+    def start(self) -> "LineStandIn":
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        self._server = make_server(
+            "127.0.0.1", 0, self._wsgi_app, threaded=True, request_handler=_QuietHandler
+        )
+        # handler threads must never keep the interpreter alive
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"LineStandIn:{self._server.server_port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()  # wakes up sleeping (delay / hang) requests
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> "LineStandIn":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ test helpers
+
+    def register_reply_token(self, token: str, user_id: str) -> None:
+        """Attribute replies made with ``token`` to ``user_id`` (messages_to)."""
+        with self._lock:
+            self._reply_token_users[token] = user_id
+
+    def expire_reply_token(self, token: str) -> None:
+        """Later replies with ``token`` get 400 Invalid reply token."""
+        with self._lock:
+            self._expired_reply_tokens.add(token)
+
+    def fail_next(
+        self, kind: str, status: int, *, count: int = 1, body: dict | None = None
+    ) -> None:
+        """The next ``count`` requests of ``kind`` ("reply", "push" or "any")
+        are answered with ``status`` (and ``body``, default a LINE-like error)
+        and are NOT delivered.  Faults are consumed in FIFO order; a request
+        rejected by the auth check does not consume one."""
+        _check_kind(kind)
+        with self._lock:
+            self._faults.append(_Fault(kind=kind, remaining=count, status=status, body=body))
+
+    def hang_next(
+        self, kind: str, seconds: float, *, count: int = 1, deliver: bool = True
+    ) -> None:
+        """The next ``count`` requests of ``kind`` sleep ``seconds`` before the
+        answer is sent.  With ``deliver=True`` the request is processed
+        normally first (the message counts as delivered, listeners fire, retry
+        keys / reply tokens are consumed) - like LINE accepting it but the
+        answer getting lost.  With ``deliver=False`` nothing is delivered and,
+        should the client still be waiting, it gets 500."""
+        _check_kind(kind)
+        with self._lock:
+            self._hangs.append(_Fault(kind=kind, remaining=count, seconds=seconds, deliver=deliver))
+
+    def messages_to(self, user_id: str) -> list[dict]:
+        """Every message object delivered to ``user_id``, in order: accepted
+        pushes with ``to == user_id`` and accepted replies whose token was
+        registered for that user (registration may happen before or after)."""
+        with self._lock:
+            out: list[dict] = []
+            for d in self._deliveries:
+                if d.kind == "push":
+                    hit = d.target == user_id
+                else:
+                    hit = self._reply_token_users.get(d.target) == user_id
+                if hit:
+                    out.extend(d.messages)
+            return out
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> bool:
+        """Poll ``predicate`` until truthy or ``timeout`` seconds passed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if predicate():
+                    return True
+            except Exception:  # predicate may race with state changes
+                pass
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+
+    @property
+    def total_usage(self) -> int:
+        with self._lock:
+            return sum(1 for d in self._deliveries if d.kind == "push")
+
+    # ------------------------------------------------------------------- WSGI
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds and seconds > 0:
+            self._stopping.wait(seconds)
+
+    @staticmethod
+    def _take(queue: list[_Fault], kind: str) -> _Fault | None:
+        for f in queue:
+            if f.kind == "any" or f.kind == kind:
+                f.remaining -= 1
+                if f.remaining <= 0:
+                    queue.remove(f)
+                return f
+        return None
+
+    def _wsgi_app(self, environ: dict, start_response: Callable) -> Any:
+        request = Request(environ)
+        self._sleep(self.delay)
+
+        body = request.get_data(cache=True)
+        parsed: Any | None = None
+        if body:
+            try:
+                parsed = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                parsed = None
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        method = request.method.upper()
+        path = request.path
+        kind = _kind_of(method, path)
+        request_id = uuid.uuid4().hex
+
+        hang: _Fault | None = None
+        with self._lock:
+            if not self._authorized(headers):
+                outcome = _Outcome(401, {"message": AUTH_FAILED})
+            else:
+                hang = self._take(self._hangs, kind)
+                fault = self._take(self._faults, kind)
+                if fault is not None:
+                    outcome = _Outcome(fault.status, fault.body or _default_error(fault.status))
+                elif hang is not None and not hang.deliver:
+                    outcome = _Outcome(500, {"message": "An error occurred in the LINE Platform (stand-in: hung, not delivered)"})
+                else:
+                    try:
+                        outcome = self._route(method, path, headers, parsed, body, request_id)
+                    except Exception:  # never let a bug kill the request thread silently
+                        log.exception("LineStandIn handler error for %s %s", method, path)
+                        outcome = _Outcome(500, {"message": "stand-in internal error"})
+
+            call = RecordedCall(
+                method=method,
+                path=path,
+                headers=headers,
+                json=parsed,
+                body=body,
+                status=outcome.status,
+            )
+            self.calls.append(call)
+            delivery = outcome.delivery
+            if delivery is not None:
+                delivery.call = call
+                self._deliveries.append(delivery)
+                (self.replies if delivery.kind == "reply" else self.pushes).append(parsed)
+            listeners = list(self.listeners) if delivery is not None else []
+
+        for listener in listeners:
+            try:
+                listener(call)
+            except Exception:
+                log.exception("LineStandIn listener %r failed", listener)
+
+        if hang is not None:
+            self._sleep(hang.seconds)
+
+        if isinstance(outcome.payload, (bytes, bytearray)):
+            data = bytes(outcome.payload)
+        else:
+            data = json.dumps(outcome.payload if outcome.payload is not None else {}).encode()
+        response = Response(data, status=outcome.status, content_type=outcome.content_type)
+        response.headers["x-line-request-id"] = request_id
+        for k, v in outcome.headers.items():
+            response.headers[k] = v
+        return response(environ, start_response)
+
+    def _authorized(self, headers: dict[str, str]) -> bool:
+        if self.access_token is None:
+            return True
+        return headers.get("authorization", "") == f"Bearer {self.access_token}"
+
+    # ---------------------------------------------------------------- routing
+
+    def _route(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        parsed: Any,
+        body: bytes,
+        request_id: str,
+    ) -> _Outcome:
+        adapter = self._url_map.bind("127.0.0.1")
+        try:
+            endpoint, args = adapter.match(path, method=method)
+        except (NotFound, MethodNotAllowed):
+            return _Outcome(404, {"message": "Not found"})
+        except HTTPException:  # e.g. redirects
+            return _Outcome(404, {"message": "Not found"})
+        handler = getattr(self, f"_h_{endpoint}")
+        return handler(headers=headers, parsed=parsed, body=body, request_id=request_id, **args)
+
+    def _next_sent_messages(self, messages: list[dict]) -> list[dict]:
+        sent = []
+        for m in messages:
+            self._message_seq += 1
+            item: dict[str, str] = {"id": str(461230966842000000 + self._message_seq)}
+            if m.get("type") in QUOTABLE_TYPES:
+                item["quoteToken"] = uuid.uuid4().hex + uuid.uuid4().hex
+            sent.append(item)
+        return sent
+
+    # --- messaging
+
+    def _h_reply(self, *, headers, parsed, body, request_id) -> _Outcome:
+        if "x-line-retry-key" in headers:
+            return _Outcome(400, {"message": "X-Line-Retry-Key is not supported by this API"})
+        err = _validate_send(parsed, "replyToken")
+        if err is not None:
+            return err
+        token = parsed["replyToken"]
+        if token in self._used_reply_tokens or token in self._expired_reply_tokens:
+            return _Outcome(400, {"message": "Invalid reply token"})
+        self._used_reply_tokens.add(token)
+        messages = parsed["messages"]
+        return _Outcome(
+            200,
+            {"sentMessages": self._next_sent_messages(messages)},
+            delivery=_Delivery("reply", token, list(messages)),
+        )
+
+    def _h_push(self, *, headers, parsed, body, request_id) -> _Outcome:
+        retry_key = headers.get("x-line-retry-key")
+        if retry_key is not None and not _UUID_RE.match(retry_key):
+            return _Outcome(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"})
+        if retry_key is not None and retry_key in self._retry_keys:
+            accepted_id, sent = self._retry_keys[retry_key]
+            return _Outcome(
+                409,
+                {"message": "The retry key is already accepted", "sentMessages": sent},
+                headers={"x-line-accepted-request-id": accepted_id},
+            )
+        err = _validate_send(parsed, "to")
+        if err is not None:
+            return err
+        messages = parsed["messages"]
+        sent = self._next_sent_messages(messages)
+        if retry_key is not None:
+            self._retry_keys[retry_key] = (request_id, sent)
+        return _Outcome(
+            200,
+            {"sentMessages": sent},
+            delivery=_Delivery("push", parsed["to"], list(messages)),
+        )
+
+    def _h_quota_consumption(self, **_kw) -> _Outcome:
+        return _Outcome(200, {"totalUsage": sum(1 for d in self._deliveries if d.kind == "push")})
+
+    def _h_message_content(self, *, message_id, **_kw) -> _Outcome:
+        return _Outcome(200, PNG_BYTES, content_type="image/png")
+
+    def _h_profile(self, *, user_id, **_kw) -> _Outcome:
+        return _Outcome(
+            200,
+            {"userId": user_id, "displayName": f"User {user_id[-4:]}", "language": "th"},
+        )
+
+    # --- rich menus
+
+    def _h_richmenu_validate(self, *, parsed, **_kw) -> _Outcome:
+        err = _validate_rich_menu(parsed)
+        return err if err is not None else _Outcome(200, {})
+
+    def _h_richmenu_create(self, *, parsed, **_kw) -> _Outcome:
+        err = _validate_rich_menu(parsed)
+        if err is not None:
+            return err
+        rich_menu_id = f"richmenu-{uuid.uuid4().hex}"
+        self.rich_menus[rich_menu_id] = {"richMenuId": rich_menu_id, "selected": False, **parsed}
+        return _Outcome(200, {"richMenuId": rich_menu_id})
+
+    def _h_richmenu_list(self, **_kw) -> _Outcome:
+        return _Outcome(200, {"richmenus": list(self.rich_menus.values())})
+
+    def _h_richmenu_get(self, *, rich_menu_id, **_kw) -> _Outcome:
+        menu = self.rich_menus.get(rich_menu_id)
+        if menu is None:
+            return _Outcome(404, {"message": "Not found"})
+        return _Outcome(200, menu)
+
+    def _h_richmenu_delete(self, *, rich_menu_id, **_kw) -> _Outcome:
+        if rich_menu_id not in self.rich_menus:
+            return _Outcome(404, {"message": "Not found"})
+        del self.rich_menus[rich_menu_id]
+        self.rich_menu_images.pop(rich_menu_id, None)
+        if self.default_rich_menu == rich_menu_id:
+            self.default_rich_menu = None
+        for user in [u for u, m in self.user_rich_menus.items() if m == rich_menu_id]:
+            del self.user_rich_menus[user]
+        return _Outcome(200, {})
+
+    def _h_richmenu_upload(self, *, rich_menu_id, headers, body, **_kw) -> _Outcome:
+        if rich_menu_id not in self.rich_menus:
+            return _Outcome(404, {"message": "Not found"})
+        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in ("image/png", "image/jpeg"):
+            return _Outcome(415, {"message": "Unsupported Media Type"})
+        if not body:
+            return _Outcome(400, {"message": "The request body is empty"})
+        if rich_menu_id in self.rich_menu_images:
+            return _Outcome(400, {"message": "An image has already been uploaded to the richmenu"})
+        self.rich_menu_images[rich_menu_id] = bytes(body)
+        return _Outcome(200, {})
+
+    def _h_richmenu_download(self, *, rich_menu_id, **_kw) -> _Outcome:
+        image = self.rich_menu_images.get(rich_menu_id)
+        if image is None:
+            return _Outcome(404, {"message": "Not found"})
+        ctype = "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
+        return _Outcome(200, image, content_type=ctype)
+
+    def _menu_usable(self, rich_menu_id: str) -> _Outcome | None:
+        if rich_menu_id not in self.rich_menus:
+            return _Outcome(404, {"message": "Not found"})
+        if rich_menu_id not in self.rich_menu_images:
+            return _Outcome(400, {"message": "must upload richmenu image before applying it to user"})
+        return None
+
+    def _h_default_set(self, *, rich_menu_id, **_kw) -> _Outcome:
+        err = self._menu_usable(rich_menu_id)
+        if err is not None:
+            return err
+        self.default_rich_menu = rich_menu_id
+        return _Outcome(200, {})
+
+    def _h_default_get(self, **_kw) -> _Outcome:
+        if self.default_rich_menu is None:
+            return _Outcome(404, {"message": "no default richmenu"})
+        return _Outcome(200, {"richMenuId": self.default_rich_menu})
+
+    def _h_default_delete(self, **_kw) -> _Outcome:
+        self.default_rich_menu = None
+        return _Outcome(200, {})
+
+    def _h_user_link(self, *, user_id, rich_menu_id, **_kw) -> _Outcome:
+        err = self._menu_usable(rich_menu_id)
+        if err is not None:
+            return err
+        self.user_rich_menus[user_id] = rich_menu_id
+        return _Outcome(200, {})
+
+    def _h_user_get(self, *, user_id, **_kw) -> _Outcome:
+        rich_menu_id = self.user_rich_menus.get(user_id)
+        if rich_menu_id is None:
+            return _Outcome(404, {"message": "the user has no richmenu"})
+        return _Outcome(200, {"richMenuId": rich_menu_id})
+
+    def _h_user_unlink(self, *, user_id, **_kw) -> _Outcome:
+        self.user_rich_menus.pop(user_id, None)
+        return _Outcome(200, {})
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _default_error(status: int) -> dict:
+    if status == 429:
+        return {"message": "Too Many Requests"}
+    if status >= 500:
+        return {"message": "An error occurred in the LINE Platform"}
+    if status == 401:
+        return {"message": AUTH_FAILED}
+    return {"message": f"Error {status}"}
+
+
+def _body_errors(details: list[dict]) -> _Outcome:
+    return _Outcome(
+        400,
+        {"message": f"The request body has {len(details)} error(s)", "details": details},
+    )
+
+
+def _validate_send(parsed: Any, target_field: str) -> _Outcome | None:
+    if not isinstance(parsed, dict):
+        return _Outcome(400, {"message": "The request body could not be parsed as JSON"})
+    details: list[dict] = []
+    target = parsed.get(target_field)
+    if not isinstance(target, str) or not target:
+        details.append({"message": "May not be empty", "property": target_field})
+    messages = parsed.get("messages")
+    if not isinstance(messages, list) or not messages:
+        details.append({"message": "May not be empty", "property": "messages"})
+    elif len(messages) > 5:
+        details.append({"message": "Size must be between 1 and 5", "property": "messages"})
+    else:
+        for i, m in enumerate(messages):
+            prop = f"messages[{i}]"
+            if not isinstance(m, dict) or not m.get("type"):
+                details.append({"message": "May not be empty", "property": f"{prop}.type"})
+                continue
+            if m["type"] not in MESSAGE_TYPES:
+                details.append(
+                    {
+                        "message": "Must be one of the following values: ["
+                        + ", ".join(MESSAGE_TYPES)
+                        + "]",
+                        "property": f"{prop}.type",
+                    }
+                )
+                continue
+            if m["type"] == "text":
+                text = m.get("text")
+                if not isinstance(text, str) or not text:
+                    details.append({"message": "May not be empty", "property": f"{prop}.text"})
+                elif len(text) > 5000:
+                    details.append(
+                        {"message": "Length must be between 0 and 5000", "property": f"{prop}.text"}
+                    )
+    return _body_errors(details) if details else None
+
+
+def _validate_rich_menu(parsed: Any) -> _Outcome | None:
+    if not isinstance(parsed, dict):
+        return _Outcome(400, {"message": "The request body could not be parsed as JSON"})
+    details: list[dict] = []
+    for key in ("size", "name", "chatBarText", "areas"):
+        if key not in parsed:
+            details.append({"message": "May not be empty", "property": key})
+    if isinstance(parsed.get("areas"), list) and len(parsed["areas"]) > 20:
+        details.append({"message": "Size must be between 0 and 20", "property": "areas"})
+    return _body_errors(details) if details else None

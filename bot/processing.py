@@ -1,0 +1,78 @@
+"""Handles stored webhook events: one transaction per event, in order per user."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Config
+from bot.line_adapter import is_one_to_one, to_inbound
+from handlers.context import Context, OutboxReplier
+from handlers.messages import Message
+from handlers.router import dispatch
+from handlers.texts import t
+from storage import conversations, inbox, roster
+from storage.db import lock_user, session_scope
+from storage.models import InboxEvent
+from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime]) -> int:
+    """Handle every pending event of one user, oldest first; returns how many were handled."""
+    handled = 0
+    while True:
+        event_id = None
+        try:
+            with session_scope(engine) as session:
+                lock_user(session, user_key)
+                event = inbox.next_pending(session, user_key)
+                if event is None:
+                    return handled
+                event_id = event.id
+                _handle(session, config, event, now=clock())
+                inbox.mark_done(session, event, now=clock())
+            handled += 1
+        except Exception as error:  # one bad event must not stop the others
+            if event_id is None:
+                raise
+            log.exception("inbox event %s (%s) failed", event_id, type(error).__name__)
+            with session_scope(engine) as session:
+                inbox.record_failure(session, event_id, f"{type(error).__name__}: {error}", now=clock())
+
+
+def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetime) -> None:
+    payload = event.payload or {}
+    if not is_one_to_one(event.user_key):
+        _answer_group(session, config, event, payload, now=now)
+        return
+    inbound = to_inbound(payload)
+    if inbound is None:
+        log.debug("ignoring %s event", event.event_type)
+        return
+    replier = OutboxReplier(session, user_id=inbound.user_id, reply_token=inbound.reply_token, now=now)
+    timeout = config.bot.conversation_timeout
+    ctx = Context(
+        session=session,
+        config=config,
+        inbound=inbound,
+        now=now,
+        replier=replier,
+        state=conversations.load(session, inbound.user_id, now=now, timeout=timeout),
+        contact=roster.contact_by_line_user(session, inbound.user_id),
+        staff=roster.staff_by_line_user(session, inbound.user_id),
+    )
+    dispatch(ctx)
+
+
+def _answer_group(session: Session, config: Config, event: InboxEvent, payload: dict, *, now: datetime) -> None:
+    """Groups and rooms get one polite line when the bot is added, then silence: no data in shared chats."""
+    token = payload.get("replyToken")
+    if event.event_type == "join" and isinstance(token, str):
+        text = t("group_not_supported", config.bot.language)
+        enqueue(session, to_user=event.user_key.split(":", 1)[1], messages=[Message(text=text).to_dict()], now=now,
+                reply_token=token)

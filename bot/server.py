@@ -1,0 +1,50 @@
+"""`kambot serve`: gunicorn (threaded workers) with the background services inside the worker."""
+from __future__ import annotations
+
+import logging
+
+from gunicorn.app.base import BaseApplication
+
+from bot import create_app
+from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class KambotServer(BaseApplication):
+    def __init__(self, config: Config, options: dict, background: bool):
+        self.kambot_config, self.options, self.background = config, options, background
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Runs in each worker after the fork: engines, pools and threads must not cross a fork.
+        app = create_app(self.kambot_config)
+        services = app.extensions["kambot"].services
+        missing = self.kambot_config.missing_settings()
+        services.start(sender=self.background and not missing, scheduler=self.background)
+        return app
+
+
+def run_server(config: Config, *, host: str, port: int, workers: int, background: bool) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": config.server.threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": None,  # access logs would carry user ids in paths for some deployments; keep them off
+        "worker_exit": _stop_services,
+    }
+    # With several web workers, only one process may run the sender and scheduler: `kambot worker`.
+    KambotServer(config, options, background=background and workers == 1).run()
+
+
+def _stop_services(_server, worker) -> None:
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        app.extensions["kambot"].services.stop()

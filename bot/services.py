@@ -1,0 +1,141 @@
+"""Background work beside the web server: inbox handlers, the outbox sender, the scheduler.
+
+The webhook only stores events and wakes these up, so LINE gets its 200 at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Config
+from bot.line_sender import LineSender
+from bot.processing import process_user
+from jobs.scheduler import build_scheduler
+from storage import inbox
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+# Events older than this still pending were left by a crash or another process.
+SWEEP_AGE = timedelta(seconds=5)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class KeyedRunner:
+    """Runs one task per key at a time, different keys in parallel: one user's events stay in order."""
+
+    def __init__(self, work: Callable[[str], object], workers: int):
+        self.work = work
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inbox")
+        self.lock = threading.Lock()
+        self.running: set[str] = set()
+        self.again: set[str] = set()
+
+    def submit(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            with self.lock:
+                if key in self.running:
+                    self.again.add(key)
+                    continue
+                self.running.add(key)
+            self.pool.submit(self._run, key)
+
+    def _run(self, key: str) -> None:
+        while True:
+            try:
+                self.work(key)
+            except Exception:
+                log.exception("inbox worker failed for a user")
+            with self.lock:
+                if key not in self.again:
+                    self.running.discard(key)
+                    return
+                self.again.discard(key)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+class Services:
+    def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime] = utcnow):
+        self.config, self.engine, self.clock = config, engine, clock
+        self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2))
+        self.sender: LineSender | None = None
+        self.scheduler = None
+        self.stopping = threading.Event()
+        self.outbox_wakeup = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    # --- called by the webhook -------------------------------------------------
+
+    def events_stored(self, user_keys: Iterable[str]) -> None:
+        self.runner.submit(dict.fromkeys(user_keys))
+
+    # --- work ------------------------------------------------------------------
+
+    def _process(self, user_key: str) -> None:
+        if process_user(self.engine, self.config, user_key, self.clock):
+            self.outbox_wakeup.set()
+
+    def sweep_inbox(self) -> None:
+        with session_scope(self.engine) as session:
+            keys = inbox.pending_user_keys(session, received_before=self.clock() - SWEEP_AGE)
+        if keys:
+            log.info("picking up %d users with events left pending", len(keys))
+            self.runner.submit(keys)
+
+    def _sweeper_loop(self) -> None:
+        while not self.stopping.wait(2.0):
+            try:
+                self.sweep_inbox()
+            except Exception:
+                log.exception("inbox sweep failed")
+
+    def _sender_loop(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                busy = self.sender.send_due()
+            except Exception:
+                log.exception("outbox pass failed")
+                busy = 0
+            if not busy:
+                self.outbox_wakeup.wait(self.config.outbox.poll_seconds)
+                self.outbox_wakeup.clear()
+
+    # --- lifecycle -------------------------------------------------------------
+
+    def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True) -> "Services":
+        if inbox_workers:
+            self.sweep_inbox()  # whatever a crash left behind
+            self._thread(self._sweeper_loop, "inbox-sweeper")
+        if sender:
+            self.sender = LineSender(self.config, self.engine, self.clock)
+            self._thread(self._sender_loop, "outbox-sender")
+        if scheduler and self.config.scheduler.enabled:
+            self.scheduler = build_scheduler(self.config, self.engine, self.clock, on_messages=self.outbox_wakeup.set)
+            self.scheduler.start()
+        return self
+
+    def _thread(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.outbox_wakeup.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        for thread in self.threads:
+            thread.join(timeout=10)
+        self.runner.shutdown()
+        if self.sender is not None:
+            self.sender.close()

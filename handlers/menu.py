@@ -1,0 +1,60 @@
+"""The quick replies that always offer a next step."""
+from __future__ import annotations
+
+from handlers.context import Action, Context
+from handlers.messages import Button, Message
+from handlers.postback import build
+from handlers.texts import t
+from storage.models import Account, Staff
+
+
+def customer_buttons(lang: str) -> tuple[Button, ...]:
+    return (
+        Button(t("btn_outage", lang), data=build("outage"), display=t("btn_outage", lang)),
+        Button(t("btn_status", lang), data=build("status"), display=t("btn_status", lang)),
+        Button(t("btn_contact", lang), data=build("contact"), display=t("btn_contact", lang)),
+    )
+
+
+def staff_buttons(lang: str) -> tuple[Button, ...]:
+    return (Button(t("btn_my_tickets", lang), data=build("mytickets"), display=t("btn_my_tickets", lang)),)
+
+
+def buttons_for(ctx: Context) -> tuple[Button, ...]:
+    return staff_buttons(ctx.lang) if ctx.staff else customer_buttons(ctx.lang)
+
+
+def text_with_menu(ctx: Context, text: str) -> Message:
+    return Message(text=text, quick_replies=buttons_for(ctx))
+
+
+def show_menu(ctx: Context) -> None:
+    key = "staff_menu_hint" if ctx.staff else "menu_hint"
+    ctx.reply(text_with_menu(ctx, t(key, ctx.lang)))
+
+
+def coming_soon(ctx: Context) -> None:
+    ctx.reply(text_with_menu(ctx, t("coming_soon", ctx.lang)))
+
+
+def contact_kamr(ctx: Context) -> None:
+    account = ctx.session.get(Account, ctx.contact.account_id)
+    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
+    text = (
+        t("your_kamr", ctx.lang, account=account.name, name=kamr.name, office=kamr.office)
+        if kamr
+        else t("no_kamr", ctx.lang)
+    )
+    ctx.reply(text_with_menu(ctx, text))
+
+
+ACTIONS = {
+    "menu": Action(show_menu, "anyone"),
+    "contact": Action(contact_kamr, "contact"),
+    # Intents that arrive with later issues; the rich menu already shows them.
+    "service": Action(coming_soon, "contact"),
+    "complaint": Action(coming_soon, "contact"),
+    "rate": Action(coming_soon, "contact"),
+    "visit": Action(coming_soon, "staff"),
+    "myquarter": Action(coming_soon, "staff"),
+}

@@ -1,0 +1,73 @@
+"""Channel-neutral messages: handlers speak only these; channel adapters translate."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+ButtonKind = Literal["postback", "text", "date", "datetime", "camera", "camera_roll", "location"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    kind: ButtonKind = "postback"
+    data: str = ""  # postback data, or the text to send for kind="text"
+    display: str = ""  # what the chat shows as the user's own message after a tap
+
+
+@dataclass(frozen=True)
+class Card:
+    """A titled block of facts with buttons (a Flex bubble on LINE)."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str = ""
+    card: Card | None = None
+    quick_replies: tuple[Button, ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict) -> "Message":
+        card = data.get("card")
+        return Message(
+            text=data.get("text", ""),
+            card=Card(
+                title=card["title"],
+                lines=tuple(card.get("lines", ())),
+                buttons=tuple(Button(**b) for b in card.get("buttons", ())),
+            )
+            if card
+            else None,
+            quick_replies=tuple(Button(**b) for b in data.get("quick_replies", ())),
+        )
+
+
+InboundKind = Literal[
+    "text", "postback", "location", "image", "media", "sticker", "follow", "unfollow", "unsupported"
+]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did, whatever the channel."""
+
+    channel: str  # "line", "form", "sim"
+    user_id: str  # the channel's id for the person (LINE userId)
+    kind: InboundKind
+    received_at: datetime  # UTC
+    text: str = ""
+    data: str = ""  # postback data
+    params: dict[str, Any] = field(default_factory=dict)  # date/time picker answers
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    media_id: str = ""
+    reply_token: str = ""

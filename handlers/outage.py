@@ -1,0 +1,325 @@
+"""Outage reports: the customer's dialog and the KAMR's acknowledge / update / resolve."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from handlers.context import Action, Context
+from handlers.menu import text_with_menu
+from handlers.messages import Button, Card, Message
+from handlers.postback import build, int_param
+from handlers.thai_dates import BANGKOK, format_datetime
+from handlers.texts import t
+from storage import conversations, roster, tickets
+from storage.models import Account, Contact, Site, Staff, Ticket
+
+FLOW = "outage"
+SYMPTOMS = ("no_power", "low_voltage", "flicker", "other")
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(น\.?)?\s*$")
+
+
+# --- the customer's dialog -------------------------------------------------
+
+
+def start(ctx: Context) -> None:
+    sites = roster.sites_of(ctx.session, ctx.contact.account_id)
+    if len(sites) > 1:
+        conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
+        buttons = [Button(s.name[:20], data=build("outage.site", s=s.id), display=s.name) for s in sites[:12]]
+        ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, _cancel(ctx))))
+        return
+    conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=sites[0].id if sites else None)
+    _ask_symptom(ctx)
+
+
+def on_site(ctx: Context) -> None:
+    sites = roster.sites_of(ctx.session, ctx.contact.account_id)
+    chosen = int_param(ctx.params, "s")
+    site = next((s for s in sites if s.id == chosen or s.name == ctx.inbound.text.strip()), None)
+    if site is None:  # a site of another account, or a typo: ask again
+        start(ctx)
+        return
+    conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=site.id)
+    _ask_symptom(ctx)
+
+
+def _ask_symptom(ctx: Context) -> None:
+    buttons = [
+        Button(t(f"symptom_{s}", ctx.lang), data=build("outage.symptom", v=s), display=t(f"symptom_{s}", ctx.lang))
+        for s in SYMPTOMS
+    ]
+    ctx.reply(Message(text=t("outage_ask_symptom", ctx.lang), quick_replies=(*buttons, _cancel(ctx))))
+
+
+def on_symptom(ctx: Context) -> None:
+    value = ctx.params.get("v") or _symptom_from_text(ctx)
+    if value not in SYMPTOMS:
+        _ask_symptom(ctx)
+        return
+    conversations.set_step(ctx.state, FLOW, "since", now=ctx.now, symptom=value)
+    now_label = t("btn_since_now", ctx.lang)
+    pick_label = t("btn_since_pick", ctx.lang)
+    buttons = (
+        Button(now_label, data=build("outage.since", v="now"), display=now_label),
+        Button(pick_label, kind="datetime", data=build("outage.since", v="pick")),
+        _cancel(ctx),
+    )
+    ctx.reply(Message(text=t("outage_ask_since", ctx.lang), quick_replies=buttons))
+
+
+def _symptom_from_text(ctx: Context) -> str:
+    text = ctx.inbound.text.strip()
+    return next((s for s in SYMPTOMS if text in (t(f"symptom_{s}", "th"), t(f"symptom_{s}", "en"))), "")
+
+
+def on_since(ctx: Context) -> None:
+    started = _parse_since(ctx)
+    if started is None:
+        ctx.reply(Message(text=t("outage_bad_time", ctx.lang), quick_replies=(_cancel(ctx),)))
+        return
+    _create_or_join(ctx, min(started, ctx.now))
+
+
+def _parse_since(ctx: Context) -> datetime | None:
+    if ctx.params.get("v") == "now":
+        return ctx.now
+    picked = ctx.inbound.params.get("datetime")
+    if picked:
+        try:
+            return datetime.fromisoformat(picked).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+        except ValueError:
+            return None
+    match = TIME_PATTERN.match(ctx.inbound.text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    local_now = ctx.now.astimezone(BANGKOK)
+    local = local_now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
+    if local > local_now:  # "23:50" typed at 00:10 means last night
+        local -= timedelta(days=1)
+    return local.astimezone(timezone.utc)
+
+
+def _create_or_join(ctx: Context, started: datetime) -> None:
+    session, contact, data = ctx.session, ctx.contact, ctx.state.data
+    site = session.get(Site, data["site_id"]) if data.get("site_id") else None
+    site_name = site.name if site else "-"
+    existing = tickets.open_for_site(session, kind="outage", account_id=contact.account_id, site_id=data.get("site_id"))
+    if existing is not None:
+        if tickets.add_reporter(session, existing, contact.id):
+            tickets.log(session, existing, "joined", now=ctx.now, contact_id=contact.id, symptom=data.get("symptom"))
+        conversations.clear(ctx.state, now=ctx.now)
+        status = t(f"status_{existing.status}", ctx.lang)
+        ctx.reply(text_with_menu(ctx, t("outage_joined", ctx.lang, site=site_name, number=existing.number, status=status)))
+        return
+    ticket = tickets.create(
+        session,
+        Ticket(
+            kind="outage",
+            channel=ctx.inbound.channel,
+            account_id=contact.account_id,
+            site_id=data.get("site_id"),
+            contact_id=contact.id,
+            category=data["symptom"],
+            created_at=ctx.now,
+            started_at=started,
+        ),
+    )
+    tickets.log(session, ticket, "reported", now=ctx.now, contact_id=contact.id)
+    notify_responders(ctx, ticket)
+    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
+    text = t(
+        "outage_created",
+        ctx.lang,
+        number=ticket.number,
+        site=site_name,
+        symptom=t(f"symptom_{ticket.category}", ctx.lang),
+        since=format_datetime(started, ctx.lang),
+    )
+    ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
+
+
+def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
+    done = t("btn_done", ctx.lang)
+    return (
+        Button(t("btn_photo", ctx.lang), kind="camera"),
+        Button(t("btn_album", ctx.lang), kind="camera_roll"),
+        Button(t("btn_location", ctx.lang), kind="location"),
+        Button(done, data=build("outage.done"), display=done),
+    )
+
+
+def on_attach(ctx: Context) -> None:
+    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id"))
+    inbound = ctx.inbound
+    if inbound.kind == "image":
+        tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
+    elif inbound.kind == "location":
+        tickets.log(
+            ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
+            latitude=inbound.latitude, longitude=inbound.longitude, address=inbound.address,
+        )
+    elif inbound.kind == "text" and inbound.text.strip():
+        tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=inbound.text.strip()[:1000])
+    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
+    ctx.reply(Message(text=t("outage_attached", ctx.lang), quick_replies=_attach_buttons(ctx)))
+
+
+def done(ctx: Context) -> None:
+    conversations.clear(ctx.state, now=ctx.now)
+    ctx.reply(text_with_menu(ctx, t("outage_done", ctx.lang)))
+
+
+def _cancel(ctx: Context) -> Button:
+    label = t("btn_cancel", ctx.lang)
+    return Button(label, kind="text", data=ctx.config.bot.cancel_words[0], display=label)
+
+
+# --- the KAMR's side ---------------------------------------------------------
+
+
+def notify_responders(ctx: Context, ticket: Ticket) -> None:
+    """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
+    account = ctx.session.get(Account, ticket.account_id)
+    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
+    if kamr is not None and kamr.line_user_id:
+        ctx.push(kamr, Message(card=staff_card(ctx.session, ticket, kamr.language)))
+        return
+    backup = roster.backup_for(ctx.session, kamr) if kamr else None
+    if backup is not None:
+        ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
+        tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
+        ctx.push(backup, Message(card=staff_card(ctx.session, ticket, backup.language, escalated_minutes=0)))
+
+
+def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
+    account = session.get(Account, ticket.account_id)
+    site = session.get(Site, ticket.site_id) if ticket.site_id else None
+    reporter = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
+    lines = [
+        t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        t("card_site", lang, site=site.name if site else "-"),
+        t("card_symptom", lang, symptom=t(f"symptom_{ticket.category}", lang)),
+        t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
+        t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
+    ]
+    if reporter and reporter.display_name:
+        lines.append(t("card_reporter", lang, name=reporter.display_name))
+    title_key = "outage_card_title"
+    if escalated_minutes is not None:
+        title_key = "outage_card_escalated_title"
+        kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
+        lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
+    buttons = []
+    if ticket.status == "open":
+        buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
+    if ticket.status in tickets.OPEN_STATUSES:
+        buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
+        buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
+    return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
+
+
+def _ticket_for_staff(ctx: Context) -> Ticket | None:
+    """The ticket named by the postback, if this staff member may act on it."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
+    if ticket is None or ticket.kind != "outage":
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    account = ctx.session.get(Account, ticket.account_id)
+    if ticket.escalated_to != ctx.staff.id and not roster.may_act_for_account(ctx.session, ctx.staff, account):
+        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+        return None
+    return ticket
+
+
+def _tell_reporters(ctx: Context, ticket: Ticket, key: str, *, rating: bool = False, **values) -> None:
+    for contact in tickets.reporters(ctx.session, ticket):
+        text = t(key, contact.language, number=ticket.number, **values)
+        buttons = rating_buttons(ticket, contact.language) if rating else ()
+        ctx.push(contact, Message(text=text, quick_replies=buttons))
+
+
+def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    return tuple(Button(str(score), data=build("rate.give", k="ticket", i=ticket.id, s=score), display=f"{score}/5")
+                 for score in range(5, 0, -1))
+
+
+def acknowledge(ctx: Context) -> None:
+    ticket = _ticket_for_staff(ctx)
+    if ticket is None:
+        return
+    if not tickets.transition(ctx.session, ticket, ("open",), status="acknowledged", acknowledged_at=ctx.now,
+                              acknowledged_by=ctx.staff.id):
+        by = ctx.session.get(Staff, ticket.acknowledged_by) if ticket.acknowledged_by else None
+        ctx.reply(text_with_menu(ctx, t("staff_already_acked", ctx.lang, number=ticket.number, staff=by.name if by else "-")))
+        return
+    tickets.log(ctx.session, ticket, "acknowledged", now=ctx.now, staff_id=ctx.staff.id)
+    _tell_reporters(ctx, ticket, "outage_ack_customer", staff=ctx.staff.name)
+    ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)), Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
+
+
+def ask_update(ctx: Context) -> None:
+    ticket = _ticket_for_staff(ctx)
+    if ticket is None:
+        return
+    conversations.set_step(ctx.state, FLOW, "update", now=ctx.now, ticket_id=ticket.id)
+    ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number), quick_replies=(_cancel(ctx),)))
+
+
+def on_update_text(ctx: Context) -> None:
+    ticket = _ticket_for_staff(ctx)
+    text = ctx.inbound.text.strip()[:1000]
+    if ticket is None or not text:
+        return
+    if ticket.status == "open":  # posting an update is taking the ticket
+        tickets.transition(ctx.session, ticket, ("open",), status="acknowledged", acknowledged_at=ctx.now,
+                           acknowledged_by=ctx.staff.id)
+    tickets.log(ctx.session, ticket, "update", now=ctx.now, staff_id=ctx.staff.id, text=text)
+    _tell_reporters(ctx, ticket, "outage_update_customer", staff=ctx.staff.name, text=text)
+    conversations.clear(ctx.state, now=ctx.now)
+    ctx.reply(text_with_menu(ctx, t("staff_update_sent", ctx.lang, number=ticket.number)))
+
+
+def resolve(ctx: Context) -> None:
+    ticket = _ticket_for_staff(ctx)
+    if ticket is None:
+        return
+    values = {"status": "resolved", "resolved_at": ctx.now}
+    if ticket.acknowledged_at is None:
+        values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
+    if not tickets.transition(ctx.session, ticket, tickets.OPEN_STATUSES, **values):
+        ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
+        return
+    tickets.log(ctx.session, ticket, "resolved", now=ctx.now, staff_id=ctx.staff.id)
+    _tell_reporters(ctx, ticket, "outage_resolved_customer", rating=True)
+    ctx.reply(text_with_menu(ctx, t("staff_resolved", ctx.lang, number=ticket.number)))
+
+
+def view(ctx: Context) -> None:
+    ticket = _ticket_for_staff(ctx)
+    if ticket is not None:
+        ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)))
+
+
+ACTIONS = {
+    "outage": Action(start, "contact"),
+    "outage.site": Action(on_site, "contact"),
+    "outage.symptom": Action(on_symptom, "contact"),
+    "outage.since": Action(on_since, "contact"),
+    "outage.done": Action(done, "contact"),
+    "outage.ack": Action(acknowledge, "staff"),
+    "outage.update": Action(ask_update, "staff"),
+    "outage.resolve": Action(resolve, "staff"),
+    "outage.view": Action(view, "staff"),
+}
+
+# The dialog's states: what a free-text, photo or location message means at each step.
+STEPS = {
+    (FLOW, "site"): Action(on_site, "contact"),
+    (FLOW, "symptom"): Action(on_symptom, "contact"),
+    (FLOW, "since"): Action(on_since, "contact"),
+    (FLOW, "attach"): Action(on_attach, "contact"),
+    (FLOW, "update"): Action(on_update_text, "staff"),
+}
+
+# Postbacks that only make sense at one step of the dialog.
+STEP_OF_ACTION = {"outage.site": "site", "outage.symptom": "symptom", "outage.since": "since", "outage.done": "attach"}

@@ -1,0 +1,56 @@
+"""What is open: a customer's requests, a KAMR's tickets."""
+from __future__ import annotations
+
+from handlers.context import Action, Context
+from handlers.menu import buttons_for
+from handlers.messages import Button, Card, Message
+from handlers.postback import build
+from handlers.texts import t
+from storage import tickets
+from storage.models import Site
+
+MAX_BUTTONS = 4
+
+
+def customer_status(ctx: Context) -> None:
+    open_tickets = tickets.open_for_account(ctx.session, ctx.contact.account_id)
+    if not open_tickets:
+        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
+        return
+    lines = []
+    for ticket in open_tickets:
+        site = ctx.session.get(Site, ticket.site_id) if ticket.site_id else None
+        lines.append(
+            t(
+                "status_line",
+                ctx.lang,
+                number=ticket.number,
+                kind=t(f"kind_{ticket.kind}", ctx.lang),
+                site=site.name if site else "-",
+                status=t(f"status_{ticket.status}", ctx.lang),
+            )
+        )
+    card = Card(title=t("status_title", ctx.lang, count=len(open_tickets)), lines=tuple(lines))
+    ctx.reply(Message(card=card, quick_replies=buttons_for(ctx)))
+
+
+def staff_tickets(ctx: Context) -> None:
+    rows = tickets.open_for_staff(ctx.session, ctx.staff.id)
+    if not rows:
+        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
+        return
+    lines = tuple(
+        t("my_tickets_line", ctx.lang, number=ticket.number, account=account.name, status=t(f"status_{ticket.status}", ctx.lang))
+        for ticket, account in rows
+    )
+    buttons = tuple(
+        Button(t("btn_view", ctx.lang, number=ticket.number), data=build(f"{ticket.kind}.view", t=ticket.id))
+        for ticket, _ in rows[:MAX_BUTTONS]
+    )
+    ctx.reply(Message(card=Card(title=t("my_tickets_title", ctx.lang, count=len(rows)), lines=lines, buttons=buttons)))
+
+
+ACTIONS = {
+    "status": Action(customer_status, "contact"),
+    "mytickets": Action(staff_tickets, "staff"),
+}

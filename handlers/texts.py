@@ -1,0 +1,168 @@
+"""Every sentence a person sees, Thai first. Keep them short and end with the next step."""
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # linking
+    "greet_unlinked": (
+        "สวัสดีค่ะ ยินดีต้อนรับสู่บริการลูกค้ารายสำคัญ 🙏\n"
+        "กรุณาพิมพ์รหัสเชื่อมบัญชี 8 หลักที่ได้รับจากพนักงานบริหารลูกค้า (KAMR) เพื่อเริ่มใช้งาน",
+        "Welcome to the key account service 🙏\n"
+        "Please type the 8-character link code your Key Account Manager (KAMR) gave you.",
+    ),
+    "greet_linked": ("สวัสดีค่ะ {name} เลือกเมนูด้านล่างได้เลยค่ะ", "Hello {name}. Choose from the menu below."),
+    "unlinked": (
+        "ขออภัยค่ะ บัญชี LINE นี้ยังไม่ได้เชื่อมกับลูกค้ารายสำคัญ\n"
+        "กรุณาพิมพ์รหัสเชื่อมบัญชี 8 หลักที่ได้รับจาก KAMR ของท่าน",
+        "This LINE account is not linked yet.\nPlease type the 8-character link code from your KAMR.",
+    ),
+    "code_invalid": (
+        "รหัสไม่ถูกต้องหรือหมดอายุแล้วค่ะ กรุณาตรวจสอบ หรือขอรหัสใหม่จาก KAMR",
+        "That code is wrong or has expired. Please check it or ask your KAMR for a new one.",
+    ),
+    "code_throttled": (
+        "ใส่รหัสผิดหลายครั้งเกินไป กรุณาลองใหม่ในอีก 1 ชั่วโมง หรือติดต่อ KAMR",
+        "Too many wrong codes. Please try again in an hour or contact your KAMR.",
+    ),
+    "linked_contact": (
+        "เชื่อมบัญชีเรียบร้อยแล้วค่ะ ✅\nท่านเป็นผู้ติดต่อของ {account}\nเลือกเมนูด้านล่างเพื่อแจ้งไฟดับหรือติดตามสถานะได้เลย",
+        "Linked ✅\nYou are a contact of {account}.\nUse the menu below to report an outage or check status.",
+    ),
+    "linked_staff": (
+        "เชื่อมบัญชีพนักงานเรียบร้อยแล้ว ✅\nคุณ{name} จะได้รับแจ้งเตือนเรื่องของลูกค้าทาง LINE นี้ตลอด 24 ชั่วโมง",
+        "Staff account linked ✅\n{name}, you will get customer reports here 24 hours a day.",
+    ),
+    "already_staff": (
+        "บัญชี LINE นี้เชื่อมเป็นบัญชีพนักงานอยู่แล้ว ไม่สามารถใช้เป็นผู้ติดต่อลูกค้าได้",
+        "This LINE account is already a staff account and cannot become a customer contact.",
+    ),
+    "already_contact": (
+        "บัญชี LINE นี้เป็นผู้ติดต่อลูกค้าอยู่แล้ว ไม่สามารถใช้เป็นบัญชีพนักงานได้",
+        "This LINE account is already a customer contact and cannot become a staff account.",
+    ),
+    # general
+    "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
+    "cancelled": ("ยกเลิกแล้วค่ะ เลือกเมนูใหม่ได้เลย", "Cancelled. Choose again from the menu."),
+    "expired_button": (
+        "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู",
+        "That button has expired. Please start again from the menu.",
+    ),
+    "not_allowed": ("ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้", "Sorry, you are not allowed to do that."),
+    "group_not_supported": (
+        "บอทนี้ให้บริการเฉพาะแชตส่วนตัวค่ะ กรุณาแชตกับบัญชีทางการโดยตรง",
+        "This bot only works in one-to-one chats. Please message the Official Account directly.",
+    ),
+    "unsupported_message": (
+        "ขออภัยค่ะ บอทยังอ่านข้อความประเภทนี้ไม่ได้ กรุณาพิมพ์ข้อความหรือเลือกจากเมนู",
+        "Sorry, I can't read that kind of message. Please type or use the menu.",
+    ),
+    "coming_soon": (
+        "บริการนี้กำลังจะเปิดใช้ทาง LINE เร็ว ๆ นี้ค่ะ ระหว่างนี้กรุณาติดต่อ KAMR ของท่านโดยตรง",
+        "This service is coming to LINE soon. Meanwhile please contact your KAMR directly.",
+    ),
+    "your_kamr": ("KAMR ของ {account} คือ คุณ{name} ({office})", "The KAMR of {account} is {name} ({office})."),
+    "no_kamr": ("ยังไม่ได้กำหนด KAMR ให้บัญชีนี้ค่ะ", "No KAMR is assigned to this account yet."),
+    # buttons
+    "btn_outage": ("แจ้งไฟดับ", "Report outage"),
+    "btn_status": ("ติดตามสถานะ", "Status"),
+    "btn_cancel": ("ยกเลิก", "Cancel"),
+    "btn_contact": ("ติดต่อ KAMR", "Contact KAMR"),
+    "btn_my_tickets": ("งานของฉัน", "My tickets"),
+    # outage: customer
+    "outage_ask_site": ("ไฟดับที่สถานที่ใดคะ", "Which site has the problem?"),
+    "outage_ask_symptom": ("เกิดอาการแบบใดคะ", "What is happening?"),
+    "outage_ask_since": (
+        "เริ่มเกิดตั้งแต่เมื่อไรคะ เลือกด้านล่าง หรือพิมพ์เวลา เช่น 14:30",
+        "Since when? Choose below or type a time such as 14:30.",
+    ),
+    "outage_bad_time": (
+        "ไม่เข้าใจเวลาที่พิมพ์ค่ะ กรุณาพิมพ์แบบ 14:30 หรือเลือกจากปุ่ม",
+        "I could not read that time. Type it like 14:30 or use a button.",
+    ),
+    "outage_created": (
+        "รับแจ้งแล้วค่ะ เลขที่ {number}\n{site}: {symptom} ตั้งแต่ {since}\n"
+        "แจ้ง KAMR แล้ว จะแจ้งความคืบหน้าทาง LINE นี้\nส่งรูปหรือตำแหน่งเพิ่มได้ หรือกด ‘เสร็จสิ้น’",
+        "Reported, ticket {number}\n{site}: {symptom} since {since}\n"
+        "Your KAMR has been told; updates will come here.\nYou may add a photo or location, or tap ‘Done’.",
+    ),
+    "outage_joined": (
+        "มีการแจ้งไฟดับของ {site} อยู่แล้ว เลขที่ {number} (สถานะ: {status})\nเราได้รวมการแจ้งของท่านไว้ในเรื่องเดียวกัน และจะแจ้งความคืบหน้าให้ทราบค่ะ",
+        "An outage at {site} is already open as {number} ({status}).\nYour report was added to it; you will get the updates.",
+    ),
+    "outage_attached": ("ได้รับแล้วค่ะ ส่งเพิ่มได้อีก หรือกด ‘เสร็จสิ้น’", "Received. Send more or tap ‘Done’."),
+    "outage_done": ("ขอบคุณค่ะ เจ้าหน้าที่กำลังดำเนินการ", "Thank you. Staff are on it."),
+    "outage_ack_customer": (
+        "{number}: คุณ{staff} รับเรื่องแล้ว กำลังตรวจสอบกับศูนย์ควบคุมการจ่ายไฟค่ะ",
+        "{number}: {staff} has taken your report and is checking with the dispatch centre.",
+    ),
+    "outage_update_customer": ("{number} อัปเดตจากคุณ{staff}:\n{text}", "{number} update from {staff}:\n{text}"),
+    "outage_resolved_customer": (
+        "{number}: แก้ไขเรียบร้อยแล้วค่ะ ✅\nกรุณาให้คะแนนการดูแลครั้งนี้ (5 = พอใจมาก)",
+        "{number}: resolved ✅\nPlease rate how we handled it (5 = very satisfied).",
+    ),
+    "btn_done": ("เสร็จสิ้น", "Done"),
+    "btn_photo": ("ถ่ายรูป", "Camera"),
+    "btn_album": ("เลือกรูป", "Photo"),
+    "btn_location": ("ส่งตำแหน่ง", "Location"),
+    "btn_since_now": ("เพิ่งเกิด", "Just now"),
+    "btn_since_pick": ("เลือกวันเวลา", "Pick time"),
+    "symptom_no_power": ("ไฟดับ", "No power"),
+    "symptom_low_voltage": ("แรงดันต่ำ", "Low voltage"),
+    "symptom_flicker": ("ไฟกระพริบ", "Flicker"),
+    "symptom_other": ("อื่น ๆ", "Other"),
+    "status_open": ("รอรับเรื่อง", "waiting"),
+    "status_acknowledged": ("กำลังดำเนินการ", "in progress"),
+    "status_resolved": ("แก้ไขแล้ว", "resolved"),
+    "status_closed": ("ปิดเรื่องแล้ว", "closed"),
+    # outage: staff
+    "outage_card_title": ("⚡ แจ้งไฟดับ {number}", "⚡ Outage {number}"),
+    "outage_card_escalated_title": ("⚠️ ส่งต่อ: ไฟดับ {number}", "⚠️ Escalated: outage {number}"),
+    "card_account": ("ลูกค้า: {account}", "Account: {account}"),
+    "card_site": ("สถานที่: {site}", "Site: {site}"),
+    "card_symptom": ("อาการ: {symptom}", "Problem: {symptom}"),
+    "card_since": ("ตั้งแต่: {since}", "Since: {since}"),
+    "card_reporter": ("ผู้แจ้ง: {name}", "Reported by: {name}"),
+    "card_status": ("สถานะ: {status}", "Status: {status}"),
+    "card_escalated_from": (
+        "ยังไม่มีผู้รับเรื่องภายใน {minutes} นาที (KAMR: {kamr})",
+        "Not acknowledged within {minutes} min (KAMR: {kamr})",
+    ),
+    "btn_ack": ("รับเรื่อง", "Acknowledge"),
+    "btn_update": ("แจ้งความคืบหน้า", "Post update"),
+    "btn_resolve": ("แก้ไขแล้ว", "Mark resolved"),
+    "btn_view": ("ดู {number}", "Open {number}"),
+    "staff_acked": ("รับเรื่อง {number} แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ", "{number} acknowledged; the customer was told."),
+    "staff_already_acked": ("{number} มีผู้รับเรื่องแล้ว (คุณ{staff})", "{number} was already acknowledged by {staff}."),
+    "staff_ask_update": (
+        "พิมพ์ข้อความความคืบหน้าของ {number} ที่จะส่งถึงลูกค้าค่ะ",
+        "Type the update on {number} for the customer.",
+    ),
+    "staff_update_sent": ("ส่งความคืบหน้า {number} ถึงลูกค้าแล้ว", "Update on {number} sent to the customer."),
+    "staff_resolved": ("ปิดงาน {number} แล้ว ลูกค้าจะได้รับแบบประเมิน", "{number} resolved; the customer will be asked to rate it."),
+    "ticket_already_resolved": ("{number} แก้ไขเรียบร้อยไปแล้วค่ะ", "{number} is already resolved."),
+    # rating
+    "rating_thanks": ("ขอบคุณสำหรับคะแนน {score}/5 ค่ะ 🙏", "Thank you for rating {score}/5 🙏"),
+    "rating_thanks_low": (
+        "ขอบคุณสำหรับคะแนน {score}/5 ค่ะ ขออภัยที่ยังไม่ประทับใจ KAMR จะติดต่อกลับเพื่อรับฟังเพิ่มเติม",
+        "Thank you for rating {score}/5. We are sorry; your KAMR will call you to hear more.",
+    ),
+    "rating_already": ("ท่านให้คะแนนเรื่องนี้ไปแล้วค่ะ ขอบคุณค่ะ", "You have already rated this. Thank you."),
+    "rating_not_ready": ("เรื่องนี้ยังไม่เสร็จสิ้น จึงยังให้คะแนนไม่ได้ค่ะ", "This is not finished yet, so it cannot be rated."),
+    "staff_low_rating": (
+        "{number}: ลูกค้า {account} ให้คะแนน {score}/5 กรุณาโทรติดตาม",
+        "{number}: {account} rated {score}/5. Please call them back.",
+    ),
+    # status
+    "status_none": ("ไม่มีเรื่องที่ค้างอยู่ค่ะ 👍", "You have no open requests 👍"),
+    "status_title": ("เรื่องที่กำลังดำเนินการ ({count})", "Open requests ({count})"),
+    "status_line": ("{number} {kind} – {site} – {status}", "{number} {kind} – {site} – {status}"),
+    "my_tickets_title": ("งานที่เปิดอยู่ของฉัน ({count})", "My open tickets ({count})"),
+    "my_tickets_line": ("{number} {account} – {status}", "{number} {account} – {status}"),
+    "kind_outage": ("ไฟดับ", "outage"),
+    "staff_menu_hint": ("เลือกเมนูพนักงานได้เลยค่ะ", "Choose from the staff menu."),
+}
+
+
+def t(key: str, lang: str = "th", **values) -> str:
+    th, en = TEXTS[key]
+    template = en if lang == "en" else th
+    return template.format(**values) if values else template

@@ -1,0 +1,122 @@
+"""Thai date display and parsing.
+
+Times are stored as UTC-aware datetimes and shown in Asia/Bangkok. A naive
+datetime is taken to be UTC. Thai display uses abbreviated month names and the
+Buddhist era year (CE + 543): ``22 เม.ย. 2569``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+
+TH_MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+                  "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+TH_MONTHS_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+                  "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+EN_MONTHS_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+EN_MONTHS_FULL = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+# Monday first, as date.weekday().
+TH_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def to_bangkok(dt: datetime) -> datetime:
+    """The same instant in Bangkok time; a naive datetime is taken as UTC."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(BANGKOK)
+
+
+def bangkok_today(now_utc: datetime | None = None) -> date:
+    """The calendar date in Bangkok at ``now_utc`` (default: now)."""
+    return to_bangkok(now_utc or datetime.now(timezone.utc)).date()
+
+
+def _local_date(d: date | datetime) -> date:
+    return to_bangkok(d).date() if isinstance(d, datetime) else d
+
+
+def format_date(d: date | datetime, lang: str = "th") -> str:
+    """``22 เม.ย. 2569`` (th) or ``22 Apr 2026`` (en)."""
+    d = _local_date(d)
+    if lang == "th":
+        return f"{d.day} {TH_MONTHS_ABBR[d.month - 1]} {d.year + BE_OFFSET}"
+    return f"{d.day} {EN_MONTHS_ABBR[d.month - 1]} {d.year}"
+
+
+def format_datetime(dt: datetime, lang: str = "th") -> str:
+    """``22 เม.ย. 2569 14:30 น.`` (th) or ``22 Apr 2026 14:30`` (en), Bangkok time."""
+    local = to_bangkok(dt)
+    text = f"{format_date(local.date(), lang)} {local:%H:%M}"
+    return f"{text} น." if lang == "th" else text
+
+
+def format_weekday_date(d: date | datetime, lang: str = "th") -> str:
+    """``วันพุธที่ 22 เม.ย. 2569`` (th) or ``Wed 22 Apr 2026`` (en)."""
+    d = _local_date(d)
+    if lang == "th":
+        return f"วัน{TH_WEEKDAYS[d.weekday()]}ที่ {format_date(d, lang)}"
+    return f"{EN_WEEKDAYS[d.weekday()]} {format_date(d, lang)}"
+
+
+# --- parsing -----------------------------------------------------------------
+
+def _month_key(text: str) -> str:
+    return re.sub(r"[\s.]", "", text).lower()
+
+
+_MONTHS: dict[str, int] = {}
+for _names in (TH_MONTHS_ABBR, TH_MONTHS_FULL, EN_MONTHS_ABBR, EN_MONTHS_FULL):
+    for _i, _name in enumerate(_names, start=1):
+        _MONTHS[_month_key(_name)] = _i
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_WEEKDAY_PREFIX = re.compile(
+    r"^วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)(?:ที่)?\s*")
+_ERA = re.compile(r"(?:พ\s*\.?\s*ศ|ค\s*\.?\s*ศ)\s*\.?")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_TEXTUAL = re.compile(r"^(\d{1,2})\s*([^\d]+?)\s*(\d{4})$")
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    if year > 2400:  # Buddhist era
+        year -= BE_OFFSET
+    if not 1900 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_thai_date(text: str) -> date | None:
+    """Parse a date as Thai users type it; None when it is not a date.
+
+    Accepts ``2026-04-22``, ``22/4/2569``, ``22/04/2026`` (also ``-`` or ``.``
+    separators), ``22 เม.ย. 2569``, ``22 เมษายน 2569``, ``22 เมษายน พ.ศ. 2569``,
+    ``วันพุธที่ 22 เม.ย. 2569``, ``22 Apr 2026``, and Thai digits. A year above
+    2400 is Buddhist era. Two-digit years are refused (``69`` could be 2569 BE
+    or 2069 CE).
+    """
+    if not isinstance(text, str):
+        return None
+    s = text.strip().translate(_THAI_DIGITS)
+    s = _WEEKDAY_PREFIX.sub("", s)
+    if m := _ISO.match(s):
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUMERIC.match(s):
+        return _make(int(m[3]), int(m[2]), int(m[1]))
+    if m := _TEXTUAL.match(s):
+        month = _MONTHS.get(_month_key(_ERA.sub("", m[2])))
+        if month is None:
+            return None
+        return _make(int(m[3]), month, int(m[1]))
+    return None

@@ -1,0 +1,34 @@
+"""APScheduler wiring: each job is a plain function of (session, now) run in its own transaction."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import Engine
+
+from bot.config import Config
+from jobs.escalation import escalate_unacknowledged
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Callable[[], datetime]) -> int:
+    with session_scope(engine) as session:
+        return job(session, now=clock(), config=config)
+
+
+def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None]):
+    scheduler = BackgroundScheduler(timezone=config.bot.timezone, job_defaults={"coalesce": True, "max_instances": 1})
+
+    def escalation() -> None:
+        try:
+            if run_job(escalate_unacknowledged, engine, config, clock):
+                on_messages()
+        except Exception:
+            log.exception("escalation job failed")
+
+    scheduler.add_job(escalation, "interval", seconds=config.escalation.check_every_seconds, id="escalate_outages")
+    return scheduler

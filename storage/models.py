@@ -1,0 +1,219 @@
+"""Tables. All datetimes are stored as UTC; repository functions live beside, in storage/*."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, also on SQLite (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC datetimes")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _utc_column(**kwargs) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+STAFF_ROLES = (
+    "kamr",
+    "senior_kamr",
+    "zone_kamr",
+    "dept_head",
+    "office_manager",
+    "zone_director",
+    "deputy_governor",
+    "coordinator",
+)
+TIERS = ("strategic", "star", "status", "streamline")
+
+
+class Staff(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_code: str = Field(unique=True, index=True)
+    name: str
+    role: str
+    office: str = Field(index=True)
+    backup_code: Optional[str] = None  # who takes over when this person does not answer
+    supervisor_code: Optional[str] = None
+    line_user_id: Optional[str] = Field(default=None, unique=True)
+    language: str = "th"
+    active: bool = True
+
+
+class Account(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_code: str = Field(unique=True, index=True)
+    name: str
+    tier: str
+    office: str = Field(index=True)
+    kamr_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
+
+
+class Site(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str
+
+
+class Contact(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    line_user_id: str = Field(unique=True)
+    display_name: str = ""
+    language: str = "th"
+    linked_at: datetime = _utc_column(nullable=False)
+    active: bool = True
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code; only its hash is stored so a database leak does not leak codes."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True)
+    kind: str  # "contact" or "staff"
+    target_id: int  # account.id or staff.id
+    created_at: datetime = _utc_column(nullable=False)
+    expires_at: datetime = _utc_column(nullable=False)
+    used_at: Optional[datetime] = _utc_column(nullable=True)
+    used_by: Optional[str] = None
+
+
+class LinkAttempt(SQLModel, table=True):
+    """Failed code attempts per LINE user, to stop guessing."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    line_user_id: str = Field(index=True)
+    at: datetime = _utc_column(nullable=False)
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (Index("ix_ticket_open", "kind", "status"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    kind: str  # "outage", later "complaint", "service"
+    channel: str = "line"
+    account_id: int = Field(foreign_key="account.id", index=True)
+    site_id: Optional[int] = Field(default=None, foreign_key="site.id")
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    category: str = ""
+    description: str = ""
+    status: str = "open"  # open, acknowledged, resolved, closed
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc_column(nullable=False)
+    started_at: Optional[datetime] = _utc_column(nullable=True)  # when the problem began
+    acknowledged_at: Optional[datetime] = _utc_column(nullable=True)
+    acknowledged_by: Optional[int] = Field(default=None, foreign_key="staff.id")
+    escalated_at: Optional[datetime] = _utc_column(nullable=True)
+    escalated_to: Optional[int] = Field(default=None, foreign_key="staff.id")
+    resolved_at: Optional[datetime] = _utc_column(nullable=True)
+
+
+class TicketReporter(SQLModel, table=True):
+    """Every contact who reported or joined a ticket hears its status changes."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "contact_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+
+
+class TicketEvent(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _utc_column(nullable=False)
+    action: str  # reported, joined, photo, location, acknowledged, update, resolved, escalated, rated
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    text: str = ""
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Rating(SQLModel, table=True):
+    """A 1–5 score from one contact on one subject (ticket, visit, service)."""
+
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "contact_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    subject_kind: str
+    subject_id: int
+    account_id: int = Field(foreign_key="account.id", index=True)
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    score: int
+    comment: str = ""
+    at: datetime = _utc_column(nullable=False)
+
+
+class Conversation(SQLModel, table=True):
+    """Where a person is in a multi-step dialog; also the row locked per user."""
+
+    user_key: str = Field(primary_key=True)
+    flow: str = ""
+    step: str = ""
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: Optional[datetime] = _utc_column(nullable=True)
+
+
+class InboxEvent(SQLModel, table=True):
+    """Every webhook event, once: keyed by LINE's webhookEventId."""
+
+    __table_args__ = (Index("ix_inbox_pending", "status", "user_key", "id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True)
+    user_key: str
+    event_type: str
+    payload: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    received_at: datetime = _utc_column(nullable=False)
+    status: str = "pending"  # pending, done, failed
+    attempts: int = 0
+    handled_at: Optional[datetime] = _utc_column(nullable=True)
+    error: str = ""
+
+
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    to_user: str
+    kind: str = "message"  # "message" or "link_richmenu"
+    messages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reply_token: Optional[str] = None
+    reply_token_at: Optional[datetime] = _utc_column(nullable=True)
+    retry_key: str
+    status: str = "pending"  # pending, sent, failed
+    via: str = ""  # reply or push
+    attempts: int = 0
+    reply_uncertain: bool = False
+    created_at: datetime = _utc_column(nullable=False)
+    next_attempt_at: datetime = _utc_column(nullable=False)
+    claimed_until: Optional[datetime] = _utc_column(nullable=True)
+    sent_at: Optional[datetime] = _utc_column(nullable=True)
+    last_error: str = ""
+
+
+class Setting(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,104 @@
+"""Messages waiting to go out. Written in the handler's transaction, drained by the sender."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from storage.models import OutboxMessage
+
+LINE_MAX_MESSAGES = 5
+
+
+def enqueue(
+    session: Session,
+    *,
+    to_user: str,
+    messages: list[dict],
+    now: datetime,
+    reply_token: str | None = None,
+    kind: str = "message",
+) -> list[OutboxMessage]:
+    """Queue messages for one person; LINE takes at most five per call, so split."""
+    chunks = _chunks(messages)
+    rows = []
+    for index, chunk in enumerate(chunks):
+        token = reply_token if index == 0 else None
+        row = OutboxMessage(
+            to_user=to_user,
+            kind=kind,
+            messages=chunk,
+            reply_token=token,
+            reply_token_at=now if token else None,
+            retry_key=str(uuid.uuid4()),
+            created_at=now,
+            next_attempt_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def _parts(message: dict) -> int:
+    """A neutral message with both a card and text goes out as two LINE messages."""
+    return 2 if message.get("card") and message.get("text") else 1
+
+
+def _chunks(messages: list[dict]) -> list[list[dict]]:
+    chunks: list[list[dict]] = [[]]
+    for message in messages:
+        if sum(map(_parts, chunks[-1])) + _parts(message) > LINE_MAX_MESSAGES:
+            chunks.append([])
+        chunks[-1].append(message)
+    return chunks
+
+
+def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxMessage]:
+    """Take due rows for this sender; the lease stops a second sender taking them too."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.exec(query).all())
+    for row in rows:
+        row.claimed_until = now + lease
+        session.add(row)
+    return rows
+
+
+def earliest_due(session: Session) -> datetime | None:
+    return session.exec(
+        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+    ).one()
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    rows = session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    return {status: count for status, count in rows}
+
+
+def failed(session: Session, *, limit: int = 100) -> list[OutboxMessage]:
+    return list(
+        session.exec(
+            select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id).limit(limit)
+        ).all()
+    )
+
+
+def reset_failed(session: Session) -> int:
+    """Give failed rows a fresh set of attempts (after LINE or the token is fixed)."""
+    rows = session.exec(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at, row.reply_token = "pending", 0, row.created_at, None
+        session.add(row)
+    return len(rows)

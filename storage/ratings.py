@@ -1,0 +1,22 @@
+"""Satisfaction scores."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.models import Rating
+
+
+def add(session: Session, *, subject_kind: str, subject_id: int, account_id: int, contact_id: int | None,
+        score: int, now: datetime, comment: str = "") -> bool:
+    """Store a score; False when this contact already rated this subject."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Rating)
+        .values(subject_kind=subject_kind, subject_id=subject_id, account_id=account_id, contact_id=contact_id,
+                score=score, comment=comment, at=now)
+        .on_conflict_do_nothing(index_elements=["subject_kind", "subject_id", "contact_id"])
+    )
+    return session.execute(statement).rowcount == 1

@@ -1,0 +1,65 @@
+"""Who is who: staff, accounts, sites, contacts."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from storage.models import Account, Contact, Site, Staff
+
+# Who steps in when a person does not answer, in order of preference (001 §4.12.5).
+BACKUP_ROLES = ("zone_kamr", "senior_kamr", "dept_head")
+SUPERVISING_ROLES = ("senior_kamr", "zone_kamr", "dept_head")
+
+
+def staff_by_code(session: Session, code: str) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.staff_code == code)).first()
+
+
+def staff_by_line_user(session: Session, line_user_id: str) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.line_user_id == line_user_id, Staff.active)).first()
+
+
+def contact_by_line_user(session: Session, line_user_id: str) -> Contact | None:
+    return session.exec(select(Contact).where(Contact.line_user_id == line_user_id, Contact.active)).first()
+
+
+def account_by_code(session: Session, code: str) -> Account | None:
+    return session.exec(select(Account).where(Account.account_code == code)).first()
+
+
+def sites_of(session: Session, account_id: int) -> list[Site]:
+    return list(session.exec(select(Site).where(Site.account_id == account_id).order_by(Site.id)).all())
+
+
+def contacts_of(session: Session, account_id: int) -> list[Contact]:
+    return list(
+        session.exec(select(Contact).where(Contact.account_id == account_id, Contact.active).order_by(Contact.id)).all()
+    )
+
+
+def backup_for(session: Session, staff: Staff) -> Staff | None:
+    """The named backup, else the office's zone KAMR, senior KAMR or department head."""
+    if staff.backup_code:
+        named = staff_by_code(session, staff.backup_code)
+        if named and named.active and named.id != staff.id:
+            return named
+    for role in BACKUP_ROLES:
+        candidate = session.exec(
+            select(Staff)
+            .where(Staff.office == staff.office, Staff.role == role, Staff.active, Staff.id != staff.id)
+            .order_by(Staff.line_user_id.is_(None), Staff.id)
+        ).first()
+        if candidate:
+            return candidate
+    return None
+
+
+def may_act_for_account(session: Session, staff: Staff, account: Account) -> bool:
+    """The account's KAMR, that KAMR's backup, or a supervising role of the same office."""
+    if account.kamr_id == staff.id:
+        return True
+    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
+    if kamr is not None:
+        backup = backup_for(session, kamr)
+        if backup is not None and backup.id == staff.id:
+            return True
+    return staff.role in SUPERVISING_ROLES and staff.office == account.office

@@ -1,0 +1,125 @@
+"""CSV import of staff and accounts: bad rows are reported by row and column, good rows kept."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from typing import Iterable, TextIO
+
+from sqlmodel import Session
+
+from storage.models import STAFF_ROLES, TIERS, Account, Site, Staff
+from storage.roster import account_by_code, sites_of, staff_by_code
+
+STAFF_COLUMNS = ("staff_code", "name", "role", "office")
+STAFF_OPTIONAL = ("backup", "supervisor", "language")
+ACCOUNT_COLUMNS = ("account_code", "name", "tier", "office", "kamr")
+ACCOUNT_OPTIONAL = ("sites",)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def _rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterable[tuple[int, dict]]:
+    reader = csv.DictReader(file)
+    headers = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in headers]
+    if missing:
+        raise HeaderError(f"missing column(s): {', '.join(missing)} (expected {','.join(required)})")
+    unknown = [h for h in headers if h not in required + optional]
+    if unknown:
+        raise HeaderError(f"unknown column(s): {', '.join(unknown)}")
+    reader.fieldnames = headers
+    # Row 1 is the header, so the first data row is row 2 as a spreadsheet shows it.
+    for number, row in enumerate(reader, start=2):
+        yield number, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _require(row: dict, number: int, columns: tuple[str, ...]) -> str | None:
+    for column in columns:
+        if not row.get(column):
+            return f"row {number}, column {column}: empty"
+    return None
+
+
+def import_staff(session: Session, file: TextIO) -> ImportResult:
+    result = ImportResult()
+    rows = list(_rows(file, STAFF_COLUMNS, STAFF_OPTIONAL))
+    codes_in_file = {row["staff_code"] for _, row in rows if row.get("staff_code")}
+    for number, row in rows:
+        error = _require(row, number, STAFF_COLUMNS)
+        role = row.get("role", "").lower()
+        if not error and role not in STAFF_ROLES:
+            error = f"row {number}, column role: {row['role']!r} is not one of {', '.join(STAFF_ROLES)}"
+        for column in ("backup", "supervisor"):
+            ref = row.get(column)
+            if not error and ref and ref not in codes_in_file and staff_by_code(session, ref) is None:
+                error = f"row {number}, column {column}: unknown staff_code {ref!r}"
+        language = row.get("language") or "th"
+        if not error and language not in ("th", "en"):
+            error = f"row {number}, column language: {language!r} is not th or en"
+        if error:
+            result.errors.append(error)
+            continue
+        staff = staff_by_code(session, row["staff_code"])
+        if staff is None:
+            staff = Staff(staff_code=row["staff_code"], name=row["name"], role=role, office=row["office"])
+            result.created += 1
+        else:
+            result.updated += 1
+        staff.name, staff.role, staff.office = row["name"], role, row["office"]
+        staff.backup_code = row.get("backup") or None
+        staff.supervisor_code = row.get("supervisor") or None
+        staff.language = language
+        session.add(staff)
+    session.flush()
+    return result
+
+
+def parse_sites(value: str) -> list[str]:
+    return [name.strip() for name in value.replace("|", ";").split(";") if name.strip()]
+
+
+def import_accounts(session: Session, file: TextIO) -> ImportResult:
+    result = ImportResult()
+    for number, row in _rows(file, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL):
+        error = _require(row, number, ("account_code", "name", "tier", "office"))
+        tier = row.get("tier", "").lower()
+        if not error and tier not in TIERS:
+            error = f"row {number}, column tier: {row['tier']!r} is not one of {', '.join(TIERS)}"
+        kamr = None
+        if not error and row.get("kamr"):
+            kamr = staff_by_code(session, row["kamr"])
+            if kamr is None:
+                error = f"row {number}, column kamr: unknown staff_code {row['kamr']!r} (import staff first)"
+        if error:
+            result.errors.append(error)
+            continue
+        account = account_by_code(session, row["account_code"])
+        if account is None:
+            account = Account(account_code=row["account_code"], name=row["name"], tier=tier, office=row["office"])
+            result.created += 1
+        else:
+            result.updated += 1
+        account.name, account.tier, account.office = row["name"], tier, row["office"]
+        account.kamr_id = kamr.id if kamr else None
+        session.add(account)
+        session.flush()
+        _add_missing_sites(session, account, parse_sites(row.get("sites", "")))
+    session.flush()
+    return result
+
+
+def _add_missing_sites(session: Session, account: Account, names: list[str]) -> None:
+    known = {site.name for site in sites_of(session, account.id)}
+    for name in names:
+        if name not in known:
+            session.add(Site(account_id=account.id, name=name))
+            known.add(name)

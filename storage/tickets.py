@@ -1,0 +1,134 @@
+"""Tickets and their history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
+
+OPEN_STATUSES = ("open", "acknowledged")
+PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
+
+
+def create(session: Session, ticket: Ticket) -> Ticket:
+    """Insert and number it: PREFIX-YY-NNNNN, YY the Buddhist-era year the staff use."""
+    ticket.number = f"tmp-{id(ticket)}"
+    session.add(ticket)
+    session.flush()
+    be_year = (ticket.created_at.year + 543) % 100
+    ticket.number = f"{PREFIXES.get(ticket.kind, 'TKT')}-{be_year:02d}-{ticket.id:05d}"
+    session.add(ticket)
+    if ticket.contact_id:
+        add_reporter(session, ticket, ticket.contact_id)
+    return ticket
+
+
+def add_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
+    exists = session.exec(
+        select(TicketReporter).where(TicketReporter.ticket_id == ticket.id, TicketReporter.contact_id == contact_id)
+    ).first()
+    if exists:
+        return False
+    session.add(TicketReporter(ticket_id=ticket.id, contact_id=contact_id))
+    return True
+
+
+def reporters(session: Session, ticket: Ticket) -> list[Contact]:
+    return list(
+        session.exec(
+            select(Contact)
+            .join(TicketReporter, col(TicketReporter.contact_id) == Contact.id)
+            .where(TicketReporter.ticket_id == ticket.id, Contact.active)
+            .order_by(TicketReporter.id)
+        ).all()
+    )
+
+
+def log(session: Session, ticket: Ticket, action: str, *, now: datetime, staff_id=None, contact_id=None, text="", **details) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id, at=now, action=action, staff_id=staff_id, contact_id=contact_id, text=text, details=details
+        )
+    )
+
+
+def history(session: Session, ticket: Ticket) -> list[TicketEvent]:
+    return list(session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all())
+
+
+def open_for_site(session: Session, *, kind: str, account_id: int, site_id: int | None) -> Ticket | None:
+    return session.exec(
+        select(Ticket)
+        .where(
+            Ticket.kind == kind,
+            Ticket.account_id == account_id,
+            Ticket.site_id == site_id,
+            col(Ticket.status).in_(OPEN_STATUSES),
+        )
+        .order_by(Ticket.id)
+    ).first()
+
+
+def open_for_account(session: Session, account_id: int, *, limit: int = 20) -> list[Ticket]:
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(Ticket.account_id == account_id, col(Ticket.status).in_(OPEN_STATUSES))
+            .order_by(Ticket.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def open_for_staff(session: Session, staff_id: int, *, limit: int = 20) -> list[tuple[Ticket, Account]]:
+    """Tickets of the accounts this person manages, plus those escalated to them."""
+    return list(
+        session.exec(
+            select(Ticket, Account)
+            .join(Account, col(Account.id) == Ticket.account_id)
+            .where(
+                col(Ticket.status).in_(OPEN_STATUSES),
+                (Account.kamr_id == staff_id) | (Ticket.escalated_to == staff_id),
+            )
+            .order_by(Ticket.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def unacknowledged_before(session: Session, *, kind: str, cutoff: datetime, limit: int = 200) -> list[Ticket]:
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(
+                Ticket.kind == kind,
+                Ticket.status == "open",
+                col(Ticket.escalated_at).is_(None),
+                Ticket.created_at <= cutoff,
+            )
+            .order_by(Ticket.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def transition(session: Session, ticket: Ticket, from_statuses: tuple[str, ...], **values) -> bool:
+    """Change a ticket only if it is still in one of from_statuses; False if someone else got there first."""
+    result = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, col(Ticket.status).in_(from_statuses)).values(**values)
+    )
+    session.refresh(ticket)
+    return result.rowcount == 1
+
+
+def mark_escalated(session: Session, ticket: Ticket, *, to_staff_id: int | None, now: datetime) -> bool:
+    """Claim the escalation once, even with two schedulers running."""
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.status == "open", col(Ticket.escalated_at).is_(None))
+        .values(escalated_at=now, escalated_to=to_staff_id)
+    )
+    session.refresh(ticket)
+    return result.rowcount == 1
