@@ -73,11 +73,14 @@ class Services:
         self.stopping = threading.Event()
         self.outbox_wakeup = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.handling_inbox = False
 
     # --- called by the webhook -------------------------------------------------
 
     def events_stored(self, user_keys: Iterable[str]) -> None:
-        self.runner.submit(dict.fromkeys(user_keys))
+        # Without inbox workers (web-only tests, or another process handles them) events wait in the inbox.
+        if self.handling_inbox:
+            self.runner.submit(dict.fromkeys(user_keys))
 
     # --- work ------------------------------------------------------------------
 
@@ -114,6 +117,7 @@ class Services:
 
     def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True) -> "Services":
         if inbox_workers:
+            self.handling_inbox = True
             self.sweep_inbox()  # whatever a crash left behind
             self._thread(self._sweeper_loop, "inbox-sweeper")
         if sender:

@@ -27,6 +27,6 @@ def parse(data: str) -> tuple[str, dict[str, str]]:
     return pairs.pop("a", ""), pairs
 
 
-def int_param(params: dict[str, str], name: str) -> int | None:
-    value = params.get(name, "")
+def int_param(params: dict, name: str) -> int | None:
+    value = str(params.get(name, ""))
     return int(value) if value.isdigit() and len(value) < 12 else None
