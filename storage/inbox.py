@@ -34,8 +34,9 @@ def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[str
                 error="",
             )
             .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(InboxEvent.id)
         )
-        if session.execute(statement).rowcount:
+        if session.execute(statement).scalar() is not None:
             fresh.append(row["user_key"])
     return fresh
 

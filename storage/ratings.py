@@ -18,5 +18,6 @@ def add(session: Session, *, subject_kind: str, subject_id: int, account_id: int
         .values(subject_kind=subject_kind, subject_id=subject_id, account_id=account_id, contact_id=contact_id,
                 score=score, comment=comment, at=now)
         .on_conflict_do_nothing(index_elements=["subject_kind", "subject_id", "contact_id"])
+        .returning(Rating.id)
     )
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement).scalar() is not None
