@@ -88,9 +88,9 @@ class Services:
         if process_user(self.engine, self.config, user_key, self.clock):
             self.outbox_wakeup.set()
 
-    def sweep_inbox(self) -> None:
+    def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:
         with session_scope(self.engine) as session:
-            keys = inbox.pending_user_keys(session, received_before=self.clock() - SWEEP_AGE)
+            keys = inbox.pending_user_keys(session, received_before=self.clock() - min_age + timedelta(microseconds=1))
         if keys:
             log.info("picking up %d users with events left pending", len(keys))
             self.runner.submit(keys)
@@ -118,7 +118,7 @@ class Services:
     def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True) -> "Services":
         if inbox_workers:
             self.handling_inbox = True
-            self.sweep_inbox()  # whatever a crash left behind
+            self.sweep_inbox(min_age=timedelta(0))  # whatever a crash left behind
             self._thread(self._sweeper_loop, "inbox-sweeper")
         if sender:
             self.sender = LineSender(self.config, self.engine, self.clock)

@@ -1,0 +1,37 @@
+"""The background path as `kambot serve` runs it: webhook wakes inbox threads, the sender thread replies."""
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import InboxEvent, OutboxMessage
+
+
+def test_webhook_answer_arrives_through_background_threads(org):
+    bot = org
+    services = bot.app.extensions["kambot"].services
+    services.start(scheduler=False)
+    try:
+        event = bot.event("Ucust1", "postback", postback={"data": "a=status"})
+        assert bot.post([event]).status_code == 200
+        assert bot.line.wait_for(lambda: bot.line.replies, timeout=10)
+        assert bot.line.replies[0]["replyToken"] == event["replyToken"]
+        assert bot.line.replies[0]["messages"][0]["text"] == "ไม่มีเรื่องที่ค้างอยู่ค่ะ 👍"
+    finally:
+        services.stop()
+    with session_scope(bot.engine) as session:
+        stored = session.exec(select(InboxEvent).where(InboxEvent.event_id == event["webhookEventId"])).one()
+        assert (stored.status, stored.payload) == ("done", None)
+        sent = session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert (sent.to_user, sent.status, sent.via) == ("Ucust1", "sent", "reply")
+
+
+def test_events_left_pending_by_a_crash_are_handled_on_start(org):
+    bot = org
+    # Stored while no worker ran (the process died right after answering 200).
+    assert bot.post([bot.event("Ucust2", "postback", postback={"data": "a=status"})]).status_code == 200
+    services = bot.app.extensions["kambot"].services
+    services.start(scheduler=False)
+    try:
+        assert bot.line.wait_for(lambda: bot.line.messages_to("Ucust2"), timeout=10)
+    finally:
+        services.stop()
+    assert len(bot.line.messages_to("Ucust2")) == 1
