@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 import logging
 import sys
 from pathlib import Path
@@ -213,3 +214,28 @@ def _safe_url(url: str) -> str:
 
     return make_url(url).render_as_string(hide_password=True)
 
+
+
+@main.group()
+def workdays() -> None:
+    """The Thai working-day clock (weekends, public and government holidays, [calendar] days)."""
+
+
+@workdays.command("add")
+@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("n", type=click.IntRange(0, 365))
+@with_config
+def workdays_add(config: Config, start, n: int) -> None:
+    """Print the Nth working day after START (START itself not counted) and the days skipped."""
+    from handlers.thai_dates import format_weekday_date
+    from handlers.workdays import WorkCalendar
+
+    calendar = WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in config.calendar.extra_holidays.items()},
+                            extra_workdays=config.calendar.extra_workdays)
+    result = calendar.add_working_days(start.date(), n)
+    click.echo(f"{result.due.isoformat()}  {format_weekday_date(result.due, config.bot.language)}")
+    for day, name in result.skipped:
+        click.echo(f"  skipped {day.isoformat()}  {name}")
+    click.echo(f"rule: {result.rule}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
