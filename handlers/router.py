@@ -65,7 +65,7 @@ def _postback(ctx: Context) -> None:
     name, params = parse(ctx.inbound.data)
     action = ACTIONS.get(name)
     if action is None:
-        log.info("unknown postback action %r", name[:40])
+        log.info("unknown postback action (%d characters of data)", len(ctx.inbound.data))
         ctx.reply(menu.text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     expected_step = STEP_OF_ACTION.get(name)

@@ -31,14 +31,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "เชื่อมบัญชีพนักงานเรียบร้อยแล้ว ✅\nคุณ{name} จะได้รับแจ้งเตือนเรื่องของลูกค้าทาง LINE นี้ตลอด 24 ชั่วโมง",
         "Staff account linked ✅\n{name}, you will get customer reports here 24 hours a day.",
     ),
-    "already_staff": (
-        "บัญชี LINE นี้เชื่อมเป็นบัญชีพนักงานอยู่แล้ว ไม่สามารถใช้เป็นผู้ติดต่อลูกค้าได้",
-        "This LINE account is already a staff account and cannot become a customer contact.",
-    ),
-    "already_contact": (
-        "บัญชี LINE นี้เป็นผู้ติดต่อลูกค้าอยู่แล้ว ไม่สามารถใช้เป็นบัญชีพนักงานได้",
-        "This LINE account is already a customer contact and cannot become a staff account.",
-    ),
     # general
     "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
     "cancelled": ("ยกเลิกแล้วค่ะ เลือกเมนูใหม่ได้เลย", "Cancelled. Choose again from the menu."),
