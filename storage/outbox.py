@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
@@ -57,12 +58,24 @@ def _chunks(messages: list[dict]) -> list[list[dict]]:
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxMessage]:
     """Take due rows for this sender; the lease stops a second sender taking them too."""
+    earlier = aliased(OutboxMessage)
+    waiting_before = (
+        select(earlier.id)
+        .where(
+            earlier.to_user == OutboxMessage.to_user,
+            earlier.status == "pending",
+            earlier.id < OutboxMessage.id,
+            or_(earlier.next_attempt_at > now, earlier.claimed_until >= now),
+        )
+        .exists()
+    )
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.status == "pending",
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            ~waiting_before,  # one person's messages go in order: none overtakes one in backoff
         )
         .order_by(OutboxMessage.id)
         .limit(limit)

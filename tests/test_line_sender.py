@@ -1,0 +1,179 @@
+"""The outbox sender against LINE's failures: the real webhook, the real SDK client and the LINE stand-in."""
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage import outbox
+from storage.db import session_scope
+from storage.models import OutboxMessage
+
+STATUS_NONE = "ไม่มีเรื่องที่ค้างอยู่ค่ะ 👍"
+
+
+def _queue(bot, user: str, data: str = "a=status") -> dict:
+    """A postback handled but not yet sent: its answer waits in the outbox."""
+    event = bot.event(user, "postback", postback={"data": data})
+    assert bot.post([event]).status_code == 200
+    bot.drain(send=False)
+    return event
+
+
+def _rows(bot) -> list[OutboxMessage]:
+    """The outbox rows of this test (the org fixture's linking answers left out)."""
+    with session_scope(bot.engine) as session:
+        query = select(OutboxMessage).where(OutboxMessage.id > bot.first_row).order_by(OutboxMessage.id)
+        rows = list(session.exec(query).all())
+        for row in rows:
+            session.expunge(row)
+        return rows
+
+
+@pytest.fixture
+def org(org):
+    with session_scope(org.engine) as session:
+        org.first_row = session.exec(select(func.max(OutboxMessage.id))).one() or 0
+    return org
+
+
+def _calls(bot, kind: str):
+    return [c for c in bot.line.calls if c.kind == kind]
+
+
+def test_reply_retried_after_429_and_500_then_delivered_once(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.line.fail_next("reply", 429)
+    bot.line.fail_next("reply", 500)
+
+    assert bot.sender.send_due() == 0
+    assert _rows(bot)[0].status == "pending"
+    assert bot.sender.send_due() == 0  # not due yet: the backoff holds it
+    assert len(_calls(bot, "reply")) == 1
+    bot.advance(seconds=5)
+    assert bot.sender.send_due() == 0
+    bot.advance(seconds=5)
+    assert bot.sender.send_due() == 1
+
+    assert [c.status for c in _calls(bot, "reply")] == [429, 500, 200]
+    assert _calls(bot, "push") == []
+    assert bot.texts_to("Ucust1") == [STATUS_NONE]
+    row = _rows(bot)[0]
+    assert (row.status, row.via, row.attempts) == ("sent", "reply", 3)
+
+
+def test_reply_that_timed_out_but_arrived_is_not_sent_again(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.line.hang_next("reply", 2.0, deliver=True)
+
+    assert bot.sender.send_due() == 0  # read timeout after 1 s; LINE did take it
+    row = _rows(bot)[0]
+    assert row.status == "pending" and row.reply_uncertain and "timeout" in row.last_error
+    bot.advance(seconds=5)
+    while bot.sender.send_due():
+        pass
+
+    assert len(bot.line.messages_to("Ucust1")) == 1
+    assert _calls(bot, "push") == []
+    row = _rows(bot)[0]
+    assert (row.status, row.via) == ("sent", "reply")
+
+
+def test_expired_reply_token_falls_back_to_push_with_retry_key(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.advance(minutes=2)
+    assert bot.sender.send_due() == 1
+
+    assert _calls(bot, "reply") == []
+    pushes = _calls(bot, "push")
+    assert len(pushes) == 1 and pushes[0].status == 200
+    row = _rows(bot)[0]
+    assert pushes[0].headers["x-line-retry-key"] == row.retry_key
+    assert pushes[0].json["to"] == "Ucust1"
+    assert (row.status, row.via, row.reply_token) == ("sent", "push", None)
+    assert bot.texts_to("Ucust1") == [STATUS_NONE]
+
+
+def test_push_that_timed_out_but_arrived_is_accepted_on_409(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.advance(minutes=2)  # the reply token is too old: this goes as a push
+    bot.line.hang_next("push", 2.0, deliver=True)
+
+    assert bot.sender.send_due() == 0
+    assert _rows(bot)[0].status == "pending"
+    bot.advance(seconds=5)
+    assert bot.sender.send_due() == 1
+
+    pushes = _calls(bot, "push")
+    assert [c.status for c in pushes] == [200, 409]
+    assert pushes[0].headers["x-line-retry-key"] == pushes[1].headers["x-line-retry-key"]
+    assert bot.texts_to("Ucust1") == [STATUS_NONE]
+    row = _rows(bot)[0]
+    assert (row.status, row.via, row.attempts) == ("sent", "push", 2)
+
+
+def test_line_down_leaves_failed_rows_that_can_be_retried(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.line.fail_next("any", 503, count=20)
+
+    for _ in range(10):
+        bot.sender.send_due()
+        bot.advance(minutes=1)
+    rows = _rows(bot)
+    assert len(rows) == 1
+    assert (rows[0].status, rows[0].attempts) == ("failed", 5)
+    assert rows[0].last_error.startswith("503")
+    assert len(bot.line.calls) == 5  # bounded: nothing after max_attempts
+    assert bot.line.messages_to("Ucust1") == []
+
+    bot.line.reset()  # LINE is back
+    with session_scope(bot.engine) as session:
+        assert outbox.reset_failed(session) == 1
+    assert bot.sender.send_due() == 1
+    row = _rows(bot)[0]
+    assert (row.status, row.via) == ("sent", "push")
+    assert bot.line.messages_to("Ucust1")[0]["text"] == STATUS_NONE
+
+
+def test_one_persons_messages_keep_their_order(org):
+    bot = org
+    _queue(bot, "Ucust1", "a=status")
+    _queue(bot, "Ucust1", "a=contact")
+    first, second = _rows(bot)
+    bot.line.fail_next("reply", 429)
+
+    bot.sender.send_due()
+    assert len(bot.line.calls) == 1  # the second waited behind the first
+    assert [(r.status, r.attempts) for r in _rows(bot)] == [("pending", 1), ("pending", 0)]
+    # The first now waits out its backoff; the second must keep waiting behind it.
+    assert bot.sender.send_due() == 0
+    assert len(bot.line.calls) == 1
+    assert bot.line.messages_to("Ucust1") == []
+
+    bot.advance(seconds=5)
+    while bot.sender.send_due():
+        pass
+    texts = bot.texts_to("Ucust1")
+    assert texts[0] == STATUS_NONE
+    assert texts[1].startswith("KAMR ของ บริษัท น้ำตาลไทย จำกัด คือ คุณสมชาย ใจดี")
+    assert [r.status for r in _rows(bot)] == ["sent", "sent"]
+    assert [c.json["replyToken"] for c in _calls(bot, "reply") if c.status == 200] == [
+        first.reply_token, second.reply_token]
+
+
+def test_push_400_is_not_retried(org):
+    bot = org
+    _queue(bot, "Ucust1")
+    bot.advance(minutes=2)
+    bot.line.fail_next("push", 400)
+
+    assert bot.sender.send_due() == 1
+    row = _rows(bot)[0]
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error.startswith("400")
+    bot.advance(minutes=10)
+    assert bot.sender.send_due() == 0
+    assert len(bot.line.calls) == 1
