@@ -86,6 +86,8 @@ class OutboxConfig(_Section):
     # LINE reply tokens live about a minute; stop trying them a little earlier.
     reply_token_ttl_seconds: int = Field(default=50, ge=1, le=60)
     poll_seconds: float = Field(default=1.0, gt=0)
+    # LINE calls in flight at once (to different people; one person's messages stay in order).
+    concurrency: int = Field(default=16, ge=1, le=64)
 
 
 class CalendarConfig(_Section):

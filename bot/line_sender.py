@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -48,6 +49,7 @@ class Outcome:
 def make_api(config: Config) -> tuple[ApiClient, MessagingApi]:
     configuration = Configuration(host=config.line.api_host or DEFAULT_HOST, access_token=config.line.channel_access_token)
     configuration.retries = False  # our own bounded retries, never urllib3's silent ones
+    configuration.connection_pool_maxsize = config.outbox.concurrency
     client = ApiClient(configuration)
     return client, MessagingApi(client)
 
@@ -57,26 +59,37 @@ class LineSender:
         self.config, self.engine, self.clock = config, engine, clock
         self.client, self.api = make_api(config)
         self.timeout = (config.line.connect_timeout, config.line.read_timeout)
+        self.pool = ThreadPoolExecutor(max_workers=config.outbox.concurrency, thread_name_prefix="outbox")
 
     def close(self) -> None:
+        self.pool.shutdown(wait=True)
         self.client.close()
 
-    def send_due(self, *, limit: int = 50) -> int:
-        """One pass over due rows; returns how many were settled (sent or failed for good)."""
+    def send_due(self, *, limit: int = 200) -> int:
+        """One pass over due rows; returns how many were settled (sent or failed for good).
+
+        Different people are served in parallel (LINE answers take a while); one person's
+        messages go one after another, and a failure holds back the rest of theirs.
+        """
         with session_scope(self.engine) as session:
             rows = claim_due(session, now=self.clock(), lease=LEASE, limit=limit)
-        settled = 0
-        held_users: set[str] = set()
+        by_user: dict[str, list[OutboxMessage]] = {}
         for row in rows:
-            if row.to_user in held_users:  # keep one person's messages in order
-                self._release(row)
-                continue
+            by_user.setdefault(row.to_user, []).append(row)
+        if len(by_user) <= 1:
+            return sum(self._send_in_order(group) for group in by_user.values())
+        return sum(self.pool.map(self._send_in_order, by_user.values()))
+
+    def _send_in_order(self, rows: list[OutboxMessage]) -> int:
+        settled = 0
+        for index, row in enumerate(rows):
             outcome = self._attempt(row)
             self._record(row, outcome)
-            if outcome.status in ("sent", "failed"):
-                settled += 1
-            else:
-                held_users.add(row.to_user)
+            if outcome.status not in ("sent", "failed"):
+                for later in rows[index + 1 :]:
+                    self._release(later)
+                break
+            settled += 1
         return settled
 
     # --- one row ---------------------------------------------------------------
