@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
 import logging
 import sys
 from pathlib import Path
@@ -228,10 +227,9 @@ def workdays() -> None:
 def workdays_add(config: Config, start, n: int) -> None:
     """Print the Nth working day after START (START itself not counted) and the days skipped."""
     from handlers.thai_dates import format_weekday_date
-    from handlers.workdays import WorkCalendar
+    from handlers.workdays import calendar_from_config
 
-    calendar = WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in config.calendar.extra_holidays.items()},
-                            extra_workdays=config.calendar.extra_workdays)
+    calendar = calendar_from_config(config)
     result = calendar.add_working_days(start.date(), n)
     click.echo(f"{result.due.isoformat()}  {format_weekday_date(result.due, config.bot.language)}")
     for day, name in result.skipped:
@@ -239,3 +237,7 @@ def workdays_add(config: Config, start, n: int) -> None:
     click.echo(f"rule: {result.rule}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
+from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
 from handlers.thai_dates import BANGKOK, format_datetime
@@ -26,7 +28,7 @@ def start(ctx: Context) -> None:
     if len(sites) > 1:
         conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
         buttons = [Button(s.name[:20], data=build("outage.site", s=s.id), display=s.name) for s in sites[:12]]
-        ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, _cancel(ctx))))
+        ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
         return
     conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=sites[0].id if sites else None)
     _ask_symptom(ctx)
@@ -44,15 +46,12 @@ def on_site(ctx: Context) -> None:
 
 
 def _ask_symptom(ctx: Context) -> None:
-    buttons = [
-        Button(t(f"symptom_{s}", ctx.lang), data=build("outage.symptom", v=s), display=t(f"symptom_{s}", ctx.lang))
-        for s in SYMPTOMS
-    ]
-    ctx.reply(Message(text=t("outage_ask_symptom", ctx.lang), quick_replies=(*buttons, _cancel(ctx))))
+    buttons = choice_buttons(ctx, "outage.symptom", SYMPTOMS, "symptom")
+    ctx.reply(Message(text=t("outage_ask_symptom", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
 
 
 def on_symptom(ctx: Context) -> None:
-    value = ctx.params.get("v") or _symptom_from_text(ctx)
+    value = chosen_value(ctx, SYMPTOMS, "symptom")
     if value not in SYMPTOMS:
         _ask_symptom(ctx)
         return
@@ -62,20 +61,15 @@ def on_symptom(ctx: Context) -> None:
     buttons = (
         Button(now_label, data=build("outage.since", v="now"), display=now_label),
         Button(pick_label, kind="datetime", data=build("outage.since", v="pick")),
-        _cancel(ctx),
+        cancel_button(ctx),
     )
     ctx.reply(Message(text=t("outage_ask_since", ctx.lang), quick_replies=buttons))
-
-
-def _symptom_from_text(ctx: Context) -> str:
-    text = ctx.inbound.text.strip()
-    return next((s for s in SYMPTOMS if text in (t(f"symptom_{s}", "th"), t(f"symptom_{s}", "en"))), "")
 
 
 def on_since(ctx: Context) -> None:
     started = _parse_since(ctx)
     if started is None:
-        ctx.reply(Message(text=t("outage_bad_time", ctx.lang), quick_replies=(_cancel(ctx),)))
+        ctx.reply(Message(text=t("outage_bad_time", ctx.lang), quick_replies=(cancel_button(ctx),)))
         return
     _create_or_join(ctx, min(started, ctx.now))
 
@@ -169,26 +163,13 @@ def done(ctx: Context) -> None:
     ctx.reply(text_with_menu(ctx, t("outage_done", ctx.lang)))
 
 
-def _cancel(ctx: Context) -> Button:
-    label = t("btn_cancel", ctx.lang)
-    return Button(label, kind="text", data=ctx.config.bot.cancel_words[0], display=label)
-
-
 # --- the KAMR's side ---------------------------------------------------------
 
 
 def notify_responders(ctx: Context, ticket: Ticket) -> None:
     """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
-    account = ctx.session.get(Account, ticket.account_id)
-    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None and kamr.line_user_id:
-        ctx.push(kamr, Message(card=staff_card(ctx.session, ticket, kamr.language)))
-        return
-    backup = roster.backup_for(ctx.session, kamr) if kamr else None
-    if backup is not None:
-        ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
-        tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
-        ctx.push(backup, Message(card=staff_card(ctx.session, ticket, backup.language, escalated_minutes=0)))
+    ticketing.notify_responders(
+        ctx, ticket, lambda lang, minutes: staff_card(ctx.session, ticket, lang, escalated_minutes=minutes))
 
 
 def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
@@ -219,23 +200,12 @@ def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | N
 
 
 def _ticket_for_staff(ctx: Context) -> Ticket | None:
-    """The ticket named by the postback, if this staff member may act on it."""
-    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
-    if ticket is None or ticket.kind != "outage":
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return None
-    account = ctx.session.get(Account, ticket.account_id)
-    if ticket.escalated_to != ctx.staff.id and not roster.may_act_for_account(ctx.session, ctx.staff, account):
-        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
-        return None
-    return ticket
+    return ticketing.ticket_for_staff(ctx, "outage")
 
 
 def _tell_reporters(ctx: Context, ticket: Ticket, key: str, *, rating: bool = False, **values) -> None:
-    for contact in tickets.reporters(ctx.session, ticket):
-        text = t(key, contact.language, number=ticket.number, **values)
-        buttons = rating_buttons(ticket, contact.language) if rating else ()
-        ctx.push(contact, Message(text=text, quick_replies=buttons))
+    buttons = (lambda lang: rating_buttons(ticket, lang)) if rating else None
+    ticketing.tell_reporters(ctx, ticket, key, buttons=buttons, **values)
 
 
 def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
@@ -262,7 +232,7 @@ def ask_update(ctx: Context) -> None:
     if ticket is None:
         return
     conversations.set_step(ctx.state, FLOW, "update", now=ctx.now, ticket_id=ticket.id)
-    ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number), quick_replies=(_cancel(ctx),)))
+    ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
 
 
 def on_update_text(ctx: Context) -> None:

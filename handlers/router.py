@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import link, menu, outage, rating, status
+from handlers import complaint, link, menu, outage, rating, status
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -11,15 +11,20 @@ from storage import conversations
 
 log = logging.getLogger(__name__)
 
-ACTIONS: dict[str, Action] = {**menu.ACTIONS, **outage.ACTIONS, **status.ACTIONS, **rating.ACTIONS}
-STEPS: dict[tuple[str, str], Action] = {**outage.STEPS}
-STEP_OF_ACTION: dict[str, tuple[str, str]] = {a: (outage.FLOW, s) for a, s in outage.STEP_OF_ACTION.items()}
+ACTIONS: dict[str, Action] = {**menu.ACTIONS, **outage.ACTIONS, **complaint.ACTIONS, **status.ACTIONS, **rating.ACTIONS}
+STEPS: dict[tuple[str, str], Action] = {**outage.STEPS, **complaint.STEPS}
+STEP_OF_ACTION: dict[str, tuple[str, str]] = {
+    **{a: (outage.FLOW, s) for a, s in outage.STEP_OF_ACTION.items()},
+    **{a: (complaint.FLOW, s) for a, s in complaint.STEP_OF_ACTION.items()},
+}
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
     "ไฟดับ": "outage",
     "แจ้งไฟดับ": "outage",
     "outage": "outage",
+    "ร้องเรียน": "complaint",
+    "complaint": "complaint",
     "สถานะ": "status",
     "ติดตามสถานะ": "status",
     "status": "status",

@@ -26,12 +26,17 @@ def customer_status(ctx: Context) -> None:
                 ctx.lang,
                 number=ticket.number,
                 kind=t(f"kind_{ticket.kind}", ctx.lang),
-                site=site.name if site else "-",
+                site=site.name if site else _topic(ticket, ctx.lang),
                 status=t(f"status_{ticket.status}", ctx.lang),
             )
         )
     card = Card(title=t("status_title", ctx.lang, count=len(open_tickets)), lines=tuple(lines))
     ctx.reply(Message(card=card, quick_replies=buttons_for(ctx)))
+
+
+def _topic(ticket, lang: str) -> str:
+    """What a ticket without a site is about: a complaint's topic."""
+    return t(f"topic_{ticket.category}", lang) if ticket.kind == "complaint" and ticket.category else "-"
 
 
 def staff_tickets(ctx: Context) -> None:

@@ -103,6 +103,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "symptom_other": ("อื่น ๆ", "Other"),
     "status_open": ("รอรับเรื่อง", "waiting"),
     "status_acknowledged": ("กำลังดำเนินการ", "in progress"),
+    "status_answered": ("ตอบชี้แจงแล้ว", "answered"),
     "status_resolved": ("แก้ไขแล้ว", "resolved"),
     "status_closed": ("ปิดเรื่องแล้ว", "closed"),
     # outage: staff
@@ -131,6 +132,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff_update_sent": ("ส่งความคืบหน้า {number} ถึงลูกค้าแล้ว", "Update on {number} sent to the customer."),
     "staff_resolved": ("ปิดงาน {number} แล้ว ลูกค้าจะได้รับแบบประเมิน", "{number} resolved; the customer will be asked to rate it."),
     "ticket_already_resolved": ("{number} แก้ไขเรียบร้อยไปแล้วค่ะ", "{number} is already resolved."),
+    # complaint: customer
+    "complaint_ask_topic": ("ต้องการร้องเรียนเรื่องใดคะ", "What is your complaint about?"),
+    "complaint_ask_details": (
+        "กรุณาพิมพ์รายละเอียดเรื่องร้องเรียนค่ะ",
+        "Please type the details of your complaint.",
+    ),
+    "complaint_created": (
+        "รับเรื่องร้องเรียนแล้วค่ะ เลขที่ {number}\nจะตอบชี้แจงภายในวันที่ {due}",
+        "Complaint received, number {number}\nWe will answer by {due}.",
+    ),
+    "complaint_answer_customer": ("{number} คำชี้แจงจากคุณ{staff}:\n{text}", "{number} answer from {staff}:\n{text}"),
+    "topic_power_quality": ("คุณภาพไฟฟ้า", "Power quality"),
+    "topic_billing": ("ค่าไฟฟ้า/บิล", "Billing"),
+    "topic_service": ("การให้บริการ", "Service"),
+    "topic_staff": ("พนักงาน", "Staff"),
+    "topic_other": ("อื่น ๆ", "Other"),
+    # complaint: staff
+    "complaint_card_title": ("📝 ร้องเรียน {number}", "📝 Complaint {number}"),
+    "card_topic": ("เรื่อง: {topic}", "Topic: {topic}"),
+    "card_details": ("รายละเอียด: {details}", "Details: {details}"),
+    "card_due": ("ตอบภายใน: {due}", "Answer by: {due}"),
+    "btn_answer": ("ตอบลูกค้า", "Answer"),
+    "staff_ask_answer": (
+        "พิมพ์คำชี้แจงเรื่องร้องเรียน {number} ที่จะส่งถึงลูกค้าค่ะ",
+        "Type the answer to complaint {number} for the customer.",
+    ),
+    "staff_answer_sent": ("ส่งคำชี้แจง {number} ถึงลูกค้าแล้ว", "Answer to {number} sent to the customer."),
+    "ticket_closed": ("{number} ปิดเรื่องไปแล้วค่ะ", "{number} is already closed."),
     # rating
     "rating_thanks": ("ขอบคุณสำหรับคะแนน {score}/5 ค่ะ 🙏", "Thank you for rating {score}/5 🙏"),
     "rating_thanks_low": (
@@ -150,6 +179,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "my_tickets_title": ("งานที่เปิดอยู่ของฉัน ({count})", "My open tickets ({count})"),
     "my_tickets_line": ("{number} {account} – {status}", "{number} {account} – {status}"),
     "kind_outage": ("ไฟดับ", "outage"),
+    "kind_complaint": ("ร้องเรียน", "complaint"),
     "staff_menu_hint": ("เลือกเมนูพนักงานได้เลยค่ะ", "Choose from the staff menu."),
 }
 

@@ -182,3 +182,10 @@ class WorkCalendar:
         result = self.add_working_days(start, n)
         return WorkdayResult(result.due, result.skipped, f"{why}; {result.rule}",
                              result.beyond_data, result.warnings)
+
+
+def calendar_from_config(config) -> WorkCalendar:
+    """The working-day clock with the organisation's [calendar] days off and extra workdays."""
+    days = config.calendar
+    return WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in days.extra_holidays.items()},
+                        extra_workdays=days.extra_workdays)

@@ -1,7 +1,7 @@
 """Tables. All datetimes are stored as UTC; repository functions live beside, in storage/*."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
@@ -123,7 +123,7 @@ class Ticket(SQLModel, table=True):
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
     category: str = ""
     description: str = ""
-    status: str = "open"  # open, acknowledged, resolved, closed
+    status: str = "open"  # open, acknowledged, answered (complaints), resolved, closed
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _utc_column(nullable=False)
     started_at: Optional[datetime] = _utc_column(nullable=True)  # when the problem began
@@ -132,6 +132,7 @@ class Ticket(SQLModel, table=True):
     escalated_at: Optional[datetime] = _utc_column(nullable=True)
     escalated_to: Optional[int] = Field(default=None, foreign_key="staff.id")
     resolved_at: Optional[datetime] = _utc_column(nullable=True)
+    due_date: Optional[date] = None  # complaints: the answer is due by this Bangkok date
 
 
 class TicketReporter(SQLModel, table=True):
@@ -147,7 +148,7 @@ class TicketEvent(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     at: datetime = _utc_column(nullable=False)
-    action: str  # reported, joined, photo, location, acknowledged, update, resolved, escalated, rated
+    action: str  # reported, joined, photo, location, acknowledged, update, answered, resolved, escalated, rated
     staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
     text: str = ""

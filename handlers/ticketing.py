@@ -1,0 +1,68 @@
+"""Pieces shared by the ticket dialogs (outage, complaint): who may act, who hears, the cancel button."""
+from __future__ import annotations
+
+from typing import Callable
+
+from handlers.context import Context
+from handlers.menu import text_with_menu
+from handlers.messages import Button, Card, Message
+from handlers.postback import build, int_param
+from handlers.texts import t
+from storage import roster, tickets
+from storage.models import Account, Staff, Ticket
+
+# card_for(lang, escalated_minutes): the staff card in one person's language
+CardFor = Callable[[str, "int | None"], Card]
+
+
+def cancel_button(ctx: Context) -> Button:
+    label = t("btn_cancel", ctx.lang)
+    return Button(label, kind="text", data=ctx.config.bot.cancel_words[0], display=label)
+
+
+def choice_buttons(ctx: Context, action: str, values: tuple[str, ...], text_prefix: str) -> list[Button]:
+    """Quick replies for a fixed list of choices, labelled by texts "<prefix>_<value>"."""
+    labels = {v: t(f"{text_prefix}_{v}", ctx.lang) for v in values}
+    return [Button(labels[v], data=build(action, v=v), display=labels[v]) for v in values]
+
+
+def chosen_value(ctx: Context, values: tuple[str, ...], text_prefix: str) -> str:
+    """The value from the tapped button, or from the label typed in Thai or English."""
+    typed = ctx.inbound.text.strip()
+    return ctx.params.get("v") or next(
+        (v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
+
+
+def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
+    """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
+    account = ctx.session.get(Account, ticket.account_id)
+    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
+    if kamr is not None and kamr.line_user_id:
+        ctx.push(kamr, Message(card=card_for(kamr.language, None)))
+        return
+    backup = roster.backup_for(ctx.session, kamr) if kamr else None
+    if backup is not None:
+        ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
+        tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
+        ctx.push(backup, Message(card=card_for(backup.language, 0)))
+
+
+def ticket_for_staff(ctx: Context, kind: str) -> Ticket | None:
+    """The ticket named by the postback (or the dialog), if this staff member may act on it."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
+    if ticket is None or ticket.kind != kind:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    account = ctx.session.get(Account, ticket.account_id)
+    if ticket.escalated_to != ctx.staff.id and not roster.may_act_for_account(ctx.session, ctx.staff, account):
+        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+        return None
+    return ticket
+
+
+def tell_reporters(ctx: Context, ticket: Ticket, key: str, *,
+                   buttons: Callable[[str], tuple[Button, ...]] | None = None, **values) -> None:
+    """Push one text to every contact on the ticket, each in their own language."""
+    for contact in tickets.reporters(ctx.session, ticket):
+        text = t(key, contact.language, number=ticket.number, **values)
+        ctx.push(contact, Message(text=text, quick_replies=buttons(contact.language) if buttons else ()))
