@@ -1,35 +1,9 @@
 """kambot: the LINE bot for Key Account Management. `create_app(config)` builds the web app."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Callable
 
-from flask import Flask
-from sqlalchemy.engine import Engine
+def create_app(*args, **kwargs):
+    # Imported on call so that `bot.config` can be imported without pulling in the whole app.
+    from bot.app import create_app as build
 
-from bot.config import Config
-from bot.services import Services, utcnow
-from storage.db import make_engine
-
-
-@dataclass
-class Kambot:
-    config: Config
-    engine: Engine
-    services: Services
-    clock: Callable[[], datetime]
-
-
-def create_app(config: Config | None = None, *, engine: Engine | None = None,
-               clock: Callable[[], datetime] = utcnow) -> Flask:
-    """The web app; background services are started by the caller (`kambot serve`, tests)."""
-    from bot import webhook
-
-    config = config or Config()
-    engine = engine or make_engine(config.database.url)
-    app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = config.server.max_body_bytes
-    app.extensions["kambot"] = Kambot(config, engine, Services(config, engine, clock), clock)
-    app.register_blueprint(webhook.bp)
-    return app
+    return build(*args, **kwargs)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -109,6 +110,23 @@ class SchedulerConfig(_Section):
     enabled: bool = True
 
 
+class RemindersConfig(_Section):
+    # Bangkok wall-clock time (config.bot.timezone) of the daily complaint digest, working days only.
+    complaint_digest_time: str = "08:30"
+
+    @field_validator("complaint_digest_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be a time like 08:30 (HH:MM, 24-hour)")
+        return value
+
+    @property
+    def complaint_digest_hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.complaint_digest_time.split(":")
+        return int(hour), int(minute)
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -118,6 +136,7 @@ class Config(_Section):
     outbox: OutboxConfig = OutboxConfig()
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    reminders: RemindersConfig = RemindersConfig()
 
     def missing_settings(self) -> list[str]:
         return self.line.missing

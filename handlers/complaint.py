@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import ticketing
+from handlers import complaint_close, ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
@@ -25,6 +25,8 @@ TOPICS = ("power_quality", "billing", "service", "staff", "other")
 ANSWER_DAYS = 5
 MAX_TEXT = 2000
 CARD_DETAILS = 300
+# The KAMR may (re)answer until the close-out starts; pending_certification is open but not answerable.
+ANSWERABLE = ("open", "acknowledged", "answered")
 
 
 # --- the customer's dialog -------------------------------------------------
@@ -95,15 +97,17 @@ def staff_card(session, ticket: Ticket, lang: str) -> Card:
     if reporter and reporter.display_name:
         lines.append(t("card_reporter", lang, name=reporter.display_name))
     buttons = ()
-    if ticket.status in tickets.OPEN_STATUSES:
+    if ticket.status in ANSWERABLE:
         label = t("btn_answer", lang)
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
+    if ticket.status == "answered":
+        buttons += (complaint_close.onbehalf_button(ticket, lang),)
     return Card(title=t("complaint_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=buttons)
 
 
 def _open_ticket(ctx: Context) -> Ticket | None:
     ticket = ticketing.ticket_for_staff(ctx, "complaint")
-    if ticket is not None and ticket.status not in tickets.OPEN_STATUSES:
+    if ticket is not None and ticket.status not in ANSWERABLE:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return None
@@ -129,13 +133,14 @@ def on_answer_text(ctx: Context) -> None:
     values = {"status": "answered"}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
-    if not tickets.transition(ctx.session, ticket, tickets.OPEN_STATUSES, **values):
+    if not tickets.transition(ctx.session, ticket, ANSWERABLE, **values):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return
     ticket.details = {**ticket.details, "answered_at": ctx.now.isoformat()}
     ctx.session.add(ticket)
     tickets.log(ctx.session, ticket, "answered", now=ctx.now, staff_id=ctx.staff.id, text=text)
-    ticketing.tell_reporters(ctx, ticket, "complaint_answer_customer", staff=ctx.staff.name, text=text)
+    ticketing.tell_reporters(ctx, ticket, "complaint_answer_customer", staff=ctx.staff.name, text=text,
+                             buttons=lambda lang: complaint_close.ack_buttons(ticket, lang))
     conversations.clear(ctx.state, now=ctx.now)
     ctx.reply(text_with_menu(ctx, t("staff_answer_sent", ctx.lang, number=ticket.number)))
 

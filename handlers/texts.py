@@ -106,6 +106,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_answered": ("ตอบชี้แจงแล้ว", "answered"),
     "status_resolved": ("แก้ไขแล้ว", "resolved"),
     "status_closed": ("ปิดเรื่องแล้ว", "closed"),
+    "status_pending_certification": ("รอรับรองการปิดเรื่อง", "awaiting certification"),
     # outage: staff
     "outage_card_title": ("⚡ แจ้งไฟดับ {number}", "⚡ Outage {number}"),
     "outage_card_escalated_title": ("⚠️ ส่งต่อ: ไฟดับ {number}", "⚠️ Escalated: outage {number}"),
@@ -160,6 +161,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "staff_answer_sent": ("ส่งคำชี้แจง {number} ถึงลูกค้าแล้ว", "Answer to {number} sent to the customer."),
     "ticket_closed": ("{number} ปิดเรื่องไปแล้วค่ะ", "{number} is already closed."),
+    # complaint close-out (VOC 04)
+    "btn_complaint_ack": ("รับทราบคำชี้แจง", "Acknowledge"),
+    "complaint_ask_rating": (
+        "{number} ท่านพึงพอใจกับการแก้ไขปัญหาเพียงใดคะ (5 = มากที่สุด)",
+        "{number}: how satisfied are you with how it was resolved? (5 = very)",
+    ),
+    "btn_onbehalf": ("ปิดเรื่องแทนลูกค้า", "Close for customer"),
+    "onbehalf_ask_channel": ("{number} ได้รับความเห็นลูกค้าทางช่องทางใดคะ", "{number}: how did you reach the customer?"),
+    "channel_phone": ("โทรศัพท์", "Phone"),
+    "channel_video": ("วิดีโอคอล", "Video call"),
+    "channel_email": ("อีเมล", "Email"),
+    "channel_in_person": ("พบตัว", "In person"),
+    "onbehalf_ask_score": ("{number} ลูกค้าให้คะแนนความพึงพอใจเท่าใด (1–5)", "{number}: the customer's score (1–5)?"),
+    "onbehalf_sent": (
+        "บันทึกการปิดเรื่อง {number} แทนลูกค้าแล้ว ส่งให้คุณ{manager}รับรอง",
+        "Close-out of {number} recorded; sent to {manager} to certify.",
+    ),
+    "onbehalf_no_manager": (
+        "บันทึกการปิดเรื่อง {number} แทนลูกค้าแล้ว แต่ไม่พบผู้รับรองทาง LINE กรุณาแจ้งผู้บังคับบัญชา",
+        "Close-out of {number} recorded, but no manager on LINE can certify it. Please tell your supervisor.",
+    ),
+    "certify_request": (
+        "{number} ({account}): คุณ{staff} ปิดเรื่องแทนลูกค้าทาง{channel} คะแนน {score}/5 กรุณารับรอง",
+        "{number} ({account}): {staff} closed it for the customer by {channel}, score {score}/5. Please certify.",
+    ),
+    "btn_certify": ("รับรอง", "Certify"),
+    "certify_done": ("รับรองการปิดเรื่อง {number} แล้ว", "{number} certified and closed."),
+    "certify_done_staff": ("{number} ได้รับการรับรองและปิดเรื่องแล้ว", "{number} was certified and closed."),
     # rating
     "rating_thanks": ("ขอบคุณสำหรับคะแนน {score}/5 ค่ะ 🙏", "Thank you for rating {score}/5 🙏"),
     "rating_thanks_low": (
@@ -181,6 +210,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_outage": ("ไฟดับ", "outage"),
     "kind_complaint": ("ร้องเรียน", "complaint"),
     "staff_menu_hint": ("เลือกเมนูพนักงานได้เลยค่ะ", "Choose from the staff menu."),
+    # complaint digest (jobs/complaint_digest.py)
+    "digest_title": ("📋 เรื่องร้องเรียนที่ต้องตอบ ({count})", "📋 Complaints to answer ({count})"),
+    "digest_overdue_title": ("⚠️ เรื่องร้องเรียนเกินกำหนด ({count})", "⚠️ Overdue complaints ({count})"),
+    "digest_soon": ("ใกล้ครบกำหนด", "due soon"),
+    "digest_today": ("ครบกำหนดวันนี้", "due today"),
+    "digest_overdue": ("เกินกำหนด {days} วันทำการ", "{days} working days overdue"),
+    "digest_line": ("{number} {account} – {label} (ครบกำหนด {due})", "{number} {account} – {label} (due {due})"),
+    "digest_overdue_line": (
+        "{number} {account} ({kamr}) – {label} (ครบกำหนด {due})",
+        "{number} {account} ({kamr}) – {label} (due {due})",
+    ),
+    "digest_more": ("…และอีก {count} เรื่อง", "…and {count} more"),
+    "btn_view_complaint": ("ดู {number}", "View {number}"),
 }
 
 

@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from storage.db import session_scope
 
@@ -30,5 +31,15 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
         except Exception:
             log.exception("escalation job failed")
 
+    def complaint_digest() -> None:
+        try:
+            if run_job(send_complaint_digests, engine, config, clock):
+                on_messages()
+        except Exception:
+            log.exception("complaint digest job failed")
+
     scheduler.add_job(escalation, "interval", seconds=config.escalation.check_every_seconds, id="escalate_outages")
+    hour, minute = config.reminders.complaint_digest_hour_minute
+    scheduler.add_job(complaint_digest, "cron", hour=hour, minute=minute, timezone=config.bot.timezone,
+                      id="complaint_digest")
     return scheduler

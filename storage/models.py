@@ -218,3 +218,15 @@ class OutboxMessage(SQLModel, table=True):
 class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
+
+
+class Notification(SQLModel, table=True):
+    """One reminder item sent to one person on one Bangkok day: claimed once, even by two schedulers."""
+
+    __table_args__ = (UniqueConstraint("kind", "recipient_staff_id", "subject_id", "day"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # "complaint_digest", "complaint_overdue"
+    recipient_staff_id: int = Field(foreign_key="staff.id")
+    subject_id: int  # ticket id
+    day: date  # Bangkok date
+    created_at: datetime = _utc_column(nullable=False)

@@ -10,8 +10,9 @@ from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 
 # Not finished yet: listed in the customer's status and the KAMR's tickets. "answered" is a
 # complaint with the office's explanation sent, open until closed; outages never take it, so
-# outage transitions from OPEN_STATUSES still mean open or acknowledged.
-OPEN_STATUSES = ("open", "acknowledged", "answered")
+# outage transitions from OPEN_STATUSES still mean open or acknowledged. "pending_certification"
+# is a complaint closed by the KAMR for the customer (VOC 04), open until a manager certifies it.
+OPEN_STATUSES = ("open", "acknowledged", "answered", "pending_certification")
 PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
 
 

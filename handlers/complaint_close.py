@@ -1,0 +1,224 @@
+"""Complaint close-out (form VOC 04): the customer acknowledges the answer and rates it, or the KAMR
+records the customer's acknowledgment and score for them and a manager certifies it.
+
+State lives in Ticket.details and TicketEvent rows: details["customer_ack"] (who/when the customer
+tapped acknowledge), details["on_behalf"] (who recorded, channel, score, when), details["follow_up_call"].
+"""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers import ticketing
+from handlers.context import Action, Context
+from handlers.menu import text_with_menu
+from handlers.messages import Button, Message
+from handlers.postback import build, int_param
+from handlers.texts import t
+from storage import ratings, roster, tickets
+from storage.models import Account, Staff, Ticket
+
+LOW_SCORE = 3
+SCORES = (5, 4, 3, 2, 1)
+CHANNELS = ("phone", "video", "email", "in_person")
+# Who may certify an on-behalf close-out, besides the recorder's own supervisor (Staff.supervisor_code).
+MANAGER_ROLES = ("senior_kamr", "dept_head", "office_manager")
+
+
+# --- buttons -------------------------------------------------------------------
+
+
+def ack_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    label = t("btn_complaint_ack", lang)
+    return (Button(label, data=build("complaint.ack", t=ticket.id), display=label),)
+
+
+def onbehalf_button(ticket: Ticket, lang: str) -> Button:
+    label = t("btn_onbehalf", lang)
+    return Button(label, data=build("complaint.onbehalf", t=ticket.id), display=label)
+
+
+def _score_buttons(action: str, ticket: Ticket, **params) -> tuple[Button, ...]:
+    return tuple(Button(str(s), data=build(action, t=ticket.id, **params, s=s), display=f"{s}/5") for s in SCORES)
+
+
+# --- the customer ----------------------------------------------------------------
+
+
+def _customer_ticket(ctx: Context) -> Ticket | None:
+    """The complaint named by the postback if it belongs to this contact's account; else no hint it exists."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
+    if ticket is None or ticket.kind != "complaint" or ticket.account_id != ctx.contact.account_id:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    if ticket.status != "answered":
+        done = ticket.status == "closed"
+        ctx.reply(text_with_menu(ctx, t("rating_already" if done else "rating_not_ready", ctx.lang)))
+        return None
+    return ticket
+
+
+def acknowledge(ctx: Context) -> None:
+    ticket = _customer_ticket(ctx)
+    if ticket is None:
+        return
+    if "customer_ack" not in ticket.details:
+        ticket.details = {**ticket.details, "customer_ack": {"contact_id": ctx.contact.id, "at": ctx.now.isoformat()}}
+        ctx.session.add(ticket)
+    ctx.reply(Message(text=t("complaint_ask_rating", ctx.lang, number=ticket.number),
+                      quick_replies=_score_buttons("complaint.rate", ticket)))
+
+
+def rate(ctx: Context) -> None:
+    score = int_param(ctx.params, "s")
+    if score not in SCORES:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    ticket = _customer_ticket(ctx)
+    if ticket is None:
+        return
+    if not tickets.transition(ctx.session, ticket, ("answered",), status="closed", resolved_at=ctx.now):
+        ctx.reply(text_with_menu(ctx, t("rating_already", ctx.lang)))
+        return
+    ratings.add(ctx.session, subject_kind="ticket", subject_id=ticket.id, account_id=ticket.account_id,
+                contact_id=ctx.contact.id, score=score, now=ctx.now)
+    ack = ticket.details.get("customer_ack") or {"contact_id": ctx.contact.id, "at": ctx.now.isoformat()}
+    low = score <= LOW_SCORE
+    ticket.details = {**ticket.details, "customer_ack": ack, "closed_at": ctx.now.isoformat(),
+                      **({"follow_up_call": True} if low else {})}
+    ctx.session.add(ticket)
+    tickets.log(ctx.session, ticket, "customer_acknowledged", now=ctx.now, contact_id=ack["contact_id"],
+                acknowledged_at=ack["at"])
+    tickets.log(ctx.session, ticket, "closed", now=ctx.now, contact_id=ctx.contact.id, score=score)
+    ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
+    if low:
+        account = ctx.session.get(Account, ticket.account_id)
+        kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
+        if kamr is not None:
+            ctx.push(kamr, Message(text=t("staff_low_rating", kamr.language, number=ticket.number,
+                                          account=account.name, score=score)))
+
+
+# --- on behalf of the customer: the KAMR records, a manager certifies ----------------
+
+
+def _answered_for_staff(ctx: Context) -> Ticket | None:
+    ticket = ticketing.ticket_for_staff(ctx, "complaint")
+    if ticket is not None and ticket.status != "answered":
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return None
+    return ticket
+
+
+def onbehalf(ctx: Context) -> None:
+    ticket = _answered_for_staff(ctx)
+    if ticket is None:
+        return
+    labels = {c: t(f"channel_{c}", ctx.lang) for c in CHANNELS}
+    buttons = tuple(Button(labels[c], data=build("complaint.obchannel", t=ticket.id, v=c), display=labels[c])
+                    for c in CHANNELS)
+    ctx.reply(Message(text=t("onbehalf_ask_channel", ctx.lang, number=ticket.number), quick_replies=buttons))
+
+
+def onbehalf_channel(ctx: Context) -> None:
+    channel = ctx.params.get("v", "")
+    if channel not in CHANNELS:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    ticket = _answered_for_staff(ctx)
+    if ticket is None:
+        return
+    ctx.reply(Message(text=t("onbehalf_ask_score", ctx.lang, number=ticket.number),
+                      quick_replies=_score_buttons("complaint.obscore", ticket, c=channel)))
+
+
+def onbehalf_score(ctx: Context) -> None:
+    channel, score = ctx.params.get("c", ""), int_param(ctx.params, "s")
+    if channel not in CHANNELS or score not in SCORES:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    ticket = _answered_for_staff(ctx)
+    if ticket is None:
+        return
+    if not tickets.transition(ctx.session, ticket, ("answered",), status="pending_certification"):
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return
+    record = {"by": ctx.staff.id, "channel": channel, "score": score, "at": ctx.now.isoformat()}
+    ticket.details = {**ticket.details, "on_behalf": record}
+    ctx.session.add(ticket)
+    tickets.log(ctx.session, ticket, "closed_on_behalf", now=ctx.now, staff_id=ctx.staff.id, channel=channel, score=score)
+    manager = certifier_for(ctx.session, ctx.staff)
+    account = ctx.session.get(Account, ticket.account_id)
+    if manager is None or not manager.line_user_id:
+        ctx.reply(text_with_menu(ctx, t("onbehalf_no_manager", ctx.lang, number=ticket.number)))
+        return
+    label = t("btn_certify", manager.language)
+    text = t("certify_request", manager.language, number=ticket.number, account=account.name, staff=ctx.staff.name,
+             channel=t(f"channel_{channel}", manager.language), score=score)
+    ctx.push(manager, Message(text=text, quick_replies=(Button(label, data=build("complaint.certify", t=ticket.id),
+                                                               display=label),)))
+    ctx.reply(text_with_menu(ctx, t("onbehalf_sent", ctx.lang, number=ticket.number, manager=manager.name)))
+
+
+def certifier_for(session, recorder: Staff) -> Staff | None:
+    """The recorder's supervisor, else a senior KAMR / department head / office manager of the office."""
+    if recorder.supervisor_code:
+        supervisor = roster.staff_by_code(session, recorder.supervisor_code)
+        if supervisor is not None and supervisor.active and supervisor.id != recorder.id:
+            return supervisor
+    for role in MANAGER_ROLES:
+        candidate = session.exec(
+            select(Staff)
+            .where(Staff.office == recorder.office, Staff.role == role, Staff.active, Staff.id != recorder.id)
+            .order_by(Staff.line_user_id.is_(None), Staff.id)
+        ).first()
+        if candidate:
+            return candidate
+    return None
+
+
+def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:
+    recorder = session.get(Staff, ticket.details["on_behalf"]["by"])
+    if recorder is None or recorder.id == staff.id:
+        return False
+    if recorder.supervisor_code and recorder.supervisor_code == staff.staff_code:
+        return True
+    account = session.get(Account, ticket.account_id)
+    return staff.role in MANAGER_ROLES and staff.office == account.office
+
+
+def certify(ctx: Context) -> None:
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
+    if ticket is None or ticket.kind != "complaint":
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    if ticket.status != "pending_certification" or "on_behalf" not in ticket.details:
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return
+    if not _may_certify(ctx.session, ctx.staff, ticket):
+        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+        return
+    if not tickets.transition(ctx.session, ticket, ("pending_certification",), status="closed", resolved_at=ctx.now):
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return
+    record = ticket.details["on_behalf"]
+    score = int(record["score"])
+    ratings.add(ctx.session, subject_kind="ticket", subject_id=ticket.id, account_id=ticket.account_id,
+                contact_id=None, score=score, now=ctx.now, comment=f"on_behalf:{record['channel']}")
+    ticket.details = {**ticket.details, "on_behalf": {**record, "certified_by": ctx.staff.id, "certified_at": ctx.now.isoformat()},
+                      "closed_at": ctx.now.isoformat(), **({"follow_up_call": True} if score <= LOW_SCORE else {})}
+    ctx.session.add(ticket)
+    tickets.log(ctx.session, ticket, "certified", now=ctx.now, staff_id=ctx.staff.id, recorded_by=record["by"], score=score)
+    ctx.reply(text_with_menu(ctx, t("certify_done", ctx.lang, number=ticket.number)))
+    recorder = ctx.session.get(Staff, record["by"])
+    if recorder is not None:
+        ctx.push(recorder, Message(text=t("certify_done_staff", recorder.language, number=ticket.number)))
+
+
+ACTIONS = {
+    "complaint.ack": Action(acknowledge, "contact"),
+    "complaint.rate": Action(rate, "contact"),
+    "complaint.onbehalf": Action(onbehalf, "staff"),
+    "complaint.obchannel": Action(onbehalf_channel, "staff"),
+    "complaint.obscore": Action(onbehalf_score, "staff"),
+    "complaint.certify": Action(certify, "staff"),
+}
