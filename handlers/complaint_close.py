@@ -6,7 +6,6 @@ tapped acknowledge), details["on_behalf"] (who recorded, channel, score, when), 
 """
 from __future__ import annotations
 
-from sqlmodel import select
 
 from handlers import ticketing
 from handlers.context import Action, Context
@@ -161,19 +160,7 @@ def onbehalf_score(ctx: Context) -> None:
 
 def certifier_for(session, recorder: Staff) -> Staff | None:
     """The recorder's supervisor, else a senior KAMR / department head / office manager of the office."""
-    if recorder.supervisor_code:
-        supervisor = roster.staff_by_code(session, recorder.supervisor_code)
-        if supervisor is not None and supervisor.active and supervisor.id != recorder.id:
-            return supervisor
-    for role in MANAGER_ROLES:
-        candidate = session.exec(
-            select(Staff)
-            .where(Staff.office == recorder.office, Staff.role == role, Staff.active, Staff.id != recorder.id)
-            .order_by(Staff.line_user_id.is_(None), Staff.id)
-        ).first()
-        if candidate:
-            return candidate
-    return None
+    return roster.stand_in_for(session, recorder, named_code=recorder.supervisor_code, roles=MANAGER_ROLES)
 
 
 def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:

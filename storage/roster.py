@@ -36,13 +36,13 @@ def contacts_of(session: Session, account_id: int) -> list[Contact]:
     )
 
 
-def backup_for(session: Session, staff: Staff) -> Staff | None:
-    """The named backup, else the office's zone KAMR, senior KAMR or department head."""
-    if staff.backup_code:
-        named = staff_by_code(session, staff.backup_code)
+def stand_in_for(session: Session, staff: Staff, *, named_code: str | None, roles: tuple[str, ...]) -> Staff | None:
+    """The person named by code, else the first of `roles` in the same office (those on LINE first)."""
+    if named_code:
+        named = staff_by_code(session, named_code)
         if named and named.active and named.id != staff.id:
             return named
-    for role in BACKUP_ROLES:
+    for role in roles:
         candidate = session.exec(
             select(Staff)
             .where(Staff.office == staff.office, Staff.role == role, Staff.active, Staff.id != staff.id)
@@ -51,6 +51,11 @@ def backup_for(session: Session, staff: Staff) -> Staff | None:
         if candidate:
             return candidate
     return None
+
+
+def backup_for(session: Session, staff: Staff) -> Staff | None:
+    """The named backup, else the office's zone KAMR, senior KAMR or department head."""
+    return stand_in_for(session, staff, named_code=staff.backup_code, roles=BACKUP_ROLES)
 
 
 def may_act_for_account(session: Session, staff: Staff, account: Account) -> bool:
