@@ -102,6 +102,8 @@ def staff_card(session, ticket: Ticket, lang: str) -> Card:
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
     if ticket.status == "answered":
         buttons += (complaint_close.onbehalf_button(ticket, lang),)
+    if ticket.status in tickets.OPEN_STATUSES:
+        buttons += (ticketing.urgent_button(ticket, lang),)
     return Card(title=t("complaint_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=buttons)
 
 

@@ -196,6 +196,7 @@ def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | N
     if ticket.status in tickets.OPEN_STATUSES:
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
+        buttons.append(ticketing.urgent_button(ticket, lang))
     return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import complaint, complaint_close, link, menu, outage, rating, status
+from handlers import complaint, complaint_close, link, menu, outage, rating, status, urgent
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -12,8 +12,8 @@ from storage import conversations
 log = logging.getLogger(__name__)
 
 ACTIONS: dict[str, Action] = {**menu.ACTIONS, **outage.ACTIONS, **complaint.ACTIONS, **complaint_close.ACTIONS,
-                              **status.ACTIONS, **rating.ACTIONS}
-STEPS: dict[tuple[str, str], Action] = {**outage.STEPS, **complaint.STEPS}
+                              **status.ACTIONS, **rating.ACTIONS, **urgent.ACTIONS}
+STEPS: dict[tuple[str, str], Action] = {**outage.STEPS, **complaint.STEPS, **urgent.STEPS}
 STEP_OF_ACTION: dict[str, tuple[str, str]] = {
     **{a: (outage.FLOW, s) for a, s in outage.STEP_OF_ACTION.items()},
     **{a: (complaint.FLOW, s) for a, s in complaint.STEP_OF_ACTION.items()},

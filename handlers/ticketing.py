@@ -47,10 +47,13 @@ def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
         ctx.push(backup, Message(card=card_for(backup.language, 0)))
 
 
-def ticket_for_staff(ctx: Context, kind: str) -> Ticket | None:
-    """The ticket named by the postback (or the dialog), if this staff member may act on it."""
+def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None:
+    """The ticket named by the postback (or the dialog), if this staff member may act on it.
+
+    `kind` is one ticket kind or a tuple of the kinds accepted."""
+    kinds = (kind,) if isinstance(kind, str) else kind
     ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
-    if ticket is None or ticket.kind != kind:
+    if ticket is None or ticket.kind not in kinds:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return None
     account = ctx.session.get(Account, ticket.account_id)
@@ -58,6 +61,12 @@ def ticket_for_staff(ctx: Context, kind: str) -> Ticket | None:
         ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
         return None
     return ticket
+
+
+def urgent_button(ticket: Ticket, lang: str) -> Button:
+    """"Report urgently to the decision maker" (CRM-KAM-003, handlers/urgent.py) on an open ticket's staff card."""
+    label = t("btn_urgent", lang)
+    return Button(label, data=build("urgent.start", t=ticket.id), display=label)
 
 
 def tell_reporters(ctx: Context, ticket: Ticket, key: str, *,

@@ -123,7 +123,7 @@ def _record_on_behalf(bot, ticket: Ticket, channel_label="โทรศัพท�
     bot.tap("Ukamr1", f"a=complaint.view&t={ticket.id}")
     card = bot.last_to("Ukamr1")
     footer = [c["action"] for c in card["contents"]["footer"]["contents"]]
-    assert [a["label"] for a in footer] == ["ตอบลูกค้า", "ปิดเรื่องแทนลูกค้า"]
+    assert [a["label"] for a in footer] == ["ตอบลูกค้า", "ปิดเรื่องแทนลูกค้า", "แจ้งด่วนผู้บริหาร"]
     bot.tap("Ukamr1", footer[1]["data"])
     channels = _items(bot.last_to("Ukamr1"))
     assert [a["label"] for a in channels] == ["โทรศัพท์", "วิดีโอคอล", "อีเมล", "พบตัว"]

@@ -36,7 +36,7 @@ def test_outage_report_acknowledge_update_resolve_rate(org):
     card = bot.last_to("Ukamr1")
     assert card["type"] == "flex" and card["altText"].startswith("⚡ แจ้งไฟดับ OUT-69-00001")
     buttons = [b["action"]["label"] for b in card["contents"]["footer"]["contents"]]
-    assert buttons == ["รับเรื่อง", "แจ้งความคืบหน้า", "แก้ไขแล้ว"]
+    assert buttons == ["รับเรื่อง", "แจ้งความคืบหน้า", "แก้ไขแล้ว", "แจ้งด่วนผู้บริหาร"]
 
     bot.tap("Ukamr1", card["contents"]["footer"]["contents"][0]["action"]["data"])
     assert bot.last_to("Ucust1")["text"] == "OUT-69-00001: คุณสมชาย ใจดี รับเรื่องแล้ว กำลังตรวจสอบกับศูนย์ควบคุมการจ่ายไฟค่ะ"

@@ -1,0 +1,191 @@
+"""Urgent report to the decision maker (form CRM-KAM-003): issue, risk, response so far, and follow-up.
+
+A KAMR taps "แจ้งด่วนผู้บริหาร" on an open outage or complaint card and types the risk; the office's
+decision maker (office manager, else zone director, else deputy governor, else the KAMR's supervisor)
+gets the report card and may send instructions back, which are relayed to the KAMR.
+
+State lives in Ticket.details["urgent"] ({"by", "to", "risk", "at"}) and TicketEvent rows
+"urgent_reported" / "urgent_followup".
+"""
+from __future__ import annotations
+
+from handlers import complaint, outage, ticketing
+from handlers.context import Action, Context
+from handlers.menu import text_with_menu
+from handlers.messages import Button, Card, Message
+from handlers.postback import build, int_param
+from handlers.texts import TEXTS, t
+from handlers.thai_dates import format_datetime
+from handlers.ticketing import cancel_button
+from storage import conversations, roster, tickets
+from storage.models import Account, Site, Staff, Ticket
+
+FLOW = "urgent"
+KINDS = ("outage", "complaint")
+DECISION_ROLES = ("office_manager", "zone_director", "deputy_governor")
+ISSUE_CHARS = 200
+MAX_TEXT = 1000
+RESPONSE_EVENTS = 3
+
+
+def decision_maker_for(session, staff: Staff) -> Staff | None:
+    """The office's manager (by role), else the reporting staff member's supervisor."""
+    manager = roster.stand_in_for(session, staff, named_code=None, roles=DECISION_ROLES)
+    if manager is None and staff.supervisor_code:
+        supervisor = roster.staff_by_code(session, staff.supervisor_code)
+        if supervisor is not None and supervisor.active and supervisor.id != staff.id:
+            manager = supervisor
+    return manager
+
+
+def _shorten(text: str, limit: int = ISSUE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _issue(session, ticket: Ticket, lang: str) -> str:
+    if ticket.kind == "outage":
+        site = session.get(Site, ticket.site_id) if ticket.site_id else None
+        return _shorten(f"{t(f'symptom_{ticket.category}', lang)} – {site.name if site else '-'}")
+    return _shorten(f"{t(f'topic_{ticket.category}', lang)}: {ticket.description}")
+
+
+def _response_lines(session, ticket: Ticket, lang: str) -> list[str]:
+    events = [e for e in tickets.history(session, ticket) if e.staff_id is not None][-RESPONSE_EVENTS:]
+    if not events:
+        return [t("urgent_response_none", lang)]
+    lines = [t("urgent_response_title", lang)]
+    for event in events:
+        key = f"urgent_event_{event.action}"
+        action = t(key, lang) if key in TEXTS else event.action
+        staff = session.get(Staff, event.staff_id)
+        if staff is not None:
+            action = f"{action} ({staff.name})"
+        lines.append(t("urgent_response_line", lang, at=format_datetime(event.at, lang), action=action))
+    return lines
+
+
+def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff) -> Card:
+    account = session.get(Account, ticket.account_id)
+    lines = [
+        t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        t("urgent_kind", lang, kind=t(f"kind_{ticket.kind}", lang)),
+        t("urgent_issue", lang, issue=_issue(session, ticket, lang)),
+        t("urgent_risk", lang, risk=risk),
+        t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
+        t("urgent_reporter", lang, staff=by.name),
+        *_response_lines(session, ticket, lang),
+    ]
+    label = t("btn_urgent_followup", lang)
+    button = Button(label, data=build("urgent.followup", t=ticket.id), display=label)
+    return Card(title=t("urgent_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=(button,))
+
+
+def _kamr_card(session, ticket: Ticket, lang: str) -> Card:
+    if ticket.kind == "outage":
+        return outage.staff_card(session, ticket, lang)
+    return complaint.staff_card(session, ticket, lang)
+
+
+# --- the KAMR reports ----------------------------------------------------------
+
+
+def _open_ticket(ctx: Context) -> Ticket | None:
+    ticket = ticketing.ticket_for_staff(ctx, KINDS)
+    if ticket is not None and ticket.status not in tickets.OPEN_STATUSES:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return None
+    return ticket
+
+
+def start(ctx: Context) -> None:
+    ticket = _open_ticket(ctx)
+    if ticket is None:
+        return
+    conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, ticket_id=ticket.id)
+    ctx.reply(Message(text=t("urgent_ask_risk", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
+
+
+def on_risk(ctx: Context) -> None:
+    ticket = _open_ticket(ctx)
+    if ticket is None:
+        return
+    risk = ctx.inbound.text.strip()[:MAX_TEXT] if ctx.inbound.kind == "text" else ""
+    if not risk:
+        ctx.reply(Message(text=t("urgent_ask_risk", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
+        return
+    conversations.clear(ctx.state, now=ctx.now)
+    manager = decision_maker_for(ctx.session, ctx.staff)
+    if manager is None or not manager.line_user_id:
+        ctx.reply(text_with_menu(ctx, t("urgent_no_manager", ctx.lang, number=ticket.number)))
+        return
+    card = report_card(ctx.session, ticket, manager.language, risk=risk, by=ctx.staff)
+    ticket.details = {**ticket.details, "urgent": {"by": ctx.staff.id, "to": manager.id, "risk": risk,
+                                                   "at": ctx.now.isoformat()}}
+    ctx.session.add(ticket)
+    tickets.log(ctx.session, ticket, "urgent_reported", now=ctx.now, staff_id=ctx.staff.id, text=risk, to=manager.id)
+    ctx.push(manager, Message(card=card))
+    ctx.reply(text_with_menu(ctx, t("urgent_sent", ctx.lang, number=ticket.number, manager=manager.name)))
+
+
+# --- the decision maker follows up ----------------------------------------------------
+
+
+def _reported_ticket(ctx: Context) -> Ticket | None:
+    """The urgent-reported ticket, if this staff member is its recorded decision maker."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
+    if ticket is None or ticket.kind not in KINDS:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    urgent = ticket.details.get("urgent") or {}
+    if urgent.get("to") != ctx.staff.id:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+        return None
+    return ticket
+
+
+def _kamr_name(ctx: Context, ticket: Ticket) -> str:
+    kamr = ctx.session.get(Staff, ticket.details["urgent"]["by"])
+    return kamr.name if kamr else "-"
+
+
+def ask_followup(ctx: Context) -> None:
+    ticket = _reported_ticket(ctx)
+    if ticket is None:
+        return
+    conversations.set_step(ctx.state, FLOW, "followup", now=ctx.now, ticket_id=ticket.id)
+    ctx.reply(Message(text=t("urgent_ask_followup", ctx.lang, number=ticket.number, staff=_kamr_name(ctx, ticket)),
+                      quick_replies=(cancel_button(ctx),)))
+
+
+def on_followup(ctx: Context) -> None:
+    ticket = _reported_ticket(ctx)
+    if ticket is None:
+        return
+    text = ctx.inbound.text.strip()[:MAX_TEXT] if ctx.inbound.kind == "text" else ""
+    if not text:
+        ask_followup(ctx)
+        return
+    conversations.clear(ctx.state, now=ctx.now)
+    tickets.log(ctx.session, ticket, "urgent_followup", now=ctx.now, staff_id=ctx.staff.id, text=text)
+    kamr = ctx.session.get(Staff, ticket.details["urgent"]["by"])
+    name = kamr.name if kamr else "-"
+    if kamr is None or not kamr.line_user_id:
+        ctx.reply(text_with_menu(ctx, t("urgent_followup_no_kamr", ctx.lang, number=ticket.number, staff=name)))
+        return
+    buttons = _kamr_card(ctx.session, ticket, kamr.language).buttons
+    ctx.push(kamr, Message(text=t("urgent_followup_kamr", kamr.language, number=ticket.number,
+                                  manager=ctx.staff.name, text=text), quick_replies=buttons))
+    ctx.reply(text_with_menu(ctx, t("urgent_followup_sent", ctx.lang, number=ticket.number, staff=name)))
+
+
+ACTIONS = {
+    "urgent.start": Action(start, "staff"),
+    "urgent.followup": Action(ask_followup, "staff"),
+}
+
+STEPS = {
+    (FLOW, "risk"): Action(on_risk, "staff"),
+    (FLOW, "followup"): Action(on_followup, "staff"),
+}
