@@ -167,6 +167,23 @@ class Bot:
     def last_to(self, user: str) -> dict:
         return self.line.messages_to(user)[-1]
 
+    # --- what was stored -----------------------------------------------------------
+    def only_ticket(self):
+        from sqlmodel import select
+
+        from storage.models import Ticket
+
+        with session_scope(self.engine) as session:
+            return session.exec(select(Ticket)).one()
+
+    def ticket_events(self) -> list:
+        from sqlmodel import select
+
+        from storage.models import TicketEvent
+
+        with session_scope(self.engine) as session:
+            return list(session.exec(select(TicketEvent).order_by(TicketEvent.id)).all())
+
     # --- roster ------------------------------------------------------------------
     def seed_roster(self) -> None:
         with session_scope(self.engine) as session:

@@ -4,21 +4,13 @@ from datetime import datetime, timezone
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Rating, Staff, Ticket, TicketEvent
+from storage.models import Rating, Staff, Ticket
 
 FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)
 NOT_ALLOWED = "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
 EXPIRED = "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
 
 
-def _ticket(bot) -> Ticket:
-    with session_scope(bot.engine) as session:
-        return session.exec(select(Ticket)).one()
-
-
-def _events(bot) -> list[TicketEvent]:
-    with session_scope(bot.engine) as session:
-        return list(session.exec(select(TicketEvent).order_by(TicketEvent.id)).all())
 
 
 def _ratings(bot) -> list[Rating]:
@@ -40,11 +32,11 @@ def _answered(bot) -> Ticket:
     bot.tap("Ucust1", "a=complaint")
     bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
     bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย")
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     bot.advance(days=1)
     bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
     bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
-    return _ticket(bot)
+    return bot.only_ticket()
 
 
 def _rate(bot, user: str, score: int) -> None:
@@ -69,11 +61,11 @@ def test_customer_acknowledges_and_rates_to_close(org):
     _rate(bot, "Ucust1", 5)
     assert bot.last_to("Ucust1")["text"] == "ขอบคุณสำหรับคะแนน 5/5 ค่ะ 🙏"
 
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.status == "closed"
     assert "follow_up_call" not in ticket.details
     assert ticket.details["customer_ack"]["at"] == datetime(2026, 4, 11, 4, 0, tzinfo=timezone.utc).isoformat()
-    events = _events(bot)
+    events = bot.ticket_events()
     assert [e.action for e in events] == ["reported", "answered", "customer_acknowledged", "closed"]
     assert events[2].contact_id == ticket.contact_id and events[3].contact_id == ticket.contact_id
     assert events[3].at == bot.now and events[3].details["score"] == 5
@@ -86,7 +78,7 @@ def test_customer_acknowledges_and_rates_to_close(org):
     assert bot.last_to("Ucust1")["text"] == "ท่านให้คะแนนเรื่องนี้ไปแล้วค่ะ ขอบคุณค่ะ"
     bot.tap("Ucust2", f"a=complaint.ack&t={ticket.id}")
     assert bot.last_to("Ucust2")["text"] == "ท่านให้คะแนนเรื่องนี้ไปแล้วค่ะ ขอบคุณค่ะ"
-    assert len(_ratings(bot)) == 1 and len(_events(bot)) == 4
+    assert len(_ratings(bot)) == 1 and len(bot.ticket_events()) == 4
 
     # Closed: no longer in the customer's open list.
     bot.tap("Ucust1", "a=status")
@@ -98,7 +90,7 @@ def test_low_score_flags_a_follow_up_call(org):
     _answered(bot)
     _rate(bot, "Ucust1", 2)
     assert "KAMR จะติดต่อกลับ" in bot.last_to("Ucust1")["text"]
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.status == "closed" and ticket.details["follow_up_call"] is True
     assert bot.last_to("Ukamr1")["text"] == "CMP-69-00001: ลูกค้า บริษัท น้ำตาลไทย จำกัด ให้คะแนน 2/5 กรุณาโทรติดตาม"
 
@@ -112,9 +104,9 @@ def test_tampered_ack_from_another_account_changes_nothing(org):
     assert bot.last_to("Uhosp")["text"] == EXPIRED
     bot.tap("Uhosp", "a=complaint.rate&t=99999&s=1")
     assert bot.last_to("Uhosp")["text"] == EXPIRED
-    after = _ticket(bot)
+    after = bot.only_ticket()
     assert after.status == "answered" and after.details == ticket.details
-    assert _ratings(bot) == [] and [e.action for e in _events(bot)] == ["reported", "answered"]
+    assert _ratings(bot) == [] and [e.action for e in bot.ticket_events()] == ["reported", "answered"]
     bot.tap("Ukamr1", f"a=complaint.ack&t={ticket.id}")  # staff are not contacts
     assert bot.last_to("Ukamr1")["text"] == NOT_ALLOWED
 
@@ -140,7 +132,7 @@ def test_kamr_closes_on_behalf_and_supervisor_certifies(org):
     _record_on_behalf(bot, ticket)
     assert bot.last_to("Ukamr1")["text"] == "บันทึกการปิดเรื่อง CMP-69-00001 แทนลูกค้าแล้ว ส่งให้คุณอรุณ หัวหน้ารับรอง"
     k001 = _staff_id(bot, "K001")
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.status == "pending_certification"
     assert ticket.details["on_behalf"] == {"by": k001, "channel": "phone", "score": 4, "at": bot.now.isoformat()}
     assert ticket.details["due"] == "2026-04-22"  # kept
@@ -158,15 +150,15 @@ def test_kamr_closes_on_behalf_and_supervisor_certifies(org):
     for user in ("Ukamr1", "Ucust1", "Ukamr2"):  # the recorder, a customer, a KAMR who supervises no one
         bot.tap(user, certify["data"])
         assert bot.last_to(user)["text"] == NOT_ALLOWED, user
-    assert _ticket(bot).status == "pending_certification" and _ratings(bot) == []
+    assert bot.only_ticket().status == "pending_certification" and _ratings(bot) == []
 
     bot.advance(hours=2)
     bot.tap("Usup", certify["data"])
     assert bot.last_to("Usup")["text"] == "รับรองการปิดเรื่อง CMP-69-00001 แล้ว"
     assert bot.last_to("Ukamr1")["text"] == "CMP-69-00001 ได้รับการรับรองและปิดเรื่องแล้ว"
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.status == "closed"
-    events = _events(bot)
+    events = bot.ticket_events()
     assert [e.action for e in events] == ["reported", "answered", "closed_on_behalf", "certified"]
     assert events[2].staff_id == k001 and events[3].staff_id == _staff_id(bot, "S001") and events[3].at == bot.now
     [rating] = _ratings(bot)
@@ -189,4 +181,4 @@ def test_pending_certification_cannot_be_reanswered_or_rated(org):
     assert bot.last_to("Ucust1")["text"] == "เรื่องนี้ยังไม่เสร็จสิ้น จึงยังให้คะแนนไม่ได้ค่ะ"
     bot.tap("Ukamr2", f"a=complaint.onbehalf&t={ticket.id}")
     assert bot.last_to("Ukamr2")["text"] == NOT_ALLOWED
-    assert _ticket(bot).status == "pending_certification" and _ratings(bot) == []
+    assert bot.only_ticket().status == "pending_certification" and _ratings(bot) == []

@@ -4,14 +4,10 @@ from datetime import date, datetime, timezone
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Ticket, TicketEvent
+from storage.models import TicketEvent
 
 FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)  # Friday 10:00 in Bangkok
 
-
-def _ticket(bot) -> Ticket:
-    with session_scope(bot.engine) as session:
-        return session.exec(select(Ticket)).one()
 
 
 def _body_lines(card: dict) -> list[str]:
@@ -39,7 +35,7 @@ def test_complaint_filed_answered_and_listed(org):
     created = bot.last_to("Ucust1")
     assert created["text"] == "รับเรื่องร้องเรียนแล้วค่ะ เลขที่ CMP-69-00001\nจะตอบชี้แจงภายในวันที่ 22 เม.ย. 2569"
     assert created["quickReply"]["items"][0]["action"]["label"] == "แจ้งไฟดับ"  # the menu follows
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert (ticket.kind, ticket.category, ticket.status) == ("complaint", "power_quality", "open")
     assert ticket.due_date == date(2026, 4, 22)
     assert ticket.details["due"] == "2026-04-22"
@@ -70,7 +66,7 @@ def test_complaint_filed_answered_and_listed(org):
     )
     assert bot.last_to("Ukamr1")["text"] == "ส่งคำชี้แจง CMP-69-00001 ถึงลูกค้าแล้ว"
 
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.status == "answered"
     assert ticket.details["answered_at"] == bot.now.isoformat()
     assert ticket.details["due"] == "2026-04-22"  # kept
@@ -98,14 +94,14 @@ def test_typed_keyword_and_topic_start_the_dialog(org):
     assert bot.last_to("Ucust2")["text"] == "กรุณาพิมพ์รายละเอียดเรื่องร้องเรียนค่ะ"
     bot.say("Ucust2", "บิลเดือนมีนาคมสูงผิดปกติ")
     assert bot.last_to("Ucust2")["text"].startswith("รับเรื่องร้องเรียนแล้วค่ะ เลขที่ CMP-69-00001")
-    assert _ticket(bot).category == "billing"
+    assert bot.only_ticket().category == "billing"
 
 
 def test_only_the_accounts_staff_may_answer(org):
     bot = org
     bot.now = FRIDAY_10_APRIL
     _file(bot)
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     data = f"a=complaint.answer&t={ticket.id}"
 
     bot.tap("Ucust1", data)  # a customer
@@ -114,7 +110,7 @@ def test_only_the_accounts_staff_may_answer(org):
     assert bot.last_to("Ukamr2")["text"] == "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
     bot.say("Ukamr2", "ข้อความนี้ไม่ควรถึงลูกค้า")
     assert not any("ข้อความนี้ไม่ควรถึงลูกค้า" in text for text in bot.texts_to("Ucust1"))
-    assert _ticket(bot).status == "open"
+    assert bot.only_ticket().status == "open"
 
     bot.tap("Uzone", data)  # K001's backup may
     bot.say("Uzone", "รับทราบ จะตรวจสอบให้ค่ะ")
@@ -128,11 +124,11 @@ def test_organisation_holiday_in_config_moves_the_due_date(org):
     bot.now = FRIDAY_10_APRIL
     _file(bot)
     assert bot.last_to("Ucust1")["text"].endswith("จะตอบชี้แจงภายในวันที่ 23 เม.ย. 2569")
-    assert _ticket(bot).due_date == date(2026, 4, 23)
+    assert bot.only_ticket().due_date == date(2026, 4, 23)
 
 
 def test_after_office_hours_counts_from_the_next_day(org):
     bot = org
     bot.now = datetime(2026, 4, 9, 10, 0, tzinfo=timezone.utc)  # Thursday 17:00 in Bangkok: like Friday
     _file(bot)
-    assert _ticket(bot).due_date == date(2026, 4, 22)
+    assert bot.only_ticket().due_date == date(2026, 4, 22)

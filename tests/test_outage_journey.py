@@ -2,12 +2,8 @@
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Rating, Ticket, TicketEvent
+from storage.models import Rating, TicketEvent
 
-
-def _ticket(bot) -> Ticket:
-    with session_scope(bot.engine) as session:
-        return session.exec(select(Ticket)).one()
 
 
 def test_outage_report_acknowledge_update_resolve_rate(org):
@@ -26,7 +22,7 @@ def test_outage_report_acknowledge_update_resolve_rate(org):
     assert [i["action"]["type"] for i in since["quickReply"]["items"]] == ["postback", "datetimepicker", "message"]
     bot.say("Ucust1", "09:40")
 
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     assert ticket.number == "OUT-69-00001"
     created = bot.last_to("Ucust1")["text"]
     assert created.startswith("รับแจ้งแล้วค่ะ เลขที่ OUT-69-00001\nโรงงาน 2: ไฟดับ ตั้งแต่ 23 พ.ย. 2569 09:40 น.")
@@ -57,4 +53,4 @@ def test_outage_report_acknowledge_update_resolve_rate(org):
         assert [r.score for r in session.exec(select(Rating)).all()] == [5]
         actions = [e.action for e in session.exec(select(TicketEvent).order_by(TicketEvent.id)).all()]
     assert actions == ["reported", "acknowledged", "update", "resolved", "rated"]
-    assert _ticket(bot).status == "resolved"
+    assert bot.only_ticket().status == "resolved"

@@ -4,7 +4,7 @@ import io
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Staff, Ticket, TicketEvent
+from storage.models import Staff, Ticket
 from storage.roster_import import import_staff
 
 NOT_ALLOWED = "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
@@ -14,14 +14,6 @@ M001,ประเสริฐ ผู้จัดการ,office_manager,PEA-N1,
 RISK = "โรงงานหยุดผลิต เสียหายวันละ 2 ล้านบาท ลูกค้าขู่ร้องเรียน กกพ."
 
 
-def _ticket(bot) -> Ticket:
-    with session_scope(bot.engine) as session:
-        return session.exec(select(Ticket)).one()
-
-
-def _events(bot) -> list[TicketEvent]:
-    with session_scope(bot.engine) as session:
-        return list(session.exec(select(TicketEvent).order_by(TicketEvent.id)).all())
 
 
 def _staff_id(bot, code: str) -> int:
@@ -55,7 +47,7 @@ def _report_outage(bot) -> Ticket:
     bot.tap("Ucust1", site_data)
     bot.tap("Ucust1", "a=outage.symptom&v=no_power")
     bot.tap("Ucust1", "a=outage.since&v=now")
-    return _ticket(bot)
+    return bot.only_ticket()
 
 
 def test_outage_reported_urgent_and_followed_up(org):
@@ -90,9 +82,9 @@ def test_outage_reported_urgent_and_followed_up(org):
     assert followup["label"] == "สั่งการ/ติดตาม" and followup["data"] == f"a=urgent.followup&t={ticket.id}"
 
     k001, m001 = _staff_id(bot, "K001"), _staff_id(bot, "M001")
-    details = _ticket(bot).details["urgent"]
+    details = bot.only_ticket().details["urgent"]
     assert details == {"by": k001, "to": m001, "risk": RISK, "at": bot.now.isoformat()}
-    assert _events(bot)[-1].action == "urgent_reported" and _events(bot)[-1].staff_id == k001
+    assert bot.ticket_events()[-1].action == "urgent_reported" and bot.ticket_events()[-1].staff_id == k001
 
     # Only the recorded decision maker follows up.
     bot.tap("Uzone", followup["data"])
@@ -107,7 +99,7 @@ def test_outage_reported_urgent_and_followed_up(org):
     assert relayed["text"] == "OUT-69-00001 ข้อสั่งการจากคุณประเสริฐ ผู้จัดการ:\nประสานศูนย์ควบคุมฯ ส่งรถโมบายด่วน รายงานทุก 30 นาที"
     labels = [i["action"]["label"] for i in relayed["quickReply"]["items"]]
     assert labels == ["แจ้งความคืบหน้า", "แก้ไขแล้ว", "แจ้งด่วนผู้บริหาร"]
-    event = _events(bot)[-1]
+    event = bot.ticket_events()[-1]
     assert (event.action, event.staff_id, event.text) == ("urgent_followup", m001, "ประสานศูนย์ควบคุมฯ ส่งรถโมบายด่วน รายงานทุก 30 นาที")
     assert bot.last_to("Umgr")["text"] == "ส่งข้อสั่งการ OUT-69-00001 ถึงคุณสมชาย ใจดีแล้ว"
     assert len(bot.line.messages_to("Umgr")) == 3
@@ -119,13 +111,13 @@ def test_complaint_reported_urgent_and_cancel_works(org):
     bot.tap("Ucust1", "a=complaint")
     bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
     bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย เครื่องจักรเสียหาย")
-    ticket = _ticket(bot)
+    ticket = bot.only_ticket()
     card = bot.last_to("Ukamr1")
     assert [a["label"] for a in _buttons(card)] == ["ตอบลูกค้า", "แจ้งด่วนผู้บริหาร"]
 
     bot.tap("Ukamr1", f"a=urgent.start&t={ticket.id}")
     bot.say("Ukamr1", "ยกเลิก")
-    assert "urgent" not in _ticket(bot).details and bot.line.messages_to("Umgr") == []
+    assert "urgent" not in bot.only_ticket().details and bot.line.messages_to("Umgr") == []
 
     bot.tap("Ukamr1", f"a=urgent.start&t={ticket.id}")
     bot.say("Ukamr1", "ลูกค้าจะย้ายไปใช้ไฟจากโซลาร์")
@@ -135,7 +127,7 @@ def test_complaint_reported_urgent_and_cancel_works(org):
     assert push["altText"].startswith("🚨 รายงานเรื่องด่วน (CRM-KAM-003) CMP-69-00001")
     assert "ปัญหา: คุณภาพไฟฟ้า: ไฟตกบ่อยช่วงบ่าย เครื่องจักรเสียหาย" in lines
     assert "การดำเนินการที่ผ่านมา: ยังไม่มี" in lines
-    assert [e.action for e in _events(bot)] == ["reported", "urgent_reported"]
+    assert [e.action for e in bot.ticket_events()] == ["reported", "urgent_reported"]
 
 
 def test_no_decision_maker_on_line_is_told_plainly(org):
@@ -144,4 +136,4 @@ def test_no_decision_maker_on_line_is_told_plainly(org):
     bot.tap("Ukamr1", f"a=urgent.start&t={ticket.id}")
     bot.say("Ukamr1", RISK)
     assert "ไม่พบผู้บริหารที่รับรายงานด่วน OUT-69-00001 ทาง LINE" in bot.last_to("Ukamr1")["text"]
-    assert "urgent" not in _ticket(bot).details
+    assert "urgent" not in bot.only_ticket().details
