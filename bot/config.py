@@ -106,6 +106,12 @@ class CalendarConfig(_Section):
         return days
 
 
+class ComplaintsConfig(_Section):
+    # VOC 04: the customer acknowledges in LINE; only after this many working days
+    # without it may the KAMR close on their behalf (0: at once).
+    customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
+
+
 class SchedulerConfig(_Section):
     enabled: bool = True
 
@@ -137,6 +143,7 @@ class Config(_Section):
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()
+    complaints: ComplaintsConfig = ComplaintsConfig()
 
     def missing_settings(self) -> list[str]:
         return self.line.missing

@@ -6,6 +6,7 @@ tapped acknowledge), details["on_behalf"] (who recorded, channel, score, when), 
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 
 from handlers import ticketing
 from handlers.context import Action, Context
@@ -13,6 +14,8 @@ from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
 from handlers.postback import build, int_param
 from handlers.texts import t
+from handlers.thai_dates import bangkok_today, format_date, to_bangkok
+from handlers.workdays import calendar_from_config
 from storage import ratings, roster, tickets
 from storage.models import Account, Staff, Ticket
 
@@ -112,10 +115,24 @@ def onbehalf(ctx: Context) -> None:
     ticket = _answered_for_staff(ctx)
     if ticket is None:
         return
+    allowed_from = _onbehalf_allowed_from(ctx, ticket)
+    if allowed_from is not None and bangkok_today(ctx.now) < allowed_from:
+        ctx.reply(text_with_menu(ctx, t("onbehalf_too_early", ctx.lang, number=ticket.number,
+                                        date=format_date(allowed_from, ctx.lang))))
+        return
     labels = {c: t(f"channel_{c}", ctx.lang) for c in CHANNELS}
     buttons = tuple(Button(labels[c], data=build("complaint.obchannel", t=ticket.id, v=c), display=labels[c])
                     for c in CHANNELS)
     ctx.reply(Message(text=t("onbehalf_ask_channel", ctx.lang, number=ticket.number), quick_replies=buttons))
+
+
+def _onbehalf_allowed_from(ctx: Context, ticket: Ticket) -> date | None:
+    """The first day the KAMR may close for the customer; None when the customer has no LINE."""
+    if ticket.channel != "line" or "answered_at" not in ticket.details:
+        return None
+    answered = to_bangkok(datetime.fromisoformat(ticket.details["answered_at"])).date()
+    wait = ctx.config.complaints.customer_ack_wait_working_days
+    return calendar_from_config(ctx.config).add_working_days(answered, wait).due
 
 
 def onbehalf_channel(ctx: Context) -> None:

@@ -168,6 +168,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{number}: how satisfied are you with how it was resolved? (5 = very)",
     ),
     "btn_onbehalf": ("ปิดเรื่องแทนลูกค้า", "Close for customer"),
+    "onbehalf_too_early": (
+        "{number}: ลูกค้ายังรับทราบคำชี้แจงทาง LINE ได้ถึง {date} หากยังไม่รับทราบ จึงปิดเรื่องแทนลูกค้าได้ตั้งแต่วันนั้น",
+        "{number}: the customer can still acknowledge in LINE. If they have not by {date}, you may close it for them from then.",
+    ),
     "onbehalf_ask_channel": ("{number} ได้รับความเห็นลูกค้าทางช่องทางใดคะ", "{number}: how did you reach the customer?"),
     "channel_phone": ("โทรศัพท์", "Phone"),
     "channel_video": ("วิดีโอคอล", "Video call"),

@@ -112,6 +112,7 @@ def test_tampered_ack_from_another_account_changes_nothing(org):
 
 
 def _record_on_behalf(bot, ticket: Ticket, channel_label="โทรศัพท์", score=4) -> None:
+    bot.advance(days=10)  # past the 3 working days the customer has to acknowledge in LINE
     bot.tap("Ukamr1", f"a=complaint.view&t={ticket.id}")
     card = bot.last_to("Ukamr1")
     footer = [c["action"] for c in card["contents"]["footer"]["contents"]]
@@ -182,3 +183,16 @@ def test_pending_certification_cannot_be_reanswered_or_rated(org):
     bot.tap("Ukamr2", f"a=complaint.onbehalf&t={ticket.id}")
     assert bot.last_to("Ukamr2")["text"] == NOT_ALLOWED
     assert bot.only_ticket().status == "pending_certification" and _ratings(bot) == []
+
+
+def test_on_behalf_waits_for_the_customer_for_three_working_days(org):
+    bot = org
+    ticket = _answered(bot)  # answered Saturday 11 April 2026; Songkran 13-15 April
+    bot.tap("Ukamr1", f"a=complaint.onbehalf&t={ticket.id}")
+    assert bot.last_to("Ukamr1")["text"].startswith(
+        "CMP-69-00001: ลูกค้ายังรับทราบคำชี้แจงทาง LINE ได้ถึง 20 เม.ย. 2569")
+    assert bot.only_ticket().status == "answered"
+    bot.now = datetime(2026, 4, 20, 2, 0, tzinfo=timezone.utc)  # Monday 20 April, 09:00 in Bangkok
+    bot.tap("Ukamr1", f"a=complaint.onbehalf&t={ticket.id}")
+    channels = _items(bot.last_to("Ukamr1"))
+    assert [a["label"] for a in channels] == ["โทรศัพท์", "วิดีโอคอล", "อีเมล", "พบตัว"]
