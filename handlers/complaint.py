@@ -75,9 +75,22 @@ def on_details(ctx: Context) -> None:
     )
     tickets.log(ctx.session, ticket, "reported", now=ctx.now, contact_id=ctx.contact.id)
     ticketing.notify_responders(ctx, ticket, lambda lang, _minutes: staff_card(ctx.session, ticket, lang))
-    conversations.clear(ctx.state, now=ctx.now)
+    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
     due = format_date(result.due, ctx.lang)
-    ctx.reply(text_with_menu(ctx, t("complaint_created", ctx.lang, number=ticket.number, due=due)))
+    text = t("complaint_created", ctx.lang, number=ticket.number, due=due) + "\n" + t("complaint_add_photos", ctx.lang)
+    ctx.reply(Message(text=text, quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+
+
+def on_attach(ctx: Context) -> None:
+    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
+    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
+    ctx.reply(Message(text=t("outage_attached", ctx.lang),
+                      quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+
+
+def done(ctx: Context) -> None:
+    conversations.clear(ctx.state, now=ctx.now)
+    ctx.reply(text_with_menu(ctx, t("complaint_done", ctx.lang)))
 
 
 # --- the KAMR's side ---------------------------------------------------------
@@ -158,14 +171,16 @@ ACTIONS = {
     "complaint.topic": Action(on_topic, "contact"),
     "complaint.answer": Action(ask_answer, "staff"),
     "complaint.view": Action(view, "staff"),
+    "complaint.done": Action(done, "contact"),
 }
 
 # The dialog's states: what a typed message means at each step.
 STEPS = {
     (FLOW, "topic"): Action(on_topic, "contact"),
     (FLOW, "details"): Action(on_details, "contact"),
+    (FLOW, "attach"): Action(on_attach, "contact"),
     (FLOW, "answer"): Action(on_answer_text, "staff"),
 }
 
 # Postbacks that only make sense at one step of the dialog.
-STEP_OF_ACTION = {"complaint.topic": "topic"}
+STEP_OF_ACTION = {"complaint.topic": "topic", "complaint.done": "attach"}

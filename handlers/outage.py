@@ -133,27 +133,11 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
-    done = t("btn_done", ctx.lang)
-    return (
-        Button(t("btn_photo", ctx.lang), kind="camera"),
-        Button(t("btn_album", ctx.lang), kind="camera_roll"),
-        Button(t("btn_location", ctx.lang), kind="location"),
-        Button(done, data=build("outage.done"), display=done),
-    )
+    return ticketing.attach_buttons(ctx, "outage.done")
 
 
 def on_attach(ctx: Context) -> None:
-    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id"))
-    inbound = ctx.inbound
-    if inbound.kind == "image":
-        tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
-    elif inbound.kind == "location":
-        tickets.log(
-            ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
-            latitude=inbound.latitude, longitude=inbound.longitude, address=inbound.address,
-        )
-    elif inbound.kind == "text" and inbound.text.strip():
-        tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=inbound.text.strip()[:1000])
+    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
     conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
     ctx.reply(Message(text=t("outage_attached", ctx.lang), quick_replies=_attach_buttons(ctx)))
 

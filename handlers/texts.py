@@ -168,6 +168,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{number}: how satisfied are you with how it was resolved? (5 = very)",
     ),
     "btn_onbehalf": ("ปิดเรื่องแทนลูกค้า", "Close for customer"),
+    "complaint_add_photos": ("ส่งรูปประกอบได้ หรือกด ‘เสร็จสิ้น’", "You may send photos, or tap ‘Done’."),
+    "complaint_done": ("ขอบคุณค่ะ KAMR จะตอบชี้แจงภายในกำหนด", "Thank you. Your KAMR will answer by the due date."),
     "onbehalf_too_early": (
         "{number}: ลูกค้ายังรับทราบคำชี้แจงทาง LINE ได้ถึง {date} หากยังไม่รับทราบ จึงปิดเรื่องแทนลูกค้าได้ตั้งแต่วันนั้น",
         "{number}: the customer can still acknowledge in LINE. If they have not by {date}, you may close it for them from then.",

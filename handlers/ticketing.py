@@ -33,6 +33,29 @@ def chosen_value(ctx: Context, values: tuple[str, ...], text_prefix: str) -> str
         (v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
 
 
+def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> tuple[Button, ...]:
+    """Camera, photo album, (location,) done: what a reporter may add after the ticket number."""
+    done = t("btn_done", ctx.lang)
+    buttons = [Button(t("btn_photo", ctx.lang), kind="camera"), Button(t("btn_album", ctx.lang), kind="camera_roll")]
+    if location:
+        buttons.append(Button(t("btn_location", ctx.lang), kind="location"))
+    return (*buttons, Button(done, data=build(done_action), display=done))
+
+
+def record_attachment(ctx: Context, ticket: Ticket) -> None:
+    """A photo, location or extra note sent right after reporting goes on the ticket."""
+    inbound = ctx.inbound
+    if inbound.kind == "image":
+        tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
+    elif inbound.kind == "location":
+        tickets.log(
+            ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
+            latitude=inbound.latitude, longitude=inbound.longitude, address=inbound.address,
+        )
+    elif inbound.kind == "text" and inbound.text.strip():
+        tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=inbound.text.strip()[:1000])
+
+
 def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
     """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
     account = ctx.session.get(Account, ticket.account_id)

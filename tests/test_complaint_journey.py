@@ -33,8 +33,18 @@ def test_complaint_filed_answered_and_listed(org):
     bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย " * 30)
 
     created = bot.last_to("Ucust1")
-    assert created["text"] == "รับเรื่องร้องเรียนแล้วค่ะ เลขที่ CMP-69-00001\nจะตอบชี้แจงภายในวันที่ 22 เม.ย. 2569"
-    assert created["quickReply"]["items"][0]["action"]["label"] == "แจ้งไฟดับ"  # the menu follows
+    assert created["text"] == ("รับเรื่องร้องเรียนแล้วค่ะ เลขที่ CMP-69-00001\nจะตอบชี้แจงภายในวันที่ 22 เม.ย. 2569\n"
+                               "ส่งรูปประกอบได้ หรือกด ‘เสร็จสิ้น’")
+    assert [i["action"]["type"] for i in created["quickReply"]["items"]] == ["camera", "cameraRoll", "postback"]
+    # A photo goes on the ticket; "Done" brings the menu back.
+    bot.send(bot.event("Ucust1", "message", message={"type": "image", "id": "img-77", "quoteToken": "q",
+                                                     "contentProvider": {"type": "line"}}))
+    assert bot.last_to("Ucust1")["text"] == "ได้รับแล้วค่ะ ส่งเพิ่มได้อีก หรือกด ‘เสร็จสิ้น’"
+    assert [(e.action, e.details.get("media_id")) for e in bot.ticket_events()] == [("reported", None), ("photo", "img-77")]
+    bot.tap("Ucust1", "a=complaint.done")
+    finished = bot.last_to("Ucust1")
+    assert finished["text"] == "ขอบคุณค่ะ KAMR จะตอบชี้แจงภายในกำหนด"
+    assert finished["quickReply"]["items"][0]["action"]["label"] == "แจ้งไฟดับ"  # the menu follows
     ticket = bot.only_ticket()
     assert (ticket.kind, ticket.category, ticket.status) == ("complaint", "power_quality", "open")
     assert ticket.due_date == date(2026, 4, 22)
@@ -73,7 +83,7 @@ def test_complaint_filed_answered_and_listed(org):
     with session_scope(bot.engine) as session:
         events = session.exec(select(TicketEvent).order_by(TicketEvent.id)).all()
         assert [(e.action, e.text) for e in events] == [
-            ("reported", ""), ("answered", "ตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย.")]
+            ("reported", ""), ("photo", ""), ("answered", "ตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย.")]
 
     # Answered is still open until closed: the customer and the KAMR still see it.
     bot.tap("Ucust1", "a=status")
@@ -123,7 +133,7 @@ def test_organisation_holiday_in_config_moves_the_due_date(org):
     bot.config = bot.config.model_copy(update={"calendar": calendar})
     bot.now = FRIDAY_10_APRIL
     _file(bot)
-    assert bot.last_to("Ucust1")["text"].endswith("จะตอบชี้แจงภายในวันที่ 23 เม.ย. 2569")
+    assert bot.last_to("Ucust1")["text"].split("\n")[1] == "จะตอบชี้แจงภายในวันที่ 23 เม.ย. 2569"
     assert bot.only_ticket().due_date == date(2026, 4, 23)
 
 
