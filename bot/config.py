@@ -89,6 +89,8 @@ class OutboxConfig(_Section):
     poll_seconds: float = Field(default=1.0, gt=0)
     # LINE calls in flight at once (to different people; one person's messages stay in order).
     concurrency: int = Field(default=16, ge=1, le=64)
+    # A sender owns the messages it took for this long; after a crash another pass takes them again.
+    claim_lease_seconds: float = Field(default=120.0, gt=0)
 
 
 class CalendarConfig(_Section):

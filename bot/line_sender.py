@@ -33,7 +33,6 @@ from storage.outbox import claim_due
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "https://api.line.me"
-LEASE = timedelta(seconds=120)
 
 
 @dataclass
@@ -72,7 +71,8 @@ class LineSender:
         messages go one after another, and a failure holds back the rest of theirs.
         """
         with session_scope(self.engine) as session:
-            rows = claim_due(session, now=self.clock(), lease=LEASE, limit=limit)
+            rows = claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
+                             limit=limit)
         by_user: dict[str, list[OutboxMessage]] = {}
         for row in rows:
             by_user.setdefault(row.to_user, []).append(row)
@@ -127,6 +127,8 @@ class LineSender:
             return Outcome("sent", via=via)
         except ApiException as error:
             return _classify(error, via=via)
+        except urllib3.exceptions.ConnectTimeoutError as error:  # also refused connections: LINE never saw it
+            return Outcome("retry", via=via, error=f"connection: {type(error).__name__}")
         except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
             # The request may have reached LINE: a push is safe to repeat with its retry key.
             return Outcome("retry", via=via, error=f"timeout: {type(error).__name__}", uncertain=True)

@@ -84,6 +84,9 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
     for row in rows:
+        if row.claimed_until is not None:
+            # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
+            row.reply_uncertain = True
         row.claimed_until = now + lease
         session.add(row)
     return rows

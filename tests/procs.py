@@ -1,0 +1,117 @@
+"""Real processes for fault tests and benchmarks: `kambot serve` under gunicorn, signed webhooks,
+a seeded organisation of linked customers. Nothing here imports pytest."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+from storage.db import session_scope
+from storage.models import Account, Contact, Staff
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def customer_id(n: int) -> str:
+    return f"U{n:032d}"
+
+
+def seed_customers(engine, users: int, *, kamr_line_id: str = "Ukamr") -> None:
+    """One KAMR and `users` accounts, each with one linked contact (LINE id `customer_id(n)`)."""
+    now = datetime.now(timezone.utc)
+    with session_scope(engine) as session:
+        kamr = Staff(staff_code="K1", name="สมชาย ใจดี", role="kamr", office="O1", line_user_id=kamr_line_id)
+        session.add(kamr)
+        session.flush()
+        accounts = [Account(account_code=f"A{i}", name=f"บริษัท {i} จำกัด", tier="star", office="O1", kamr_id=kamr.id)
+                    for i in range(users)]
+        session.add_all(accounts)
+        session.flush()
+        session.add_all(Contact(account_id=a.id, line_user_id=customer_id(i), linked_at=now)
+                        for i, a in enumerate(accounts))
+
+
+def write_config(path: Path, *, secret: str, token: str, line_url: str, db_url: str, port: int, **sections) -> Path:
+    """A TOML config; `sections` adds tables, e.g. outbox={"claim_lease_seconds": 3}."""
+    tables = {"line": {"channel_secret": secret, "channel_access_token": token, "api_host": line_url},
+              "database": {"url": db_url}, "server": {"port": port}}
+    for name, values in sections.items():
+        tables.setdefault(name, {}).update(values)
+    lines = []
+    for name, values in tables.items():
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class ServerProcess:
+    """`kambot serve` (gunicorn master and worker) in its own process group, so kill -9 takes both."""
+
+    def __init__(self, config: Path, *args: str, log: Path | None = None):
+        self.config, self.args, self.log = config, args, log
+        self.port = int(next(line for line in config.read_text().splitlines() if line.startswith("port")).split("=")[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "ServerProcess":
+        out = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--config", str(self.config), *self.args],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode} (log: {self.log})")
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server not healthy after {timeout} s (log: {self.log})")
+
+    def kill9(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill9()
+
+
+def sign(body: bytes, secret: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def postback_event(user: str, n: int, data: str) -> dict:
+    """A postback as LINE sends it; event id and reply token derive from n."""
+    return {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000),
+            "source": {"type": "user", "userId": user}, "webhookEventId": f"01EV{n:022d}",
+            "deliveryContext": {"isRedelivery": False}, "replyToken": f"rt{n:08d}", "postback": {"data": data}}
+
+
+def webhook_body(events: list[dict]) -> bytes:
+    return json.dumps({"destination": "Ubot", "events": events}, separators=(",", ":")).encode()
