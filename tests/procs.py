@@ -40,8 +40,8 @@ def seed_customers(engine, users: int, *, kamr_line_id: str = "Ukamr") -> None:
         kamr = Staff(staff_code="K1", name="สมชาย ใจดี", role="kamr", office="O1", line_user_id=kamr_line_id)
         session.add(kamr)
         session.flush()
-        accounts = [Account(account_code=f"A{i}", name=f"บริษัท {i} จำกัด", tier="star", office="O1", kamr_id=kamr.id)
-                    for i in range(users)]
+        accounts = [Account(account_code=f"A{i}", name=f"บริษัท {i} จำกัด", tier="star", office="O1",
+                            kamr_id=kamr.id) for i in range(users)]
         session.add_all(accounts)
         session.flush()
         session.add_all(Contact(account_id=a.id, line_user_id=customer_id(i), linked_at=now)
@@ -115,3 +115,20 @@ def postback_event(user: str, n: int, data: str) -> dict:
 
 def webhook_body(events: list[dict]) -> bytes:
     return json.dumps({"destination": "Ubot", "events": events}, separators=(",", ":")).encode()
+
+
+def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
+    """Run the scheduler's jobs `rounds` times at `now`, as a second scheduler process would;
+    puts the number of pushes queued on `results`."""
+    from bot.config import Config
+    from jobs.complaint_digest import send_complaint_digests
+    from jobs.escalation import escalate_unacknowledged
+    from jobs.scheduler import run_job
+    from storage.db import make_engine
+
+    config, engine = Config(), make_engine(db_url)
+    barrier.wait(timeout=30)  # both processes start together
+    queued = sum(run_job(job, engine, config, lambda: now)
+                 for _ in range(rounds) for job in (escalate_unacknowledged, send_complaint_digests))
+    engine.dispose()
+    results.put(queued)
