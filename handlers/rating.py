@@ -26,6 +26,12 @@ MAX_ITEMS = 4
 MAX_COMMENT = 1000
 
 
+def score_buttons(kind: str, subject_id: int) -> tuple[Button, ...]:
+    """5 down to 1: the best score is the first a thumb reaches."""
+    return tuple(Button(str(score), data=build("rate.give", k=kind, i=subject_id, s=score), display=f"{score}/5")
+                 for score in range(5, 0, -1))
+
+
 def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket | Visit | None:
     """The ticket or visit, if it belongs to this contact's account; someone else's looks missing."""
     model = {"ticket": Ticket, "visit": Visit}.get(kind or "")
@@ -136,8 +142,7 @@ def ask_score(ctx: Context) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     label = subject.number if isinstance(subject, Ticket) else format_date(subject.visit_date, ctx.lang)
-    buttons = tuple(Button(str(s), data=build("rate.give", k=kind, i=subject.id, s=s), display=f"{s}/5") for s in range(1, 6))
-    ctx.reply(Message(text=t("rate_ask_score", ctx.lang, label=label), quick_replies=buttons))
+    ctx.reply(Message(text=t("rate_ask_score", ctx.lang, label=label), quick_replies=score_buttons(kind, subject.id)))
 
 
 ACTIONS = {

@@ -15,6 +15,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
 from handlers.postback import build, int_param
+from handlers.rating import score_buttons
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
@@ -175,9 +176,7 @@ def rate_request(visit: Visit, account: Account, staff: Staff, lang: str, *, rem
              date=format_date(visit.visit_date, lang))
     if reminder:
         text = t("visit_rate_reminder", lang) + text
-    buttons = tuple(Button(str(score), data=build("rate.give", k="visit", i=visit.id, s=score), display=f"{score}/5")
-                    for score in range(1, 6))
-    return Message(text=text, quick_replies=buttons)
+    return Message(text=text, quick_replies=score_buttons("visit", visit.id))
 
 
 def ask_contacts_to_rate(ctx: Context, visit: Visit, account: Account) -> int:
