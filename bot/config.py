@@ -88,7 +88,7 @@ class OutboxConfig(_Section):
     reply_token_ttl_seconds: int = Field(default=50, ge=1, le=60)
     poll_seconds: float = Field(default=1.0, gt=0)
     # LINE calls in flight at once (to different people; one person's messages stay in order).
-    concurrency: int = Field(default=16, ge=1, le=64)
+    concurrency: int = Field(default=32, ge=1, le=256)
     # A sender owns the messages it took for this long; after a crash another pass takes them again.
     claim_lease_seconds: float = Field(default=120.0, gt=0)
 

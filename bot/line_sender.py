@@ -67,30 +67,20 @@ class LineSender:
     def send_due(self, *, limit: int = 200) -> int:
         """One pass over due rows; returns how many were settled (sent or failed for good).
 
-        Different people are served in parallel (LINE answers take a while); one person's
-        messages go one after another, and a failure holds back the rest of theirs.
+        A pass takes at most one message per person (their oldest), so one person's messages
+        keep their order and different people are served in parallel (LINE answers take a while).
         """
         with session_scope(self.engine) as session:
             rows = claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
                              limit=limit)
-        by_user: dict[str, list[OutboxMessage]] = {}
-        for row in rows:
-            by_user.setdefault(row.to_user, []).append(row)
-        if len(by_user) <= 1:
-            return sum(self._send_in_order(group) for group in by_user.values())
-        return sum(self.pool.map(self._send_in_order, by_user.values()))
+        if len(rows) <= 1:
+            return sum(map(self._send, rows))
+        return sum(self.pool.map(self._send, rows))
 
-    def _send_in_order(self, rows: list[OutboxMessage]) -> int:
-        settled = 0
-        for index, row in enumerate(rows):
-            outcome = self._attempt(row)
-            self._record(row, outcome)
-            if outcome.status not in ("sent", "failed"):
-                for later in rows[index + 1 :]:
-                    self._release(later)
-                break
-            settled += 1
-        return settled
+    def _send(self, row: OutboxMessage) -> int:
+        outcome = self._attempt(row)
+        self._record(row, outcome)
+        return outcome.status in ("sent", "failed")
 
     # --- one row ---------------------------------------------------------------
 
@@ -157,12 +147,6 @@ class LineSender:
                 fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
             session.add(fresh)
         row.status = fresh.status
-
-    def _release(self, row: OutboxMessage) -> None:
-        with session_scope(self.engine) as session:
-            fresh = session.get(OutboxMessage, row.id)
-            fresh.claimed_until = None
-            session.add(fresh)
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         cfg = self.config.outbox

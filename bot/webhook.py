@@ -9,7 +9,7 @@ from linebot.v3 import SignatureValidator
 
 from bot.line_adapter import inbox_row
 from storage import inbox, outbox
-from storage.db import session_scope
+from storage.db import session_scope, urgent
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -91,7 +91,7 @@ def callback():
         return _error(400, "body has no events list")
     rows = [inbox_row(event) for event in events if isinstance(event, dict)]
     if rows:
-        with session_scope(kambot.engine) as session:
+        with urgent(), session_scope(kambot.engine) as session:
             fresh = inbox.add_events(session, rows, now=kambot.clock())
         log.info("webhook: %d events, %d new", len(rows), len(fresh))
         kambot.services.events_stored(fresh)

@@ -33,15 +33,18 @@ def customer_id(n: int) -> str:
     return f"U{n:032d}"
 
 
-def seed_customers(engine, users: int, *, kamr_line_id: str = "Ukamr") -> None:
-    """One KAMR and `users` accounts, each with one linked contact (LINE id `customer_id(n)`)."""
+def seed_customers(engine, users: int, *, accounts_per_kamr: int | None = None) -> None:
+    """`users` accounts, each with one linked contact (LINE id `customer_id(n)`), and their KAMRs
+    on LINE (one for all, else one per `accounts_per_kamr`; the first is "Ukamr")."""
     now = datetime.now(timezone.utc)
+    per_kamr = accounts_per_kamr or max(users, 1)
     with session_scope(engine) as session:
-        kamr = Staff(staff_code="K1", name="สมชาย ใจดี", role="kamr", office="O1", line_user_id=kamr_line_id)
-        session.add(kamr)
+        kamrs = [Staff(staff_code=f"K{k + 1}", name=f"สมชาย ใจดี {k + 1}", role="kamr", office="O1",
+                       line_user_id="Ukamr" if k == 0 else f"Ukamr{k + 1}") for k in range(-(-users // per_kamr) or 1)]
+        session.add_all(kamrs)
         session.flush()
         accounts = [Account(account_code=f"A{i}", name=f"บริษัท {i} จำกัด", tier="star", office="O1",
-                            kamr_id=kamr.id) for i in range(users)]
+                            kamr_id=kamrs[i // per_kamr].id) for i in range(users)]
         session.add_all(accounts)
         session.flush()
         session.add_all(Contact(account_id=a.id, line_user_id=customer_id(i), linked_at=now)
@@ -63,10 +66,12 @@ def write_config(path: Path, *, secret: str, token: str, line_url: str, db_url: 
 
 
 class ServerProcess:
-    """`kambot serve` (gunicorn master and worker) in its own process group, so kill -9 takes both."""
+    """`kambot serve` (gunicorn master and worker) in its own process group, so kill -9 takes both.
+    `command` runs another server on the config's port instead (a benchmark's baseline)."""
 
-    def __init__(self, config: Path, *args: str, log: Path | None = None):
-        self.config, self.args, self.log = config, args, log
+    def __init__(self, config: Path, *args: str, log: Path | None = None, command: list[str] | None = None):
+        self.config, self.log = config, log
+        self.command = command or [sys.executable, "-m", "bot.cli", "serve", "--config", str(config), *args]
         self.port = int(next(line for line in config.read_text().splitlines() if line.startswith("port")).split("=")[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -74,15 +79,14 @@ class ServerProcess:
     def start(self, timeout: float = 30) -> "ServerProcess":
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--config", str(self.config), *self.args],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
+            self.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode} (log: {self.log})")
             try:
-                if requests.get(f"{self.base}/healthz", timeout=1).ok:
+                if requests.get(f"{self.base}/healthz", timeout=1).status_code < 500:
                     return self
             except requests.RequestException:
                 time.sleep(0.1)
