@@ -13,18 +13,13 @@ MAX_ATTEMPTS = 3
 
 
 def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[str]:
-    """Store events in one statement; repeats of a known event id are ignored. Returns the user keys of new ones."""
+    """Store events in one batched statement; repeats of a known event id are ignored. Returns the user keys of new ones."""
     table = InboxEvent.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values([dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
-                      payload=row["payload"], received_at=now, status="pending", attempts=0, error="")
-                 for row in rows])
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(table.c.user_key)
-    )
-    return list(session.connection().execute(statement).scalars())  # Core, not the ORM: the webhook's hot path
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.user_key)
+    values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
+                   payload=row["payload"], received_at=now, status="pending", attempts=0, error="") for row in rows]
+    return list(session.connection().execute(statement, values).scalars())  # Core, not the ORM: the hot path
 
 
 def next_pending(session: Session, user_key: str) -> InboxEvent | None:
