@@ -49,6 +49,8 @@ class ServerConfig(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # `kambot worker` looks for events stored by web-only servers this often (seconds).
+    inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
 
 
 class BotConfig(_Section):

@@ -23,6 +23,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from bot.config import Config
 from bot.line_render import render_all
@@ -73,14 +74,13 @@ class LineSender:
         with session_scope(self.engine) as session:
             rows = claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
                              limit=limit)
-        if len(rows) <= 1:
-            return sum(map(self._send, rows))
-        return sum(self.pool.map(self._send, rows))
-
-    def _send(self, row: OutboxMessage) -> int:
-        outcome = self._attempt(row)
-        self._record(row, outcome)
-        return outcome.status in ("sent", "failed")
+        if not rows:
+            return 0
+        outcomes = list(self.pool.map(self._attempt, rows)) if len(rows) > 1 else [self._attempt(rows[0])]
+        # One transaction for the pass. Should the process die before it commits, the lease runs
+        # out and the rows are taken again as possibly sent (reply refused: it was used; push: retry key).
+        self._record(rows, outcomes)
+        return sum(outcome.status in ("sent", "failed") for outcome in outcomes)
 
     # --- one row ---------------------------------------------------------------
 
@@ -127,26 +127,30 @@ class LineSender:
 
     # --- bookkeeping -------------------------------------------------------------
 
-    def _record(self, row: OutboxMessage, outcome: Outcome) -> None:
+    def _record(self, rows: list[OutboxMessage], outcomes: list[Outcome]) -> None:
         now = self.clock()
         with session_scope(self.engine) as session:
-            fresh = session.get(OutboxMessage, row.id)
-            fresh.attempts += 1
-            fresh.claimed_until = None
-            fresh.last_error = outcome.error[:500]
-            if outcome.reply_refused:
-                fresh.reply_token = None  # refused once, refused forever: push from now on
-            if outcome.status == "sent":
-                fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
-            elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
-                fresh.status = "failed"
-                log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts, outcome.error)
-            else:
-                if outcome.via == "reply" and outcome.uncertain:
-                    fresh.reply_uncertain = True
-                fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
-            session.add(fresh)
-        row.status = fresh.status
+            query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
+            stored = {fresh.id: fresh for fresh in session.exec(query)}
+            for row, outcome in zip(rows, outcomes):
+                fresh = stored[row.id]
+                fresh.attempts += 1
+                fresh.claimed_until = None
+                fresh.last_error = outcome.error[:500]
+                if outcome.reply_refused:
+                    fresh.reply_token = None  # refused once, refused forever: push from now on
+                if outcome.status == "sent":
+                    fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
+                elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
+                    fresh.status = "failed"
+                    log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts,
+                                outcome.error)
+                else:
+                    if outcome.via == "reply" and outcome.uncertain:
+                        fresh.reply_uncertain = True
+                    fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
+                session.add(fresh)
+                row.status = fresh.status
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         cfg = self.config.outbox

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +23,7 @@ from storage.models import Notification, OutboxMessage, Ticket
 
 import org_factory
 from conftest import PG_URL, SECRET, TOKEN
-from procs import (ServerProcess, customer_id, free_port, postback_event, run_jobs, seed_customers, sign, webhook_body,
+from procs import (ROOT, ServerProcess, customer_id, free_port, postback_event, run_jobs, seed_customers, sign, webhook_body,
                    write_config)
 
 pytestmark = pytest.mark.postgres
@@ -127,3 +129,32 @@ def test_two_servers_with_schedulers_escalate_once_and_answer_once(pg_engine, li
     assert len(seen) == org.open_outages and max(seen.values()) == 1
     with session_scope(pg_engine) as session:
         assert Counter(session.exec(select(OutboxMessage.status)).all()) == {"sent": events + org.open_outages}
+
+
+def test_web_only_servers_store_and_a_worker_handles_and_sends(pg_engine, line, tmp_path):
+    users, events = 5, 40
+    seed_customers(pg_engine, users)
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=PG_URL,
+                          port=free_port())
+    server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
+    worker = None
+    try:
+        server.start()
+        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
+        for event in burst:
+            body = webhook_body([event])
+            response = requests.post(f"{server.base}/callback", data=body, timeout=10,
+                                     headers={"X-Line-Signature": sign(body, SECRET)})
+            assert response.status_code == 200
+        time.sleep(1)
+        assert line.calls == []  # web-only: stored and acknowledged, nothing handled or sent
+        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
+                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
+        assert line.wait_for(lambda: len(line.replies) >= events, timeout=30)
+        time.sleep(1)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+        server.stop()
+    assert sorted(r["replyToken"] for r in line.replies) == sorted(e["replyToken"] for e in burst)

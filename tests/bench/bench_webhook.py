@@ -8,7 +8,7 @@ status; every 5th webhook carries a second event from another customer) are post
 /callback while a local LINE stand-in answers every call after --line-delay seconds. The same
 load then goes to a handler written the SDK-example way (all work and the reply call inside the
 request). PostgreSQL (--pg-url or $KAMBOT_BENCH_PG_URL; its tables are dropped and recreated)
-runs `kambot serve --workers N --web-only` plus one `kambot worker`. Prints one JSON line.
+runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`. Prints one JSON line.
 """
 from __future__ import annotations
 
@@ -86,19 +86,19 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     command = [sys.executable, str(ROOT / "tests/bench/sdk_style_app.py"), str(config)] if baseline else None
     server_args = ("--workers", str(args.workers), "--web-only") if pg and not baseline else ()
     server = ServerProcess(config, *server_args, command=command, log=work / f"{name}.log")
-    worker = None
+    workers = []
     try:
         server.start()
-        if pg and not baseline:
-            worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
-                                      stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT)
+        for _ in range(args.worker_processes if pg and not baseline else 0):
+            workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
+                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
         finished = line.wait_for(lambda: len(delivered) >= events_total, timeout=args.drain_timeout)
         settled = baseline or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
     finally:
-        if worker is not None:
+        for worker in workers:
             worker.terminate()
             worker.wait(timeout=30)
         server.stop()
@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
     parser.add_argument("--workers", type=int, default=2, help="web processes (PostgreSQL only)")
+    parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes (PostgreSQL only)")
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--requests", type=int, default=3000)
@@ -146,7 +147,8 @@ def main() -> None:
     print(json.dumps({"kambot": ours}), file=sys.stderr)
     figures = {"benchmark": "webhook_burst", "database": args.database, "requests": args.requests,
                "users": args.users, "concurrency": args.concurrency, "rate": args.rate, "line_delay_s": args.line_delay,
-               "workers": args.workers if args.database == "postgresql" else 1, "kambot": ours}
+               "workers": args.workers if args.database == "postgresql" else 1,
+               "worker_processes": args.worker_processes if args.database == "postgresql" else 0, "kambot": ours}
     if not args.no_baseline:
         base = measure(args, work, baseline=True)
         figures["sdk_style"] = base
