@@ -37,7 +37,7 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(text: str):
+def _parse_json(text: str):
     """Strict JSON: no NaN or Infinity, and no string a database column refuses."""
     payload = json.loads(text, parse_constant=_refuse_constant)
     if "\\u" in text and _unstorable(payload):  # only escapes make those: check only then
@@ -83,7 +83,7 @@ def callback():
         log.info("webhook rejected: %s signature", "missing" if not signature else "invalid")
         return _error(400, "missing or invalid X-Line-Signature")
     try:
-        payload = parse_json(text)
+        payload = _parse_json(text)
     except (ValueError, RecursionError):
         return _error(400, "body is not JSON")
     events = payload.get("events") if isinstance(payload, dict) else None
