@@ -6,8 +6,9 @@ import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 DEFAULT_DB_URL = "sqlite:///var/kambot.sqlite3"
 
@@ -133,6 +134,66 @@ class RemindersConfig(_Section):
         return int(hour), int(minute)
 
 
+# What each kind of form may carry: [[forms]] fields maps question titles to these.
+FORM_FIELDS = {
+    "outage": ("site", "symptom", "started_at", "details", "reporter_name", "phone"),
+    "complaint": ("topic", "details", "reporter_name", "phone"),
+    "service": ("service", "preferred_date", "details", "reporter_name", "phone"),
+    "visit_report": ("staff_code", "visit_date", "mode", "purpose", "notes"),
+    "visit_rating": ("visit_date", "score", "comment", "reporter_name"),
+}
+# A response without these is recorded as invalid (the account column is always required).
+REQUIRED_FIELDS = {"complaint": ("details",), "service": ("service",), "visit_report": ("staff_code", "visit_date"),
+                   "visit_rating": ("score",)}
+
+
+class SheetsConfig(_Section):
+    # Service-account JSON key from the Google Cloud console; share each sheet with its client_email.
+    service_account_file: str = ""
+    # Optional: send Sheets API calls to another server (the local stand-in), like line.api_host.
+    api_base_url: str | None = None
+    poll_seconds: int = Field(default=300, ge=10)
+    coordinator_spreadsheet: str = ""
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    # Bounded retries of reads and overwrites on 429 / 5xx (never of adding tabs).
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    backoff_base_seconds: float = Field(default=2.0, ge=0)
+    backoff_max_seconds: float = Field(default=30.0, ge=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.service_account_file)
+
+
+class FormConfig(_Section):
+    key: str = Field(pattern=r"^[a-z0-9_\-]{1,40}$")  # our own name for the form, kept with each response
+    spreadsheet: str = Field(min_length=1)  # the key in the responses sheet's URL
+    tab: str = "การตอบแบบฟอร์ม 1"
+    intent: Literal["outage", "service", "complaint", "visit_report", "visit_rating"]
+    timestamp_column: str = "ประทับเวลา"
+    account_column: str = Field(min_length=1)
+    account_kind: Literal["account_code", "ca_number", "email"] = "account_code"
+    # Question title (as the sheet's header shows it) -> field; "title#2" picks the 2nd column of that title.
+    fields: dict[str, str] = Field(default_factory=dict, validate_default=True)
+    # Only for `kambot forms import FILE.csv`: how the CSV's timestamps read (d/m/y or m/d/y).
+    csv_date_order: Literal["dmy", "mdy"] = "dmy"
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, fields: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        intent = info.data.get("intent")
+        if intent is None:
+            return fields  # the intent's own error is reported
+        allowed = FORM_FIELDS[intent]
+        for title, name in fields.items():
+            if name not in allowed:
+                raise ValueError(f"{title!r} = {name!r}: not a field of {intent} forms (one of {', '.join(allowed)})")
+        missing = [name for name in REQUIRED_FIELDS.get(intent, ()) if name not in fields.values()]
+        if missing:
+            raise ValueError(f"{intent} forms need a question for {', '.join(missing)}")
+        return fields
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -144,6 +205,17 @@ class Config(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()
     complaints: ComplaintsConfig = ComplaintsConfig()
+    sheets: SheetsConfig = SheetsConfig()
+    forms: list[FormConfig] = []
+
+    @field_validator("forms")
+    @classmethod
+    def _unique_form_keys(cls, forms: list[FormConfig]) -> list[FormConfig]:
+        keys = [form.key for form in forms]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"form key {duplicates[0]!r} is used twice")
+        return forms
 
     def missing_settings(self) -> list[str]:
         return self.line.missing
