@@ -51,6 +51,8 @@ from werkzeug.wrappers import Request, Response
 __all__ = ["SheetsStandIn", "FakeSpreadsheet", "FakeTab", "RecordedRequest", "serial_number"]
 
 SERIAL_EPOCH = datetime(1899, 12, 30)
+# google-auth signs its grant for Google's token endpoint whatever token_uri says.
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 _STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
                  429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
 _FAULT_MESSAGES = {
@@ -250,7 +252,7 @@ class SheetsStandIn:
         try:
             claims = jwt.decode(assertion, verify=False)
             public_key = self._public_keys[claims["iss"]]
-            jwt.decode(assertion, certs=public_key, audience=f"{self.url}/token")
+            jwt.decode(assertion, certs=public_key, audience=GOOGLE_TOKEN_AUDIENCE)
         except Exception:  # wrong key, unknown account, expired: Google says invalid_grant
             return Response(json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
                             status=400, content_type="application/json")

@@ -28,9 +28,13 @@ def choice_buttons(ctx: Context, action: str, values: tuple[str, ...], text_pref
 
 def chosen_value(ctx: Context, values: tuple[str, ...], text_prefix: str) -> str:
     """The value from the tapped button, or from the label typed in Thai or English."""
-    typed = ctx.inbound.text.strip()
-    return ctx.params.get("v") or next(
-        (v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
+    return ctx.params.get("v") or value_for_label(ctx.inbound.text, values, text_prefix)
+
+
+def value_for_label(text: str, values: tuple[str, ...], text_prefix: str) -> str:
+    """The value whose Thai or English label is `text` (as a button or a form's choice shows it), else ""."""
+    typed = text.strip()
+    return next((v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
 
 
 def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> tuple[Button, ...]:
