@@ -10,10 +10,12 @@ google-auth's real service-account code talk HTTP to it::
     ...
     sheets.stop()
 
-Point gspread at ``sheets.url`` instead of https://sheets.googleapis.com.
+Point every *.googleapis.com request at ``sheets.url`` (storage/sheets.py does it with a requests
+transport adapter when ``[sheets] api_base_url`` is set): the key file keeps Google's real token_uri.
 
 Emulated (a subset of the real API, see the Sheets v4 reference):
 
+* ``GET .../allowedLocations``: google-auth's regional access boundary lookup (IAM), answered.
 * ``POST /token``: the JWT-bearer grant; the assertion must be signed by a key from
   ``service_account_info()`` (verified with google-auth), else 400 ``invalid_grant``.
   Sheets calls need ``Authorization: Bearer`` with an issued token, else 401.
@@ -170,7 +172,7 @@ class SheetsStandIn:
             "client_email": client_email,
             "client_id": "1000000000000000000",
             "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-            "token_uri": f"{self.url}/token",
+            "token_uri": GOOGLE_TOKEN_AUDIENCE,
         }
 
     def fail_next(self, status: int, *, times: int = 1, kind: str | None = None) -> None:
@@ -181,7 +183,8 @@ class SheetsStandIn:
     # --- what happened --------------------------------------------------------------
 
     def calls(self, kind: str | None = None) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.kind != "token" and (kind is None or r.kind == kind)]
+        """Sheets API requests (not the token or IAM calls google-auth makes)."""
+        return [r for r in self.requests if r.kind not in ("token", "iam") and (kind is None or r.kind == kind)]
 
     def reset_log(self) -> None:
         self.requests.clear()
@@ -222,6 +225,10 @@ class SheetsStandIn:
         raw_path = raw_path.split("?", 1)[0]
         if raw_path == "/token" and request.method == "POST":
             return self._token(request)(environ, start_response)
+        if raw_path.endswith("/allowedLocations"):  # google-auth's regional access boundary lookup (IAM)
+            self.requests.append(RecordedRequest("GET", "iam", "", {}, None))
+            body = {"locations": ["asia-southeast1"], "encodedLocations": "0xA30"}
+            return Response(json.dumps(body), content_type="application/json")(environ, start_response)
         record = RecordedRequest(request.method, "unknown", "", request.args.to_dict(flat=False),
                                  request.get_json(silent=True))
         with self._lock:

@@ -14,8 +14,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from urllib.parse import urlsplit
+
 import gspread
 import requests
+import requests.adapters
+from google.auth.transport import requests as google_requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import service_account
 from gspread.exceptions import APIError, SpreadsheetNotFound
 from gspread.http_client import HTTPClient
 from gspread.utils import DateTimeOption, ValueRenderOption
@@ -25,7 +31,6 @@ from bot.config import SheetsConfig
 
 log = logging.getLogger(__name__)
 
-GOOGLE_SHEETS_HOST = "https://sheets.googleapis.com"
 # Tabs the bot adds get room to grow so that most refreshes need no resize.
 GROW_ROWS = 500
 
@@ -45,8 +50,22 @@ def _idempotent(method: str, url: str) -> bool:
     return method.upper() == "GET" or url.endswith("/values:batchUpdate")
 
 
+class GoogleHostsTo(requests.adapters.HTTPAdapter):
+    """Sends every *.googleapis.com request (Sheets, the OAuth token, IAM) to one other server."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+
+    def send(self, request, *args, **kwargs):
+        parts = urlsplit(request.url)
+        if parts.hostname and parts.hostname.endswith(".googleapis.com"):
+            request.url = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().send(request, *args, **kwargs)
+
+
 class SheetsHTTPClient(HTTPClient):
-    """gspread's HTTP client with a base-URL seam (the local stand-in) and bounded retries."""
+    """gspread's HTTP client with a timeout on every call and bounded retries of idempotent ones."""
 
     def __init__(self, auth, session=None, *, settings: SheetsConfig):
         super().__init__(auth, session)
@@ -54,9 +73,6 @@ class SheetsHTTPClient(HTTPClient):
         self.set_timeout(settings.timeout_seconds)
 
     def request(self, method: str, endpoint: str, *args, **kwargs):
-        base = self.settings.api_base_url
-        if base and endpoint.startswith(GOOGLE_SHEETS_HOST):
-            endpoint = base.rstrip("/") + endpoint[len(GOOGLE_SHEETS_HOST):]
         send = functools.partial(super().request, method, endpoint, *args, **kwargs)
         if not _idempotent(method, endpoint):
             return send()
@@ -73,16 +89,26 @@ class SheetsHTTPClient(HTTPClient):
 
 
 def open_client(settings: SheetsConfig) -> gspread.Client:
-    """A gspread client authenticated by the service-account file (google-auth does the token exchange)."""
+    """A gspread client authenticated by the service-account file (google-auth does the token exchange).
+
+    With sheets.api_base_url set, all Google traffic goes to that server instead (the local stand-in)."""
     try:
-        return gspread.service_account(settings.service_account_file,
-                                       http_client=functools.partial(SheetsHTTPClient, settings=settings))
+        credentials = service_account.Credentials.from_service_account_file(settings.service_account_file,
+                                                                            scopes=gspread.auth.DEFAULT_SCOPES)
     except FileNotFoundError:
         raise SheetAccessError(f"service-account file not found: {settings.service_account_file} "
                                "(sheets.service_account_file)") from None
-    except ValueError as error:
+    except (ValueError, KeyError) as error:
         raise SheetAccessError(f"service-account file {settings.service_account_file} is not a service-account "
                                f"key from Google Cloud: {error}") from None
+    transport = requests.Session()
+    if settings.api_base_url:
+        transport.mount("https://", GoogleHostsTo(settings.api_base_url))
+    session = AuthorizedSession(credentials, auth_request=google_requests.Request(transport))
+    if settings.api_base_url:
+        session.mount("https://", GoogleHostsTo(settings.api_base_url))
+    return gspread.Client(auth=credentials, session=session,
+                          http_client=functools.partial(SheetsHTTPClient, settings=settings))
 
 
 def describe(error: BaseException, spreadsheet: str) -> str:
