@@ -1,15 +1,16 @@
 """The `kambot` command. Every command takes --config PATH (or $KAMBOT_CONFIG)."""
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
 
 import click
 
-from bot import cli_forms
-from bot.cli_common import with_config
-from bot.config import Config
+from bot.cli_forms import register as register_forms_commands
+from bot.cli_quota import register as register_quota_commands
+from bot.config import Config, ConfigError, load_config
 from storage.db import make_engine, session_scope
 
 log = logging.getLogger("kambot")
@@ -17,6 +18,22 @@ log = logging.getLogger("kambot")
 
 def setup_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def with_config(command):
+    """Adds --config and hands the validated Config to the command; a bad file stops here, naming the key."""
+
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="KAMBOT_CONFIG",
+                  help="TOML config file (default: $KAMBOT_CONFIG, else embedded defaults).")
+    @functools.wraps(command)
+    def wrapper(*args, config_path=None, **kwargs):
+        try:
+            config = load_config(config_path)
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        return command(config, *args, **kwargs)
+
+    return wrapper
 
 
 @click.group()
@@ -224,8 +241,8 @@ def workdays_add(config: Config, start, n: int) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-main.add_command(cli_forms.forms)
-main.add_command(cli_forms.export)
+register_quota_commands(main, with_config)
+register_forms_commands(main, with_config)
 
 if __name__ == "__main__":
     main()

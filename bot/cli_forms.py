@@ -7,66 +7,102 @@ from pathlib import Path
 
 import click
 
-from bot.cli_common import with_config
 from bot.config import Config, FormConfig
 from storage.db import make_engine, session_scope
 
 
-@click.group()
-def forms() -> None:
-    """Google Forms intake ([sheets] and [[forms]] in the config)."""
+def register(main: click.Group, with_config) -> None:
+    @main.group()
+    def forms() -> None:
+        """Google Forms intake ([sheets] and [[forms]] in the config)."""
 
+    @forms.command("check")
+    @with_config
+    def check(config: Config) -> None:
+        """Open each responses sheet and the coordinator sheet: missing or unknown columns, access problems."""
+        from bot.form_rows import map_columns
+        from storage import sheets
 
-@forms.command("check")
-@with_config
-def check(config: Config) -> None:
-    """Open each responses sheet and the coordinator sheet; report missing or unknown columns and access problems."""
-    from bot.form_rows import map_columns
-    from storage import sheets
-
-    if not config.forms:
-        click.echo("no [[forms]] in the config: nothing to check")
-    if not config.sheets.enabled:
-        raise click.ClickException("sheets.service_account_file is not set: the poll is off; "
-                                   "`kambot forms import FILE.csv` still works")
-    problems = 0
-    try:
-        client = sheets.open_client(config.sheets)
-    except sheets.SheetAccessError as error:
-        raise click.ClickException(str(error)) from None
-    engine = make_engine(config.database.url)
-    for form in config.forms:
-        click.echo(f"form {form.key} ({form.intent}): spreadsheet {form.spreadsheet}, tab {form.tab!r}")
+        if not config.forms:
+            click.echo("no [[forms]] in the config: nothing to check")
+        if not config.sheets.enabled:
+            raise click.ClickException("sheets.service_account_file is not set: the poll is off; "
+                                       "`kambot forms import FILE.csv` still works")
+        problems = 0
         try:
-            values = sheets.read_tabs(client, form.spreadsheet, [form.tab])[form.tab]
-        except Exception as error:
-            values = sheets.SheetAccessError(sheets.describe(error, form.spreadsheet))
-        if isinstance(values, Exception):
-            click.echo(f"  PROBLEM: {values}")
-            problems += 1
-        else:
-            columns = map_columns(form, values.rows[0] if values.rows else [])
-            for title in columns.missing:
-                click.echo(f"  PROBLEM: no column {title!r} in the sheet (rename it in [[forms]] or in the form)")
-            for title in columns.unknown:
-                click.echo(f"  note: column {title!r} is not used (map it in [[forms]] fields if it matters)")
-            problems += len(columns.missing)
-            if not columns.missing:
-                click.echo(f"  ok: {max(len(values.rows) - 1, 0)} responses, time zone {values.timezone}")
-        _last_poll(engine, form.key)
-    if config.sheets.coordinator_spreadsheet:
-        key = config.sheets.coordinator_spreadsheet
-        click.echo(f"coordinator spreadsheet {key}")
+            client = sheets.open_client(config.sheets)
+        except sheets.SheetAccessError as error:
+            raise click.ClickException(str(error)) from None
+        engine = make_engine(config.database.url)
+        for form in config.forms:
+            click.echo(f"form {form.key} ({form.intent}): spreadsheet {form.spreadsheet}, tab {form.tab!r}")
+            try:
+                values = sheets.read_tabs(client, form.spreadsheet, [form.tab])[form.tab]
+            except Exception as error:
+                values = sheets.SheetAccessError(sheets.describe(error, form.spreadsheet))
+            if isinstance(values, Exception):
+                click.echo(f"  PROBLEM: {values}")
+                problems += 1
+            else:
+                columns = map_columns(form, values.rows[0] if values.rows else [])
+                for title in columns.missing:
+                    click.echo(f"  PROBLEM: no column {title!r} in the sheet (rename it in [[forms]] or in the form)")
+                for title in columns.unknown:
+                    click.echo(f"  note: column {title!r} is not used (map it in [[forms]] fields if it matters)")
+                problems += len(columns.missing)
+                if not columns.missing:
+                    click.echo(f"  ok: {max(len(values.rows) - 1, 0)} responses, time zone {values.timezone}")
+            _last_poll(engine, form.key)
+        if config.sheets.coordinator_spreadsheet:
+            key = config.sheets.coordinator_spreadsheet
+            click.echo(f"coordinator spreadsheet {key}")
+            try:
+                sheets.read_tabs(client, key, [])
+                click.echo("  ok: it opens (the bot adds its own tabs)")
+            except Exception as error:
+                click.echo(f"  PROBLEM: {sheets.describe(error, key)}")
+                problems += 1
+            _last_poll(engine, "coordinator")
+        if problems:
+            click.echo(f"{problems} problem(s) found", err=True)
+            sys.exit(1)
+
+    @forms.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--form", "form_key", help="The [[forms]] key the CSV belongs to (needed with several forms).")
+    @with_config
+    def import_csv(config: Config, file: Path, form_key: str | None) -> None:
+        """Ingest a CSV downloaded from a responses sheet, exactly as the poll would (no Google needed)."""
+        from bot.form_intake import IntakeError, ingest
+        from bot.services import utcnow
+
+        form = _form_named(config, form_key)
+        with open(file, newline="", encoding="utf-8-sig") as handle:
+            rows = [row for row in csv.reader(handle)]
         try:
-            sheets.read_tabs(client, key, [])
-            click.echo("  ok: it opens (the bot adds its own tabs)")
-        except Exception as error:
-            click.echo(f"  PROBLEM: {sheets.describe(error, key)}")
-            problems += 1
-        _last_poll(engine, "coordinator")
-    if problems:
-        click.echo(f"{problems} problem(s) found", err=True)
-        sys.exit(1)
+            result = ingest(make_engine(config.database.url), config, form, rows, zone=config.bot.timezone,
+                            now=utcnow(), full_view=False)
+        except IntakeError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{file}: {result.summary()}")
+
+
+    @main.command("export")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    @with_config
+    def export(config: Config, directory: Path) -> None:
+        """Write the coordinator tabs (tickets, visits, form responses) as CSV files into DIRECTORY."""
+        from bot.coordinator_tabs import build_tabs
+        from bot.services import utcnow
+
+        directory.mkdir(parents=True, exist_ok=True)
+        with session_scope(make_engine(config.database.url)) as session:
+            tables = build_tabs(session, config, now=utcnow())
+        for table in tables:
+            path = directory / f"{table.name}.csv"
+            with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM lets Excel read Thai
+                csv.writer(handle).writerows(table.rows)
+            click.echo(f"{path}: {len(table.rows) - 1} rows")
 
 
 def _last_poll(engine, name: str) -> None:
@@ -90,41 +126,3 @@ def _form_named(config: Config, key: str | None) -> FormConfig:
         known = ", ".join(f.key for f in config.forms) or "none configured"
         raise click.ClickException(f"say which form with --form (one of: {known})")
     return form
-
-
-@forms.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--form", "form_key", help="The [[forms]] key the CSV belongs to (needed with several forms).")
-@with_config
-def import_csv(config: Config, file: Path, form_key: str | None) -> None:
-    """Ingest a CSV downloaded from a responses sheet, exactly as the poll would (no Google needed)."""
-    from bot.form_intake import IntakeError, ingest
-    from bot.services import utcnow
-
-    form = _form_named(config, form_key)
-    with open(file, newline="", encoding="utf-8-sig") as handle:
-        rows = [row for row in csv.reader(handle)]
-    try:
-        result = ingest(make_engine(config.database.url), config, form, rows, zone=config.bot.timezone,
-                        now=utcnow(), full_view=False)
-    except IntakeError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"{file}: {result.summary()}")
-
-
-@click.command("export")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@with_config
-def export(config: Config, directory: Path) -> None:
-    """Write the coordinator tabs (tickets, visits, form responses) as CSV files into DIRECTORY."""
-    from bot.coordinator_tabs import build_tabs
-    from bot.services import utcnow
-
-    directory.mkdir(parents=True, exist_ok=True)
-    with session_scope(make_engine(config.database.url)) as session:
-        tables = build_tabs(session, config, now=utcnow())
-    for table in tables:
-        path = directory / f"{table.name}.csv"
-        with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM lets Excel read Thai
-            csv.writer(handle).writerows(table.rows)
-        click.echo(f"{path}: {len(table.rows) - 1} rows")
