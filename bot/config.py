@@ -254,8 +254,8 @@ FORM_FIELDS = {
     "visit_rating": ("visit_date", "score", "comment", "reporter_name"),
 }
 # A response without these is recorded as invalid (the account column is always required).
-REQUIRED_FIELDS = {"complaint": ("details",), "service": ("service",), "visit_report": ("staff_code", "visit_date"),
-                   "visit_rating": ("score",)}
+REQUIRED_FIELDS = {"complaint": ("details",), "service": ("service", "preferred_date"),
+                   "visit_report": ("staff_code", "visit_date"), "visit_rating": ("score",)}
 
 
 class SheetsConfig(_Section):

@@ -12,28 +12,27 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.form_rows import ParsedResponse, normalise_ref, parse_rows
-from handlers import complaint, outage
+from handlers import complaint, outage, rating, service, visit
 from handlers.context import Context, OutboxReplier
 from handlers.messages import Inbound
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
-from storage.models import Account, Contact, Conversation, FormResponse, Site, Ticket
+from storage.models import VISIT_MODES, Account, Contact, Conversation, FormResponse, Rating, Site, Ticket, Visit
 
 log = logging.getLogger(__name__)
 
 # Responses per transaction: a big first read does not hold the database's write lock for long.
 CHUNK = 200
 ACCOUNT_KIND_WORDS = {"account_code": "รหัสบัญชี", "ca_number": "หมายเลขผู้ใช้ไฟฟ้า (CA)", "email": "อีเมล"}
-# Intents whose handlers exist; the others are recorded as invalid with the reason until they land.
-HANDLED_INTENTS = ("outage", "complaint")
+# Reasons are for coordinators: Thai, like everything people read.
 
 
 class IntakeError(Exception):
@@ -191,7 +190,7 @@ def _record_failure(session: Session, form: FormConfig, response: ParsedResponse
         form_key=form.key, response_key=response.key, identity_hash=response.identity_hash,
         submitted_at=response.submitted_at, row_hash="", answers={}, status="invalid", first_seen_at=now, updated_at=now)
     if stored.status != "ingested":
-        stored.status, stored.reason, stored.updated_at = "invalid", f"error: {reason}"[:500], now
+        stored.status, stored.reason, stored.updated_at = "invalid", f"ระบบขัดข้อง: {reason}"[:500], now
     session.add(stored)
 
 
@@ -200,19 +199,17 @@ def _evaluate(session: Session, config: Config, form: FormConfig, response: Pars
     if response.problem:
         return "invalid", response.problem
     if not response.account_ref:
-        return "invalid", f"no answer in column {form.account_column!r}"
+        return "invalid", f"ไม่ได้ตอบช่อง {form.account_column!r}"
     missing = [name for name in REQUIRED_FIELDS.get(form.intent, ()) if not response.answers.get(name)]
     if missing:
         titles = [title for title, name in form.fields.items() if name in missing]
-        return "invalid", f"no answer for {', '.join(map(repr, titles))}"
+        return "invalid", f"ไม่ได้ตอบคำถาม {', '.join(map(repr, titles))}"
     match = directory.find(response.account_ref)
     if match is None:
-        return "unmatched", f"no account with {ACCOUNT_KIND_WORDS[form.account_kind]} {response.account_ref!r}"
-    if form.intent not in HANDLED_INTENTS:
-        return "invalid", f"{form.intent} forms are not handled yet"
+        return "unmatched", f"ไม่พบบัญชีที่มี{ACCOUNT_KIND_WORDS[form.account_kind]} {response.account_ref!r}"
     stored.account_id = match.account_id
-    stored.ticket_id = _open_ticket(_context(session, config, form, response, match, now), form, response, match).id
-    return "ingested", ""
+    ctx = _context(session, config, form, response, match, now)
+    return INTAKES[form.intent](ctx, form, response, match, stored)
 
 
 def _context(session: Session, config: Config, form: FormConfig, response: ParsedResponse, match: Match,
@@ -229,23 +226,97 @@ def _context(session: Session, config: Config, form: FormConfig, response: Parse
     )
 
 
-def _open_ticket(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match) -> Ticket:
+def _reporter(form: FormConfig, answers: dict[str, str]) -> dict[str, str]:
+    return {"form": form.key, **{k: answers[k] for k in ("reporter_name", "phone") if answers.get(k)}}
+
+
+def _outage(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
-    details = {"form": form.key, **{k: answers[k] for k in ("reporter_name", "phone") if answers.get(k)}}
-    if form.intent == "outage":
-        symptom = value_for_label(answers.get("symptom", ""), outage.SYMPTOMS, "symptom") or "other"
-        # An answer that is none of the choices is kept word for word in the description.
-        typed = answers.get("symptom", "") if symptom == "other" else ""
-        started = datetime.fromisoformat(answers["started_at"]) if "started_at" in answers else response.submitted_at
-        ticket, _joined = outage.open_outage(
-            ctx, account_id=match.account_id, site_id=match.site_id or _site_named(ctx.session, match, answers),
-            contact_id=match.contact_id, symptom=symptom, started=min(started, ctx.now),
-            description="\n".join(filter(None, (typed, answers.get("details", "")))), details=details)
-        return ticket
+    symptom = value_for_label(answers.get("symptom", ""), outage.SYMPTOMS, "symptom") or "other"
+    # An answer that is none of the choices is kept word for word in the description.
+    typed = answers.get("symptom", "") if symptom == "other" else ""
+    started = datetime.fromisoformat(answers["started_at"]) if "started_at" in answers else response.submitted_at
+    ticket, _joined = outage.open_outage(
+        ctx, account_id=match.account_id, site_id=match.site_id or _site_named(ctx.session, match, answers),
+        contact_id=match.contact_id, symptom=symptom, started=min(started, ctx.now),
+        description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers))
+    stored.ticket_id = ticket.id
+    return "ingested", ""
+
+
+def _complaint(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+    answers = response.answers
     topic = value_for_label(answers.get("topic", ""), complaint.TOPICS, "topic") or "other"
-    return complaint.file_complaint(ctx, account_id=match.account_id, contact_id=match.contact_id, topic=topic,
-                                    text=answers["details"][:complaint.MAX_TEXT], received_at=response.submitted_at,
-                                    details=details)
+    stored.ticket_id = complaint.file_complaint(
+        ctx, account_id=match.account_id, contact_id=match.contact_id, topic=topic,
+        text=answers["details"][:complaint.MAX_TEXT], received_at=response.submitted_at,
+        details=_reporter(form, answers)).id
+    return "ingested", ""
+
+
+def _service(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+    answers = response.answers
+    wanted = answers["service"].strip().casefold()
+    offer = next((o for o in ctx.config.services.catalogue
+                  if wanted in (o.code.casefold(), o.name_th.casefold(), o.name_en.casefold())), None)
+    if offer is None:
+        return "invalid", f"ไม่รู้จักบริการ {answers['service']!r}"
+    account = ctx.session.get(Account, match.account_id)
+    if account.tier not in offer.tiers:
+        return "invalid", f"บริการ {offer.name_th} ไม่อยู่ในสิทธิ์ของลูกค้าระดับ {account.tier}"
+    preferred = date.fromisoformat(answers["preferred_date"])
+    ticket = service.open_request(ctx, account_id=account.id, contact_id=match.contact_id, offer=offer,
+                                  preferred=preferred)
+    ticket.details = {**ticket.details, **_reporter(form, answers)}
+    if answers.get("details"):
+        ticket.description = f"{ticket.description}\n{answers['details']}"
+    ctx.session.add(ticket)
+    stored.ticket_id = ticket.id
+    return "ingested", ""
+
+
+def _visit_report(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+    answers = response.answers
+    staff = roster.staff_by_code(ctx.session, answers["staff_code"].strip().upper())
+    if staff is None or not staff.active:
+        return "invalid", f"ไม่พบพนักงานรหัส {answers['staff_code']!r}"
+    ctx.staff = staff
+    account = visit.account_in_scope(ctx, match.account_id)
+    if account is None:
+        return "invalid", f"{staff.name} ไม่ได้ดูแลบัญชีนี้"
+    day = date.fromisoformat(answers["visit_date"])
+    mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
+    purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
+        "other" if answers.get("purpose") else "")
+    logged, _asked = visit.log_visit(ctx, account, day=day, mode=mode, purpose=purpose,
+                                     notes=answers.get("notes", "")[:visit.MAX_NOTES])
+    stored.visit_id = logged.id
+    return "ingested", ""
+
+
+def _visit_rating(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+    answers = response.answers
+    score = next((int(ch) for ch in answers["score"] if ch.isdigit()), 0)
+    if score not in range(1, 6):
+        return "invalid", f"คะแนน {answers['score']!r} ไม่ใช่ 1–5"
+    query = select(Visit).where(Visit.account_id == match.account_id, Visit.status == "done")
+    if answers.get("visit_date"):
+        query = query.where(Visit.visit_date == date.fromisoformat(answers["visit_date"]))
+    rated = ctx.session.exec(query.order_by(col(Visit.visit_date).desc(), col(Visit.id).desc())).first()
+    if rated is None:
+        on_day = f" วันที่ {answers['visit_date']}" if answers.get("visit_date") else ""
+        return "invalid", f"ไม่พบการเยี่ยมที่บันทึกผลแล้ว{on_day}"
+    if not rating.record(ctx, rated, contact_id=match.contact_id, score=score, comment=answers.get("comment", "")):
+        return "invalid", "ผู้ติดต่อนี้ให้คะแนนการเยี่ยมนี้แล้ว"
+    stored.visit_id = rated.id
+    stored.rating_id = ctx.session.exec(select(Rating.id).where(Rating.subject_kind == "visit",
+                                                                Rating.subject_id == rated.id)
+                                        .order_by(col(Rating.id).desc())).first()
+    return "ingested", ""
+
+
+INTAKES = {"outage": _outage, "complaint": _complaint, "service": _service, "visit_report": _visit_report,
+           "visit_rating": _visit_rating}
 
 
 def _site_named(session: Session, match: Match, answers: dict[str, str]) -> int | None:

@@ -171,14 +171,14 @@ def _parse_row(form: FormConfig, columns: Columns, row: list[Any], number: int, 
         # Unreadable: keyed by the whole row so re-reading it finds the same record.
         key = "row-" + _digest([as_text(c) for c in row])[:24]
         return ParsedResponse(number, key, "", identity_hash, datetime.now(timezone.utc), account_ref,
-                              row_hash=key, problem=f"row {number}: timestamp {as_text(raw_stamp)!r} is not a date")
+                              row_hash=key, problem=f"แถว {number}: ประทับเวลา {as_text(raw_stamp)!r} ไม่ใช่วันที่")
     answers, problems = {}, []
     for name, positions in columns.fields.items():
         value = _first(row, positions)
         if name in DATETIME_FIELDS or name in DATE_FIELDS:
             moment = local_time(value, form.csv_date_order) if as_text(value) else None
             if as_text(value) and moment is None:
-                problems.append(f"{name} {as_text(value)!r} is not a date")
+                problems.append(f"{name} {as_text(value)!r} ไม่ใช่วันที่")
             elif moment is not None:
                 value = (moment.replace(tzinfo=tz).astimezone(timezone.utc).isoformat() if name in DATETIME_FIELDS
                          else moment.date().isoformat())
