@@ -1,4 +1,4 @@
-"""The coordinator's tables: every ticket, every visit, quota progress, every form response.
+"""The coordinator's tables: every ticket, every visit, this quarter's quota progress, every form response.
 
 Built from the database only, so `kambot export DIR` works offline and the poll writes the same
 rows to the coordinator spreadsheet. Thai headers and Thai dates (Buddhist era) for people;
@@ -13,8 +13,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.config import Config
+from handlers import quotas
 from handlers.texts import TEXTS, t
-from handlers.thai_dates import format_date, format_datetime
+from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from storage import form_responses
 from storage.models import Account, Rating, Staff, Ticket, Visit
 
@@ -30,8 +31,11 @@ TICKET_HEADER = ["เลขที่", "ประเภท", "รหัสบั
                  "ตอบ/แก้ไขเมื่อ", "คะแนน"]
 VISIT_HEADER = ["วันที่เยี่ยม", "รหัสบัญชี", "ลูกค้า", "ผู้เยี่ยม", "รูปแบบ", "วัตถุประสงค์", "สถานะ", "ช่องทาง",
                 "บันทึกผลเมื่อ", "คะแนน"]
+QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ชื่อ", "บทบาท", "สำนักงาน", "เยี่ยมแล้ว", "เป้าหมาย", "ครบแล้ว",
+                "ลูกค้าที่ยังไม่ได้เยี่ยม"]
 RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ระบุบัญชี", "ผลการรับ", "เหตุผล", "เลขที่เรื่อง", "สถานะเรื่อง"]
 RESPONSE_STATUS = {"ingested": "รับเข้าระบบแล้ว", "unmatched": "ไม่พบบัญชี", "invalid": "ข้อมูลไม่ครบ/ผิด"}
+VISIT_STATUS = {"planned": "นัดไว้", "done": "เยี่ยมแล้ว", "cancelled": "ยกเลิก"}
 CHANNELS = {"line": "LINE", "form": "Google Forms", "cli": "เจ้าหน้าที่บันทึก", "sim": "ทดสอบ"}
 
 
@@ -47,6 +51,7 @@ def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table
     return [
         Table("tickets", "เรื่องทั้งหมด (บอท)", _tickets(session)),
         Table("visits", "การเยี่ยม (บอท)", _visits(session)),
+        Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
         Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
     ]
 
@@ -96,10 +101,23 @@ def _visits(session: Session) -> list[list[str]]:
     table = [VISIT_HEADER]
     for visit, account, staff in rows:
         table.append([
-            format_date(visit.visit_date, "th"), account.account_code, account.name, staff.name, visit.mode,
-            visit.purpose, visit.status, CHANNELS.get(visit.channel, visit.channel), _when(visit.reported_at),
+            format_date(visit.visit_date, "th"), account.account_code, account.name, staff.name,
+            _label(f"mode_{visit.mode}", visit.mode), _label(f"purpose_{visit.purpose}", visit.purpose),
+            VISIT_STATUS.get(visit.status, visit.status), CHANNELS.get(visit.channel, visit.channel),
+            _when(visit.reported_at),
             scores.get(visit.id, ""),
         ])
+    return table
+
+
+def _quota(session: Session, config: Config, now: datetime) -> list[list[str]]:
+    q = quotas.quarter_of(config.quotas, bangkok_today(now))
+    period = f"{q.label} ({format_date(q.start, 'th')} – {format_date(q.end, 'th')})"
+    table = [QUOTA_HEADER]
+    for item in quotas.progress(session, config.quotas, q):
+        table.append([period, item.staff.staff_code, item.staff.name, item.staff.role, item.staff.office,
+                      str(item.done), str(item.target), "ครบ" if item.met else "ยังไม่ครบ",
+                      ", ".join(account.account_code for account in item.unvisited)])
     return table
 
 
