@@ -180,8 +180,8 @@ def _apply(session: Session, config: Config, form: FormConfig, response: ParsedR
     session.flush()
     if stored.status in ("ingested", "unmatched", "invalid") and stored.status != getattr(record, "status", None):
         setattr(result, stored.status, getattr(result, stored.status) + 1)
-    if stored.status != "ingested":
-        log.info("form %s row %d: %s (%s)", form.key, response.row_number, stored.status, stored.reason)
+    if stored.status != "ingested":  # the reason quotes answers (PDPA): coordinators see it, the log does not
+        log.info("form %s row %d: %s", form.key, response.row_number, stored.status)
 
 
 def _record_failure(session: Session, form: FormConfig, response: ParsedResponse,

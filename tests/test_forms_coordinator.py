@@ -125,3 +125,20 @@ def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):
     assert coordinator.tab("t").values() == [["h"], ["1"]]
     gateway.write_tabs(client, "COORD", {"t": [["h"]] + [[str(i)] for i in range(700)]})  # past the grid: grown
     assert len(coordinator.tab("t").values()) == 701
+
+
+def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    sheets.fail_next(500, kind="batch_update")
+    report = poll(org, config)
+    assert "Google answered 500" in report.failures["coordinator"]
+    assert [r.status for r in sheets.calls("batch_update")] == [500]  # once: a repeat could add the tab twice
+    sheets.fail_next(503, kind="values_batch_update")  # an overwrite is idempotent: retried at once
+    report = poll(org, config)
+    assert "coordinator" not in report.failures
+    assert [r.status for r in sheets.calls("values_batch_update")] == [503, 200]
+    assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[0][0] == "เลขที่"
