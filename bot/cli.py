@@ -63,6 +63,8 @@ def _import(config: Config, file: Path, importer) -> None:
             raise click.ClickException(f"{file}: {error}") from None
     for error in result.errors:
         click.echo(f"{file}: {error}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"{file}: {result.created} created, {result.updated} updated, {len(result.errors)} rows with errors")
     if result.errors:
         sys.exit(1)
@@ -84,8 +86,9 @@ def import_staff_command(config: Config, file: Path) -> None:
 def import_accounts_command(config: Config, file: Path) -> None:
     """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;)."""
     from storage.roster_import import import_accounts
+    from storage.workload import LoadRule
 
-    _import(config, file, import_accounts)
+    _import(config, file, functools.partial(import_accounts, load_rule=LoadRule.from_config(config.workload)))
 
 
 def _issue_code(config: Config, kind: str, code: str) -> None:
@@ -239,5 +242,10 @@ def workdays_add(config: Config, start, n: int) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+import bot.cli_roster  # noqa: E402,F401  (registers accounts, staff, roster and report commands)
+
 if __name__ == "__main__":
-    main()
+    # Run the importable module's group: the command modules registered themselves there.
+    from bot.cli import main as registered_main
+
+    registered_main()

@@ -112,6 +112,40 @@ class ComplaintsConfig(_Section):
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
 
 
+class ClassificationConfig(_Section):
+    """Key Account Selection Matrix thresholds (001 §6.1.1); amounts in THB."""
+
+    voltage_kv_min: float = Field(default=69, gt=0)
+    bill_thb_min: float = Field(default=20_000_000, gt=0)
+    # A zone with fewer than this many customers at bill_thb_min takes its top N by bill.
+    zone_top_n: int = Field(default=20, ge=0)
+    spp_bill_thb_min: float = Field(default=5_000_000, gt=0)
+    self_generation_mw_min: float = Field(default=2, gt=0)
+    related_business_thb_min: float = Field(default=5_000_000, gt=0)
+    maintenance_thb_min: float = Field(default=2_000_000, gt=0)
+    strategy_areas: list[str] = ["EEC", "Super Cluster"]
+    nomination_reasons: list[str] = ["hospital", "government", "industry_representative",
+                                      "high_outage_damage", "existing_key_account", "other"]
+    # Office code of the head office KAMRs who own customers with branches nationwide ("": keep the office).
+    head_office: str = ""
+
+
+class WorkloadConfig(_Section):
+    """Weighted KAMR load (001 §6.1.2): Streamline is handled by the department head."""
+
+    weights: dict[str, float] = {"strategic": 1.0, "star": 0.8, "status": 0.6, "streamline": 0.0}
+    min_load: float = Field(default=6, ge=0)
+    max_load: float = Field(default=12, gt=0)
+
+    @field_validator("weights")
+    @classmethod
+    def _every_tier(cls, weights: dict[str, float]) -> dict[str, float]:
+        tiers = {"strategic", "star", "status", "streamline"}
+        if set(weights) != tiers:
+            raise ValueError(f"needs exactly the tiers {', '.join(sorted(tiers))}")
+        return weights
+
+
 class SchedulerConfig(_Section):
     enabled: bool = True
 
@@ -144,6 +178,8 @@ class Config(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()
     complaints: ComplaintsConfig = ComplaintsConfig()
+    classification: ClassificationConfig = ClassificationConfig()
+    workload: WorkloadConfig = WorkloadConfig()
 
     def missing_settings(self) -> list[str]:
         return self.line.missing
