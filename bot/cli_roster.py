@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from bot.cli import main, with_config
+from bot.cli import _import, main, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
@@ -96,3 +97,32 @@ def staff_load(config: Config, office: str | None) -> None:
                    f"{flags[item.verdict]}")
     flagged = [item for item in loads if item.verdict in ("low", "high")]
     click.echo(f"{len(loads)} staff, {len(flagged)} outside {rule.min_load:g}-{rule.max_load:g}")
+
+
+@main.group()
+def roster() -> None:
+    """The CRM-KAM-005 roster (staff, key accounts, sites, contacts) as one CSV file."""
+
+
+@roster.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_config
+def roster_export(config: Config, file: Path) -> None:
+    """Write the whole roster to FILE (UTF-8; see README, Roster exchange)."""
+    from storage.roster_exchange import export_roster
+
+    with session_scope(make_engine(config.database.url)) as session, \
+            open(file, "w", newline="", encoding="utf-8-sig") as handle:
+        count = export_roster(session, handle)
+    click.echo(f"{file}: {count} rows")
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_config
+def roster_import(config: Config, file: Path) -> None:
+    """Read a roster FILE as `roster export` writes it: updates by key, never deletes."""
+    from storage.roster_exchange import import_roster
+    from storage.workload import LoadRule
+
+    _import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))

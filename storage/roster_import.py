@@ -52,8 +52,11 @@ def _require(row: dict, number: int, columns: tuple[str, ...]) -> str | None:
 
 
 def import_staff(session: Session, file: TextIO) -> ImportResult:
-    result = ImportResult()
-    rows = list(read_rows(file, STAFF_COLUMNS, STAFF_OPTIONAL))
+    return import_staff_rows(session, list(read_rows(file, STAFF_COLUMNS, STAFF_OPTIONAL)), ImportResult())
+
+
+def import_staff_rows(session: Session, rows: list[tuple[int, dict]], result: ImportResult) -> ImportResult:
+    """Staff rows (row number, cells) into result; backups and supervisors may be defined later in rows."""
     codes_in_file = {row["staff_code"] for _, row in rows if row.get("staff_code")}
     for number, row in rows:
         error = _require(row, number, STAFF_COLUMNS)
@@ -90,10 +93,15 @@ def parse_sites(value: str) -> list[str]:
 
 
 def import_accounts(session: Session, file: TextIO, *, load_rule: LoadRule | None = None) -> ImportResult:
-    """With load_rule, warn about every KAMR whose weighted load the file leaves outside the rule."""
-    result = ImportResult()
+    return import_account_rows(session, read_rows(file, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL), ImportResult(),
+                               load_rule=load_rule)
+
+
+def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], result: ImportResult, *,
+                        load_rule: LoadRule | None = None) -> ImportResult:
+    """With load_rule, warn about every KAMR whose weighted load the rows leave outside the rule."""
     touched: set[int] = set()
-    for number, row in read_rows(file, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL):
+    for number, row in rows:
         error = _require(row, number, ("account_code", "name", "tier", "office"))
         tier = row.get("tier", "").lower()
         if not error and tier not in TIERS:
