@@ -242,7 +242,8 @@ def workdays_add(config: Config, start, n: int) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-import bot.cli_roster  # noqa: E402,F401  (registers accounts, staff, roster and report commands)
+import bot.cli_report  # noqa: E402,F401  (registers the report commands)
+import bot.cli_roster  # noqa: E402,F401  (registers the accounts, staff and roster commands)
 
 if __name__ == "__main__":
     # Run the importable module's group: the command modules registered themselves there.

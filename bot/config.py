@@ -146,6 +146,24 @@ class WorkloadConfig(_Section):
         return weights
 
 
+class ReportsConfig(_Section):
+    """Quarterly and monthly reports (CRM-KAM-004, VOC-60-001)."""
+
+    # Satisfaction target (1-5) for key accounts (000: 4.36), and per tier where it differs.
+    satisfaction_target: float = Field(default=4.36, ge=1, le=5)
+    satisfaction_targets_by_tier: dict[str, float] = {}
+    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8).
+    low_score_max: int = Field(default=3, ge=1, le=5)
+    # Free services count as delivered when resolved within this many days after the period ends.
+    service_report_days: int = Field(default=20, ge=0)
+    # Visits per quarter by role (000, 002 §3.1.2); KAMRs: every account they own, every quarter.
+    visit_quota: dict[str, int] = {"office_manager": 6, "zone_director": 3, "deputy_governor": 1}
+    # Significance level of the F-test of satisfaction across tiers.
+    anova_alpha: float = Field(default=0.05, gt=0, lt=1)
+    # Where `kambot report` writes its CSV files and report.html (a folder per period inside).
+    output_dir: str = "var/reports"
+
+
 class SchedulerConfig(_Section):
     enabled: bool = True
 
@@ -180,6 +198,7 @@ class Config(_Section):
     complaints: ComplaintsConfig = ComplaintsConfig()
     classification: ClassificationConfig = ClassificationConfig()
     workload: WorkloadConfig = WorkloadConfig()
+    reports: ReportsConfig = ReportsConfig()
 
     def missing_settings(self) -> list[str]:
         return self.line.missing

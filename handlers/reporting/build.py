@@ -1,0 +1,48 @@
+"""The CRM-KAM-004 report of one period (quarter or month), for the organisation or one office."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.reporting import satisfaction, tickets, visits, voc
+from handlers.reporting.period import Period
+from handlers.reporting.tables import Table
+from handlers.thai_dates import bangkok_today
+from storage.report_data import ReportData, load_report_data
+
+
+@dataclass
+class Report:
+    period: Period
+    office: str | None
+    generated_at: datetime
+    tables: list[Table]
+
+    def table(self, name: str) -> Table:
+        return next(table for table in self.tables if table.name == name)
+
+
+def load(session, period: Period) -> ReportData:
+    start_utc, end_utc = period.utc_bounds()
+    return load_report_data(session, quarter_start=period.quarter_period.start, start=period.start, end=period.end,
+                            start_utc=start_utc, end_utc=end_utc, year=period.year, quarter=period.quarter)
+
+
+def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None) -> Report:
+    """settings: the [reports] config section. `now` decides which unanswered complaints are overdue."""
+    offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
+    if office is not None:
+        data = ReportData(data.staff, data.accounts, data.visits, data.targets,
+                          [t for t in data.tickets if data.accounts[t.account_id].office == office],
+                          data.ratings, data.rated_tickets)
+    tables = [
+        visits.visits_table(data, period, settings, office),
+        visits.services_table(data, period, settings, offices),
+        tickets.complaints_table(data, bangkok_today(now), offices),
+        tickets.outages_table(data, offices),
+        satisfaction.satisfaction_table(data, settings, office),
+        satisfaction.anova_table(data, settings, office),
+        voc.topics_table(data, office),
+        voc.low_comments_table(data, settings, office),
+    ]
+    return Report(period, office, now, tables)
