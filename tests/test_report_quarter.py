@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import ReportsConfig
-from handlers.reporting.build import build_report, load
+from handlers.reporting.build import build_report, load, report_tabs
 from handlers.reporting.html import render_html
 from handlers.reporting.period import parse_period
 from handlers.thai_dates import BANGKOK
@@ -272,3 +272,13 @@ def test_report_command_writes_csv_files_and_html(tmp_path):
     assert bad.exit_code != 0 and "not a quarter like 2026Q3 or a month like 2026-09" in bad.output
     nobody = runner.invoke(main, ["report", "month", "2026-09", "--office", "PEA-X", "--config", str(config)])
     assert nobody.exit_code != 0 and "no accounts in office 'PEA-X'" in nobody.output
+
+
+def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
+    generate(engine)
+    with session_scope(engine) as session:
+        tabs = report_tabs(session, "2026Q3", SETTINGS, now=bangkok("2026-10-26 10:00"))
+    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
+                          "voc_comments"]
+    assert tabs["complaints"][0][:2] == ["office", "received"]
+    assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]

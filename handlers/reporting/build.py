@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.reporting import satisfaction, tickets, visits, voc
-from handlers.reporting.period import Period
+from handlers.reporting.period import Period, parse_period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
 from storage.report_data import ReportData, load_report_data
@@ -46,3 +46,10 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         voc.low_comments_table(data, settings, office),
     ]
     return Report(period, office, now, tables)
+
+
+def report_tabs(session, period_text: str, settings, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
+    """Each table as a header row and plain rows, keyed by table name: what a coordinator sheet tab takes."""
+    period = parse_period(period_text)
+    report = build_report(load(session, period), period, settings, now=now, office=office)
+    return {table.name: table.as_rows() for table in report.tables}

@@ -25,7 +25,7 @@ def bar_chart(items: list[tuple[str, float | None, str]], *, max_value: float, t
             length = max(0.0, min(value, max_value)) * scale
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{ROW - 8}" '
                          f'fill="{_colour(value, target, higher_is_better)}"/>')
-        parts.append(f'<text x="{LABEL_WIDTH + plot + 6}" y="{y + 15}">{escape(text)}</text>')
+        parts.append(f'<text x="{LABEL_WIDTH + plot + 12}" y="{y + 15}">{escape(text)}</text>')
     if target is not None:
         x = LABEL_WIDTH + min(target, max_value) * scale
         bottom = ROW * len(items) + 4

@@ -71,8 +71,7 @@ def _charts(report: Report, settings, ack_minutes: int) -> list[str]:
     out += ["<h2>เวลาจนรับเรื่องไฟดับ (นาที, มัธยฐาน / P90)</h2>",
             bar_chart(outages, max_value=max([float(ack_minutes)] + [v for _, v, _ in outages if v is not None]),
                       target=ack_minutes, target_label=f"{ack_minutes} นาที", higher_is_better=False)]
-    scores = [(f"{r['office']} · {r['group']}" if report.office is None else r["group"], r["mean"],
-               f"{_num(r['mean'])} (n={r['ratings']})")
+    scores = [(r["group"], r["mean"], f"{_num(r['mean'])} (n={r['ratings']})")
               for r in report.table("satisfaction").records() if r["by"] == "tier"
               and r["office"] == _total(report.table("satisfaction")).get("office")]
     if scores:
