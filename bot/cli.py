@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from bot.cli_quota import register as register_quota_commands
+from bot.cli_report import register as register_report_commands
+from bot.cli_roster import register as register_roster_commands
 from bot.config import Config, ConfigError, load_config
 from storage.db import make_engine, session_scope
 
@@ -242,11 +245,9 @@ def workdays_add(config: Config, start, n: int) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-import bot.cli_report  # noqa: E402,F401  (registers the report commands)
-import bot.cli_roster  # noqa: E402,F401  (registers the accounts, staff and roster commands)
+register_quota_commands(main, with_config)
+register_roster_commands(main, with_config)
+register_report_commands(main, with_config)
 
 if __name__ == "__main__":
-    # Run the importable module's group: the command modules registered themselves there.
-    from bot.cli import main as registered_main
-
-    registered_main()
+    main()

@@ -6,29 +6,24 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
-from storage.models import Account, Rating, Staff, Ticket, Visit, VisitTarget
+from storage.models import Account, Rating, Ticket
 
 
 @dataclass
 class ReportData:
-    staff: dict[int, Staff]
     accounts: dict[int, Account]
-    visits: list[Visit]  # done, from the quarter's start to the period's end
-    targets: dict[int, int]  # staff_id -> moved target of the quarter
     tickets: list[Ticket]  # outages and complaints created in the period, services of the period
     ratings: list[Rating]  # given in the period
     rated_tickets: dict[int, Ticket] = field(default_factory=dict)  # tickets the ratings are about
+    # Visit quota progress (handlers.quotas.Progress) in the period and from the quarter's start.
+    progress_in_period: list = field(default_factory=list)
+    progress_to_date: list = field(default_factory=list)
 
 
-def load_report_data(session: Session, *, quarter_start: date, start: date, end: date,
-                     start_utc: datetime, end_utc: datetime, year: int, quarter: int) -> ReportData:
-    """Everything the report needs for [start, end] (Bangkok dates) and the UTC bounds of the same days."""
-    staff = {s.id: s for s in session.exec(select(Staff))}
+def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,
+                     end_utc: datetime) -> ReportData:
+    """Tickets and ratings of [start, end] (Bangkok dates; start_utc, end_utc the same days' bounds)."""
     accounts = {a.id: a for a in session.exec(select(Account))}
-    visits = list(session.exec(select(Visit).where(Visit.status == "done", Visit.visit_date >= quarter_start,
-                                                   Visit.visit_date <= end)))
-    targets = {t.staff_id: t.target for t in session.exec(
-        select(VisitTarget).where(VisitTarget.year == year, VisitTarget.quarter == quarter))}
     created_in_period = (Ticket.created_at >= start_utc) & (Ticket.created_at < end_utc)
     services_of_period = (Ticket.kind == "service") & or_(
         (Ticket.scheduled_date >= start) & (Ticket.scheduled_date <= end),
@@ -40,4 +35,4 @@ def load_report_data(session: Session, *, quarter_start: date, start: date, end:
                                 .order_by(Rating.at, Rating.id)))
     ticket_ids = {r.subject_id for r in ratings if r.subject_kind in ("ticket", "service")}
     rated = {t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(ticket_ids)))} if ticket_ids else {}
-    return ReportData(staff, accounts, visits, targets, tickets, ratings, rated)
+    return ReportData(accounts, tickets, ratings, rated)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.config import ReportsConfig
+from bot.config import Config
 from handlers.reporting.build import build_report, load, report_tabs
 from handlers.reporting.html import render_html
 from handlers.reporting.period import parse_period
@@ -16,7 +16,8 @@ from handlers.thai_dates import BANGKOK
 from storage.db import make_engine, session_scope
 from storage.models import Account, Rating, Staff, Ticket, Visit, VisitTarget
 
-SETTINGS = ReportsConfig()
+CONFIG = Config()
+SETTINGS = CONFIG.reports
 STAFF = [("K001", "kamr", "PEA-N1"), ("K002", "kamr", "PEA-N1"), ("K003", "kamr", "PEA-S1"),
          ("M001", "office_manager", "PEA-N1"), ("D001", "zone_director", "PEA-S1"), ("C001", "coordinator", "PEA-N1")]
 ACCOUNTS = [("A1", "strategic", "PEA-N1", "K001"), ("A2", "star", "PEA-N1", "K001"), ("A3", "status", "PEA-N1", "K001"),
@@ -82,7 +83,7 @@ def generate(engine) -> None:
                                   kamr_id=staff[kamr].id) for code, tier, office, kamr in ACCOUNTS}
         session.add_all(accounts.values())
         session.flush()
-        session.add(VisitTarget(staff_id=staff["K002"].id, year=2026, quarter=3, target=1, set_by="S001",
+        session.add(VisitTarget(staff_id=staff["M001"].id, year=2026, quarter=3, target=4, set_by="S001",
                                 set_at=bangkok("2026-07-01")))
         visits = {}
         for who, account, day, status in VISITS:
@@ -120,8 +121,8 @@ def generate(engine) -> None:
 
 def quarter_report(engine, now: str = "2026-10-26 10:00", office: str | None = None, period: str = "2026Q3"):
     with session_scope(engine) as session:
-        data = load(session, parse_period(period))
-    return build_report(data, parse_period(period), SETTINGS, now=bangkok(now), office=office)
+        data = load(session, parse_period(period, CONFIG.quotas), CONFIG.quotas)
+    return build_report(data, parse_period(period, CONFIG.quotas), SETTINGS, now=bangkok(now), office=office)
 
 
 @pytest.fixture
@@ -135,17 +136,17 @@ def test_visits_against_quota_per_person(report):
     assert rows == [
         # K001 owns 3 accounts and visited A1 (twice) and A2; the planned A3 visit does not count.
         ["PEA-N1", "K001", "คุณ K001", "kamr", 3, 2, 2, 66.7],
-        # K002's target was moved to 1 (VisitTarget); A4 visited.
-        ["PEA-N1", "K002", "คุณ K002", "kamr", 1, 1, 1, 100.0],
-        # Office manager: 6 per quarter, 3 accounts visited. The coordinator has no quota and is not listed.
-        ["PEA-N1", "M001", "คุณ M001", "office_manager", 6, 3, 3, 50.0],
+        # K002 owns A4 and A5 and visited A4.
+        ["PEA-N1", "K002", "คุณ K002", "kamr", 2, 1, 1, 50.0],
+        # Office manager: 6 per quarter moved to 4 for Q3 (VisitTarget), 3 visits. The coordinator has no quota.
+        ["PEA-N1", "M001", "คุณ M001", "office_manager", 4, 3, 3, 75.0],
         # Zone director: 3 per quarter; the cancelled visit does not count.
         ["PEA-S1", "D001", "คุณ D001", "zone_director", 3, 1, 1, 33.3],
         # K003: 3 of 3 in the quarter; visits on 30 Jun and 2 Oct are outside it.
         ["PEA-S1", "K003", "คุณ K003", "kamr", 3, 3, 3, 100.0],
-        ["PEA-N1", "", "รวม", "", 10, 6, 6, 60.0],  # (3+1+6), (2+1+3)
+        ["PEA-N1", "", "รวม", "", 9, 6, 6, 66.7],  # (3+2+4), (2+1+3)
         ["PEA-S1", "", "รวม", "", 6, 4, 4, 66.7],  # (3+3), (1+3)
-        ["ทั้งองค์กร", "", "รวม", "", 16, 10, 10, 62.5],
+        ["ทั้งองค์กร", "", "รวม", "", 15, 10, 10, 66.7],
     ]
 
 
@@ -277,8 +278,19 @@ def test_report_command_writes_csv_files_and_html(tmp_path):
 def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
     generate(engine)
     with session_scope(engine) as session:
-        tabs = report_tabs(session, "2026Q3", SETTINGS, now=bangkok("2026-10-26 10:00"))
+        tabs = report_tabs(session, "2026Q3", CONFIG, now=bangkok("2026-10-26 10:00"))
     assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
                           "voc_comments"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]
+
+
+def test_quarters_follow_the_quota_year():
+    fiscal = CONFIG.quotas.model_copy(update={"year_start_month": 10})
+    period = parse_period("2026Q1", fiscal)
+    assert (period.start, period.end) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert period.title() == "ไตรมาส 1/2569 (1 ต.ค. 2569 – 31 ธ.ค. 2569)"
+    month = parse_period("2027-02", fiscal)
+    assert (month.quarter.label, month.quarter_to_date.start, month.end) == ("2026Q2", date(2027, 1, 1),
+                                                                            date(2027, 2, 28))
+    assert month.title() == "เดือนกุมภาพันธ์ 2570"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers import quotas
 from handlers.reporting import satisfaction, tickets, visits, voc
 from handlers.reporting.period import Period, parse_period
 from handlers.reporting.tables import Table
@@ -22,21 +23,23 @@ class Report:
         return next(table for table in self.tables if table.name == name)
 
 
-def load(session, period: Period) -> ReportData:
+def load(session, period: Period, quota_settings) -> ReportData:
+    """quota_settings: the [quotas] config section."""
     start_utc, end_utc = period.utc_bounds()
-    return load_report_data(session, quarter_start=period.quarter_period.start, start=period.start, end=period.end,
-                            start_utc=start_utc, end_utc=end_utc, year=period.year, quarter=period.quarter)
+    data = load_report_data(session, start=period.start, end=period.end, start_utc=start_utc, end_utc=end_utc)
+    data.progress_in_period = quotas.progress(session, quota_settings, period.as_quarter)
+    data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
+    return data
 
 
 def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None) -> Report:
     """settings: the [reports] config section. `now` decides which unanswered complaints are overdue."""
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
-        data = ReportData(data.staff, data.accounts, data.visits, data.targets,
-                          [t for t in data.tickets if data.accounts[t.account_id].office == office],
-                          data.ratings, data.rated_tickets)
+        data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
+                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
     tables = [
-        visits.visits_table(data, period, settings, office),
+        visits.visits_table(data, office),
         visits.services_table(data, period, settings, offices),
         tickets.complaints_table(data, bangkok_today(now), offices),
         tickets.outages_table(data, offices),
@@ -48,8 +51,8 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     return Report(period, office, now, tables)
 
 
-def report_tabs(session, period_text: str, settings, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
+def report_tabs(session, period_text: str, config, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
     """Each table as a header row and plain rows, keyed by table name: what a coordinator sheet tab takes."""
-    period = parse_period(period_text)
-    report = build_report(load(session, period), period, settings, now=now, office=office)
+    period = parse_period(period_text, config.quotas)
+    report = build_report(load(session, period, config.quotas), period, config.reports, now=now, office=office)
     return {table.name: table.as_rows() for table in report.tables}

@@ -1,13 +1,13 @@
-"""Report periods: a calendar quarter (2026Q3) or a month (2026-09), as Bangkok dates and UTC bounds."""
+"""Report periods: a quota quarter (2026Q3, counted from [quotas] year_start_month) or a month (2026-09)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from handlers import quotas
 from handlers.thai_dates import BANGKOK, BE_OFFSET, TH_MONTHS_FULL, format_date
 
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -16,23 +16,21 @@ class Period:
     kind: str  # "quarter" or "month"
     start: date  # first Bangkok day
     end: date  # last Bangkok day, inclusive
-
-    @property
-    def year(self) -> int:
-        return self.start.year
-
-    @property
-    def quarter(self) -> int:
-        return (self.start.month - 1) // 3 + 1
+    quarter: quotas.Quarter  # the quota quarter the period lies in
 
     @property
     def code(self) -> str:
-        return f"{self.year}Q{self.quarter}" if self.kind == "quarter" else f"{self.start:%Y-%m}"
+        return self.quarter.label if self.kind == "quarter" else f"{self.start:%Y-%m}"
 
     @property
-    def quarter_period(self) -> "Period":
-        """The quarter this period lies in (itself for a quarter)."""
-        return parse_period(f"{self.year}Q{self.quarter}")
+    def quarter_to_date(self) -> quotas.Quarter:
+        """The quota quarter from its first day to the end of this period."""
+        return quotas.Quarter(self.quarter.year, self.quarter.number, self.quarter.start, self.end)
+
+    @property
+    def as_quarter(self) -> quotas.Quarter:
+        """This period's own days, labelled with its quota quarter (moved targets are per quarter)."""
+        return quotas.Quarter(self.quarter.year, self.quarter.number, self.start, self.end)
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes: Bangkok midnights."""
@@ -42,29 +40,23 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def title(self, lang: str = "th") -> str:
-        """``ไตรมาส 3/2569 (1 ก.ค. 2569 – 30 ก.ย. 2569)`` or ``กันยายน 2569``."""
+    def title(self) -> str:
+        """``ไตรมาส 3/2569 (1 ก.ค. 2569 – 30 ก.ย. 2569)`` or ``เดือนกันยายน 2569``."""
         if self.kind == "quarter":
-            head = (f"ไตรมาส {self.quarter}/{self.year + BE_OFFSET}" if lang == "th"
-                    else f"Q{self.quarter} {self.year}")
-            return f"{head} ({format_date(self.start, lang)} – {format_date(self.end, lang)})"
-        if lang == "th":
-            return f"{TH_MONTHS_FULL[self.start.month - 1]} {self.year + BE_OFFSET}"
-        return f"{self.start:%B %Y}"
+            head = f"ไตรมาส {self.quarter.number}/{self.quarter.year + BE_OFFSET}"
+            return f"{head} ({format_date(self.start)} – {format_date(self.end)})"
+        return f"เดือน{TH_MONTHS_FULL[self.start.month - 1]} {self.start.year + BE_OFFSET}"
 
 
-def parse_period(text: str) -> Period:
-    """``2026Q3`` (also ``2026-Q3``) or ``2026-09``; ValueError says what is expected."""
+def parse_period(text: str, settings) -> Period:
+    """``2026Q3`` (a quota quarter) or ``2026-09``; settings: [quotas]. ValueError says what is expected."""
     text = text.strip()
-    if match := _QUARTER.match(text):
-        year, quarter = int(match[1]), int(match[2])
-        start = date(year, 3 * quarter - 2, 1)
-        return Period("quarter", start, _month_end(date(year, 3 * quarter, 1)))
     if (match := _MONTH.match(text)) and 1 <= int(match[2]) <= 12:
         start = date(int(match[1]), int(match[2]), 1)
-        return Period("month", start, _month_end(start))
-    raise ValueError(f"{text!r} is not a quarter like 2026Q3 or a month like 2026-09")
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return Period("month", start, end, quotas.quarter_of(settings, start))
+    try:
+        quarter = quotas.parse_quarter(settings, text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a quarter like 2026Q3 or a month like 2026-09") from None
+    return Period("quarter", quarter.start, quarter.end, quarter)
