@@ -1,8 +1,6 @@
 """Key Account Selection Matrix: every cell, every criterion, the zone top-20 rule, nominations."""
 from __future__ import annotations
 
-import io
-
 import pytest
 from click.testing import CliRunner
 
