@@ -136,6 +136,8 @@ class WorkloadConfig(_Section):
     weights: dict[str, float] = {"strategic": 1.0, "star": 0.8, "status": 0.6, "streamline": 0.0}
     min_load: float = Field(default=6, ge=0)
     max_load: float = Field(default=12, gt=0)
+    # Roles the 6..12 rule applies to; anyone else holding accounts is listed without a verdict.
+    roles: list[str] = ["kamr", "senior_kamr"]
 
     @field_validator("weights")
     @classmethod

@@ -9,19 +9,16 @@ from sqlmodel import Session, col, select
 
 from storage.models import TIERS, Account, Staff
 
-# Roles the load rule applies to; anyone else holding accounts is listed without a verdict.
-KAMR_ROLES = ("kamr", "senior_kamr")
-
-
 @dataclass(frozen=True)
 class LoadRule:
     weights: dict[str, float]
     min_load: float
     max_load: float
+    roles: tuple[str, ...] = ("kamr", "senior_kamr")  # judged; others holding accounts are only listed
 
     @classmethod
     def from_config(cls, settings) -> "LoadRule":
-        return cls(dict(settings.weights), settings.min_load, settings.max_load)
+        return cls(dict(settings.weights), settings.min_load, settings.max_load, tuple(settings.roles))
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,11 @@ def staff_loads(session: Session, rule: LoadRule, *, staff_ids: set[int] | None 
     for staff in session.exec(query):
         if staff_ids is not None and staff.id not in staff_ids:
             continue
-        if staff.role not in KAMR_ROLES and staff.id not in counts:
+        if staff.role not in rule.roles and staff.id not in counts:
             continue
         tier_counts = dict(counts.get(staff.id, {}))
         load = weighted_load(tier_counts, rule.weights)
-        loads.append(StaffLoad(staff, tier_counts, load, verdict(load, rule) if staff.role in KAMR_ROLES else ""))
+        loads.append(StaffLoad(staff, tier_counts, load, verdict(load, rule) if staff.role in rule.roles else ""))
     return loads
 
 

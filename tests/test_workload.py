@@ -85,3 +85,12 @@ def test_staff_load_command_flags_anyone_outside_6_to_12(tmp_path):
     assert "PEA-N1\tK003 ว่าง งาน\t0\t0\t0\t0\t0\tLOW (< 6)" in lines
     assert "PEA-N1\tH001 หัวหน้า แผนก\t0\t0\t0\t4\t0\t-" in lines
     assert lines[-1] == "4 staff, 2 outside 6-12"
+
+
+def test_the_judged_roles_come_from_config(engine):
+    rule = LoadRule.from_config(WorkloadConfig(roles=["kamr", "dept_head"]))
+    with session_scope(engine) as session:
+        import_staff(session, io.StringIO(STAFF))
+        import_accounts(session, io.StringIO(accounts_csv(PLAN)))
+        loads = {item.staff.staff_code: item.verdict for item in staff_loads(session, rule)}
+    assert loads["H001"] == "low"  # 4 Streamline weigh nothing
