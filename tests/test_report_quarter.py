@@ -247,6 +247,7 @@ def test_html_report_is_self_contained_with_thai_dates_and_charts(report):
     assert "https://" not in page
     assert '<div class="tile bad">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>50%</b></div>' in page
     assert "ไม่มีใครมาตามนัด" in page
+    assert "<td>ผจก. กฟฟ.</td>" in page and "<td>✗ ไม่ผ่าน</td>" in page  # codes read as words
 
 
 def test_report_command_writes_csv_files_and_html(tmp_path):

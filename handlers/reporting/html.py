@@ -8,6 +8,13 @@ from handlers.reporting.charts import bar_chart
 from handlers.reporting.tables import ALL_OFFICES, Table
 from handlers.thai_dates import format_datetime
 
+# How coded cells read to a manager; the CSV files keep the codes.
+DISPLAY = {
+    "role": {"kamr": "KAMR", "senior_kamr": "KAMR อาวุโส", "zone_kamr": "KAMR ประจำเขต", "dept_head": "หัวหน้าแผนก",
+             "office_manager": "ผจก. กฟฟ.", "zone_director": "อข.", "deputy_governor": "รผก."},
+    "by": {"all": "ภาพรวม", "tier": "กลุ่มลูกค้า", "kind": "ประเภทงาน"},
+    "meets_target": {"yes": "✓ ผ่าน", "no": "✗ ไม่ผ่าน"},
+}
 STYLE = """
 body{font-family:"Sarabun","Noto Sans Thai","Tahoma",sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:24px;margin:0}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #1565c0}
@@ -89,8 +96,9 @@ def _table_html(table: Table) -> str:
     rows = []
     for row in table.rows:
         css = ' class="total"' if ALL_OFFICES in row or "รวม" in row else ""
+        shown = [DISPLAY.get(column, {}).get(value, value) for column, value in zip(table.columns, row)]
         cells = "".join(f'<td class="n">{_cell(v)}</td>' if isinstance(v, (int, float)) else f"<td>{_cell(v)}</td>"
-                        for v in row)
+                        for v in shown)
         rows.append(f"<tr{css}>{cells}</tr>")
     empty = "" if rows else f'<tr><td colspan="{len(table.labels)}">ไม่มีข้อมูลในช่วงนี้</td></tr>'
     return f"<h2>{escape(table.title)}</h2><table><tr>{head}</tr>{''.join(rows)}{empty}</table>"
