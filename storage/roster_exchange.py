@@ -98,6 +98,7 @@ def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None 
     for number, row in by_record["contact"]:
         _import_contact(session, number, row, result)
     session.flush()
+    result.errors.sort(key=lambda error: int(error.split(",")[0].removeprefix("row ")))
     return result
 
 
