@@ -113,6 +113,57 @@ class ComplaintsConfig(_Section):
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
 
 
+class ClassificationConfig(_Section):
+    """Key Account Selection Matrix thresholds (001 §6.1.1); amounts in THB."""
+
+    voltage_kv_min: float = Field(default=69, gt=0)
+    bill_thb_min: float = Field(default=20_000_000, gt=0)
+    # A zone with fewer than this many customers at bill_thb_min takes its top N by bill.
+    zone_top_n: int = Field(default=20, ge=0)
+    spp_bill_thb_min: float = Field(default=5_000_000, gt=0)
+    self_generation_mw_min: float = Field(default=2, gt=0)
+    related_business_thb_min: float = Field(default=5_000_000, gt=0)
+    maintenance_thb_min: float = Field(default=2_000_000, gt=0)
+    strategy_areas: list[str] = ["EEC", "Super Cluster"]
+    nomination_reasons: list[str] = ["hospital", "government", "industry_representative",
+                                      "high_outage_damage", "existing_key_account", "other"]
+    # Office code of the head office KAMRs who own customers with branches nationwide ("": keep the office).
+    head_office: str = ""
+
+
+class WorkloadConfig(_Section):
+    """Weighted KAMR load (001 §6.1.2): Streamline is handled by the department head."""
+
+    weights: dict[str, float] = {"strategic": 1.0, "star": 0.8, "status": 0.6, "streamline": 0.0}
+    min_load: float = Field(default=6, ge=0)
+    max_load: float = Field(default=12, gt=0)
+    # Roles the 6..12 rule applies to; anyone else holding accounts is listed without a verdict.
+    roles: list[str] = ["kamr", "senior_kamr"]
+
+    @field_validator("weights")
+    @classmethod
+    def _every_tier(cls, weights: dict[str, float]) -> dict[str, float]:
+        if set(weights) != set(TIER_NAMES):
+            raise ValueError(f"needs exactly the tiers {', '.join(TIER_NAMES)}")
+        return weights
+
+
+class ReportsConfig(_Section):
+    """Quarterly and monthly reports (CRM-KAM-004, VOC-60-001)."""
+
+    # Satisfaction target (1-5) for key accounts (000: 4.36), and per tier where it differs.
+    satisfaction_target: float = Field(default=4.36, ge=1, le=5)
+    satisfaction_targets_by_tier: dict[str, float] = {}
+    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8).
+    low_score_max: int = Field(default=3, ge=1, le=5)
+    # Free services count as delivered when resolved within this many days after the period ends.
+    service_report_days: int = Field(default=20, ge=0)
+    # Significance level of the F-test of satisfaction across tiers.
+    anova_alpha: float = Field(default=0.05, gt=0, lt=1)
+    # Where `kambot report` writes its CSV files and report.html (a folder per period inside).
+    output_dir: str = "var/reports"
+
+
 TIER_NAMES = ("strategic", "star", "status", "streamline")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -318,6 +369,9 @@ class Config(_Section):
     complaints: ComplaintsConfig = ComplaintsConfig()
     services: ServicesConfig = ServicesConfig()
     quotas: QuotasConfig = QuotasConfig()
+    classification: ClassificationConfig = ClassificationConfig()
+    workload: WorkloadConfig = WorkloadConfig()
+    reports: ReportsConfig = ReportsConfig()
     sheets: SheetsConfig = SheetsConfig()
     forms: list[FormConfig] = []
 

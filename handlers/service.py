@@ -29,9 +29,13 @@ def _offer_label(offer: ServiceOffer, lang: str) -> str:
     return offer.name_en if lang == "en" and offer.name_en else offer.name_th
 
 
-def _offer_of(ctx: Context, ticket: Ticket) -> str:
+def _offer_name(ctx: Context, ticket: Ticket, lang: str) -> str:
     offer = ctx.config.services.offer(ticket.category)
-    return _offer_label(offer, ctx.lang) if offer else ticket.category
+    return _offer_label(offer, lang) if offer else ticket.category
+
+
+def _offer_of(ctx: Context, ticket: Ticket) -> str:
+    return _offer_name(ctx, ticket, ctx.lang)
 
 
 # --- the customer's side -------------------------------------------------------
@@ -192,7 +196,7 @@ def staff_card(ctx: Context, ticket: Ticket, lang: str) -> Card:
     preferred = ticket.details.get("preferred_date")
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
-        t("card_service", lang, name=f"{ticket.category} {_offer_of(ctx, ticket)}"),
+        t("card_service", lang, name=f"{ticket.category} {_offer_name(ctx, ticket, lang)}"),
         t("card_preferred", lang, date=format_date(date.fromisoformat(preferred), lang) if preferred else "-"),
     ]
     if ticket.scheduled_date:
@@ -249,13 +253,15 @@ def _book(ctx: Context, ticket: Ticket, day: date, *, status: str) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     tickets.log(ctx.session, ticket, status, now=ctx.now, staff_id=ctx.staff.id, date=day.isoformat())
-    name = {lang: _offer_of(ctx, ticket) for lang in ("th", "en")}
+    def localized(lang: str) -> dict:
+        return {"name": _offer_name(ctx, ticket, lang), "date": format_date(day, lang)}
+
     if status == "scheduled":
-        ticketing.tell_reporters(ctx, ticket, "service_accepted_customer", name=name["th"], date=format_date(day),
+        ticketing.tell_reporters(ctx, ticket, "service_accepted_customer", localized=localized,
                                  buttons=lambda lang: (_customer_button(ticket, "btn_change_date", "service.other", lang),))
         key = "staff_service_accepted"
     else:
-        ticketing.tell_reporters(ctx, ticket, "service_proposed_customer", name=name["th"], date=format_date(day),
+        ticketing.tell_reporters(ctx, ticket, "service_proposed_customer", localized=localized,
                                  buttons=lambda lang: (
                                      _customer_button(ticket, "btn_confirm_date", "service.confirm", lang, d=day.isoformat()),
                                      _customer_button(ticket, "btn_other_date", "service.other", lang)))
@@ -289,7 +295,8 @@ def on_decline_reason(ctx: Context) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     tickets.log(ctx.session, ticket, "declined", now=ctx.now, staff_id=ctx.staff.id, text=reason)
-    ticketing.tell_reporters(ctx, ticket, "service_declined_customer", name=_offer_of(ctx, ticket), reason=reason)
+    ticketing.tell_reporters(ctx, ticket, "service_declined_customer", reason=reason,
+                             localized=lambda lang: {"name": _offer_name(ctx, ticket, lang)})
     ctx.reply(text_with_menu(ctx, t("staff_service_declined", ctx.lang, number=ticket.number)))
 
 
@@ -301,8 +308,8 @@ def mark_done(ctx: Context) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     tickets.log(ctx.session, ticket, "resolved", now=ctx.now, staff_id=ctx.staff.id)
-    ticketing.tell_reporters(ctx, ticket, "service_done_customer", name=_offer_of(ctx, ticket),
-                             buttons=lambda lang: rating_buttons(ticket, lang))
+    ticketing.tell_reporters(ctx, ticket, "service_done_customer", buttons=lambda lang: rating_buttons(ticket, lang),
+                             localized=lambda lang: {"name": _offer_name(ctx, ticket, lang)})
     ctx.reply(text_with_menu(ctx, t("staff_service_done", ctx.lang, number=ticket.number)))
 
 

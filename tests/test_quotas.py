@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from bot.cli import main
 from bot.config import QuotasConfig
@@ -203,3 +204,21 @@ def test_my_quarter(region):
                                              "⚠️ โทรติดตาม: น้ำตาลไทย 2/5 (23 พ.ย. 2569)"]
     bot.tap("Uc", "a=myquarter")
     assert _body(bot.last_to("Uc"))[1] == "ไม่มีโควตาการเยี่ยมในไตรมาสนี้"
+
+
+def test_followups_list_low_visit_scores(region, tmp_path, monkeypatch):
+    bot = region
+    monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
+    cfg = tmp_path / "kambot.toml"
+    cfg.write_text(f'[database]\nurl = "{bot.config.database.url}"\n', encoding="utf-8")
+    with session_scope(bot.engine) as session:
+        _visit(session, "K001", "A100", date(2026, 11, 2))
+        _visit(session, "K003", "B300", date(2026, 11, 3))
+        session.flush()
+        low, high = session.exec(select(Visit).order_by(Visit.id)).all()
+        session.add(Rating(subject_kind="visit", subject_id=low.id, account_id=low.account_id, score=3,
+                           comment="มาสาย", at=NOV_30))
+        session.add(Rating(subject_kind="visit", subject_id=high.id, account_id=high.account_id, score=4, at=NOV_30))
+    result = CliRunner().invoke(main, ["visits", "followups", "--quarter", "2026Q4", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["2 พ.ย. 2569  A100 น้ำตาลไทย  3/5  visited by K001 “มาสาย”"]

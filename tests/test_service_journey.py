@@ -140,3 +140,18 @@ def test_kamr_declines_with_a_reason_and_others_cannot_act(org):
     assert bot.only_ticket().status == "declined"
     bot.tap("Ukamr1", f"a=service.done&t={ticket.id}")
     assert bot.last_to("Ukamr1")["text"] == "SRV-69-00001 อยู่ในสถานะ ‘ไม่สามารถให้บริการ’ จึงทำรายการนี้ไม่ได้ค่ะ"
+
+
+def test_an_english_speaking_contact_reads_english_names_and_dates(org):
+    bot = org
+    with session_scope(bot.engine) as session:
+        from storage import roster
+
+        contact = roster.contact_by_line_user(session, "Ucust2")
+        contact.language = "en"
+        session.add(contact)
+    _request_fms2(bot, user="Ucust2")
+    assert bot.last_to("Ucust2")["text"].startswith("Request for Load-profile check received: SRV-69-00001\nYour date: 1 Dec 2026")
+    bot.tap("Ukamr1", f"a=service.propose&t={bot.only_ticket().id}", date="2026-12-03")
+    assert bot.last_to("Ucust2")["text"] == "SRV-69-00001: your KAMR proposes 3 Dec 2026 for Load-profile check. Does that suit you?"
+    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
