@@ -47,8 +47,10 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from bot.line_standin import _QuietHandler  # the same quiet request log as the LINE stand-in
 
 __all__ = ["SheetsStandIn", "FakeSpreadsheet", "FakeTab", "RecordedRequest", "serial_number"]
 
@@ -126,11 +128,6 @@ class _ApiError(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status, self.message = status, message
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
 
 
 class SheetsStandIn:

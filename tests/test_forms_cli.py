@@ -9,17 +9,9 @@ from click.testing import CliRunner
 from sqlmodel import select
 
 from bot.cli import main
-from bot.sheets_standin import SheetsStandIn
 from storage.db import session_scope
 from storage.models import FormResponse, Ticket
 from tests.forms_harness import OUTAGE_HEADER, at, forms_config, poll
-
-
-@pytest.fixture
-def sheets():
-    standin = SheetsStandIn().start()
-    yield standin
-    standin.stop()
 
 
 def toml_value(value) -> str:

@@ -1,12 +1,11 @@
 """Service, visit and rating forms, CA-number matching, and the coordinator spreadsheet, through real gspread."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
-from bot.sheets_standin import SheetsStandIn
 from storage.db import session_scope
 from storage.models import FormResponse, Rating, Site, Ticket, Visit
 from tests.forms_harness import OUTAGE_FIELDS, OUTAGE_HEADER, at, forms_config, poll
@@ -22,13 +21,6 @@ RATINGS = {"key": "ratings", "spreadsheet": "FORMS", "tab": "ประเมิ�
                                                       "ข้อเสนอแนะ": "comment"}}
 BY_CA = {"key": "outage-ca", "spreadsheet": "OUTAGE-SHEET", "tab": "การตอบแบบฟอร์ม 1", "intent": "outage",
          "account_column": "หมายเลขผู้ใช้ไฟฟ้า", "account_kind": "ca_number", "fields": OUTAGE_FIELDS}
-
-
-@pytest.fixture
-def sheets():
-    standin = SheetsStandIn().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture

@@ -6,17 +6,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from bot.sheets_standin import SheetsStandIn
 from storage.db import session_scope
-from storage.models import FormResponse, Ticket, TicketEvent
+from storage.models import FormResponse, Ticket
 from tests.forms_harness import OUTAGE_HEADER, at, forms_config, poll
-
-
-@pytest.fixture
-def sheets():
-    standin = SheetsStandIn().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture
