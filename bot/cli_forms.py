@@ -67,6 +67,23 @@ def register(main: click.Group, with_config) -> None:
             click.echo(f"{problems} problem(s) found", err=True)
             sys.exit(1)
 
+    @forms.command("poll")
+    @with_config
+    def poll(config: Config) -> None:
+        """Run one poll now (what the scheduler does every sheets.poll_seconds); queued cards go out with the bot."""
+        from bot.services import utcnow
+        from jobs.forms_poll import poll_forms
+
+        if not config.sheets.enabled:
+            raise click.ClickException("sheets.service_account_file is not set: use `kambot forms import FILE.csv`")
+        report = poll_forms(make_engine(config.database.url), config, now=utcnow())
+        for key, result in report.results.items():
+            click.echo(f"form {key}: {result.summary()}")
+        for key, message in report.failures.items():
+            click.echo(f"{key}: FAILED: {message}", err=True)
+        if report.failures:
+            sys.exit(1)
+
     @forms.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--form", "form_key", help="The [[forms]] key the CSV belongs to (needed with several forms).")

@@ -103,3 +103,12 @@ def test_export_writes_the_coordinator_tabs_offline(org, sheets, setup, tmp_path
     with open(tmp_path / "out" / "form_responses.csv", encoding="utf-8-sig") as handle:
         responses = list(csv.reader(handle))
     assert responses[1][0] == "outage" and responses[1][3:] == ["รับเข้าระบบแล้ว", "", "OUT-69-00001", "รอรับเรื่อง"]
+
+
+def test_forms_poll_runs_one_poll_and_says_what_failed(org, sheets, setup):
+    _config, path, tab = setup
+    tab.rows.append([at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""])
+    result = CliRunner().invoke(main, ["forms", "poll", "--config", path])
+    assert result.exit_code == 1
+    assert "form outage: 1 rows read, 1 new, 0 edited; 1 became tickets, 0 unmatched, 0 invalid" in result.output
+    assert "coordinator: FAILED: spreadsheet COORD is not shared with the service account" in result.output
