@@ -63,9 +63,11 @@ def _titles(header: list[Any]) -> list[str]:
 
 
 def _positions(wanted: str, header: list[Any], names: list[str]) -> list[int]:
-    if re.search(r"#\d+$", wanted):
-        return [i for i, name in enumerate(names) if name == wanted] or (
-            [i for i, name in enumerate(names) if name == wanted[:-2]] if wanted.endswith("#1") else [])
+    """Columns for a configured title: every column of that title, or with "#n" only the n-th."""
+    pinned = re.fullmatch(r"(.+)#(\d+)", wanted)
+    if pinned:
+        target = pinned[1] if pinned[2] == "1" else wanted
+        return [i for i, name in enumerate(names) if name == target]
     return [i for i, cell in enumerate(header) if str(cell).strip() == wanted]
 
 

@@ -190,3 +190,14 @@ def test_complaint_by_registered_email_runs_the_complaint_clock_from_submission(
     assert ticket.created_at == datetime(2026, 4, 10, 10, 0, tzinfo=timezone.utc)
     assert ticket.due_date.isoformat() == "2026-04-22"
     assert org.last_to("Ukamr1")["altText"].startswith("📝 ร้องเรียน CMP-69-00001")
+
+
+def test_a_repeated_title_can_be_pinned_to_one_column():
+    from bot.config import FormConfig
+    from bot.form_rows import map_columns
+
+    form = FormConfig(key="f", spreadsheet="S", intent="complaint", account_column="รหัสบัญชี",
+                      fields={"รายละเอียด#2": "details", "เบอร์โทร": "phone"})
+    columns = map_columns(form, ["ประทับเวลา", "รหัสบัญชี", "รายละเอียด", "เบอร์โทร", "รายละเอียด", "ใหม่"])
+    assert (columns.timestamp, columns.account, columns.fields) == (0, [1], {"details": [4], "phone": [3]})
+    assert columns.unknown == ["รายละเอียด", "ใหม่"] and columns.missing == []
