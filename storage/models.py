@@ -79,15 +79,20 @@ class Site(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     name: str
+    ca_number: Optional[str] = Field(default=None, unique=True)  # the site's electricity contract (CA) number
 
 
 class Contact(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    line_user_id: str = Field(unique=True)
-    display_name: str = ""
+    line_user_id: Optional[str] = Field(default=None, unique=True)  # None: known from the roster, not on LINE
+    display_name: str = ""  # LINE display name
+    name: str = ""  # from the roster (CRM-KAM-005)
+    position: str = ""
+    phone: str = ""
+    email: str = Field(default="", index=True)
     language: str = "th"
-    linked_at: datetime = _utc_column(nullable=False)
+    linked_at: Optional[datetime] = _utc_column(nullable=True)
     active: bool = True
 
 
@@ -133,6 +138,42 @@ class Ticket(SQLModel, table=True):
     escalated_to: Optional[int] = Field(default=None, foreign_key="staff.id")
     resolved_at: Optional[datetime] = _utc_column(nullable=True)
     due_date: Optional[date] = None  # complaints: the answer is due by this Bangkok date
+    scheduled_date: Optional[date] = None  # free services: the Bangkok date agreed with the customer
+
+
+VISIT_MODES = ("on_site", "phone", "line", "video")
+
+
+class Visit(SQLModel, table=True):
+    """A relationship visit, planned or done; remote modes count as visits (002 §3.1)."""
+
+    __table_args__ = (Index("ix_visit_staff_date", "staff_id", "visit_date"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    visit_date: date  # Bangkok date
+    mode: str = "on_site"
+    purpose: str = ""
+    notes: str = ""
+    status: str = "planned"  # planned, done, cancelled
+    channel: str = "line"  # line, form, cli
+    created_at: datetime = _utc_column(nullable=False)
+    reported_at: Optional[datetime] = _utc_column(nullable=True)
+    rating_asked_at: Optional[datetime] = _utc_column(nullable=True)
+    rating_reminded_at: Optional[datetime] = _utc_column(nullable=True)
+
+
+class VisitTarget(SQLModel, table=True):
+    """A quarter's visit target moved away from the configured default by a supervisor."""
+
+    __table_args__ = (UniqueConstraint("staff_id", "year", "quarter"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    year: int  # the quota year, named by the calendar year it starts in
+    quarter: int  # 1..4 of the quota year
+    target: int
+    set_by: str = ""
+    set_at: datetime = _utc_column(nullable=False)
 
 
 class TicketReporter(SQLModel, table=True):
