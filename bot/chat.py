@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TextIO
 
 from bot.chat_render import Choice, render_messages
@@ -26,6 +26,7 @@ from bot.simulator import DemoSession
 from handlers.thai_dates import BANGKOK, parse_thai_date
 
 POLL_SECONDS = 0.2
+CLEAR_LINE = "\r\033[K"  # over the waiting "> " prompt
 HTTP_TIMEOUT = 5
 DEFAULT_LOCATION = (18.7883, 98.9853, "ถนนท่าแพ เมืองเชียงใหม่")
 TRAILING_TIME = re.compile(r"^(.*?)\s*(\d{1,2})[:.](\d{2})\s*(?:น\.?)?$")
@@ -158,7 +159,7 @@ class ChatScreen:
             self.choices, self.acted = {}, False
         screen = render_messages(messages, first_number=len(self.choices) + 1)
         self.choices.update({choice.number: choice for choice in screen.choices})
-        self.out.write("\r")
+        self.out.write(CLEAR_LINE if self.out.isatty() else "\n")
         for line in screen.lines:
             self.print(line)
         return True

@@ -238,6 +238,7 @@ def workdays_add(config: Config, start, n: int) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
+import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
 
 if __name__ == "__main__":
     main()

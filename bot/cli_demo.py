@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import setup_logging, with_config
+from bot.cli import main, setup_logging, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
@@ -15,12 +15,7 @@ SESSION_OPTION = click.option(
     show_default=True, help="Where `kambot demo serve` writes, and `kambot chat` reads, the addresses and keys.")
 
 
-def register(main: click.Group) -> None:
-    main.add_command(demo)
-    main.add_command(chat)
-
-
-@click.group(invoke_without_command=True)
+@main.group(invoke_without_command=True)
 @click.option("--reset", is_flag=True, help="Erase EVERYTHING in the database first, then create the demo.")
 @with_config
 @click.pass_context
@@ -105,7 +100,7 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     serve_until_stopped(bot, session_file, ready)
 
 
-@click.command()
+@main.command()
 @click.option("--as", "key", required=True, help="Who to be: a staff code (K001) or a contact key (A101-1); see `kambot demo who`.")
 @SESSION_OPTION
 def chat(key: str, session_file: Path) -> None:

@@ -1,4 +1,4 @@
-"""The demo organisation: a zone, two offices, their people, a dozen key accounts and a few open tickets.
+"""The demo organisation: a zone, two offices, their people, a dozen key accounts, open tickets, visits.
 
 Everything goes through the roster import and the repositories the operators' own data uses.
 Every demo person is on "LINE" with a fixed fake user id (demo_user_id), so the terminal chat
@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import Config
 from handlers.complaint import ANSWER_DAYS
+from handlers.thai_dates import bangkok_today
 from handlers.workdays import calendar_from_config
 from storage import roster, tickets
-from storage.models import Account, Contact, Staff, Ticket
+from storage.models import Account, Contact, Rating, Staff, Ticket, Visit
 from storage.roster_import import import_accounts, import_staff
 
 ZONE = "PEA-N1"
@@ -53,22 +54,22 @@ A204,บริษัท ลำไยทอง แปรรูป จำกัด
 A205,สหกรณ์โคนมป่าซาง จำกัด,streamline,PEA-LP,K003,ศูนย์รับน้ำนม
 """
 
-# (key, account, display name, language): the key is what `kambot chat --as` takes.
+# (key, account, name, position, phone, language): the key is what `kambot chat --as` takes.
 CONTACTS = (
-    ("A101-1", "A101", "คุณวิภา (ฝ่ายวิศวกรรม)", "th"),
-    ("A101-2", "A101", "คุณเอก (หัวหน้ากะ)", "th"),
-    ("A102-1", "A102", "คุณพรทิพย์ (ฝ่ายอาคาร)", "th"),
-    ("A103-1", "A103", "คุณสุดา (จัดซื้อ)", "th"),
-    ("A104-1", "A104", "คุณกิตติ (ฝ่ายอาคาร)", "th"),
-    ("A105-1", "A105", "คุณปวีณา (กองคลัง)", "th"),
-    ("A106-1", "A106", "คุณนัท (ผู้จัดการ)", "th"),
-    ("A107-1", "A107", "คุณบุญมี (ช่างไฟฟ้า)", "th"),
-    ("A201-1", "A201", "Mr. Tanaka (Facility)", "en"),
-    ("A201-2", "A201", "คุณศิริ (วิศวกร)", "th"),
-    ("A202-1", "A202", "คุณมานพ (โรงงาน)", "th"),
-    ("A203-1", "A203", "คุณจันทร์ (ฝ่ายซ่อมบำรุง)", "th"),
-    ("A204-1", "A204", "คุณลำดวน (เจ้าของ)", "th"),
-    ("A205-1", "A205", "คุณสมศักดิ์ (ประธาน)", "th"),
+    ("A101-1", "A101", "วิภา สุขใจ", "วิศวกรไฟฟ้า", "081-234-5601", "th"),
+    ("A101-2", "A101", "เอกชัย ดีมาก", "หัวหน้ากะ", "081-234-5602", "th"),
+    ("A102-1", "A102", "พรทิพย์ ใจงาม", "หัวหน้าฝ่ายอาคาร", "081-234-5603", "th"),
+    ("A103-1", "A103", "สุดา เรืองศรี", "ผู้จัดการโรงงาน", "081-234-5604", "th"),
+    ("A104-1", "A104", "กิตติ พงษ์ไพร", "ฝ่ายอาคาร", "081-234-5605", "th"),
+    ("A105-1", "A105", "ปวีณา คำดี", "กองคลัง", "081-234-5606", "th"),
+    ("A106-1", "A106", "ณัฐ วงศ์คำ", "ผู้จัดการทั่วไป", "081-234-5607", "th"),
+    ("A107-1", "A107", "บุญมี ศรีเมือง", "ช่างไฟฟ้า", "081-234-5608", "th"),
+    ("A201-1", "A201", "Kenji Tanaka", "Facility manager", "081-234-5609", "en"),
+    ("A201-2", "A201", "ศิริ ปัญญาดี", "วิศวกร", "081-234-5610", "th"),
+    ("A202-1", "A202", "มานพ ทองคำ", "ผู้จัดการโรงงาน", "081-234-5611", "th"),
+    ("A203-1", "A203", "จันทร์เพ็ญ ศรีสุข", "ฝ่ายซ่อมบำรุง", "081-234-5612", "th"),
+    ("A204-1", "A204", "ลำดวน บุญเรือง", "เจ้าของกิจการ", "081-234-5613", "th"),
+    ("A205-1", "A205", "สมศักดิ์ ป่าซาง", "ประธานสหกรณ์", "081-234-5614", "th"),
 )
 
 ROLE_LABELS = {
@@ -127,13 +128,15 @@ def create_demo(session: Session, config: Config, *, now: datetime) -> list[Pers
         staff.line_user_id = demo_user_id(staff.staff_code)
         session.add(staff)
     contacts = {}
-    for key, account_code, name, language in CONTACTS:
+    for key, account_code, name, position, phone, language in CONTACTS:
         account = roster.account_by_code(session, account_code)
-        contacts[key] = Contact(account_id=account.id, line_user_id=demo_user_id(key), display_name=name,
-                                language=language, linked_at=now - timedelta(days=30))
+        contacts[key] = Contact(account_id=account.id, line_user_id=demo_user_id(key), display_name=name.split()[0],
+                                name=name, position=position, phone=phone, language=language,
+                                linked_at=now - timedelta(days=90))
         session.add(contacts[key])
     session.flush()
     _open_tickets(session, config, contacts, now=now)
+    _visits(session, contacts, today=bangkok_today(now), now=now)
     session.flush()
     return who_is_who(session)
 
@@ -171,6 +174,40 @@ def _complaint(session: Session, config: Config, contact: Contact, topic: str, t
     tickets.log(session, ticket, "reported", now=now, contact_id=contact.id)
 
 
+# (account, KAMR, days ago, mode, purpose, notes, score from the contact or None)
+PAST_VISITS = (
+    ("A101", "K001", 70, "on_site", "ทบทวนแผนบำรุงรักษาหม้อแปลงประจำปี", "ลูกค้าขอให้ตรวจวัดค่า THD ไตรมาสหน้า", 5),
+    ("A101", "K001", 20, "video", "ติดตามผลการตรวจวัดคุณภาพไฟฟ้า", "ค่า THD อยู่ในเกณฑ์ ส่งรายงานทางอีเมลแล้ว", 4),
+    ("A102", "K001", 45, "on_site", "สำรวจระบบไฟฟ้าสำรองอาคารผู้ป่วยใน", "แนะนำติดตั้ง ATS เพิ่ม", 5),
+    ("A103", "K001", 30, "phone", "แจ้งแผนดับไฟเพื่อบำรุงรักษา", "ลูกค้ารับทราบ ขอเลื่อนเป็นวันอาทิตย์", None),
+    ("A104", "K002", 60, "on_site", "เยี่ยมเยียนประจำไตรมาส", "", 4),
+    ("A105", "K002", 15, "line", "ชี้แจงอัตราค่าไฟฟ้า TOU", "ลูกค้าสนใจเปลี่ยนอัตรา", None),
+    ("A201", "K003", 50, "on_site", "ประชุมแผนขยายโรงงานอาคาร C", "ต้องการหม้อแปลงเพิ่ม 2 MVA ปีหน้า", 5),
+    ("A202", "K003", 25, "video", "ติดตามปัญหาไฟกระพริบ", "นัดติดตั้งเครื่องบันทึกคุณภาพไฟฟ้า", 3),
+    ("A203", "K004", 40, "on_site", "Quarterly visit", "Generator test schedule agreed", 5),
+)
+
+
+def _visits(session: Session, contacts: dict[str, Contact], *, today: date, now: datetime) -> None:
+    """Past visits (some rated by the customer) and one planned for next week."""
+    for account_code, staff_code, days_ago, mode, purpose, notes, score in PAST_VISITS:
+        account = roster.account_by_code(session, account_code)
+        kamr = roster.staff_by_code(session, staff_code)
+        when = now - timedelta(days=days_ago)
+        visit = Visit(account_id=account.id, staff_id=kamr.id, visit_date=today - timedelta(days=days_ago), mode=mode,
+                      purpose=purpose, notes=notes, status="done", channel="line", created_at=when, reported_at=when,
+                      rating_asked_at=when)
+        session.add(visit)
+        session.flush()
+        if score is not None:
+            contact = contacts[f"{account_code}-1"]
+            session.add(Rating(subject_kind="visit", subject_id=visit.id, account_id=account.id, contact_id=contact.id,
+                               score=score, at=when + timedelta(hours=3)))
+    k002, a106 = roster.staff_by_code(session, "K002"), roster.account_by_code(session, "A106")
+    session.add(Visit(account_id=a106.id, staff_id=k002.id, visit_date=today + timedelta(days=7), mode="on_site",
+                      purpose="เยี่ยมเยียนประจำไตรมาส", status="planned", channel="line", created_at=now))
+
+
 def who_is_who(session: Session) -> list[Person]:
     """Staff by office and rank, then contacts by account: everyone who can be chatted as."""
     people = [
@@ -182,8 +219,8 @@ def who_is_who(session: Session) -> list[Person]:
         select(Contact, Account).join(Account, Account.id == Contact.account_id).order_by(Account.account_code, Contact.id)
     ).all():
         key = keys.get(contact.line_user_id, contact.line_user_id)
-        people.append(Person(key, contact.display_name, f"{account.name} ({account.tier})", account.office,
-                             contact.line_user_id))
+        name = f"{contact.name} ({contact.position})" if contact.position else contact.name or contact.display_name
+        people.append(Person(key, name, f"{account.name} ({account.tier})", account.office, contact.line_user_id or ""))
     return people
 
 
