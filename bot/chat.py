@@ -211,26 +211,23 @@ class ChatScreen:
             self.print(f"(ปุ่มแบบ {kind} ยังไม่รองรับในแชทจำลอง / not supported here)")
 
     def _answer(self, choice: Choice, line: str) -> None:
+        """The typed answer to a date picker or location button; Enter alone closes the picker (or sends the default place)."""
         action = choice.action
-        if not line:
-            if action["type"] == "location":
-                self.waiting_for = None
-                self._send_location(*DEFAULT_LOCATION)
-            else:
-                self.waiting_for = None
-                self.print("(ยกเลิกการเลือก / picker closed)")
-            return
         if action["type"] == "location":
-            parsed = _parse_location(line)
-            if parsed is None:
+            place = _parse_location(line) if line else DEFAULT_LOCATION
+            if place is None:
                 self.print("พิกัดไม่ถูกต้อง เช่น 18.78 98.98 / LAT LON, e.g. 18.78 98.98")
                 return
             self.waiting_for = None
-            self._send_location(*parsed)
+            self._send_location(*place)
+            return
+        if not line:
+            self.waiting_for = None
+            self.print("(ปิดตัวเลือกวันเวลา / picker closed)")
             return
         params = picker_params(action.get("mode", "datetime"), line, datetime.now(BANGKOK).date())
         if params is None:
-            self.print("ไม่เข้าใจวันเวลา ลองอีกครั้ง (Enter = ยกเลิก) / not a date, try again (Enter: close)")
+            self.print("ไม่เข้าใจวันเวลา ลองอีกครั้ง (Enter = ปิด) / not a date, try again (Enter: close)")
             return
         self.waiting_for = None
         self.print(f"👤 📅 {next(iter(params.values())).replace('T', ' ')}")

@@ -101,6 +101,11 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     customer.expect_exact("[1] ถ่ายรูป 📷")
     customer.sendline("/photo")
     customer.expect_exact("🤖 ได้รับแล้วค่ะ")
+    customer.sendline(button(customer, "ส่งตำแหน่ง 📍"))
+    customer.expect_exact("พิมพ์พิกัด")
+    customer.sendline("18.7883 98.9853 ประตู 2")
+    customer.expect_exact("👤 📍 18.7883, 98.9853 ประตู 2")
+    customer.expect_exact("🤖 ได้รับแล้วค่ะ")
 
     # The KAMR's window shows the card pushed while it was closed.
     kamr = chat(env, session_file, "K001", tmp_path)
@@ -137,6 +142,8 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
         actions = [e.action for e in session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
                                                   .order_by(TicketEvent.id)).all()]
         score = session.exec(select(Rating.score).where(Rating.subject_kind == "ticket", Rating.subject_id == ticket.id)).one()
+        location = session.exec(select(TicketEvent).where(TicketEvent.action == "location")).one()
     engine.dispose()
     assert ticket.status == "resolved" and score == 5
-    assert actions == ["reported", "photo", "acknowledged", "update", "resolved", "rated"]
+    assert actions == ["reported", "photo", "location", "acknowledged", "update", "resolved", "rated"]
+    assert location.details == {"latitude": 18.7883, "longitude": 98.9853, "address": "ประตู 2"}
