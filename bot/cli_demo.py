@@ -87,9 +87,20 @@ def _print_people(people) -> None:
 @with_config
 def serve(config: Config, host: str | None, port: int | None, session_file: Path) -> None:
     """Run the bot against a built-in LINE API stand-in (made-up channel secret and token), for `kambot chat`."""
+    import logging
+
+    from bot.demo import roster_size
     from bot.simulator import SimulatedBot, serve_until_stopped
+    from storage.migrate import upgrade
 
     setup_logging()
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a minute per job would bury the rest
+    upgrade(config.database.url)
+    engine = make_engine(config.database.url)
+    with session_scope(engine) as session:
+        if roster_size(session) == (0, 0):
+            click.echo("nobody to chat as yet: run `kambot demo` first", err=True)
+    engine.dispose()
     bot = SimulatedBot(config, host=host or config.server.host, port=config.server.port if port is None else port)
 
     def ready(session) -> None:
