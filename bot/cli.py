@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli_quota import register as register_quota_commands
 from bot.config import Config, ConfigError, load_config
 from storage.db import make_engine, session_scope
 
@@ -239,6 +240,8 @@ def workdays_add(config: Config, start, n: int) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
+
+register_quota_commands(main, with_config)
 
 if __name__ == "__main__":
     main()

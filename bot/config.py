@@ -112,6 +112,98 @@ class ComplaintsConfig(_Section):
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
 
 
+TIER_NAMES = ("strategic", "star", "status", "streamline")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ServiceOffer(_Section):
+    code: str = Field(pattern=r"^[A-Z0-9_-]{1,12}$")
+    name_th: str = Field(min_length=1, max_length=40)
+    name_en: str = ""
+    description_th: str = ""
+    description_en: str = ""
+    tiers: list[str]
+    example: bool = False  # shipped as an illustration; replace with the office's own catalogue
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_tiers(cls, tiers: list[str]) -> list[str]:
+        unknown = [tier for tier in tiers if tier not in TIER_NAMES]
+        if unknown or not tiers:
+            raise ValueError(f"must list tiers from {', '.join(TIER_NAMES)}; got {tiers}")
+        return tiers
+
+
+DEFAULT_SERVICES = [
+    ServiceOffer(code="FMS2", name_th="ตรวจสอบข้อมูลโหลด (Load Profile)", name_en="Load-profile check",
+                 description_th="วิเคราะห์การใช้ไฟฟ้ารายช่วงเวลา เพื่อเลือกอัตราและลดค่าความต้องการพลังไฟฟ้า",
+                 description_en="Interval load analysis to choose a tariff and cut demand charges",
+                 tiers=["strategic", "star", "status", "streamline"]),
+    ServiceOffer(code="FMS3", name_th="ให้คำปรึกษาการใช้ไฟฟ้าและการจัดการโหลด", name_en="Energy-efficiency consulting",
+                 description_th="แนะนำการใช้ไฟฟ้าอย่างมีประสิทธิภาพและการบริหารโหลด",
+                 description_en="Advice on efficient use of electricity and load management",
+                 tiers=["strategic", "star", "status"]),
+    ServiceOffer(code="MAINT", name_th="บำรุงรักษาระบบไฟฟ้าของลูกค้า", name_en="Maintenance of your electrical system",
+                 description_th="ตรวจและบำรุงรักษาหม้อแปลงและอุปกรณ์ในระบบไฟฟ้าของลูกค้า",
+                 description_en="Inspection and maintenance of transformers and switchgear",
+                 tiers=["strategic", "star"], example=True),
+    ServiceOffer(code="THERMO", name_th="ตรวจจุดร้อนด้วยกล้องอินฟราเรด", name_en="Infrared hot-spot scan",
+                 description_th="ถ่ายภาพความร้อนหาจุดต่อหลวมก่อนเกิดไฟดับ",
+                 description_en="Thermal imaging to find loose joints before they fail",
+                 tiers=["strategic", "star", "status"], example=True),
+    ServiceOffer(code="PQ", name_th="ตรวจวัดคุณภาพไฟฟ้า", name_en="Power-quality measurement",
+                 description_th="ติดตั้งเครื่องวัดแรงดันตก ฮาร์มอนิก 7 วัน พร้อมรายงาน",
+                 description_en="A 7-day recording of sags and harmonics, with a report",
+                 tiers=["strategic"], example=True),
+]
+
+
+class ServicesConfig(_Section):
+    # Free value-added services by tier (002 §3.1.1(2)); [[services.catalogue]] replaces the whole list.
+    catalogue: list[ServiceOffer] = DEFAULT_SERVICES
+    # How far ahead a customer may ask for a date.
+    max_days_ahead: int = Field(default=180, ge=1, le=730)
+
+    @field_validator("catalogue")
+    @classmethod
+    def _unique_codes(cls, catalogue: list[ServiceOffer]) -> list[ServiceOffer]:
+        codes = [offer.code for offer in catalogue]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"service codes must be unique; repeated: {', '.join(duplicates)}")
+        return catalogue
+
+    def offer(self, code: str) -> ServiceOffer | None:
+        return next((offer for offer in self.catalogue if offer.code == code), None)
+
+    def for_tier(self, tier: str) -> list[ServiceOffer]:
+        return [offer for offer in self.catalogue if tier in offer.tiers]
+
+
+class QuotasConfig(_Section):
+    # Month (1-12) the quota year starts; quarters are counted from it. A year is named by the
+    # calendar year it starts in.
+    year_start_month: int = Field(default=1, ge=1, le=12)
+    # Visits per quarter and per year by role (000 plan 8 item 03; 002 §3.1.2).
+    per_quarter: dict[str, int] = {"office_manager": 6, "zone_director": 3, "deputy_governor": 1}
+    per_year: dict[str, int] = {"office_manager": 24, "zone_director": 12, "deputy_governor": 4}
+    # Roles that must visit every one of their own accounts each quarter.
+    kamr_roles: list[str] = ["kamr", "senior_kamr", "zone_kamr"]
+    # A visit result is recorded within this many days of the visit (001 flow chart step 5).
+    report_within_days: int = Field(default=7, ge=1, le=60)
+
+    @field_validator("per_quarter", "per_year")
+    @classmethod
+    def _non_negative(cls, values: dict[str, int]) -> dict[str, int]:
+        negative = [role for role, count in values.items() if count < 0]
+        if negative:
+            raise ValueError(f"counts must be 0 or more: {', '.join(negative)}")
+        return values
+
+    def year_rule(self, role: str) -> int:
+        return self.per_year.get(role, 4 * self.per_quarter.get(role, 0))
+
+
 class SchedulerConfig(_Section):
     enabled: bool = True
 
@@ -120,17 +212,36 @@ class RemindersConfig(_Section):
     # Bangkok wall-clock time (config.bot.timezone) of the daily complaint digest, working days only.
     complaint_digest_time: str = "08:30"
 
-    @field_validator("complaint_digest_time")
+    # The weekly visit-quota digest: weekday and time; skipped when that day is not a working day.
+    quota_digest_weekday: str = "mon"
+    quota_digest_time: str = "08:00"
+    # The daily reminder of visit reports not yet logged, and of visit ratings not yet given.
+    visit_reminder_time: str = "09:00"
+    # Contacts who did not rate a visit get one reminder after this many days.
+    visit_rating_reminder_days: int = Field(default=2, ge=1, le=30)
+
+    @field_validator("complaint_digest_time", "quota_digest_time", "visit_reminder_time")
     @classmethod
     def _hh_mm(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise ValueError("must be a time like 08:30 (HH:MM, 24-hour)")
         return value
 
+    @field_validator("quota_digest_weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        if value not in WEEKDAYS:
+            raise ValueError(f"must be one of {', '.join(WEEKDAYS)}")
+        return value
+
+    @staticmethod
+    def hour_minute(value: str) -> tuple[int, int]:
+        hour, minute = value.split(":")
+        return int(hour), int(minute)
+
     @property
     def complaint_digest_hour_minute(self) -> tuple[int, int]:
-        hour, minute = self.complaint_digest_time.split(":")
-        return int(hour), int(minute)
+        return self.hour_minute(self.complaint_digest_time)
 
 
 class Config(_Section):
@@ -144,6 +255,8 @@ class Config(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()
     complaints: ComplaintsConfig = ComplaintsConfig()
+    services: ServicesConfig = ServicesConfig()
+    quotas: QuotasConfig = QuotasConfig()
 
     def missing_settings(self) -> list[str]:
         return self.line.missing

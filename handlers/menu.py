@@ -11,13 +11,16 @@ from storage.models import Account, Staff
 def customer_buttons(lang: str) -> tuple[Button, ...]:
     return (
         Button(t("btn_outage", lang), data=build("outage"), display=t("btn_outage", lang)),
+        Button(t("btn_service", lang), data=build("service"), display=t("btn_service", lang)),
         Button(t("btn_status", lang), data=build("status"), display=t("btn_status", lang)),
         Button(t("btn_contact", lang), data=build("contact"), display=t("btn_contact", lang)),
     )
 
 
 def staff_buttons(lang: str) -> tuple[Button, ...]:
-    return (Button(t("btn_my_tickets", lang), data=build("mytickets"), display=t("btn_my_tickets", lang)),)
+    return (Button(t("btn_my_tickets", lang), data=build("mytickets"), display=t("btn_my_tickets", lang)),
+            Button(t("btn_log_visit", lang), data=build("visit"), display=t("btn_log_visit", lang)),
+            Button(t("btn_my_quarter", lang), data=build("myquarter"), display=t("btn_my_quarter", lang)))
 
 
 def buttons_for(ctx: Context) -> tuple[Button, ...]:
@@ -31,10 +34,6 @@ def text_with_menu(ctx: Context, text: str) -> Message:
 def show_menu(ctx: Context) -> None:
     key = "staff_menu_hint" if ctx.staff else "menu_hint"
     ctx.reply(text_with_menu(ctx, t(key, ctx.lang)))
-
-
-def coming_soon(ctx: Context) -> None:
-    ctx.reply(text_with_menu(ctx, t("coming_soon", ctx.lang)))
 
 
 def contact_kamr(ctx: Context) -> None:
@@ -51,10 +50,4 @@ def contact_kamr(ctx: Context) -> None:
 ACTIONS = {
     "menu": Action(show_menu, "anyone"),
     "contact": Action(contact_kamr, "contact"),
-    # "complaint" lives in handlers/complaint.py.
-    # Intents that arrive with later issues; the rich menu already shows them.
-    "service": Action(coming_soon, "contact"),
-    "rate": Action(coming_soon, "contact"),
-    "visit": Action(coming_soon, "staff"),
-    "myquarter": Action(coming_soon, "staff"),
 }

@@ -10,6 +10,7 @@ from handlers.menu import text_with_menu
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
+from handlers.rating import score_buttons
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster, tickets
@@ -194,8 +195,7 @@ def _tell_reporters(ctx: Context, ticket: Ticket, key: str, *, rating: bool = Fa
 
 
 def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
-    return tuple(Button(str(score), data=build("rate.give", k="ticket", i=ticket.id, s=score), display=f"{score}/5")
-                 for score in range(5, 0, -1))
+    return score_buttons("ticket", ticket.id)
 
 
 def acknowledge(ctx: Context) -> None:

@@ -1,47 +1,157 @@
-"""1–5 ratings from a customer contact, one per contact and subject."""
+"""1–5 ratings from a customer contact, one per contact and subject (a finished ticket or a done visit).
+
+A visit rating may carry a comment, asked right after the score. Scores of 3 or less go to the
+KAMR for a follow-up call (000 plan 6 item 8).
+"""
 from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, select
 
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
-from handlers.messages import Message
-from handlers.postback import int_param
+from handlers.messages import Button, Card, Message
+from handlers.postback import build, int_param
 from handlers.texts import t
-from storage import ratings, tickets
-from storage.models import Account, Staff, Ticket
+from handlers.thai_dates import format_date
+from handlers.ticketing import cancel_button
+from storage import conversations, ratings, tickets
+from storage.models import Account, Rating, Staff, Ticket, Visit
 
 LOW_SCORE = 3
+FLOW = "rating"
+RATEABLE_DAYS = 60  # how far back the "rate us" menu looks
+MAX_ITEMS = 4
+MAX_COMMENT = 1000
+
+
+def score_buttons(kind: str, subject_id: int) -> tuple[Button, ...]:
+    """5 down to 1: the best score is the first a thumb reaches."""
+    return tuple(Button(str(score), data=build("rate.give", k=kind, i=subject_id, s=score), display=f"{score}/5")
+                 for score in range(5, 0, -1))
+
+
+def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket | Visit | None:
+    """The ticket or visit, if it belongs to this contact's account; someone else's looks missing."""
+    model = {"ticket": Ticket, "visit": Visit}.get(kind or "")
+    subject = ctx.session.get(model, subject_id) if model and subject_id is not None else None
+    if subject is None or subject.account_id != ctx.contact.account_id:
+        return None
+    return subject
+
+
+def _finished(subject: Ticket | Visit) -> bool:
+    return subject.status == "done" if isinstance(subject, Visit) else subject.status in ("resolved", "closed")
 
 
 def give(ctx: Context) -> None:
     kind, subject_id, score = ctx.params.get("k"), int_param(ctx.params, "i"), int_param(ctx.params, "s")
-    if kind != "ticket" or subject_id is None or score not in range(1, 6):
+    subject = _subject(ctx, kind, subject_id)
+    if subject is None or score not in range(1, 6):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
-    ticket = ctx.session.get(Ticket, subject_id)
-    # Someone else's ticket looks exactly like a missing one: no hint that it exists.
-    if ticket is None or ticket.account_id != ctx.contact.account_id:
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return
-    if ticket.status not in ("resolved", "closed"):
+    if not _finished(subject):
         ctx.reply(text_with_menu(ctx, t("rating_not_ready", ctx.lang)))
         return
-    if not ratings.add(ctx.session, subject_kind="ticket", subject_id=ticket.id, account_id=ticket.account_id,
+    if not ratings.add(ctx.session, subject_kind=kind, subject_id=subject.id, account_id=subject.account_id,
                        contact_id=ctx.contact.id, score=score, now=ctx.now):
         ctx.reply(text_with_menu(ctx, t("rating_already", ctx.lang)))
         return
-    tickets.log(ctx.session, ticket, "rated", now=ctx.now, contact_id=ctx.contact.id, score=score)
     low = score <= LOW_SCORE
-    ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
+    if isinstance(subject, Ticket):
+        tickets.log(ctx.session, subject, "rated", now=ctx.now, contact_id=ctx.contact.id, score=score)
+        ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
+    else:
+        conversations.set_step(ctx.state, FLOW, "comment", now=ctx.now, kind=kind, subject_id=subject.id)
+        skip = t("btn_skip", ctx.lang)
+        ctx.reply(Message(text=t("rating_ask_comment", ctx.lang, score=score),
+                          quick_replies=(Button(skip, data=build("rate.skip"), display=skip),)))
     if low:
-        _ask_kamr_to_call(ctx, ticket, score)
+        _ask_kamr_to_call(ctx, subject, score)
 
 
-def _ask_kamr_to_call(ctx: Context, ticket: Ticket, score: int) -> None:
-    account = ctx.session.get(Account, ticket.account_id)
-    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None:
-        text = t("staff_low_rating", kamr.language, number=ticket.number, account=account.name, score=score)
-        ctx.push(kamr, Message(text=text))
+def on_comment(ctx: Context) -> None:
+    comment = ctx.inbound.text.strip()[:MAX_COMMENT] if ctx.inbound.kind == "text" else ""
+    data = ctx.state.data
+    conversations.clear(ctx.state, now=ctx.now)
+    rating = ctx.session.exec(select(Rating).where(
+        Rating.subject_kind == data.get("kind"), Rating.subject_id == int_param(data, "subject_id"),
+        Rating.contact_id == ctx.contact.id)).first()
+    if rating is None or not comment:
+        ctx.reply(text_with_menu(ctx, t("rating_thanks", ctx.lang, score=rating.score if rating else "-")))
+        return
+    rating.comment = comment
+    ctx.session.add(rating)
+    ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
 
 
-ACTIONS = {"rate.give": Action(give, "contact")}
+def _ask_kamr_to_call(ctx: Context, subject: Ticket | Visit, score: int) -> None:
+    account = ctx.session.get(Account, subject.account_id)
+    people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())
+    for staff in (ctx.session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)):
+        if isinstance(subject, Ticket):
+            text = t("staff_low_rating", staff.language, number=subject.number, account=account.name, score=score)
+        else:
+            text = t("staff_low_visit_rating", staff.language, account=account.name, score=score,
+                     date=format_date(subject.visit_date, staff.language))
+        ctx.push(staff, Message(text=text))
+
+
+# --- "rate us" from the menu: what is waiting for this contact's score -------------------
+
+
+def menu(ctx: Context) -> None:
+    items = _unrated(ctx)
+    if not items:
+        ctx.reply(text_with_menu(ctx, t("rate_menu_none", ctx.lang)))
+        return
+    buttons = tuple(Button(t("btn_rate_item", ctx.lang, label=label), data=build("rate.ask", k=kind, i=subject_id),
+                           display=label) for kind, subject_id, label in items[:MAX_ITEMS])
+    card = Card(title=t("rate_menu_title", ctx.lang), lines=tuple(label for _, _, label in items[:MAX_ITEMS]),
+                buttons=buttons)
+    ctx.reply(Message(card=card, quick_replies=(cancel_button(ctx),)))
+
+
+def _unrated(ctx: Context) -> list[tuple[str, int, str]]:
+    since = ctx.now - timedelta(days=RATEABLE_DAYS)
+    rated = set(ctx.session.exec(select(Rating.subject_kind, Rating.subject_id).where(Rating.contact_id == ctx.contact.id)))
+    items: list[tuple[str, int, str]] = []
+    for visit, staff in ctx.session.exec(
+        select(Visit, Staff).join(Staff, col(Staff.id) == Visit.staff_id)
+        .where(Visit.account_id == ctx.contact.account_id, Visit.status == "done", Visit.reported_at >= since)
+        .order_by(col(Visit.visit_date).desc())
+    ).all():
+        if ("visit", visit.id) not in rated:
+            items.append(("visit", visit.id, t("rate_line_visit", ctx.lang, date=format_date(visit.visit_date, ctx.lang),
+                                               staff=staff.name)))
+    for ticket in ctx.session.exec(
+        select(Ticket).where(Ticket.account_id == ctx.contact.account_id, col(Ticket.status).in_(("resolved", "closed")),
+                             Ticket.resolved_at >= since).order_by(col(Ticket.resolved_at).desc())
+    ).all():
+        if ("ticket", ticket.id) not in rated:
+            items.append(("ticket", ticket.id, t("rate_line_ticket", ctx.lang, number=ticket.number,
+                                                 kind=t(f"kind_{ticket.kind}", ctx.lang))))
+    return items
+
+
+def ask_score(ctx: Context) -> None:
+    kind, subject_id = ctx.params.get("k"), int_param(ctx.params, "i")
+    subject = _subject(ctx, kind, subject_id)
+    if subject is None:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    label = subject.number if isinstance(subject, Ticket) else format_date(subject.visit_date, ctx.lang)
+    ctx.reply(Message(text=t("rate_ask_score", ctx.lang, label=label), quick_replies=score_buttons(kind, subject.id)))
+
+
+ACTIONS = {
+    "rate": Action(menu, "contact"),
+    "rate.ask": Action(ask_score, "contact"),
+    "rate.give": Action(give, "contact"),
+    "rate.skip": Action(on_comment, "contact")  # a postback carries no comment,
+}
+
+STEPS = {(FLOW, "comment"): Action(on_comment, "contact")}
+
+STEP_OF_ACTION = {"rate.skip": "comment"}

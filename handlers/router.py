@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import complaint, complaint_close, link, menu, outage, rating, status, urgent
+from handlers import complaint, complaint_close, link, menu, outage, quarter, rating, service, status, urgent, visit
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -11,13 +11,13 @@ from storage import conversations
 
 log = logging.getLogger(__name__)
 
-ACTIONS: dict[str, Action] = {**menu.ACTIONS, **outage.ACTIONS, **complaint.ACTIONS, **complaint_close.ACTIONS,
-                              **status.ACTIONS, **rating.ACTIONS, **urgent.ACTIONS}
-STEPS: dict[tuple[str, str], Action] = {**outage.STEPS, **complaint.STEPS, **urgent.STEPS}
+INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter)
+ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
+STEPS: dict[tuple[str, str], Action] = {
+    key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
+# Postbacks that only make sense at one step of their module's dialog.
 STEP_OF_ACTION: dict[str, tuple[str, str]] = {
-    **{a: (outage.FLOW, s) for a, s in outage.STEP_OF_ACTION.items()},
-    **{a: (complaint.FLOW, s) for a, s in complaint.STEP_OF_ACTION.items()},
-}
+    name: (module.FLOW, step) for module in INTENTS for name, step in getattr(module, "STEP_OF_ACTION", {}).items()}
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
@@ -34,6 +34,18 @@ KEYWORDS: dict[str, str] = {
     "เมนู": "menu",
     "menu": "menu",
     "ติดต่อ kamr": "contact",
+    "ขอรับบริการ": "service",
+    "บริการ": "service",
+    "services": "service",
+    "ประเมิน": "rate",
+    "ให้คะแนน": "rate",
+    "rate": "rate",
+    "บันทึกการเยี่ยม": "visit",
+    "เยี่ยม": "visit",
+    "visit": "visit",
+    "ตัวเลขไตรมาส": "myquarter",
+    "ไตรมาส": "myquarter",
+    "my quarter": "myquarter",
 }
 
 

@@ -35,8 +35,10 @@ def customer_status(ctx: Context) -> None:
 
 
 def _topic(ticket, lang: str) -> str:
-    """What a ticket without a site is about: a complaint's topic."""
-    return t(f"topic_{ticket.category}", lang) if ticket.kind == "complaint" and ticket.category else "-"
+    """What a ticket without a site is about: a complaint's topic, a service's code."""
+    if ticket.kind == "complaint" and ticket.category:
+        return t(f"topic_{ticket.category}", lang)
+    return ticket.category if ticket.kind == "service" else "-"
 
 
 def staff_tickets(ctx: Context) -> None:

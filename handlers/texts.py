@@ -1,6 +1,8 @@
 """Every sentence a person sees, Thai first. Keep them short and end with the next step."""
 from __future__ import annotations
 
+from handlers.texts_relationship import RELATIONSHIP_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     # linking
     "greet_unlinked": (
@@ -46,10 +48,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unsupported_message": (
         "ขออภัยค่ะ บอทยังอ่านข้อความประเภทนี้ไม่ได้ กรุณาพิมพ์ข้อความหรือเลือกจากเมนู",
         "Sorry, I can't read that kind of message. Please type or use the menu.",
-    ),
-    "coming_soon": (
-        "บริการนี้กำลังจะเปิดใช้ทาง LINE เร็ว ๆ นี้ค่ะ ระหว่างนี้กรุณาติดต่อ KAMR ของท่านโดยตรง",
-        "This service is coming to LINE soon. Meanwhile please contact your KAMR directly.",
     ),
     "your_kamr": ("KAMR ของ {account} คือ คุณ{name} ({office})", "The KAMR of {account} is {name} ({office})."),
     "no_kamr": ("ยังไม่ได้กำหนด KAMR ให้บัญชีนี้ค่ะ", "No KAMR is assigned to this account yet."),
@@ -270,6 +268,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "digest_more": ("…และอีก {count} เรื่อง", "…and {count} more"),
     "btn_view_complaint": ("ดู {number}", "View {number}"),
 }
+
+
+TEXTS.update(RELATIONSHIP_TEXTS)
 
 
 def t(key: str, lang: str = "th", **values) -> str:

@@ -120,3 +120,9 @@ def parse_thai_date(text: str) -> date | None:
             return None
         return _make(int(m[3]), month, int(m[1]))
     return None
+
+
+def picked_date(params: dict, typed: str) -> date | None:
+    """The day from a date picker's answer (``params['date']``), else the day typed in the chat."""
+    picked = params.get("date") or params.get("d")
+    return parse_thai_date(str(picked)) if picked else parse_thai_date(typed)

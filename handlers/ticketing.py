@@ -93,8 +93,11 @@ def urgent_button(ticket: Ticket, lang: str) -> Button:
 
 
 def tell_reporters(ctx: Context, ticket: Ticket, key: str, *,
-                   buttons: Callable[[str], tuple[Button, ...]] | None = None, **values) -> None:
-    """Push one text to every contact on the ticket, each in their own language."""
+                   buttons: Callable[[str], tuple[Button, ...]] | None = None,
+                   localized: Callable[[str], dict] | None = None, **values) -> None:
+    """Push one text to every contact on the ticket, each in their own language.
+
+    `localized(lang)` gives the values that read differently per language (dates, names)."""
     for contact in tickets.reporters(ctx.session, ticket):
-        text = t(key, contact.language, number=ticket.number, **values)
+        text = t(key, contact.language, number=ticket.number, **values, **(localized(contact.language) if localized else {}))
         ctx.push(contact, Message(text=text, quick_replies=buttons(contact.language) if buttons else ()))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -24,22 +25,26 @@ def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Call
 def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None]):
     scheduler = BackgroundScheduler(timezone=config.bot.timezone, job_defaults={"coalesce": True, "max_instances": 1})
 
-    def escalation() -> None:
-        try:
-            if run_job(escalate_unacknowledged, engine, config, clock):
-                on_messages()
-        except Exception:
-            log.exception("escalation job failed")
+    def guarded(job: Callable[..., int], name: str) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                if run_job(job, engine, config, clock):
+                    on_messages()
+            except Exception:
+                log.exception("%s job failed", name)
 
-    def complaint_digest() -> None:
-        try:
-            if run_job(send_complaint_digests, engine, config, clock):
-                on_messages()
-        except Exception:
-            log.exception("complaint digest job failed")
+        return run
 
-    scheduler.add_job(escalation, "interval", seconds=config.escalation.check_every_seconds, id="escalate_outages")
-    hour, minute = config.reminders.complaint_digest_hour_minute
-    scheduler.add_job(complaint_digest, "cron", hour=hour, minute=minute, timezone=config.bot.timezone,
-                      id="complaint_digest")
+    reminders, zone = config.reminders, config.bot.timezone
+    scheduler.add_job(guarded(escalate_unacknowledged, "escalation"), "interval",
+                      seconds=config.escalation.check_every_seconds, id="escalate_outages")
+    hour, minute = reminders.complaint_digest_hour_minute
+    scheduler.add_job(guarded(send_complaint_digests, "complaint digest"), "cron", hour=hour, minute=minute,
+                      timezone=zone, id="complaint_digest")
+    hour, minute = reminders.hour_minute(reminders.quota_digest_time)
+    scheduler.add_job(guarded(send_quota_digests, "quota digest"), "cron", day_of_week=reminders.quota_digest_weekday,
+                      hour=hour, minute=minute, timezone=zone, id="quota_digest")
+    hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
+    scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
+                      timezone=zone, id="visit_reminders")
     return scheduler

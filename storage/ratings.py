@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.models import Rating
 
@@ -21,3 +21,8 @@ def add(session: Session, *, subject_kind: str, subject_id: int, account_id: int
         .returning(Rating.id)
     )
     return session.execute(statement).scalar() is not None
+
+
+def contacts_who_rated(session: Session, *, subject_kind: str, subject_id: int) -> list[int]:
+    return list(session.exec(select(Rating.contact_id).where(
+        Rating.subject_kind == subject_kind, Rating.subject_id == subject_id)).all())

@@ -12,7 +12,8 @@ from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 # complaint with the office's explanation sent, open until closed; outages never take it, so
 # outage transitions from OPEN_STATUSES still mean open or acknowledged. "pending_certification"
 # is a complaint closed by the KAMR for the customer (VOC 04), open until a manager certifies it.
-OPEN_STATUSES = ("open", "acknowledged", "answered", "pending_certification")
+# "proposed" and "scheduled" are free-service requests with a date offered or booked.
+OPEN_STATUSES = ("open", "acknowledged", "answered", "pending_certification", "proposed", "scheduled")
 PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DB_URL, ConfigError, load_config
+from bot.config import DEFAULT_DB_URL, ConfigError, load_config, parse_config
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,3 +94,22 @@ def test_example_config_loads():
         pytest.skip("config.example.toml not written yet")
     config = load_config(example)
     assert config.server.port >= 1
+
+
+def test_service_catalogue_and_quota_errors_name_the_key():
+    with pytest.raises(ConfigError, match=r"services\.catalogue\.0\.tiers: .*must list tiers from strategic"):
+        parse_config({"services": {"catalogue": [{"code": "FMS2", "name_th": "x", "tiers": ["gold"]}]}})
+    twice = {"code": "FMS2", "name_th": "x", "tiers": ["star"]}
+    with pytest.raises(ConfigError, match=r"services\.catalogue: .*repeated: FMS2"):
+        parse_config({"services": {"catalogue": [twice, twice]}})
+    with pytest.raises(ConfigError, match=r"quotas\.year_start_month: "):
+        parse_config({"quotas": {"year_start_month": 13}})
+    with pytest.raises(ConfigError, match=r"reminders\.quota_digest_weekday: .*mon, tue"):
+        parse_config({"reminders": {"quota_digest_weekday": "monday"}})
+
+
+def test_example_catalogue_replaces_the_built_in_one():
+    config = load_config(REPO / "config.example.toml")
+    assert [o.code for o in config.services.catalogue] == ["FMS2", "FMS3", "MAINT"]
+    assert [o.code for o in config.services.for_tier("streamline")] == ["FMS2"]
+    assert config.quotas.year_rule("office_manager") == 24

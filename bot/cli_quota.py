@@ -1,0 +1,100 @@
+"""`kambot quota ...` and `kambot visits followups`: visit targets, moved plans, low scores to call back."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from sqlmodel import col, select
+
+from bot.config import Config
+from handlers import quotas
+from handlers.thai_dates import bangkok_today, format_date
+from storage import roster, visits
+from storage.db import make_engine, session_scope
+from storage.models import Account, Rating, Staff, Visit
+
+PLANNING_ROLES = ("senior_kamr", "zone_kamr", "dept_head", "office_manager", "zone_director", "deputy_governor")
+
+
+def register(main: click.Group, with_config) -> None:
+    @main.group()
+    def quota() -> None:
+        """Visit quotas per quarter (000 plan 8 item 03): progress and moved targets."""
+
+    @quota.command("show")
+    @click.option("--quarter", "quarter_text", help="e.g. 2026Q4 (default: the current quarter)")
+    @with_config
+    def quota_show(config: Config, quarter_text: str | None) -> None:
+        """Done / target for everyone with a quota."""
+        q = _quarter(config, quarter_text)
+        with session_scope(make_engine(config.database.url)) as session:
+            rows = quotas.progress(session, config.quotas, q)
+        click.echo(f"quarter {q.label}: {q.start.isoformat()} to {q.end.isoformat()}")
+        for p in rows:
+            mark = "ok" if p.met else f"{len(p.unvisited)} not visited" if p.unvisited else "below target"
+            click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}")
+
+    @quota.command("plan")
+    @click.argument("staff_code")
+    @click.argument("year", type=int)
+    @click.argument("targets")
+    @click.option("--by", "by_code", required=True, help="staff code of the supervisor moving the targets")
+    @with_config
+    def quota_plan(config: Config, staff_code: str, year: int, targets: str, by_code: str) -> None:
+        """Move STAFF_CODE's targets of quota YEAR between quarters: TARGETS like 4,8,6,6.
+
+        Refused when the year's total would fall below the rule (002 §3.1.2(3))."""
+        try:
+            numbers = [int(part) for part in targets.split(",")]
+        except ValueError:
+            raise click.ClickException("TARGETS are 4 whole numbers separated by commas, e.g. 4,8,6,6") from None
+        with session_scope(make_engine(config.database.url)) as session:
+            person, supervisor = roster.staff_by_code(session, staff_code), roster.staff_by_code(session, by_code)
+            if person is None:
+                raise click.ClickException(f"no staff with code {staff_code}")
+            if supervisor is None or not (supervisor.role in PLANNING_ROLES or person.supervisor_code == by_code):
+                raise click.ClickException(f"{by_code} is not a supervisor who may move {staff_code}'s targets")
+            try:
+                quotas.check_plan(config.quotas, person.role, numbers)
+            except quotas.PlanRefused as refusal:
+                raise click.ClickException(f"plan refused: {refusal}") from None
+            visits.set_plan(session, staff_id=person.id, year=year, targets=numbers, set_by=by_code,
+                            now=datetime.now(timezone.utc))
+        click.echo(f"{staff_code} {year}: Q1-Q4 targets {','.join(map(str, numbers))} "
+                   f"(total {sum(numbers)}, rule {config.quotas.year_rule(person.role)}), set by {by_code}")
+
+    @main.group("visits")
+    def visits_group() -> None:
+        """Visits and their ratings."""
+
+    @visits_group.command("followups")
+    @click.option("--quarter", "quarter_text", help="e.g. 2026Q4 (default: the current quarter)")
+    @with_config
+    def followups(config: Config, quarter_text: str | None) -> None:
+        """Visit ratings of 3 or less this quarter: whom to call back (000 plan 6 item 8)."""
+        q = _quarter(config, quarter_text)
+        with session_scope(make_engine(config.database.url)) as session:
+            rows = session.exec(
+                select(Rating, Visit, Account, Staff)
+                .join(Visit, col(Visit.id) == Rating.subject_id)
+                .join(Account, col(Account.id) == Visit.account_id)
+                .join(Staff, col(Staff.id) == Visit.staff_id)
+                .where(Rating.subject_kind == "visit", Rating.score <= 3,
+                       Visit.visit_date >= q.start, Visit.visit_date <= q.end)
+                .order_by(Visit.visit_date)
+            ).all()
+            for rating, visit, account, staff in rows:
+                comment = f" “{rating.comment}”" if rating.comment else ""
+                click.echo(f"{format_date(visit.visit_date)}  {account.account_code} {account.name}  "
+                           f"{rating.score}/5  visited by {staff.staff_code}{comment}")
+        if not rows:
+            click.echo(f"no visit rated 3 or less in {q.label}")
+
+
+def _quarter(config: Config, text: str | None) -> quotas.Quarter:
+    if not text:
+        return quotas.quarter_of(config.quotas, bangkok_today())
+    try:
+        return quotas.parse_quarter(config.quotas, text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--quarter") from None

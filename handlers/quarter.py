@@ -1,0 +1,81 @@
+"""'My quarter' for staff: visits done against the quota, working days left, ratings, open items."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from sqlmodel import Session, col, func, or_, select
+
+from handlers import quotas
+from handlers.context import Action, Context
+from handlers.messages import Card, Message
+from handlers.texts import t
+from handlers.thai_dates import BANGKOK, bangkok_today, format_date
+from handlers.visit import visit_buttons
+from handlers.workdays import WorkCalendar, calendar_from_config
+from storage import tickets
+from storage.models import Account, Rating, Visit
+
+LOW_SCORE = 3
+MAX_LOW_LINES = 5
+
+
+def quarter_label(q: quotas.Quarter, lang: str) -> str:
+    """'4/2569' in Thai (Buddhist era of the quota year), '4/2026' in English."""
+    return f"{q.number}/{q.year + 543 if lang == 'th' else q.year}"
+
+
+def working_days_left(calendar: WorkCalendar, today, q: quotas.Quarter) -> int:
+    """Working days from today to the quarter's last day, both counted."""
+    if today > q.end:
+        return 0
+    return calendar.working_days_between(today, q.end) + (1 if calendar.is_working_day(today) else 0)
+
+
+def _utc_bounds(q: quotas.Quarter) -> tuple[datetime, datetime]:
+    start = datetime.combine(q.start, time.min, BANGKOK).astimezone(timezone.utc)
+    end = datetime.combine(q.end, time.max, BANGKOK).astimezone(timezone.utc)
+    return start, end
+
+
+def ratings_for(session: Session, staff_id: int, q: quotas.Quarter) -> list[tuple[Rating, Account]]:
+    """Scores given this quarter on the person's accounts or on visits they made."""
+    start, end = _utc_bounds(q)
+    own_visits = select(Visit.id).where(Visit.staff_id == staff_id)
+    return list(session.exec(
+        select(Rating, Account).join(Account, col(Account.id) == Rating.account_id)
+        .where(Rating.at >= start, Rating.at <= end,
+               or_(Account.kamr_id == staff_id,
+                   (Rating.subject_kind == "visit") & col(Rating.subject_id).in_(own_visits)))
+        .order_by(Rating.at)
+    ).all())
+
+
+def my_quarter(ctx: Context) -> None:
+    today = bangkok_today(ctx.now)
+    q = quotas.quarter_of(ctx.config.quotas, today)
+    lang = ctx.lang
+    lines = []
+    mine = quotas.progress(ctx.session, ctx.config.quotas, q, staff_ids=[ctx.staff.id])
+    if mine:
+        lines.append(t("quota_done", lang, done=mine[0].done, target=mine[0].target))
+    else:
+        lines.append(t("myquarter_no_quota", lang))
+    days = working_days_left(calendar_from_config(ctx.config), today, q)
+    lines.append(t("quota_days_left", lang, days=days, end=format_date(q.end, lang)))
+    scored = ratings_for(ctx.session, ctx.staff.id, q)
+    if scored:
+        mean = sum(r.score for r, _ in scored) / len(scored)
+        lines.append(t("myquarter_rating", lang, mean=f"{mean:.2f}", count=len(scored)))
+    else:
+        lines.append(t("myquarter_no_rating", lang))
+    open_tickets = len(tickets.open_for_staff(ctx.session, ctx.staff.id, limit=1000))
+    planned = ctx.session.exec(select(func.count()).select_from(Visit).where(
+        Visit.staff_id == ctx.staff.id, Visit.status == "planned", Visit.visit_date <= today)).one()
+    lines.append(t("myquarter_open", lang, tickets=open_tickets, planned=planned))
+    for rating, account in [(r, a) for r, a in scored if r.score <= LOW_SCORE][:MAX_LOW_LINES]:
+        lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
+    card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines))
+    ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))
+
+
+ACTIONS = {"myquarter": Action(my_quarter, "staff")}

@@ -1,0 +1,277 @@
+"""Visits logged from LINE in a few taps: account, day, mode, purpose, notes (002 §3.1.2).
+
+A day after today saves a plan; today or earlier saves a done visit and asks the account's contacts to
+rate it. A plan is reported later from the daily reminder (jobs/visit_reminders.py). Remote modes
+(phone, LINE, video) count as visits.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import true
+from sqlmodel import col, or_, select
+
+from handlers.context import Action, Context
+from handlers.menu import text_with_menu
+from handlers.messages import Button, Message
+from handlers.postback import build, int_param
+from handlers.rating import score_buttons
+from handlers.texts import t
+from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.ticketing import cancel_button, choice_buttons, chosen_value
+from storage import conversations, roster, visits
+from storage.models import VISIT_MODES, Account, Staff, Visit
+
+FLOW = "visit"
+PURPOSES = ("relationship", "service", "complaint", "plan", "other")
+ORG_WIDE_ROLES = ("zone_director", "deputy_governor")
+OFFICE_ROLES = ("office_manager", *roster.SUPERVISING_ROLES)
+MAX_CHOICES = 12  # LINE shows 13 quick replies; one is Cancel
+PAST_DAYS, FUTURE_DAYS = 60, 365
+MAX_NOTES = 1000
+
+
+def _scope(staff: Staff):
+    """Which accounts this person may log visits for."""
+    if staff.role in ORG_WIDE_ROLES:
+        return true()
+    if staff.role in OFFICE_ROLES:
+        return Account.office == staff.office
+    return Account.kamr_id == staff.id
+
+
+def _account_in_scope(ctx: Context, account_id: int | None) -> Account | None:
+    if account_id is None:
+        return None
+    return ctx.session.exec(select(Account).where(Account.id == account_id, _scope(ctx.staff))).first()
+
+
+def start(ctx: Context) -> None:
+    conversations.clear(ctx.state, now=ctx.now)
+    conversations.set_step(ctx.state, FLOW, "account", now=ctx.now)
+    accounts = ctx.session.exec(select(Account).where(_scope(ctx.staff)).order_by(Account.account_code)
+                                .limit(MAX_CHOICES)).all()
+    _ask_account(ctx, list(accounts), t("visit_ask_account", ctx.lang))
+
+
+def _ask_account(ctx: Context, accounts: list[Account], text: str) -> None:
+    buttons = [Button(f"{a.account_code} {a.name}", data=build("visit.account", acc=a.id), display=a.name) for a in accounts]
+    ctx.reply(Message(text=text, quick_replies=(*buttons, cancel_button(ctx))))
+
+
+def on_account_text(ctx: Context) -> None:
+    typed = ctx.inbound.text.strip() if ctx.inbound.kind == "text" else ""
+    matches = ctx.session.exec(
+        select(Account)
+        .where(_scope(ctx.staff), or_(Account.account_code == typed.upper(), col(Account.name).contains(typed)))
+        .order_by(Account.account_code).limit(MAX_CHOICES)
+    ).all() if typed else []
+    if len(matches) == 1:
+        _account_chosen(ctx, matches[0])
+    elif matches:
+        _ask_account(ctx, list(matches), t("visit_ask_account", ctx.lang))
+    else:
+        _ask_account(ctx, [], t("visit_no_account", ctx.lang, text=typed[:40]))
+
+
+def on_account(ctx: Context) -> None:
+    account = _account_in_scope(ctx, int_param(ctx.params, "acc"))
+    if account is None:  # tampered or out of scope: the same answer as a stale button
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    _account_chosen(ctx, account)
+
+
+def _account_chosen(ctx: Context, account: Account) -> None:
+    conversations.set_step(ctx.state, FLOW, "date", now=ctx.now, account_id=account.id)
+    _ask_date(ctx, t("visit_ask_date", ctx.lang, account=account.name))
+
+
+def _ask_date(ctx: Context, text: str) -> None:
+    today = bangkok_today(ctx.now)
+    lang = ctx.lang
+    buttons = (
+        Button(t("btn_today", lang), data=build("visit.date", d=today.isoformat()), display=t("btn_today", lang)),
+        Button(t("btn_yesterday", lang), data=build("visit.date", d=(today - timedelta(days=1)).isoformat()),
+               display=t("btn_yesterday", lang)),
+        Button(t("btn_pick_date", lang), kind="date", data=build("visit.date")),
+        cancel_button(ctx),
+    )
+    ctx.reply(Message(text=text, quick_replies=buttons))
+
+
+def on_date(ctx: Context) -> None:
+    today = bangkok_today(ctx.now)
+    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text)
+    if day is None or not first <= day <= last:
+        _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
+        return
+    conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
+    ctx.reply(Message(text=t("visit_ask_mode", ctx.lang),
+                      quick_replies=(*choice_buttons(ctx, "visit.mode", VISIT_MODES, "mode"), cancel_button(ctx))))
+
+
+def on_mode(ctx: Context) -> None:
+    mode = chosen_value(ctx, VISIT_MODES, "mode")
+    if mode not in VISIT_MODES:
+        ctx.reply(Message(text=t("visit_ask_mode", ctx.lang),
+                          quick_replies=(*choice_buttons(ctx, "visit.mode", VISIT_MODES, "mode"), cancel_button(ctx))))
+        return
+    conversations.set_step(ctx.state, FLOW, "purpose", now=ctx.now, mode=mode)
+    ctx.reply(Message(text=t("visit_ask_purpose", ctx.lang),
+                      quick_replies=(*choice_buttons(ctx, "visit.purpose", PURPOSES, "purpose"), cancel_button(ctx))))
+
+
+def on_purpose(ctx: Context) -> None:
+    purpose = chosen_value(ctx, PURPOSES, "purpose")
+    if purpose not in PURPOSES:
+        # Typed text that is not one of the choices is taken as the purpose itself.
+        purpose = ctx.inbound.text.strip()[:200] if ctx.inbound.kind == "text" else ""
+    if not purpose:
+        ctx.reply(Message(text=t("visit_ask_purpose", ctx.lang),
+                          quick_replies=(*choice_buttons(ctx, "visit.purpose", PURPOSES, "purpose"), cancel_button(ctx))))
+        return
+    conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now, purpose=purpose)
+    skip = t("btn_skip", ctx.lang)
+    ctx.reply(Message(text=t("visit_ask_notes", ctx.lang),
+                      quick_replies=(Button(skip, data=build("visit.save"), display=skip), cancel_button(ctx))))
+
+
+def save(ctx: Context) -> None:
+    data = ctx.state.data
+    account = _account_in_scope(ctx, int_param(data, "account_id"))
+    if account is None or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    day = date.fromisoformat(data["visit_date"])
+    done = day <= bangkok_today(ctx.now)
+    visit = visits.add(ctx.session, Visit(
+        account_id=account.id, staff_id=ctx.staff.id, visit_date=day, mode=data.get("mode", "on_site"),
+        purpose=data.get("purpose", ""), notes=notes, status="done" if done else "planned",
+        channel=ctx.inbound.channel, created_at=ctx.now, reported_at=ctx.now if done else None,
+    ))
+    conversations.clear(ctx.state, now=ctx.now)
+    values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    if done:
+        asked = ask_contacts_to_rate(ctx, visit, account)
+        text = t("visit_saved", ctx.lang, contacts=asked, **values)
+    else:
+        text = t("visit_planned", ctx.lang, **values)
+    ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
+
+
+def visit_buttons(lang: str) -> tuple[Button, ...]:
+    log_visit, quarter = t("btn_log_visit", lang), t("btn_my_quarter", lang)
+    return (Button(log_visit, data=build("visit"), display=log_visit),
+            Button(quarter, data=build("myquarter"), display=quarter),
+            Button(t("btn_my_tickets", lang), data=build("mytickets"), display=t("btn_my_tickets", lang)))
+
+
+def rate_request(visit: Visit, account: Account, staff: Staff, lang: str, *, reminder: bool = False) -> Message:
+    text = t("visit_rate_request", lang, staff=staff.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
+             date=format_date(visit.visit_date, lang))
+    if reminder:
+        text = t("visit_rate_reminder", lang) + text
+    return Message(text=text, quick_replies=score_buttons("visit", visit.id))
+
+
+def ask_contacts_to_rate(ctx: Context, visit: Visit, account: Account) -> int:
+    """Every contact of the account on LINE is asked once; returns how many were asked."""
+    staff = ctx.session.get(Staff, visit.staff_id)
+    contacts = [c for c in roster.contacts_of(ctx.session, account.id) if c.line_user_id]
+    for contact in contacts:
+        ctx.push(contact, rate_request(visit, account, staff, contact.language))
+    visit.rating_asked_at = ctx.now
+    ctx.session.add(visit)
+    return len(contacts)
+
+
+# --- reporting a planned visit ---------------------------------------------------
+
+
+def _planned_visit(ctx: Context) -> tuple[Visit, Account] | None:
+    visit = ctx.session.get(Visit, int_param(ctx.params, "v") or int_param(ctx.state.data, "visit_id") or 0)
+    account = _account_in_scope(ctx, visit.account_id) if visit else None
+    if visit is None or (visit.staff_id != ctx.staff.id and account is None):
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    if visit.status != "planned":
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
+        return None
+    return visit, account or ctx.session.get(Account, visit.account_id)
+
+
+def ask_result(ctx: Context) -> None:
+    found = _planned_visit(ctx)
+    if found is None:
+        return
+    visit, account = found
+    if visit.visit_date > bangkok_today(ctx.now):
+        ctx.reply(Message(text=t("visit_not_yet", ctx.lang, date=format_date(visit.visit_date, ctx.lang)),
+                          quick_replies=visit_buttons(ctx.lang)))
+        return
+    conversations.set_step(ctx.state, FLOW, "result", now=ctx.now, visit_id=visit.id)
+    skip, not_done = t("btn_skip", ctx.lang), t("btn_did_not_visit", ctx.lang)
+    ctx.reply(Message(
+        text=t("visit_ask_result", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang)),
+        quick_replies=(Button(skip, data=build("visit.result"), display=skip),
+                       Button(not_done, data=build("visit.cancel", v=visit.id), display=not_done), cancel_button(ctx)),
+    ))
+
+
+def on_result(ctx: Context) -> None:
+    found = _planned_visit(ctx)
+    if found is None:
+        return
+    visit, account = found
+    notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    conversations.clear(ctx.state, now=ctx.now)
+    if not visits.mark_done(ctx.session, visit, now=ctx.now, notes=notes or visit.notes):
+        ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
+        return
+    asked = ask_contacts_to_rate(ctx, visit, account)
+    ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
+                             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked), quick_replies=visit_buttons(ctx.lang)))
+
+
+def cancel_planned(ctx: Context) -> None:
+    found = _planned_visit(ctx)
+    if found is None:
+        return
+    visit, account = found
+    conversations.clear(ctx.state, now=ctx.now)
+    visit.status = "cancelled"
+    ctx.session.add(visit)
+    ctx.reply(Message(text=t("visit_cancelled", ctx.lang, account=account.name,
+                             date=format_date(visit.visit_date, ctx.lang)), quick_replies=visit_buttons(ctx.lang)))
+
+
+ACTIONS = {
+    "visit": Action(start, "staff"),
+    "visit.account": Action(on_account, "staff"),
+    "visit.date": Action(on_date, "staff"),
+    "visit.mode": Action(on_mode, "staff"),
+    "visit.purpose": Action(on_purpose, "staff"),
+    "visit.save": Action(save, "staff"),
+    "visit.report": Action(ask_result, "staff"),
+    "visit.result": Action(on_result, "staff"),
+    "visit.cancel": Action(cancel_planned, "staff"),
+}
+
+STEPS = {
+    (FLOW, "account"): Action(on_account_text, "staff"),
+    (FLOW, "date"): Action(on_date, "staff"),
+    (FLOW, "mode"): Action(on_mode, "staff"),
+    (FLOW, "purpose"): Action(on_purpose, "staff"),
+    (FLOW, "notes"): Action(save, "staff"),
+    (FLOW, "result"): Action(on_result, "staff"),
+}
+
+STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.mode": "mode",
+                  "visit.purpose": "purpose", "visit.save": "notes", "visit.result": "result"}

@@ -1,0 +1,142 @@
+"""Visit reminders: the weekly quota digest, the daily 'log your visit result', one rating reminder.
+
+Every person gets at most one push per job run; nothing is sent on a non-working day. The staff
+digests are claimed in ``notification`` per person and Bangkok day (subject 0: the whole digest),
+so a rerun or a second scheduler sends nothing new; a visit's rating reminder is claimed on the
+visit row. People not on LINE are skipped without claiming.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.config import Config
+from handlers import quotas
+from handlers.messages import Button, Card, Message
+from handlers.postback import build
+from handlers.quarter import quarter_label, working_days_left
+from handlers.texts import t
+from handlers.thai_dates import bangkok_today, format_date
+from handlers.visit import rate_request
+from handlers.workdays import calendar_from_config
+from storage import notifications, ratings, roster, visits
+from storage.models import Account, Staff
+from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+KIND_QUOTA = "quota_digest"
+KIND_REPORT = "visit_report_due"
+WHOLE_DIGEST = 0
+MAX_NAMES = 8
+MAX_LINES = 10
+MAX_BUTTONS = 4
+
+
+def _claim_digest(session: Session, kind: str, person: Staff, today, now: datetime) -> bool:
+    return bool(notifications.claim(session, kind=kind, recipient_id=person.id, subject_ids=[WHOLE_DIGEST],
+                                    day=today, now=now))
+
+
+def _push(session: Session, person, card: Card, now: datetime) -> None:
+    enqueue(session, to_user=person.line_user_id, messages=[Message(card=card).to_dict()], now=now)
+
+
+def quota_card(progress: quotas.Progress, days_left: int, lang: str) -> Card:
+    q = progress.quarter
+    lines = [t("quota_done", lang, done=progress.done, target=progress.target)]
+    if progress.met:
+        lines.append(t("quota_met", lang))
+    lines.append(t("quota_days_left", lang, days=days_left, end=format_date(q.end, lang)))
+    if progress.unvisited and not progress.met:
+        names = ", ".join(a.name for a in progress.unvisited[:MAX_NAMES])
+        more = len(progress.unvisited) - MAX_NAMES
+        lines.append(t("quota_unvisited", lang, accounts=names) + (t("quota_more", lang, count=more) if more > 0 else ""))
+    label = t("btn_log_visit", lang)
+    return Card(title=t("quota_digest_title", lang, quarter=quarter_label(q, lang)), lines=tuple(lines),
+                buttons=(Button(label, data=build("visit"), display=label),))
+
+
+def send_quota_digests(session: Session, *, now: datetime, config: Config) -> int:
+    """Weekly: each person with a quota hears done / target, working days left and who is not visited yet."""
+    calendar = calendar_from_config(config)
+    today = bangkok_today(now)
+    if not calendar.is_working_day(today):
+        return 0
+    q = quotas.quarter_of(config.quotas, today)
+    days_left = working_days_left(calendar, today, q)
+    pushes = 0
+    for progress in quotas.progress(session, config.quotas, q):
+        person = progress.staff
+        if not person.line_user_id:
+            continue
+        if _claim_digest(session, KIND_QUOTA, person, today, now):
+            _push(session, person, quota_card(progress, days_left, person.language), now)
+            pushes += 1
+    return pushes
+
+
+def send_visit_report_reminders(session: Session, *, now: datetime, config: Config) -> int:
+    """Daily: whoever has planned visits past their day without a result hears of them (due 7 days after)."""
+    calendar = calendar_from_config(config)
+    today = bangkok_today(now)
+    if not calendar.is_working_day(today):
+        return 0
+    within = timedelta(days=config.quotas.report_within_days)
+    by_person: dict[int, list] = defaultdict(list)
+    people: dict[int, Staff] = {}
+    for visit, account, staff in visits.unreported(session, before=today):
+        by_person[staff.id].append((visit, account))
+        people[staff.id] = staff
+    pushes = 0
+    for staff_id, items in sorted(by_person.items()):
+        person = people[staff_id]
+        if not person.active or not person.line_user_id:
+            continue
+        if not _claim_digest(session, KIND_REPORT, person, today, now):
+            continue
+        lang = person.language
+        lines = []
+        for visit, account in items[:MAX_LINES]:
+            deadline = visit.visit_date + within
+            key = "report_overdue_line" if deadline < today else "report_due_line"
+            lines.append(t(key, lang, account=account.name, date=format_date(visit.visit_date, lang),
+                           deadline=format_date(deadline, lang)))
+        buttons = tuple(Button(t("btn_log_result", lang, account=account.name), data=build("visit.report", v=visit.id),
+                               display=t("btn_log_result", lang, account=account.name))
+                        for visit, account in items[:MAX_BUTTONS])
+        _push(session, person, Card(title=t("report_due_title", lang, count=len(items)), lines=tuple(lines),
+                                    buttons=buttons), now)
+        pushes += 1
+    return pushes
+
+
+def send_rating_reminders(session: Session, *, now: datetime, config: Config) -> int:
+    """Contacts who have not rated a visit get one reminder, a few days after being asked."""
+    if not calendar_from_config(config).is_working_day(bangkok_today(now)):
+        return 0
+    asked_before = now - timedelta(days=config.reminders.visit_rating_reminder_days)
+    per_contact: dict[int, list[Message]] = defaultdict(list)
+    contacts = {}
+    for visit in visits.awaiting_rating_reminder(session, asked_before=asked_before):
+        if not visits.claim_rating_reminder(session, visit, now=now):
+            continue
+        account, staff = session.get(Account, visit.account_id), session.get(Staff, visit.staff_id)
+        rated = set(ratings.contacts_who_rated(session, subject_kind="visit", subject_id=visit.id))
+        for contact in roster.contacts_of(session, account.id):
+            if contact.line_user_id and contact.id not in rated:
+                contacts[contact.id] = contact
+                per_contact[contact.id].append(rate_request(visit, account, staff, contact.language, reminder=True))
+    for contact_id, messages in per_contact.items():
+        # LINE takes at most 5 messages per push: the oldest visits first.
+        enqueue(session, to_user=contacts[contact_id].line_user_id, messages=[m.to_dict() for m in messages[:5]], now=now)
+    return len(per_contact)
+
+
+def send_daily_visit_reminders(session: Session, *, now: datetime, config: Config) -> int:
+    return send_visit_report_reminders(session, now=now, config=config) + send_rating_reminders(
+        session, now=now, config=config)
+

@@ -1,0 +1,89 @@
+"""Visits, moved quota targets, and the visit-rating reminders."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Account, Staff, Visit, VisitTarget
+
+
+def add(session: Session, visit: Visit) -> Visit:
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def done_between(session: Session, start: date, end: date) -> list[tuple[int, int]]:
+    """(staff_id, account_id) of every visit done from start to end, inclusive."""
+    rows = session.exec(
+        select(Visit.staff_id, Visit.account_id)
+        .where(Visit.status == "done", Visit.visit_date >= start, Visit.visit_date <= end)
+    ).all()
+    return [(staff_id, account_id) for staff_id, account_id in rows]
+
+
+def moved_targets(session: Session, year: int, staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
+    """{(staff_id, quarter): target} for the quarters a supervisor moved."""
+    query = select(VisitTarget).where(VisitTarget.year == year)
+    if staff_ids is not None:
+        query = query.where(col(VisitTarget.staff_id).in_(staff_ids))
+    return {(row.staff_id, row.quarter): row.target for row in session.exec(query).all()}
+
+
+def set_plan(session: Session, *, staff_id: int, year: int, targets: list[int], set_by: str, now: datetime) -> None:
+    existing = {row.quarter: row for row in session.exec(
+        select(VisitTarget).where(VisitTarget.staff_id == staff_id, VisitTarget.year == year)).all()}
+    for number, target in enumerate(targets, start=1):
+        row = existing.get(number) or VisitTarget(staff_id=staff_id, year=year, quarter=number, target=target, set_at=now)
+        row.target, row.set_by, row.set_at = target, set_by, now
+        session.add(row)
+
+
+def unreported(session: Session, *, before: date) -> list[tuple[Visit, Account, Staff]]:
+    """Planned visits whose day has passed without a result logged, oldest first."""
+    return list(session.exec(
+        select(Visit, Account, Staff)
+        .join(Account, col(Account.id) == Visit.account_id)
+        .join(Staff, col(Staff.id) == Visit.staff_id)
+        .where(Visit.status == "planned", Visit.visit_date < before)
+        .order_by(Visit.visit_date, Visit.id)
+    ).all())
+
+
+def planned_for(session: Session, staff_id: int, *, limit: int = 10) -> list[tuple[Visit, Account]]:
+    return list(session.exec(
+        select(Visit, Account)
+        .join(Account, col(Account.id) == Visit.account_id)
+        .where(Visit.staff_id == staff_id, Visit.status == "planned")
+        .order_by(Visit.visit_date, Visit.id)
+        .limit(limit)
+    ).all())
+
+
+def awaiting_rating_reminder(session: Session, *, asked_before: datetime) -> list[Visit]:
+    return list(session.exec(
+        select(Visit)
+        .where(Visit.status == "done", col(Visit.rating_asked_at).is_not(None),
+               Visit.rating_asked_at <= asked_before, col(Visit.rating_reminded_at).is_(None))
+        .order_by(Visit.id)
+    ).all())
+
+
+def claim_rating_reminder(session: Session, visit: Visit, *, now: datetime) -> bool:
+    """At most one reminder per visit, even with two schedulers."""
+    result = session.execute(
+        update(Visit).where(Visit.id == visit.id, col(Visit.rating_reminded_at).is_(None)).values(rating_reminded_at=now)
+    )
+    return result.rowcount == 1
+
+
+def mark_done(session: Session, visit: Visit, *, now: datetime, **values) -> bool:
+    """Record the result of a planned visit once; False if it was already reported or cancelled."""
+    result = session.execute(
+        update(Visit).where(Visit.id == visit.id, Visit.status == "planned")
+        .values(status="done", reported_at=now, **values)
+    )
+    session.refresh(visit)
+    return result.rowcount == 1
