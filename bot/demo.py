@@ -18,8 +18,8 @@ from bot.config import Config
 from handlers.complaint import ANSWER_DAYS
 from handlers.thai_dates import bangkok_today
 from handlers.workdays import calendar_from_config
-from storage import roster, tickets
-from storage.models import Account, Contact, Rating, Staff, Ticket, Visit
+from storage import ratings, roster, tickets, visits
+from storage.models import Account, Contact, Staff, Ticket, Visit
 from storage.roster_import import import_accounts, import_staff
 
 ZONE = "PEA-N1"
@@ -142,7 +142,7 @@ def create_demo(session: Session, config: Config, *, now: datetime) -> list[Pers
 
 
 def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact], *, now: datetime) -> None:
-    """An outage nobody has taken yet, one being worked on, a fresh complaint and an overdue one."""
+    """An outage nobody has taken yet, one being worked on, a fresh complaint, an overdue one, a service request."""
     k001 = roster.staff_by_code(session, "K001")
     _outage(session, contacts["A201-2"], "นิคมฯ อาคาร B", "low_voltage", now=now - timedelta(minutes=5))
     taken = _outage(session, contacts["A102-1"], "อาคารผู้ป่วยใน", "no_power", now=now - timedelta(hours=1))
@@ -155,6 +155,8 @@ def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact]
                "ค่าไฟเดือนตุลาคมสูงกว่าปกติเกือบเท่าตัว ขอให้ตรวจสอบมิเตอร์", now=now - timedelta(days=1))
     _complaint(session, config, contacts["A202-1"], "power_quality",
                "ไฟกระพริบบ่อยช่วงบ่าย ทำให้เครื่องทอหยุดหลายครั้ง", now=now - timedelta(days=12))
+    _service_request(session, config, contacts["A101-2"], preferred=bangkok_today(now) + timedelta(days=14),
+                     now=now - timedelta(hours=3))
 
 
 def _outage(session: Session, contact: Contact, site_name: str, symptom: str, *, now: datetime) -> Ticket:
@@ -185,6 +187,8 @@ PAST_VISITS = (
     ("A201", "K003", 50, "on_site", "ประชุมแผนขยายโรงงานอาคาร C", "ต้องการหม้อแปลงเพิ่ม 2 MVA ปีหน้า", 5),
     ("A202", "K003", 25, "video", "ติดตามปัญหาไฟกระพริบ", "นัดติดตั้งเครื่องบันทึกคุณภาพไฟฟ้า", 3),
     ("A203", "K004", 40, "on_site", "Quarterly visit", "Generator test schedule agreed", 5),
+    ("A101", "M101", 35, "on_site", "ผู้จัดการสำนักงานเยี่ยมลูกค้ารายใหญ่", "ขอบคุณที่ใช้ไฟฟ้าอย่างต่อเนื่อง", 5),
+    ("A201", "Z100", 10, "video", "ผู้อำนวยการเขตหารือแผนขยายกำลังการผลิต", "", None),
 )
 
 
@@ -192,20 +196,28 @@ def _visits(session: Session, contacts: dict[str, Contact], *, today: date, now:
     """Past visits (some rated by the customer) and one planned for next week."""
     for account_code, staff_code, days_ago, mode, purpose, notes, score in PAST_VISITS:
         account = roster.account_by_code(session, account_code)
-        kamr = roster.staff_by_code(session, staff_code)
+        kamr = roster.staff_by_code(session, staff_code)  # or a manager, for their own quota
         when = now - timedelta(days=days_ago)
-        visit = Visit(account_id=account.id, staff_id=kamr.id, visit_date=today - timedelta(days=days_ago), mode=mode,
-                      purpose=purpose, notes=notes, status="done", channel="line", created_at=when, reported_at=when,
-                      rating_asked_at=when)
-        session.add(visit)
-        session.flush()
+        visit = visits.add(session, Visit(
+            account_id=account.id, staff_id=kamr.id, visit_date=today - timedelta(days=days_ago), mode=mode,
+            purpose=purpose, notes=notes, status="done", channel="line", created_at=when, reported_at=when,
+            rating_asked_at=when))
         if score is not None:
-            contact = contacts[f"{account_code}-1"]
-            session.add(Rating(subject_kind="visit", subject_id=visit.id, account_id=account.id, contact_id=contact.id,
-                               score=score, at=when + timedelta(hours=3)))
+            ratings.add(session, subject_kind="visit", subject_id=visit.id, account_id=account.id,
+                        contact_id=contacts[f"{account_code}-1"].id, score=score, now=when + timedelta(hours=3))
     k002, a106 = roster.staff_by_code(session, "K002"), roster.account_by_code(session, "A106")
-    session.add(Visit(account_id=a106.id, staff_id=k002.id, visit_date=today + timedelta(days=7), mode="on_site",
-                      purpose="เยี่ยมเยียนประจำไตรมาส", status="planned", channel="line", created_at=now))
+    visits.add(session, Visit(account_id=a106.id, staff_id=k002.id, visit_date=today + timedelta(days=7), mode="on_site",
+                              purpose="เยี่ยมเยียนประจำไตรมาส", status="planned", channel="line", created_at=now))
+
+
+def _service_request(session: Session, config: Config, contact: Contact, *, preferred: date, now: datetime) -> None:
+    """The first free service the account's tier is entitled to, asked for a date two weeks ahead."""
+    account = session.get(Account, contact.account_id)
+    offer = config.services.for_tier(account.tier)[0]
+    ticket = tickets.create(session, Ticket(kind="service", account_id=account.id, contact_id=contact.id,
+                                            category=offer.code, description=offer.name_th, created_at=now,
+                                            details={"preferred_date": preferred.isoformat()}))
+    tickets.log(session, ticket, "requested", now=now, contact_id=contact.id, preferred_date=preferred.isoformat())
 
 
 def who_is_who(session: Session) -> list[Person]:

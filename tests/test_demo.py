@@ -48,7 +48,7 @@ def test_demo_prints_who_is_who_and_refuses_to_run_twice_unless_reset(cfg, tmp_p
     engine = make_engine(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     with session_scope(engine) as session:
         assert len(session.exec(select(Account)).all()) == 12  # not 24: the first demo is gone
-        assert len(session.exec(select(Ticket)).all()) == 4
+        assert len(session.exec(select(Ticket)).all()) == 5
     engine.dispose()
 
     who = kambot("demo", "who", "--config", str(cfg))
@@ -76,16 +76,16 @@ def test_demo_organisation(engine):
         assert len(contacts) == 14 and all(c.line_user_id and c.linked_at for c in contacts)
 
         k001 = roster.staff_by_code(session, "K001")
-        mine = [t.number for t, _ in tickets.open_for_staff(session, k001.id)]
-        assert len(mine) == 1
+        mine = [t.kind for t, _ in tickets.open_for_staff(session, k001.id)]
+        assert mine == ["outage", "service"]
         open_kinds = Counter(t.kind for t in session.exec(select(Ticket)).all() if t.status in tickets.OPEN_STATUSES)
-        assert open_kinds == {"outage": 2, "complaint": 2}
+        assert open_kinds == {"outage": 2, "complaint": 2, "service": 1}
         assert all(t.due_date for t in session.exec(select(Ticket).where(Ticket.kind == "complaint")).all())
 
         visits = session.exec(select(Visit)).all()
-        assert Counter(v.status for v in visits) == {"done": 9, "planned": 1}
+        assert Counter(v.status for v in visits) == {"done": 11, "planned": 1}
         assert all(v.reported_at for v in visits if v.status == "done")
-        assert len(session.exec(select(Rating).where(Rating.subject_kind == "visit")).all()) == 7
+        assert len(session.exec(select(Rating).where(Rating.subject_kind == "visit")).all()) == 8
 
         # `--as` keys: a staff code, a contact key, or an account code meaning its first contact.
         assert find_person(session, "k001").line_user_id == demo_user_id("K001") == k001.line_user_id
