@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import main, setup_logging, with_config
+from bot.cli import _safe_url, main, setup_logging, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
@@ -89,7 +89,7 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     """Run the bot against a built-in LINE API stand-in (made-up channel secret and token), for `kambot chat`."""
     import logging
 
-    from bot.demo import roster_size
+    from bot.demo import is_demo_database
     from bot.simulator import SimulatedBot, serve_until_stopped
     from storage.migrate import upgrade
 
@@ -98,9 +98,12 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     upgrade(config.database.url)
     engine = make_engine(config.database.url)
     with session_scope(engine) as session:
-        if roster_size(session) == (0, 0):
-            click.echo("nobody to chat as yet: run `kambot demo` first", err=True)
+        demo_database = is_demo_database(session)
     engine.dispose()
+    if not demo_database:
+        raise click.ClickException(
+            f"{_safe_url(config.database.url)} was not made by `kambot demo`; run that first (on an empty database). "
+            "Its scheduler would escalate and remind real tickets into the stand-in, where nobody reads them.")
     bot = SimulatedBot(config, host=host or config.server.host, port=config.server.port if port is None else port)
 
     def ready(session) -> None:

@@ -19,7 +19,7 @@ from handlers.complaint import ANSWER_DAYS
 from handlers.thai_dates import bangkok_today
 from handlers.workdays import calendar_from_config
 from storage import ratings, roster, tickets, visits
-from storage.models import Account, Contact, Staff, Ticket, Visit
+from storage.models import Account, Contact, Setting, Staff, Ticket, Visit
 from storage.roster_import import import_accounts, import_staff
 
 ZONE = "PEA-N1"
@@ -84,6 +84,11 @@ ROLE_LABELS = {
 }
 
 
+# Marks a database made by create_demo: `kambot demo serve` runs the scheduler, whose escalations and
+# reminders would change real tickets and then go to the stand-in instead of people.
+DEMO_SETTING = "demo.created_at"
+
+
 class DemoExists(Exception):
     """The database already holds a roster; the demo does not mix itself into it."""
 
@@ -108,6 +113,10 @@ def roster_size(session: Session) -> tuple[int, int]:
     staff = session.exec(select(func.count()).select_from(Staff)).one()
     accounts = session.exec(select(func.count()).select_from(Account)).one()
     return staff, accounts
+
+
+def is_demo_database(session: Session) -> bool:
+    return session.get(Setting, DEMO_SETTING) is not None
 
 
 def erase_everything(session: Session) -> None:
@@ -137,6 +146,7 @@ def create_demo(session: Session, config: Config, *, now: datetime) -> list[Pers
     session.flush()
     _open_tickets(session, config, contacts, now=now)
     _visits(session, contacts, today=bangkok_today(now), now=now)
+    session.add(Setting(key=DEMO_SETTING, value=now.isoformat()))
     session.flush()
     return who_is_who(session)
 
@@ -230,7 +240,7 @@ def who_is_who(session: Session) -> list[Person]:
     for contact, account in session.exec(
         select(Contact, Account).join(Account, Account.id == Contact.account_id).order_by(Account.account_code, Contact.id)
     ).all():
-        key = keys.get(contact.line_user_id, contact.line_user_id)
+        key = keys.get(contact.line_user_id or "", contact.line_user_id or "-")
         name = f"{contact.name} ({contact.position})" if contact.position else contact.name or contact.display_name
         people.append(Person(key, name, f"{account.name} ({account.tier})", account.office, contact.line_user_id or ""))
     return people

@@ -100,3 +100,10 @@ def test_demo_organisation(engine):
 
 def _now():
     return datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # Monday 10:00 in Bangkok
+
+
+def test_demo_serve_refuses_a_database_not_made_by_kambot_demo(cfg):
+    assert kambot("init-db", "--config", str(cfg)).exit_code == 0
+    result = kambot("demo", "serve", "--port", "0", "--config", str(cfg))
+    assert result.exit_code == 1
+    assert "was not made by `kambot demo`" in result.stderr
