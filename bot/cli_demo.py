@@ -115,25 +115,37 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
 
 
 @main.command()
-@click.option("--as", "key", required=True, help="Who to be: a staff code (K001) or a contact key (A101-1); see `kambot demo who`.")
+@click.option("--as", "key", required=True,
+              help="Who to be: a staff code (K001), a contact key (A101-1), or `new` for someone who just added the "
+                   "Official Account (link them with a code from `kambot link-code`); see `kambot demo who`.")
 @SESSION_OPTION
 def chat(key: str, session_file: Path) -> None:
     """Chat with the running demo bot (`kambot demo serve`) as one person, in this terminal."""
+    import uuid
+
     from bot.chat import HELP, ChatClient, ChatScreen, run
-    from bot.demo import find_person, who_is_who
+    from bot.demo import Person, demo_user_id, find_person, who_is_who
     from bot.simulator import DemoSession
 
     if not session_file.exists():
         raise click.ClickException(f"no demo server found ({session_file} is missing): start `kambot demo serve` first")
     session = DemoSession.load(session_file)
-    engine = make_engine(session.database_url)
-    with session_scope(engine) as db:
-        person = find_person(db, key)
-        keys = [p.key for p in who_is_who(db)]
-    engine.dispose()
-    if person is None or not person.line_user_id:
-        raise click.ClickException(f"nobody on LINE with key {key!r}; try one of: {', '.join(keys) or '(none: run `kambot demo`)'}")
+    newcomer = key.lower() == "new"
+    if newcomer:
+        person = Person("new", "ผู้ใช้ LINE ใหม่ / new LINE user", "-", "-", demo_user_id(f"new-{uuid.uuid4()}"))
+    else:
+        engine = make_engine(session.database_url)
+        with session_scope(engine) as db:
+            person = find_person(db, key)
+            keys = [p.key for p in who_is_who(db)]
+        engine.dispose()
+        if person is None or not person.line_user_id:
+            raise click.ClickException(
+                f"nobody on LINE with key {key!r}; try `new` or one of: {', '.join(keys) or '(none: run `kambot demo`)'}")
     click.echo(f"💬 แชทในนาม / chatting as {person.name} · {person.role} · {person.office} ({person.key})")
     click.echo(HELP)
     click.echo("─" * 60)
-    run(ChatScreen(ChatClient(session, person.line_user_id), sys.stdout))
+    client = ChatClient(session, person.line_user_id)
+    if newcomer:
+        client.follow()  # what LINE sends when someone adds the Official Account
+    run(ChatScreen(client, sys.stdout))

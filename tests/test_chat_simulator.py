@@ -2,7 +2,8 @@
 
 `kambot demo` makes the organisation, `kambot demo serve` runs the bot on a LINE stand-in (loopback, free
 ports), and two `kambot chat` windows walk one outage: the contact reports it (date typed into the
-picker, a photo), the KAMR acknowledges, posts an update and resolves it, the contact rates.
+picker, a photo, a location), the KAMR acknowledges, posts an update and resolves it, the contact rates;
+then someone new adds the Official Account and links with a code.
 """
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     env, session_file, database_url = demo_server
     unknown = subprocess.run([*KAMBOT, "chat", "--as", "K999", "--session", str(session_file)],
                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert unknown.returncode == 1 and "nobody on LINE with key 'K999'" in unknown.stderr and "A101-1" in unknown.stderr
+    assert unknown.returncode == 1 and "nobody on LINE with key 'K999'; try `new` or one of:" in unknown.stderr
+    assert "A101-1" in unknown.stderr
     not_running = subprocess.run([*KAMBOT, "chat", "--as", "K001", "--session", str(tmp_path / "none.json")],
                                  env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert not_running.returncode == 1 and "start `kambot demo serve` first" in not_running.stderr
@@ -132,7 +134,16 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     customer.sendline(button(customer, "5"))
     customer.expect_exact("🤖 ขอบคุณสำหรับคะแนน 5/5")
 
-    for window in (customer, kamr):
+    # Someone new adds the Official Account and links with a code the KAMR printed.
+    code = subprocess.run([*KAMBOT, "link-code", "A103"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60, check=True).stdout.strip()
+    newcomer = chat(env, session_file, "new", tmp_path)
+    newcomer.expect_exact("กรุณาพิมพ์รหัสเชื่อมบัญชี 8 หลัก")
+    newcomer.sendline(code)
+    newcomer.expect_exact("🤖 เชื่อมบัญชีเรียบร้อยแล้วค่ะ ✅")
+    newcomer.expect_exact("ท่านเป็นผู้ติดต่อของ บริษัท เชียงใหม่ฟู้ดส์ จำกัด")
+
+    for window in (customer, kamr, newcomer):
         window.sendline("/quit")
         window.expect(pexpect.EOF)
 
