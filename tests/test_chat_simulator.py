@@ -59,9 +59,20 @@ def demo_server(tmp_path):
     assert not session_file.exists()  # the keys do not outlive the server
 
 
-def chat(env, session_file, key: str, tmp_path) -> pexpect.spawn:
+@pytest.fixture
+def windows():
+    """Every chat window opened by the test; closed (killed if need be) even when the test fails."""
+    opened: list[pexpect.spawn] = []
+    yield opened
+    for window in opened:
+        window.close(force=True)
+        window.logfile_read.close()
+
+
+def chat(windows, env, session_file, key: str, tmp_path) -> pexpect.spawn:
     window = pexpect.spawn(KAMBOT[0], [*KAMBOT[1:], "chat", "--as", key, "--session", str(session_file)], env=env,
                            cwd=str(tmp_path), encoding="utf-8", timeout=TIMEOUT, dimensions=(60, 200))
+    windows.append(window)
     window.logfile_read = open(tmp_path / f"chat-{key}.log", "w", encoding="utf-8")
     window.expect_exact("─" * 60)
     return window
@@ -73,7 +84,7 @@ def button(window: pexpect.spawn, label: str) -> str:
     return window.match.group(1)
 
 
-def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo_server, tmp_path):
+def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo_server, windows, tmp_path):
     env, session_file, database_url = demo_server
     unknown = subprocess.run([*KAMBOT, "chat", "--as", "K999", "--session", str(session_file)],
                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -83,7 +94,7 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
                                  env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert not_running.returncode == 1 and "start `kambot demo serve` first" in not_running.stderr
 
-    customer = chat(env, session_file, "A101-1", tmp_path)
+    customer = chat(windows, env, session_file, "A101-1", tmp_path)
     assert "chatting as วิภา สุขใจ (วิศวกรไฟฟ้า) · บริษัท น้ำตาลไทย จำกัด" in customer.before
 
     customer.sendline("ไฟดับ")
@@ -110,7 +121,7 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     customer.expect_exact("🤖 ได้รับแล้วค่ะ")
 
     # The KAMR's window shows the card pushed while it was closed.
-    kamr = chat(env, session_file, "K001", tmp_path)
+    kamr = chat(windows, env, session_file, "K001", tmp_path)
     kamr.expect_exact(f"🤖 ┌ ⚡ แจ้งไฟดับ {number}")
     kamr.expect_exact("│ สถานที่: โรงงาน 2")
     kamr.sendline(button(kamr, "รับเรื่อง"))
@@ -137,7 +148,7 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     # Someone new adds the Official Account and links with a code the KAMR printed.
     code = subprocess.run([*KAMBOT, "link-code", "A103"], env=env, cwd=tmp_path, capture_output=True, text=True,
                           timeout=60, check=True).stdout.strip()
-    newcomer = chat(env, session_file, "new", tmp_path)
+    newcomer = chat(windows, env, session_file, "new", tmp_path)
     newcomer.expect_exact("กรุณาพิมพ์รหัสเชื่อมบัญชี 8 หลัก")
     newcomer.sendline(code)
     newcomer.expect_exact("🤖 เชื่อมบัญชีเรียบร้อยแล้วค่ะ ✅")
