@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.config import Config
-from bot.demo import DemoExists, create_demo, demo_user_id, find_person
+from bot.demo import DemoExists, create_demo, demo_user_id, erase_everything, find_person, is_demo_database
 from storage import roster, tickets
 from storage.db import make_engine, session_scope
 from storage.models import Account, Contact, Rating, Site, Staff, Ticket, Visit
@@ -96,6 +96,12 @@ def test_demo_organisation(engine):
 
     with session_scope(engine) as session, pytest.raises(DemoExists):
         create_demo(session, Config(), now=_now())
+    with session_scope(engine) as session:  # what --reset does
+        erase_everything(session)
+        assert not is_demo_database(session)
+        create_demo(session, Config(), now=_now())
+    with session_scope(engine) as session:
+        assert is_demo_database(session) and len(session.exec(select(Contact)).all()) == 14
 
 
 def _now():
