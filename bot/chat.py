@@ -281,7 +281,7 @@ def _parse_location(text: str) -> tuple[float, float, str] | None:
 
 
 def run(screen: ChatScreen, stdin: TextIO = sys.stdin) -> None:
-    """Until /quit, end of input or the server going away: show what arrives, act on each line typed."""
+    """Until /quit, end of input, Ctrl-C or the server going away: show what arrives, act on each line typed."""
     try:
         screen.show_incoming()
         screen.prompt()
@@ -297,3 +297,5 @@ def run(screen: ChatScreen, stdin: TextIO = sys.stdin) -> None:
             screen.prompt()
     except OSError as error:
         screen.print(f"\n⚠️ ติดต่อบอทไม่ได้ (kambot demo serve หยุดแล้ว?) / the demo server is not answering: {error}")
+    except KeyboardInterrupt:
+        screen.print()
