@@ -244,6 +244,7 @@ def workdays_add(config: Config, start, n: int) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
+import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
 
 register_quota_commands(main, with_config)
 register_roster_commands(main, with_config)
