@@ -251,4 +251,7 @@ register_roster_commands(main, with_config)
 register_report_commands(main, with_config)
 
 if __name__ == "__main__":
-    main()
+    # `python -m bot.cli` runs this file as __main__; the command modules registered on bot.cli.main.
+    from bot.cli import main as registered_main
+
+    registered_main()
