@@ -245,6 +245,7 @@ def workdays_add(config: Config, start, n: int) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
+import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
 
 register_quota_commands(main, with_config)
 register_roster_commands(main, with_config)
@@ -252,4 +253,7 @@ register_report_commands(main, with_config)
 register_forms_commands(main, with_config)
 
 if __name__ == "__main__":
-    main()
+    # `python -m bot.cli` runs this file as __main__; the command modules registered on bot.cli.main.
+    from bot.cli import main as registered_main
+
+    registered_main()
