@@ -131,10 +131,11 @@ def staff_code(config: Config, staff_code: str) -> None:
 @click.option("--host", default=None, help="Overrides server.host.")
 @click.option("--port", default=None, type=int, help="Overrides server.port.")
 @click.option("--workers", default=1, show_default=True, help="Web processes (more than 1 needs PostgreSQL).")
-@click.option("--web-only", is_flag=True, help="No outbox sender or scheduler here: run `kambot worker` beside it.")
+@click.option("--web-only", is_flag=True,
+              help="Only store and acknowledge webhooks: run `kambot worker` beside it to handle and send.")
 @with_config
 def serve(config: Config, host: str | None, port: int | None, workers: int, web_only: bool) -> None:
-    """Run the webhook, and unless --web-only the outbox sender and scheduler, in one process."""
+    """Run the webhook, and unless --web-only the inbox handlers, outbox sender and scheduler, in one process."""
     from bot.server import run_server
 
     setup_logging()
@@ -151,7 +152,7 @@ def serve(config: Config, host: str | None, port: int | None, workers: int, web_
 @main.command()
 @with_config
 def worker(config: Config) -> None:
-    """Outbox sender, inbox sweeper and scheduler without the web server (for PostgreSQL deployments)."""
+    """Inbox handlers, outbox sender and scheduler without the web server (beside `serve --web-only`)."""
     import signal
     import threading
 
@@ -159,7 +160,7 @@ def worker(config: Config) -> None:
 
     setup_logging()
     services = Services(config, make_engine(config.database.url))
-    services.start(sender=not config.missing_settings())
+    services.start(sender=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

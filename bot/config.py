@@ -50,6 +50,8 @@ class ServerConfig(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # `kambot worker` looks for events stored by web-only servers this often (seconds).
+    inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
 
 
 class BotConfig(_Section):
@@ -89,7 +91,9 @@ class OutboxConfig(_Section):
     reply_token_ttl_seconds: int = Field(default=50, ge=1, le=60)
     poll_seconds: float = Field(default=1.0, gt=0)
     # LINE calls in flight at once (to different people; one person's messages stay in order).
-    concurrency: int = Field(default=16, ge=1, le=64)
+    concurrency: int = Field(default=32, ge=1, le=256)
+    # A sender owns the messages it took for this long; after a crash another pass takes them again.
+    claim_lease_seconds: float = Field(default=120.0, gt=0)
 
 
 class CalendarConfig(_Section):

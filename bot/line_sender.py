@@ -23,6 +23,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from bot.config import Config
 from bot.line_render import render_all
@@ -33,7 +34,6 @@ from storage.outbox import claim_due
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "https://api.line.me"
-LEASE = timedelta(seconds=120)
 
 
 @dataclass
@@ -68,29 +68,19 @@ class LineSender:
     def send_due(self, *, limit: int = 200) -> int:
         """One pass over due rows; returns how many were settled (sent or failed for good).
 
-        Different people are served in parallel (LINE answers take a while); one person's
-        messages go one after another, and a failure holds back the rest of theirs.
+        A pass takes at most one message per person (their oldest), so one person's messages
+        keep their order and different people are served in parallel (LINE answers take a while).
         """
         with session_scope(self.engine) as session:
-            rows = claim_due(session, now=self.clock(), lease=LEASE, limit=limit)
-        by_user: dict[str, list[OutboxMessage]] = {}
-        for row in rows:
-            by_user.setdefault(row.to_user, []).append(row)
-        if len(by_user) <= 1:
-            return sum(self._send_in_order(group) for group in by_user.values())
-        return sum(self.pool.map(self._send_in_order, by_user.values()))
-
-    def _send_in_order(self, rows: list[OutboxMessage]) -> int:
-        settled = 0
-        for index, row in enumerate(rows):
-            outcome = self._attempt(row)
-            self._record(row, outcome)
-            if outcome.status not in ("sent", "failed"):
-                for later in rows[index + 1 :]:
-                    self._release(later)
-                break
-            settled += 1
-        return settled
+            rows = claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
+                             limit=limit)
+        if not rows:
+            return 0
+        outcomes = list(self.pool.map(self._attempt, rows)) if len(rows) > 1 else [self._attempt(rows[0])]
+        # One transaction for the pass. Should the process die before it commits, the lease runs
+        # out and the rows are taken again as possibly sent (reply refused: it was used; push: retry key).
+        self._record(rows, outcomes)
+        return sum(outcome.status in ("sent", "failed") for outcome in outcomes)
 
     # --- one row ---------------------------------------------------------------
 
@@ -127,6 +117,8 @@ class LineSender:
             return Outcome("sent", via=via)
         except ApiException as error:
             return _classify(error, via=via)
+        except urllib3.exceptions.ConnectTimeoutError as error:  # also refused connections: LINE never saw it
+            return Outcome("retry", via=via, error=f"connection: {type(error).__name__}")
         except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
             # The request may have reached LINE: a push is safe to repeat with its retry key.
             return Outcome("retry", via=via, error=f"timeout: {type(error).__name__}", uncertain=True)
@@ -135,32 +127,30 @@ class LineSender:
 
     # --- bookkeeping -------------------------------------------------------------
 
-    def _record(self, row: OutboxMessage, outcome: Outcome) -> None:
+    def _record(self, rows: list[OutboxMessage], outcomes: list[Outcome]) -> None:
         now = self.clock()
         with session_scope(self.engine) as session:
-            fresh = session.get(OutboxMessage, row.id)
-            fresh.attempts += 1
-            fresh.claimed_until = None
-            fresh.last_error = outcome.error[:500]
-            if outcome.reply_refused:
-                fresh.reply_token = None  # refused once, refused forever: push from now on
-            if outcome.status == "sent":
-                fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
-            elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
-                fresh.status = "failed"
-                log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts, outcome.error)
-            else:
-                if outcome.via == "reply" and outcome.uncertain:
-                    fresh.reply_uncertain = True
-                fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
-            session.add(fresh)
-        row.status = fresh.status
-
-    def _release(self, row: OutboxMessage) -> None:
-        with session_scope(self.engine) as session:
-            fresh = session.get(OutboxMessage, row.id)
-            fresh.claimed_until = None
-            session.add(fresh)
+            query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
+            stored = {fresh.id: fresh for fresh in session.exec(query)}
+            for row, outcome in zip(rows, outcomes):
+                fresh = stored[row.id]
+                fresh.attempts += 1
+                fresh.claimed_until = None
+                fresh.last_error = outcome.error[:500]
+                if outcome.reply_refused:
+                    fresh.reply_token = None  # refused once, refused forever: push from now on
+                if outcome.status == "sent":
+                    fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
+                elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
+                    fresh.status = "failed"
+                    log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts,
+                                outcome.error)
+                else:
+                    if outcome.via == "reply" and outcome.uncertain:
+                        fresh.reply_uncertain = True
+                    fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
+                session.add(fresh)
+                row.status = fresh.status
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         cfg = self.config.outbox

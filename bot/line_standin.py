@@ -272,16 +272,18 @@ class LineStandIn:
 
     # --------------------------------------------------------------- lifecycle
 
-    def start(self) -> "LineStandIn":
+    def start(self, port: int = 0) -> "LineStandIn":
+        """Serve on ``port`` (a free one by default; the old one to come back after ``stop``)."""
         if self._server is not None:
             return self
         self._stopping.clear()
         self._server = make_server(
-            "127.0.0.1", 0, self._wsgi_app, threaded=True, request_handler=_QuietHandler
+            "127.0.0.1", port, self._wsgi_app, threaded=True, request_handler=_QuietHandler
         )
         # handler threads must never keep the interpreter alive
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.port: int = self._server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.02},

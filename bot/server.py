@@ -25,7 +25,9 @@ class KambotServer(BaseApplication):
         app = create_app(self.kambot_config)
         services = app.extensions["kambot"].services
         missing = self.kambot_config.missing_settings()
-        services.start(sender=self.background and not missing, scheduler=self.background)
+        # Web-only processes just store events and answer: `kambot worker` handles and sends them.
+        services.start(inbox_workers=self.background, sender=self.background and not missing,
+                       scheduler=self.background)
         return app
 
 

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # Events older than this still pending were left by a crash or another process.
 SWEEP_AGE = timedelta(seconds=5)
+SWEEP_EVERY = 2.0
 
 
 def utcnow() -> datetime:
@@ -74,6 +75,7 @@ class Services:
         self.outbox_wakeup = threading.Event()
         self.threads: list[threading.Thread] = []
         self.handling_inbox = False
+        self.sweep_every, self.sweep_age = SWEEP_EVERY, SWEEP_AGE
 
     # --- called by the webhook -------------------------------------------------
 
@@ -92,13 +94,14 @@ class Services:
         with session_scope(self.engine) as session:
             keys = inbox.pending_user_keys(session, received_before=self.clock() - min_age + timedelta(microseconds=1))
         if keys:
-            log.info("picking up %d users with events left pending", len(keys))
+            log.log(logging.DEBUG if min_age == timedelta(0) else logging.INFO, "picking up %d users with events pending",
+                    len(keys))
             self.runner.submit(keys)
 
     def _sweeper_loop(self) -> None:
-        while not self.stopping.wait(2.0):
+        while not self.stopping.wait(self.sweep_every):
             try:
-                self.sweep_inbox()
+                self.sweep_inbox(min_age=self.sweep_age)
             except Exception:
                 log.exception("inbox sweep failed")
 
@@ -115,7 +118,12 @@ class Services:
 
     # --- lifecycle -------------------------------------------------------------
 
-    def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True) -> "Services":
+    def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True,
+              inbox_poll: float | None = None) -> "Services":
+        """`inbox_poll`: look for new events this often (seconds), in a process whose own webhook
+        does not tell it of them (`kambot worker` beside web-only servers)."""
+        if inbox_poll:
+            self.sweep_every, self.sweep_age = inbox_poll, timedelta(0)
         if inbox_workers:
             self.handling_inbox = True
             self.sweep_inbox(min_age=timedelta(0))  # whatever a crash left behind

@@ -9,7 +9,7 @@ from linebot.v3 import SignatureValidator
 
 from bot.line_adapter import inbox_row
 from storage import inbox, outbox
-from storage.db import session_scope
+from storage.db import session_scope, urgent
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -17,6 +17,51 @@ bp = Blueprint("webhook", __name__)
 
 def _error(status: int, message: str):
     return jsonify({"error": message}), status
+
+
+def _read_body(cap: int) -> bytes | None:
+    """The body, or None if it is larger than cap. Flask checks a declared Content-Length;
+    a chunked body has none and werkzeug's own limit would cut it silently, so read it here."""
+    if request.content_length is not None:
+        return request.get_data(cache=False)  # beyond the cap Flask answers 413
+    body = request.environ["wsgi.input"].read(cap + 1)
+    return None if len(body) > cap else body
+
+
+@bp.app_errorhandler(413)
+def _too_large(_exception):
+    return _error(413, "body larger than server.max_body_bytes")
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str):
+    """Strict JSON: no NaN or Infinity, and no string a database column refuses."""
+    payload = json.loads(text, parse_constant=_refuse_constant)
+    if "\\u" in text and _unstorable(payload):  # only escapes make those: check only then
+        raise ValueError("NUL character or lone surrogate in a string")
+    return payload
+
+
+def _unstorable(value) -> bool:
+    """NUL characters (PostgreSQL text refuses them) and lone surrogates (not UTF-8)."""
+    if isinstance(value, str):
+        return "\x00" in value or not value.isascii() and not _utf8(value)
+    if isinstance(value, dict):
+        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(item) for item in value)
+    return False
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 @bp.post("/callback")
@@ -27,7 +72,9 @@ def callback():
         log.warning("webhook called but line.channel_secret is not set")
         return _error(503, "line.channel_secret is not configured")
     signature = request.headers.get("X-Line-Signature", "")
-    body = request.get_data(cache=False)  # beyond server.max_body_bytes Flask answers 413
+    body = _read_body(kambot.config.server.max_body_bytes)
+    if body is None:
+        return _too_large(None)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -36,15 +83,15 @@ def callback():
         log.info("webhook rejected: %s signature", "missing" if not signature else "invalid")
         return _error(400, "missing or invalid X-Line-Signature")
     try:
-        payload = json.loads(text)
-    except ValueError:
+        payload = parse_json(text)
+    except (ValueError, RecursionError):
         return _error(400, "body is not JSON")
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return _error(400, "body has no events list")
     rows = [inbox_row(event) for event in events if isinstance(event, dict)]
     if rows:
-        with session_scope(kambot.engine) as session:
+        with urgent(), session_scope(kambot.engine) as session:
             fresh = inbox.add_events(session, rows, now=kambot.clock())
         log.info("webhook: %d events, %d new", len(rows), len(fresh))
         kambot.services.events_stored(fresh)

@@ -84,12 +84,21 @@ def _card(items: list[Item], lang: str, *, supervisor: bool) -> Card:
     return Card(title=title, lines=tuple(lines), buttons=tuple(buttons))
 
 
-def _supervisor_of(session: Session, kamr: Staff) -> Staff | None:
-    if kamr.supervisor_code:
-        supervisor = roster.staff_by_code(session, kamr.supervisor_code)
-        if supervisor is not None and supervisor.active and supervisor.id != kamr.id:
-            return supervisor
-    return roster.backup_for(session, kamr)
+class _Supervisors:
+    """Each KAMR's supervisor (else backup), looked up once per run: named supervisors in one query."""
+
+    def __init__(self, session: Session, kamrs: list[Staff]):
+        self.session, self.found = session, {}
+        codes = {kamr.supervisor_code for kamr in kamrs if kamr.supervisor_code}
+        self.by_code = {s.staff_code: s for s in session.exec(select(Staff).where(col(Staff.staff_code).in_(codes)))}
+
+    def of(self, kamr: Staff) -> Staff | None:
+        if kamr.id not in self.found:
+            supervisor = self.by_code.get(kamr.supervisor_code or "")
+            if supervisor is None or not supervisor.active or supervisor.id == kamr.id:
+                supervisor = roster.backup_for(self.session, kamr)
+            self.found[kamr.id] = supervisor
+        return self.found[kamr.id]
 
 
 def send_complaint_digests(session: Session, *, now: datetime, config: Config) -> int:
@@ -109,33 +118,37 @@ def send_complaint_digests(session: Session, *, now: datetime, config: Config) -
     by_kamr: dict[int, list[Item]] = defaultdict(list)
     by_supervisor: dict[int, list[Item]] = defaultdict(list)
     people: dict[int, Staff] = {}
-    for ticket, account, kamr in rows:
-        item = _item(calendar, today, ticket, account, kamr)
-        if item is None:
-            continue
+    items = [item for item in (_item(calendar, today, *row) for row in rows) if item is not None]
+    supervisors = _Supervisors(session, [item.kamr for item in items if item.overdue_days > 0])
+    for item in items:
+        ticket, kamr = item.ticket, item.kamr
         people[kamr.id] = kamr
         if kamr.active:
             by_kamr[kamr.id].append(item)
         if item.overdue_days > 0:
-            supervisor = _supervisor_of(session, kamr)
+            supervisor = supervisors.of(kamr)
             if supervisor is None:
                 log.warning("complaint %s overdue and %s has no supervisor or backup", ticket.number, kamr.staff_code)
                 continue
             people[supervisor.id] = supervisor
             by_supervisor[supervisor.id].append(item)
 
-    pushes = 0
+    recipients = []
     for staff_id in sorted(by_kamr.keys() | by_supervisor.keys()):
+        if people[staff_id].line_user_id:
+            recipients.append(staff_id)
+        else:
+            log.info("complaint digest for %s waits: not on LINE", people[staff_id].staff_code)  # unclaimed till they link
+    lists = {KIND_DIGEST: by_kamr, KIND_OVERDUE: by_supervisor}
+    new = notifications.claim_many(session, [(kind, staff_id, item.ticket.id) for staff_id in recipients
+                                             for kind, by_person in lists.items()
+                                             for item in by_person.get(staff_id, [])], day=today, now=now)
+    pushes = 0
+    for staff_id in recipients:
         person = people[staff_id]
-        if not person.line_user_id:
-            log.info("complaint digest for %s waits: not on LINE", person.staff_code)
-            continue  # not claimed: sent once they link
         cards = []
-        for kind, items, supervisor in ((KIND_DIGEST, by_kamr.get(staff_id, []), False),
-                                        (KIND_OVERDUE, by_supervisor.get(staff_id, []), True)):
-            new = set(notifications.claim(session, kind=kind, recipient_id=staff_id,
-                                          subject_ids=[i.ticket.id for i in items], day=today, now=now))
-            fresh = [i for i in items if i.ticket.id in new]
+        for kind, supervisor in ((KIND_DIGEST, False), (KIND_OVERDUE, True)):
+            fresh = [i for i in lists[kind].get(staff_id, []) if (kind, staff_id, i.ticket.id) in new]
             if fresh:
                 cards.append(_card(fresh, person.language, supervisor=supervisor))
         if cards:

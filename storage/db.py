@@ -1,7 +1,9 @@
 """Engine and sessions: SQLite file by default (WAL), PostgreSQL by URL."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
@@ -27,6 +29,50 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+class WriteGate:
+    """SQLite lets one transaction write at a time and makes the others poll with growing sleeps
+    (busy_timeout), so under load a waiting webhook could sleep for hundreds of milliseconds while
+    inbox handlers slip in. Within the process, transactions queue here instead: woken at once,
+    and transactions marked urgent (webhook acknowledgements) go before the others."""
+
+    def __init__(self, timeout: float = 30.0):
+        self.timeout = timeout
+        self._condition = threading.Condition()
+        self._busy = False
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def hold(self, *, urgent: bool) -> Iterator[None]:
+        with self._condition:
+            self._urgent_waiting += urgent
+            try:
+                if not self._condition.wait_for(lambda: not self._busy and (urgent or not self._urgent_waiting),
+                                                self.timeout):
+                    raise TimeoutError(f"database busy for {self.timeout} s")
+            finally:
+                self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._busy = False
+                self._condition.notify_all()
+
+
+_urgent = ContextVar("urgent_transaction", default=False)
+
+
+@contextmanager
+def urgent() -> Iterator[None]:
+    """Transactions opened inside go first through the SQLite write gate (the webhook's insert)."""
+    token = _urgent.set(True)
+    try:
+        yield
+    finally:
+        _urgent.reset(token)
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
@@ -49,6 +95,7 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    engine.write_gate = WriteGate()
     return engine
 
 
@@ -59,7 +106,8 @@ def create_schema(engine: Engine) -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error."""
-    with Session(engine, expire_on_commit=False) as session:
+    gate = getattr(engine, "write_gate", None)
+    with gate.hold(urgent=_urgent.get()) if gate else nullcontext(), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -12,33 +12,14 @@ from storage.models import InboxEvent
 MAX_ATTEMPTS = 3
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(InboxEvent)
-
-
 def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[str]:
-    """Store events; repeats of a known event id are ignored. Returns the user keys of new ones."""
-    fresh: list[str] = []
-    for row in rows:
-        statement = (
-            _insert(session)
-            .values(
-                event_id=row["event_id"],
-                user_key=row["user_key"],
-                event_type=row["event_type"],
-                payload=row["payload"],
-                received_at=now,
-                status="pending",
-                attempts=0,
-                error="",
-            )
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(InboxEvent.id)
-        )
-        if session.execute(statement).scalar() is not None:
-            fresh.append(row["user_key"])
-    return fresh
+    """Store events in one batched statement; repeats of a known event id are ignored. Returns the user keys of new ones."""
+    table = InboxEvent.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.user_key)
+    values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
+                   payload=row["payload"], received_at=now, status="pending", attempts=0, error="") for row in rows]
+    return list(session.connection().execute(statement, values).scalars())  # Core, not the ORM: the hot path
 
 
 def next_pending(session: Session, user_key: str) -> InboxEvent | None:

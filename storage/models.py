@@ -237,7 +237,8 @@ class InboxEvent(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_user_pending", "to_user", "status", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     to_user: str
     kind: str = "message"  # "message" or "link_richmenu"

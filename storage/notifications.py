@@ -13,15 +13,23 @@ from storage.models import Notification
 def claim(session: Session, *, kind: str, recipient_id: int, subject_ids: Iterable[int], day: date,
           now: datetime) -> list[int]:
     """Record the items for this person and day; returns only the subject ids nobody claimed before."""
-    ids = sorted(set(subject_ids))
-    if not ids:
-        return []
+    items = [(kind, recipient_id, subject_id) for subject_id in subject_ids]
+    return sorted(subject_id for _, _, subject_id in claim_many(session, items, day=day, now=now))
+
+
+def claim_many(session: Session, items: Iterable[tuple[str, int, int]], *, day: date,
+               now: datetime) -> set[tuple[str, int, int]]:
+    """Record (kind, recipient id, subject id) items for this day in one batched statement, however
+    many people they are for; returns the items nobody claimed before."""
+    rows = [dict(kind=kind, recipient_staff_id=recipient, subject_id=subject, day=day, created_at=now)
+            for kind, recipient, subject in sorted(set(items))]
+    if not rows:
+        return set()
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = Notification.__table__
     statement = (
-        insert(Notification)
-        .values([dict(kind=kind, recipient_staff_id=recipient_id, subject_id=subject_id, day=day, created_at=now)
-                 for subject_id in ids])
+        insert(table)
         .on_conflict_do_nothing(index_elements=["kind", "recipient_staff_id", "subject_id", "day"])
-        .returning(Notification.subject_id)
+        .returning(table.c.kind, table.c.recipient_staff_id, table.c.subject_id)
     )
-    return sorted(session.execute(statement).scalars().all())
+    return {tuple(row) for row in session.connection().execute(statement, rows)}

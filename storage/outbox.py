@@ -57,16 +57,13 @@ def _chunks(messages: list[dict]) -> list[list[dict]]:
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxMessage]:
-    """Take due rows for this sender; the lease stops a second sender taking them too."""
+    """Take due rows for this sender, each the oldest waiting message of its person, so one
+    person's messages go in order and a pass never waits on a long queue for one person.
+    The lease stops a second sender taking them too."""
     earlier = aliased(OutboxMessage)
     waiting_before = (
         select(earlier.id)
-        .where(
-            earlier.to_user == OutboxMessage.to_user,
-            earlier.status == "pending",
-            earlier.id < OutboxMessage.id,
-            or_(earlier.next_attempt_at > now, earlier.claimed_until >= now),
-        )
+        .where(earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id)
         .exists()
     )
     query = (
@@ -75,7 +72,7 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
             OutboxMessage.status == "pending",
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            ~waiting_before,  # one person's messages go in order: none overtakes one in backoff
+            ~waiting_before,
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -84,6 +81,9 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
     for row in rows:
+        if row.claimed_until is not None:
+            # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
+            row.reply_uncertain = True
         row.claimed_until = now + lease
         session.add(row)
     return rows

@@ -177,3 +177,68 @@ def test_push_400_is_not_retried(org):
     bot.advance(minutes=10)
     assert bot.sender.send_due() == 0
     assert len(bot.line.calls) == 1
+
+
+def _patient_sender(bot, **outbox):
+    """A sender that keeps trying through a long LINE outage (the default gives up after 5 here)."""
+    from bot.line_sender import LineSender
+
+    config = bot.config.model_copy(update={"outbox": bot.config.outbox.model_copy(update=outbox)})
+    return LineSender(config, bot.engine, lambda: bot.now)
+
+
+def test_line_down_then_throttling_then_back_delivers_everything_once_by_push(org):
+    bot = org
+    users = ["Ucust1", "Ucust2", "Uhosp"]
+    for user in users:
+        _queue(bot, user)
+    sender = _patient_sender(bot, max_attempts=30, backoff_max_seconds=8)
+    port = bot.line.port
+    bot.line.stop()  # LINE unreachable for a minute: connections refused
+    try:
+        for _ in range(12):
+            assert sender.send_due() == 0
+            bot.advance(seconds=5)
+        rows = _rows(bot)
+        assert {r.status for r in rows} == {"pending"} and min(r.attempts for r in rows) >= 5
+        assert all(r.last_error.startswith("connection") and not r.reply_uncertain for r in rows)
+
+        bot.line.start(port=port)  # back, but throttling and failing at first
+        bot.line.fail_next("push", 429, count=2)
+        bot.line.fail_next("push", 500)
+        bot.line.fail_next("push", 503)
+        hung = False
+        for _ in range(20):
+            sender.send_due()
+            if not hung and len([c for c in _calls(bot, "push") if c.status >= 429]) == 4:
+                bot.line.hang_next("push", 2.0, deliver=True)  # then one is accepted but the answer is lost
+                hung = True
+            if {r.status for r in _rows(bot)} == {"sent"}:
+                break
+            bot.advance(seconds=5)
+    finally:
+        sender.close()
+
+    assert [r.via for r in _rows(bot)] == ["push"] * 3  # the reply tokens expired meanwhile
+    assert _calls(bot, "reply") == []
+    statuses = [c.status for c in _calls(bot, "push")]
+    assert {429, 500, 503, 409} <= set(statuses) and statuses.count(200) == 3
+    for user in users:
+        assert bot.texts_to(user) == [STATUS_NONE]
+
+
+def test_reply_token_refused_after_an_unreachable_line_falls_back_to_push(org):
+    bot = org
+    event = _queue(bot, "Ucust1")
+    port = bot.line.port
+    bot.line.stop()
+    assert bot.sender.send_due() == 0  # refused: LINE never saw the reply
+    bot.line.start(port=port)
+    bot.line.expire_reply_token(event["replyToken"])
+    bot.advance(seconds=5)
+    assert bot.sender.send_due() == 1
+
+    assert [c.status for c in _calls(bot, "reply")] == [400]
+    assert [c.status for c in _calls(bot, "push")] == [200]
+    assert bot.texts_to("Ucust1") == [STATUS_NONE]
+    assert (_rows(bot)[0].status, _rows(bot)[0].via) == ("sent", "push")

@@ -1,158 +1,162 @@
-"""Webhook burst against the real server (`kambot serve`, gunicorn) on SQLite.
+"""Webhook burst against the real server (`kambot serve`, gunicorn), beside the SDK-example baseline.
 
-    python tests/bench/bench_webhook.py [--users 200] [--requests 2000] [--concurrency 16] [--line-delay 0.2]
+    python tests/bench/bench_webhook.py [--database sqlite|postgresql] [--requests 3000] [--users 300]
+        [--concurrency 32] [--rate 1000] [--line-delay 0.2] [--workers 2] [--no-baseline]
 
-Signed webhooks from distinct linked customers (status taps and outage-report
-starts) hit /callback while a local LINE stand-in answers with a delay. Prints
-one JSON line: requests/s, ack latency p50/p95/p99 (ms), webhook-to-reply
-p50/p95/p99 (ms), replies vs pushes, errors.
+Outage reports from distinct linked customers (tap ไฟดับ, pick the symptom, "just now", then
+status; every 5th webhook carries a second event from another customer) are posted signed to
+/callback while a local LINE stand-in answers every call after --line-delay seconds. The same
+load then goes to a handler written the SDK-example way (all work and the reply call inside the
+request). PostgreSQL (--pg-url or $KAMBOT_BENCH_PG_URL; its tables are dropped and recreated)
+runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`. Prints one JSON line.
 """
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from pathlib import Path
 
-import requests
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bench")]
 
-from bot.line_standin import LineStandIn
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade
-from storage.models import Account, Contact, Staff
+import requests  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+import loadgen  # noqa: E402
+from bot.line_standin import LineStandIn  # noqa: E402
+from procs import ServerProcess, customer_id, free_port, seed_customers, sign, webhook_body, write_config  # noqa: E402
+from storage.db import make_engine  # noqa: E402
 
 SECRET, TOKEN = "bench-secret", "bench-token"
+JOURNEY = ("a=outage", "a=outage.symptom&v=no_power", "a=outage.since&v=now", "a=status")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def build_load(requests_total: int, users: int, url: str) -> tuple[list[bytes], dict[str, int], int]:
+    """Prepared requests, the request index of every reply token, and the number of events."""
+    bodies, token_request, events_total = [], {}, 0
+    now_ms = int(time.time() * 1000)
+    for n in range(requests_total):
+        user, step = n % users, (n // users) % len(JOURNEY)
+        picks = [(user, JOURNEY[step])]
+        if n % 5 == 4:
+            picks.append(((user + users // 2) % users, "a=status"))
+        events = []
+        for k, (who, data) in enumerate(picks):
+            token = f"rt{n:07d}{k}"
+            token_request[token] = n
+            events.append({"type": "postback", "mode": "active", "timestamp": now_ms, "replyToken": token,
+                           "source": {"type": "user", "userId": customer_id(who)},
+                           "webhookEventId": f"01BENCH{n:012d}{k}", "deliveryContext": {"isRedelivery": False},
+                           "postback": {"data": data}})
+        events_total += len(events)
+        body = webhook_body(events)
+        bodies.append(loadgen.request_bytes(url, body, {"X-Line-Signature": sign(body, SECRET)}))
+    return bodies, token_request, events_total
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def seed(url: str, users: int) -> None:
-    upgrade(url)
+def fresh_database(args, work: Path, name: str) -> str:
+    if args.database == "sqlite":
+        url = f"sqlite:///{work / (name + '.sqlite3')}"
+    else:
+        url = args.pg_url
     engine = make_engine(url)
-    now = datetime.now(timezone.utc)
-    with session_scope(engine) as session:
-        kamr = Staff(staff_code="K1", name="KAMR", role="kamr", office="O1", line_user_id="Ukamr")
-        session.add(kamr)
-        session.flush()
-        for i in range(users):
-            account = Account(account_code=f"A{i}", name=f"Account {i}", tier="star", office="O1", kamr_id=kamr.id)
-            session.add(account)
-            session.flush()
-            session.add(Contact(account_id=account.id, line_user_id=f"U{i:031d}", linked_at=now))
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    seed_customers(engine, args.users, accounts_per_kamr=20)
     engine.dispose()
+    return url
+
+
+def measure(args, work: Path, *, baseline: bool) -> dict:
+    name = "sdk_style" if baseline else "kambot"
+    db_url = fresh_database(args, work, name)
+    line = LineStandIn(access_token=TOKEN, delay=args.line_delay).start()
+    delivered: dict[str, float] = {}
+    line.listeners.append(lambda call: delivered.setdefault((call.json or {}).get("replyToken"), time.monotonic()))
+    port = free_port()
+    config = write_config(work / f"{name}.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
+                          port=port, server={"threads": args.threads})
+    pg = args.database == "postgresql"
+    command = [sys.executable, str(ROOT / "tests/bench/sdk_style_app.py"), str(config)] if baseline else None
+    server_args = ("--workers", str(args.workers), "--web-only") if pg and not baseline else ()
+    server = ServerProcess(config, *server_args, command=command, log=work / f"{name}.log")
+    workers = []
+    try:
+        server.start()
+        for _ in range(args.worker_processes if pg and not baseline else 0):
+            workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
+                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT))
+        bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
+        result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
+        finished = line.wait_for(lambda: len(delivered) >= events_total, timeout=args.drain_timeout)
+        settled = baseline or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
+        time.sleep(args.line_delay * 2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=30)
+        server.stop()
+        line.stop()
+    to_reply = [(at - args.line_delay - result.sent_at[token_request[token]]) * 1000
+                for token, at in delivered.items() if token in token_request]
+    customers = {customer_id(n) for n in range(args.users)}
+    within_1s = sum(1 for ms in to_reply if ms <= 1000) / max(1, events_total)
+    return {
+        "requests_per_s": round(len(bodies) / result.elapsed_s, 1), "events": events_total,
+        "ack_ms": loadgen.percentiles(result.latencies_ms),
+        "webhook_to_reply_call_ms": loadgen.percentiles(to_reply, 0),
+        "replies_within_1s": round(within_1s, 3),
+        "replies": len(line.replies), "pushes_to_customers": sum(1 for p in line.pushes if p["to"] in customers),
+        "pushes_to_staff": sum(1 for p in line.pushes if p["to"] not in customers),
+        "errors": result.errors + (0 if finished and settled else 1),
+        "statuses": result.statuses,
+    }
+
+
+def _settled(base: str) -> bool:
+    counts = requests.get(f"{base}/healthz", timeout=5).json()
+    return not counts["inbox"].get("pending") and not counts["outbox"].get("pending")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
+    parser.add_argument("--workers", type=int, default=2, help="web processes (PostgreSQL only)")
+    parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes (PostgreSQL only)")
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=None, help="open loop: requests per second")
     parser.add_argument("--line-delay", type=float, default=0.2)
+    parser.add_argument("--drain-timeout", type=float, default=180)
+    parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
+    if args.database == "postgresql" and not args.pg_url:
+        parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
 
     work = Path(tempfile.mkdtemp(prefix="kambot-bench-"))
-    db_url = f"sqlite:///{work / 'bench.sqlite3'}"
-    seed(db_url, args.users)
-    line = LineStandIn(access_token=TOKEN, delay=args.line_delay).start()
-    sent_at: dict[str, float] = {}
-    replied_at: dict[str, float] = {}
-
-    def on_delivery(call) -> None:
-        token = (call.json or {}).get("replyToken")
-        if token:
-            replied_at[token] = time.monotonic()
-
-    line.listeners.append(on_delivery)
-    port = free_port()
-    config = work / "bench.toml"
-    config.write_text(
-        f'[line]\nchannel_secret = "{SECRET}"\nchannel_access_token = "{TOKEN}"\napi_host = "{line.url}"\n'
-        f'[database]\nurl = "{db_url}"\n[server]\nport = {port}\nthreads = 16\n',
-        encoding="utf-8",
-    )
-    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--config", str(config)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        acks: list[float] = []
-        errors = 0
-        lock = threading.Lock()
-        local = threading.local()
-
-        def post(n: int) -> None:
-            nonlocal errors
-            user = f"U{n % args.users:031d}"
-            token = f"rt{n}"
-            data = "a=status" if n % 2 else "a=outage"
-            event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000),
-                     "source": {"type": "user", "userId": user}, "webhookEventId": f"EV{n:020d}",
-                     "deliveryContext": {"isRedelivery": False}, "replyToken": token, "postback": {"data": data}}
-            body = json.dumps({"destination": "Ubot", "events": [event]}).encode()
-            signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
-            session = getattr(local, "session", None) or requests.Session()
-            local.session = session
-            start = time.monotonic()
-            sent_at[token] = start
-            try:
-                response = session.post(f"{base}/callback", data=body, timeout=10,
-                                        headers={"X-Line-Signature": signature, "Content-Type": "application/json"})
-                ok = response.status_code == 200
-            except requests.RequestException:
-                ok = False
-            with lock:
-                acks.append((time.monotonic() - start) * 1000)
-                errors += 0 if ok else 1
-
-        began = time.monotonic()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            list(pool.map(post, range(args.requests)))
-        elapsed = time.monotonic() - began
-        line.wait_for(lambda: len(replied_at) + len(line.pushes) >= args.requests, timeout=120)
-        to_reply = [(replied_at[t] - sent_at[t]) * 1000 for t in replied_at if t in sent_at]
-        print(json.dumps({
-            "benchmark": "webhook_burst", "database": "sqlite", "requests": args.requests, "users": args.users,
-            "concurrency": args.concurrency, "line_delay_s": args.line_delay,
-            "requests_per_s": round(args.requests / elapsed, 1),
-            "ack_ms": {q: round(percentile(acks, v), 2) for q, v in (("p50", .5), ("p95", .95), ("p99", .99))},
-            "webhook_to_reply_ms": {q: round(percentile(to_reply, v), 1) for q, v in (("p50", .5), ("p95", .95), ("p99", .99))},
-            "replies": len(line.replies), "pushes": len(line.pushes), "errors": errors,
-            "mean_ack_ms": round(statistics.fmean(acks), 2) if acks else None,
-        }))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        line.stop()
+    ours = measure(args, work, baseline=False)
+    print(json.dumps({"kambot": ours}), file=sys.stderr)
+    figures = {"benchmark": "webhook_burst", "database": args.database, "requests": args.requests,
+               "users": args.users, "concurrency": args.concurrency, "rate": args.rate, "line_delay_s": args.line_delay,
+               "workers": args.workers if args.database == "postgresql" else 1,
+               "worker_processes": args.worker_processes if args.database == "postgresql" else 0, "kambot": ours}
+    if not args.no_baseline:
+        base = measure(args, work, baseline=True)
+        figures["sdk_style"] = base
+        figures["ratio_requests_per_s"] = round(ours["requests_per_s"] / base["requests_per_s"], 1)
+        figures["ratio_ack_p99"] = round(base["ack_ms"]["p99"] / ours["ack_ms"]["p99"], 1)
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":
+    threading.stack_size(512 * 1024)
     main()

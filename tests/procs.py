@@ -1,0 +1,138 @@
+"""Real processes for fault tests and benchmarks: `kambot serve` under gunicorn, signed webhooks,
+a seeded organisation of linked customers. Nothing here imports pytest."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+from storage.db import session_scope
+from storage.models import Account, Contact, Staff
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def customer_id(n: int) -> str:
+    return f"U{n:032d}"
+
+
+def seed_customers(engine, users: int, *, accounts_per_kamr: int | None = None) -> None:
+    """`users` accounts, each with one linked contact (LINE id `customer_id(n)`), and their KAMRs
+    on LINE (one for all, else one per `accounts_per_kamr`; the first is "Ukamr")."""
+    now = datetime.now(timezone.utc)
+    per_kamr = accounts_per_kamr or max(users, 1)
+    with session_scope(engine) as session:
+        kamrs = [Staff(staff_code=f"K{k + 1}", name=f"สมชาย ใจดี {k + 1}", role="kamr", office="O1",
+                       line_user_id="Ukamr" if k == 0 else f"Ukamr{k + 1}") for k in range(-(-users // per_kamr) or 1)]
+        session.add_all(kamrs)
+        session.flush()
+        accounts = [Account(account_code=f"A{i}", name=f"บริษัท {i} จำกัด", tier="star", office="O1",
+                            kamr_id=kamrs[i // per_kamr].id) for i in range(users)]
+        session.add_all(accounts)
+        session.flush()
+        session.add_all(Contact(account_id=a.id, line_user_id=customer_id(i), linked_at=now)
+                        for i, a in enumerate(accounts))
+
+
+def write_config(path: Path, *, secret: str, token: str, line_url: str, db_url: str, port: int, **sections) -> Path:
+    """A TOML config; `sections` adds tables, e.g. outbox={"claim_lease_seconds": 3}."""
+    tables = {"line": {"channel_secret": secret, "channel_access_token": token, "api_host": line_url},
+              "database": {"url": db_url}, "server": {"port": port}}
+    for name, values in sections.items():
+        tables.setdefault(name, {}).update(values)
+    lines = []
+    for name, values in tables.items():
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class ServerProcess:
+    """`kambot serve` (gunicorn master and worker) in its own process group, so kill -9 takes both.
+    `command` runs another server on the config's port instead (a benchmark's baseline)."""
+
+    def __init__(self, config: Path, *args: str, log: Path | None = None, command: list[str] | None = None):
+        self.config, self.log = config, log
+        self.command = command or [sys.executable, "-m", "bot.cli", "serve", "--config", str(config), *args]
+        self.port = int(next(line for line in config.read_text().splitlines() if line.startswith("port")).split("=")[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "ServerProcess":
+        out = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode} (log: {self.log})")
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=1).status_code < 500:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server not healthy after {timeout} s (log: {self.log})")
+
+    def kill9(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill9()
+
+
+def sign(body: bytes, secret: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def postback_event(user: str, n: int, data: str) -> dict:
+    """A postback as LINE sends it; event id and reply token derive from n."""
+    return {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000),
+            "source": {"type": "user", "userId": user}, "webhookEventId": f"01EV{n:022d}",
+            "deliveryContext": {"isRedelivery": False}, "replyToken": f"rt{n:08d}", "postback": {"data": data}}
+
+
+def webhook_body(events: list[dict]) -> bytes:
+    return json.dumps({"destination": "Ubot", "events": events}, separators=(",", ":")).encode()
+
+
+def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
+    """Run the scheduler's jobs `rounds` times at `now`, as a second scheduler process would;
+    puts the number of pushes queued on `results`."""
+    from bot.config import Config
+    from jobs.complaint_digest import send_complaint_digests
+    from jobs.escalation import escalate_unacknowledged
+    from jobs.scheduler import run_job
+    from storage.db import make_engine
+
+    config, engine = Config(), make_engine(db_url)
+    barrier.wait(timeout=30)  # both processes start together
+    queued = sum(run_job(job, engine, config, lambda: now)
+                 for _ in range(rounds) for job in (escalate_unacknowledged, send_complaint_digests))
+    engine.dispose()
+    results.put(queued)

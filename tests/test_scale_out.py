@@ -1,0 +1,160 @@
+"""Two server processes and two schedulers on one PostgreSQL: no job sends anything twice,
+no webhook event is answered twice (PostgreSQL only: SQLite allows one writer process)."""
+from __future__ import annotations
+
+import multiprocessing
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+from sqlmodel import SQLModel, select
+
+from bot.config import parse_config
+from bot.line_sender import LineSender
+from bot.line_standin import LineStandIn
+from storage.db import make_engine, session_scope
+from storage.models import Notification, OutboxMessage, Ticket
+
+import org_factory
+from conftest import PG_URL, SECRET, TOKEN
+from procs import (ROOT, ServerProcess, customer_id, free_port, postback_event, run_jobs, seed_customers, sign, webhook_body,
+                   write_config)
+
+pytestmark = pytest.mark.postgres
+NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
+
+
+@pytest.fixture
+def pg_engine():
+    if not PG_URL:
+        pytest.skip("KAMBOT_TEST_PG_URL not set (bash .ci/run starts a PostgreSQL server)")
+    engine = make_engine(PG_URL)
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def line():
+    standin = LineStandIn(access_token=TOKEN).start()
+    yield standin
+    standin.stop()
+
+
+def _numbers_pushed(line: LineStandIn) -> Counter:
+    """(recipient, ticket number) for every ticket named in a delivered push."""
+    seen = Counter()
+    for push in line.pushes:
+        for number in set(NUMBER.findall(str(push["messages"]))):
+            seen[(push["to"], number)] += 1
+    return seen
+
+
+def test_two_schedulers_in_two_processes_send_each_item_once(pg_engine, line):
+    now = datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc)  # Monday 08:30 in Bangkok: digest time
+    org = org_factory.generate(pg_engine, staff=60, accounts=200, tickets=2000, now=now, open_outage_share=0.02)
+    assert org.open_outages > 10 and org.complaints_due > 50
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    schedulers = [context.Process(target=run_jobs, args=(PG_URL, now, 3, barrier, results)) for _ in range(2)]
+    for process in schedulers:
+        process.start()
+    queued = [results.get(timeout=60) for _ in schedulers]
+    for process in schedulers:
+        process.join(timeout=10)
+        assert process.exitcode == 0
+    config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
+                           "database": {"url": PG_URL}})
+    sender = LineSender(config, pg_engine, lambda: now)
+    try:
+        while sender.send_due():
+            pass
+    finally:
+        sender.close()
+
+    assert sum(queued) == len(line.pushes) > 0
+    seen = _numbers_pushed(line)
+    assert max(seen.values()) == 1  # nobody heard of any ticket twice
+    with session_scope(pg_engine) as session:
+        escalated = session.exec(select(Ticket.number).where(Ticket.escalated_at.is_not(None))).all()
+        claims = session.exec(select(Notification.subject_id)).all()
+    assert len(escalated) == org.open_outages
+    assert {number for _, number in seen if number.startswith("OUT")} == set(escalated)
+    assert len({number for _, number in seen if number.startswith("CMP")}) == len(set(claims))
+    per_person = Counter(push["to"] for push in line.pushes if "CMP" in str(push["messages"]))
+    assert max(per_person.values()) == 1  # one digest push per person and day
+
+
+def test_two_servers_with_schedulers_escalate_once_and_answer_once(pg_engine, line, tmp_path):
+    users, events = 10, 120
+    seed_customers(pg_engine, users)
+    now = datetime.now(timezone.utc)
+    org = org_factory.generate(pg_engine, staff=40, accounts=40, tickets=300, now=now - timedelta(minutes=1),
+                               open_outage_share=0.05, complaint_share=0)
+    servers = [ServerProcess(write_config(tmp_path / f"kambot{i}.toml", secret=SECRET, token=TOKEN, line_url=line.url,
+                                          db_url=PG_URL, port=free_port(), escalation={"check_every_seconds": 5},
+                                          outbox={"poll_seconds": 0.2}),
+                             log=tmp_path / f"server{i}.log") for i in (1, 2)]
+    try:
+        for server in servers:
+            server.start()
+        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
+        for event in burst:
+            line.register_reply_token(event["replyToken"], event["source"]["userId"])
+
+        def post(n: int) -> int:  # the same users' events arrive at both servers
+            body = webhook_body([burst[n]])
+            return requests.post(f"{servers[n % 2].base}/callback", data=body, timeout=10,
+                                 headers={"X-Line-Signature": sign(body, SECRET)}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(post, range(events))) == {200}
+        assert line.wait_for(lambda: len(line.replies) >= events and len(_numbers_pushed(line)) >= org.open_outages,
+                             timeout=40)
+        time.sleep(6)  # one more round of both schedulers
+    finally:
+        for server in servers:
+            server.stop()
+
+    assert len(line.replies) == events and {len(line.messages_to(customer_id(n))) for n in range(users)} == {events // users}
+    seen = _numbers_pushed(line)
+    assert len(seen) == org.open_outages and max(seen.values()) == 1
+    with session_scope(pg_engine) as session:
+        assert Counter(session.exec(select(OutboxMessage.status)).all()) == {"sent": events + org.open_outages}
+
+
+def test_web_only_servers_store_and_a_worker_handles_and_sends(pg_engine, line, tmp_path):
+    users, events = 5, 40
+    seed_customers(pg_engine, users)
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=PG_URL,
+                          port=free_port())
+    server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
+    worker = None
+    try:
+        server.start()
+        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
+        for event in burst:
+            body = webhook_body([event])
+            response = requests.post(f"{server.base}/callback", data=body, timeout=10,
+                                     headers={"X-Line-Signature": sign(body, SECRET)})
+            assert response.status_code == 200
+        time.sleep(1)
+        assert line.calls == []  # web-only: stored and acknowledged, nothing handled or sent
+        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
+                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
+        assert line.wait_for(lambda: len(line.replies) >= events, timeout=30)
+        time.sleep(1)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+        server.stop()
+    assert sorted(r["replyToken"] for r in line.replies) == sorted(e["replyToken"] for e in burst)
