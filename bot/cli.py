@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from bot.cli_forms import register as register_forms_commands
 from bot.cli_quota import register as register_quota_commands
+from bot.cli_report import register as register_report_commands
+from bot.cli_roster import register as register_roster_commands
 from bot.config import Config, ConfigError, load_config
 from storage.db import make_engine, session_scope
 
@@ -64,6 +67,8 @@ def _import(config: Config, file: Path, importer) -> None:
             raise click.ClickException(f"{file}: {error}") from None
     for error in result.errors:
         click.echo(f"{file}: {error}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"{file}: {result.created} created, {result.updated} updated, {len(result.errors)} rows with errors")
     if result.errors:
         sys.exit(1)
@@ -85,8 +90,9 @@ def import_staff_command(config: Config, file: Path) -> None:
 def import_accounts_command(config: Config, file: Path) -> None:
     """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;)."""
     from storage.roster_import import import_accounts
+    from storage.workload import LoadRule
 
-    _import(config, file, import_accounts)
+    _import(config, file, functools.partial(import_accounts, load_rule=LoadRule.from_config(config.workload)))
 
 
 def _issue_code(config: Config, kind: str, code: str) -> None:
@@ -240,8 +246,15 @@ def workdays_add(config: Config, start, n: int) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
+import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
 
 register_quota_commands(main, with_config)
+register_roster_commands(main, with_config)
+register_report_commands(main, with_config)
+register_forms_commands(main, with_config)
 
 if __name__ == "__main__":
-    main()
+    # `python -m bot.cli` runs this file as __main__; the command modules registered on bot.cli.main.
+    from bot.cli import main as registered_main
+
+    registered_main()

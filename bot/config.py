@@ -6,8 +6,9 @@ import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 DEFAULT_DB_URL = "sqlite:///var/kambot.sqlite3"
 
@@ -114,6 +115,57 @@ class ComplaintsConfig(_Section):
     # VOC 04: the customer acknowledges in LINE; only after this many working days
     # without it may the KAMR close on their behalf (0: at once).
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
+
+
+class ClassificationConfig(_Section):
+    """Key Account Selection Matrix thresholds (001 §6.1.1); amounts in THB."""
+
+    voltage_kv_min: float = Field(default=69, gt=0)
+    bill_thb_min: float = Field(default=20_000_000, gt=0)
+    # A zone with fewer than this many customers at bill_thb_min takes its top N by bill.
+    zone_top_n: int = Field(default=20, ge=0)
+    spp_bill_thb_min: float = Field(default=5_000_000, gt=0)
+    self_generation_mw_min: float = Field(default=2, gt=0)
+    related_business_thb_min: float = Field(default=5_000_000, gt=0)
+    maintenance_thb_min: float = Field(default=2_000_000, gt=0)
+    strategy_areas: list[str] = ["EEC", "Super Cluster"]
+    nomination_reasons: list[str] = ["hospital", "government", "industry_representative",
+                                      "high_outage_damage", "existing_key_account", "other"]
+    # Office code of the head office KAMRs who own customers with branches nationwide ("": keep the office).
+    head_office: str = ""
+
+
+class WorkloadConfig(_Section):
+    """Weighted KAMR load (001 §6.1.2): Streamline is handled by the department head."""
+
+    weights: dict[str, float] = {"strategic": 1.0, "star": 0.8, "status": 0.6, "streamline": 0.0}
+    min_load: float = Field(default=6, ge=0)
+    max_load: float = Field(default=12, gt=0)
+    # Roles the 6..12 rule applies to; anyone else holding accounts is listed without a verdict.
+    roles: list[str] = ["kamr", "senior_kamr"]
+
+    @field_validator("weights")
+    @classmethod
+    def _every_tier(cls, weights: dict[str, float]) -> dict[str, float]:
+        if set(weights) != set(TIER_NAMES):
+            raise ValueError(f"needs exactly the tiers {', '.join(TIER_NAMES)}")
+        return weights
+
+
+class ReportsConfig(_Section):
+    """Quarterly and monthly reports (CRM-KAM-004, VOC-60-001)."""
+
+    # Satisfaction target (1-5) for key accounts (000: 4.36), and per tier where it differs.
+    satisfaction_target: float = Field(default=4.36, ge=1, le=5)
+    satisfaction_targets_by_tier: dict[str, float] = {}
+    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8).
+    low_score_max: int = Field(default=3, ge=1, le=5)
+    # Free services count as delivered when resolved within this many days after the period ends.
+    service_report_days: int = Field(default=20, ge=0)
+    # Significance level of the F-test of satisfaction across tiers.
+    anova_alpha: float = Field(default=0.05, gt=0, lt=1)
+    # Where `kambot report` writes its CSV files and report.html (a folder per period inside).
+    output_dir: str = "var/reports"
 
 
 TIER_NAMES = ("strategic", "star", "status", "streamline")
@@ -248,6 +300,66 @@ class RemindersConfig(_Section):
         return self.hour_minute(self.complaint_digest_time)
 
 
+# What each kind of form may carry: [[forms]] fields maps question titles to these.
+FORM_FIELDS = {
+    "outage": ("site", "symptom", "started_at", "details", "reporter_name", "phone"),
+    "complaint": ("topic", "details", "reporter_name", "phone"),
+    "service": ("service", "preferred_date", "details", "reporter_name", "phone"),
+    "visit_report": ("staff_code", "visit_date", "mode", "purpose", "notes"),
+    "visit_rating": ("visit_date", "score", "comment", "reporter_name"),
+}
+# A response without these is recorded as invalid (the account column is always required).
+REQUIRED_FIELDS = {"complaint": ("details",), "service": ("service", "preferred_date"),
+                   "visit_report": ("staff_code", "visit_date"), "visit_rating": ("score",)}
+
+
+class SheetsConfig(_Section):
+    # Service-account JSON key from the Google Cloud console; share each sheet with its client_email.
+    service_account_file: str = ""
+    # Optional: send Sheets API calls to another server (the local stand-in), like line.api_host.
+    api_base_url: str | None = None
+    poll_seconds: int = Field(default=300, ge=10)
+    coordinator_spreadsheet: str = ""
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    # Bounded retries of reads and overwrites on 429 / 5xx (never of adding tabs).
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    backoff_base_seconds: float = Field(default=2.0, ge=0)
+    backoff_max_seconds: float = Field(default=30.0, ge=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.service_account_file)
+
+
+class FormConfig(_Section):
+    key: str = Field(pattern=r"^[a-z0-9_\-]{1,40}$")  # our own name for the form, kept with each response
+    spreadsheet: str = Field(min_length=1)  # the key in the responses sheet's URL
+    tab: str = "การตอบแบบฟอร์ม 1"
+    intent: Literal["outage", "service", "complaint", "visit_report", "visit_rating"]
+    timestamp_column: str = "ประทับเวลา"
+    account_column: str = Field(min_length=1)
+    account_kind: Literal["account_code", "ca_number", "email"] = "account_code"
+    # Question title (as the sheet's header shows it) -> field; "title#2" picks the 2nd column of that title.
+    fields: dict[str, str] = Field(default_factory=dict, validate_default=True)
+    # Only for `kambot forms import FILE.csv`: how the CSV's timestamps read (d/m/y or m/d/y).
+    csv_date_order: Literal["dmy", "mdy"] = "dmy"
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, fields: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        intent = info.data.get("intent")
+        if intent is None:
+            return fields  # the intent's own error is reported
+        allowed = FORM_FIELDS[intent]
+        for title, name in fields.items():
+            if name not in allowed:
+                raise ValueError(f"{title!r} = {name!r}: not a field of {intent} forms (one of {', '.join(allowed)})")
+        missing = [name for name in REQUIRED_FIELDS.get(intent, ()) if name not in fields.values()]
+        if missing:
+            raise ValueError(f"{intent} forms need a question for {', '.join(missing)}")
+        return fields
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -261,6 +373,20 @@ class Config(_Section):
     complaints: ComplaintsConfig = ComplaintsConfig()
     services: ServicesConfig = ServicesConfig()
     quotas: QuotasConfig = QuotasConfig()
+    classification: ClassificationConfig = ClassificationConfig()
+    workload: WorkloadConfig = WorkloadConfig()
+    reports: ReportsConfig = ReportsConfig()
+    sheets: SheetsConfig = SheetsConfig()
+    forms: list[FormConfig] = []
+
+    @field_validator("forms")
+    @classmethod
+    def _unique_form_keys(cls, forms: list[FormConfig]) -> list[FormConfig]:
+        keys = [form.key for form in forms]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"form key {duplicates[0]!r} is used twice")
+        return forms
 
     def missing_settings(self) -> list[str]:
         return self.line.missing

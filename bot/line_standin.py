@@ -29,6 +29,10 @@ reference "Common specifications" and "Retry failed API requests"):
 * Rich menus, profile, message content and quota consumption endpoints.
 * Everything else -> 404 ``{"message": "Not found"}``.
 * Every response carries ``x-line-request-id``.
+* Not LINE: ``POST /_standin/reply-tokens`` ``{"replyToken", "userId"}`` and
+  ``GET /_standin/messages/<userId>/<after>`` expose ``register_reply_token``
+  and ``messages_to`` over HTTP for the chat simulator in another process
+  (``kambot chat``).
 
 Fault injection: ``fail_next`` (answer an error status without delivering),
 ``hang_next`` (sleep before answering, optionally after delivering) and
@@ -213,6 +217,8 @@ class LineStandIn:
                 Rule("/v2/bot/user/<user_id>/richmenu/<rich_menu_id>", methods=["POST"], endpoint="user_link"),
                 Rule("/v2/bot/user/<user_id>/richmenu", methods=["GET"], endpoint="user_get"),
                 Rule("/v2/bot/user/<user_id>/richmenu", methods=["DELETE"], endpoint="user_unlink"),
+                Rule("/_standin/reply-tokens", methods=["POST"], endpoint="sim_reply_token"),
+                Rule("/_standin/messages/<user_id>/<int:after>", methods=["GET"], endpoint="sim_messages"),
             ],
             strict_slashes=False,
         )
@@ -644,6 +650,19 @@ class LineStandIn:
     def _h_user_unlink(self, *, user_id, **_kw) -> _Outcome:
         self.user_rich_menus.pop(user_id, None)
         return _Outcome(200, {})
+
+    # --- for the chat simulator (not LINE)
+
+    def _h_sim_reply_token(self, *, parsed, **_kw) -> _Outcome:
+        if not isinstance(parsed, dict) or not parsed.get("replyToken") or not parsed.get("userId"):
+            return _Outcome(400, {"message": "replyToken and userId are required"})
+        self.register_reply_token(str(parsed["replyToken"]), str(parsed["userId"]))
+        return _Outcome(200, {})
+
+    def _h_sim_messages(self, *, user_id, after, **_kw) -> _Outcome:
+        """Messages to the user from the ``after``-th on, and the count to ask from next time."""
+        messages = self.messages_to(user_id)
+        return _Outcome(200, {"messages": messages[after:], "next": len(messages)})
 
 
 # ---------------------------------------------------------------- validation

@@ -5,6 +5,7 @@ The due date is 5 working days after receipt (handlers/workdays.py, with the con
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from handlers import complaint_close, ticketing
 from handlers.context import Action, Context
@@ -16,7 +17,7 @@ from handlers.texts import t
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.workdays import calendar_from_config
 from storage import conversations, tickets
-from storage.models import Account, Contact, Ticket
+from storage.models import Account, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,20 @@ def on_details(ctx: Context) -> None:
     if not text:
         _ask_details(ctx)
         return
-    result = calendar_from_config(ctx.config).due_for(ctx.now, n=ANSWER_DAYS)
+    ticket = file_complaint(ctx, account_id=ctx.contact.account_id, contact_id=ctx.contact.id,
+                            topic=ctx.state.data.get("topic", "other"), text=text, received_at=ctx.now)
+    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
+    due = format_date(ticket.due_date, ctx.lang)
+    text = t("complaint_created", ctx.lang, number=ticket.number, due=due) + "\n" + t("complaint_add_photos", ctx.lang)
+    ctx.reply(Message(text=text, quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+
+
+def file_complaint(ctx: Context, *, account_id: int, contact_id: int | None, topic: str, text: str,
+                   received_at: datetime, details: dict | None = None) -> Ticket:
+    """File a complaint due 5 working days after receipt and send the KAMR the card.
+
+    The LINE dialog and the Google Forms intake both come here; the channel is the inbound's."""
+    result = calendar_from_config(ctx.config).due_for(received_at, n=ANSWER_DAYS)
     if result.beyond_data:
         log.warning("complaint due date %s computed beyond the holidays data: %s", result.due, "; ".join(result.warnings))
     ticket = tickets.create(
@@ -64,21 +78,19 @@ def on_details(ctx: Context) -> None:
         Ticket(
             kind="complaint",
             channel=ctx.inbound.channel,
-            account_id=ctx.contact.account_id,
-            contact_id=ctx.contact.id,
-            category=ctx.state.data.get("topic", "other"),
+            account_id=account_id,
+            contact_id=contact_id,
+            category=topic,
             description=text,
-            created_at=ctx.now,
+            created_at=received_at,
             due_date=result.due,
-            details={"due": result.due.isoformat(), "due_rule": result.rule, "received_at": ctx.now.isoformat()},
+            details={"due": result.due.isoformat(), "due_rule": result.rule, "received_at": received_at.isoformat(),
+                     **(details or {})},
         ),
     )
-    tickets.log(ctx.session, ticket, "reported", now=ctx.now, contact_id=ctx.contact.id)
+    tickets.log(ctx.session, ticket, "reported", now=ctx.now, contact_id=contact_id)
     ticketing.notify_responders(ctx, ticket, lambda lang, _minutes: staff_card(ctx.session, ticket, lang))
-    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
-    due = format_date(result.due, ctx.lang)
-    text = t("complaint_created", ctx.lang, number=ticket.number, due=due) + "\n" + t("complaint_add_photos", ctx.lang)
-    ctx.reply(Message(text=text, quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+    return ticket
 
 
 def on_attach(ctx: Context) -> None:
@@ -98,7 +110,6 @@ def done(ctx: Context) -> None:
 
 def staff_card(session, ticket: Ticket, lang: str) -> Card:
     account = session.get(Account, ticket.account_id)
-    reporter = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
     details = ticket.description if len(ticket.description) <= CARD_DETAILS else ticket.description[: CARD_DETAILS - 1] + "…"
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
@@ -107,8 +118,7 @@ def staff_card(session, ticket: Ticket, lang: str) -> Card:
         t("card_due", lang, due=format_date(ticket.due_date, lang) if ticket.due_date else "-"),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
-    if reporter and reporter.display_name:
-        lines.append(t("card_reporter", lang, name=reporter.display_name))
+    lines += ticketing.reporter_lines(session, ticket, lang)
     buttons = ()
     if ticket.status in ANSWERABLE:
         label = t("btn_answer", lang)

@@ -14,7 +14,7 @@ from handlers.rating import score_buttons
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster, tickets
-from storage.models import Account, Contact, Site, Staff, Ticket
+from storage.models import Account, Site, Staff, Ticket
 
 FLOW = "outage"
 SYMPTOMS = ("no_power", "low_voltage", "flicker", "other")
@@ -98,29 +98,13 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
     session, contact, data = ctx.session, ctx.contact, ctx.state.data
     site = session.get(Site, data["site_id"]) if data.get("site_id") else None
     site_name = site.name if site else "-"
-    existing = tickets.open_for_site(session, kind="outage", account_id=contact.account_id, site_id=data.get("site_id"))
-    if existing is not None:
-        if tickets.add_reporter(session, existing, contact.id):
-            tickets.log(session, existing, "joined", now=ctx.now, contact_id=contact.id, symptom=data.get("symptom"))
+    ticket, joined = open_outage(ctx, account_id=contact.account_id, site_id=data.get("site_id"), contact_id=contact.id,
+                                 symptom=data["symptom"], started=started)
+    if joined:
         conversations.clear(ctx.state, now=ctx.now)
-        status = t(f"status_{existing.status}", ctx.lang)
-        ctx.reply(text_with_menu(ctx, t("outage_joined", ctx.lang, site=site_name, number=existing.number, status=status)))
+        status = t(f"status_{ticket.status}", ctx.lang)
+        ctx.reply(text_with_menu(ctx, t("outage_joined", ctx.lang, site=site_name, number=ticket.number, status=status)))
         return
-    ticket = tickets.create(
-        session,
-        Ticket(
-            kind="outage",
-            channel=ctx.inbound.channel,
-            account_id=contact.account_id,
-            site_id=data.get("site_id"),
-            contact_id=contact.id,
-            category=data["symptom"],
-            created_at=ctx.now,
-            started_at=started,
-        ),
-    )
-    tickets.log(session, ticket, "reported", now=ctx.now, contact_id=contact.id)
-    notify_responders(ctx, ticket)
     conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
     text = t(
         "outage_created",
@@ -131,6 +115,38 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
         since=format_datetime(started, ctx.lang),
     )
     ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
+
+
+def open_outage(ctx: Context, *, account_id: int, site_id: int | None, contact_id: int | None, symptom: str,
+                started: datetime, description: str = "", details: dict | None = None) -> tuple[Ticket, bool]:
+    """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined).
+
+    The LINE dialog and the Google Forms intake both come here; the channel is the inbound's."""
+    session = ctx.session
+    existing = tickets.open_for_site(session, kind="outage", account_id=account_id, site_id=site_id)
+    if existing is not None:
+        if contact_id is None or tickets.add_reporter(session, existing, contact_id):
+            tickets.log(session, existing, "joined", now=ctx.now, contact_id=contact_id, symptom=symptom,
+                        **(details or {}))
+        return existing, True
+    ticket = tickets.create(
+        session,
+        Ticket(
+            kind="outage",
+            channel=ctx.inbound.channel,
+            account_id=account_id,
+            site_id=site_id,
+            contact_id=contact_id,
+            category=symptom,
+            description=description,
+            details=details or {},
+            created_at=ctx.now,
+            started_at=started,
+        ),
+    )
+    tickets.log(session, ticket, "reported", now=ctx.now, contact_id=contact_id)
+    notify_responders(ctx, ticket)
+    return ticket, False
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
@@ -160,7 +176,6 @@ def notify_responders(ctx: Context, ticket: Ticket) -> None:
 def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
-    reporter = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
         t("card_site", lang, site=site.name if site else "-"),
@@ -168,8 +183,7 @@ def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | N
         t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
-    if reporter and reporter.display_name:
-        lines.append(t("card_reporter", lang, name=reporter.display_name))
+    lines += ticketing.reporter_lines(session, ticket, lang)
     title_key = "outage_card_title"
     if escalated_minutes is not None:
         title_key = "outage_card_escalated_title"

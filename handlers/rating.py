@@ -54,21 +54,32 @@ def give(ctx: Context) -> None:
     if not _finished(subject):
         ctx.reply(text_with_menu(ctx, t("rating_not_ready", ctx.lang)))
         return
-    if not ratings.add(ctx.session, subject_kind=kind, subject_id=subject.id, account_id=subject.account_id,
-                       contact_id=ctx.contact.id, score=score, now=ctx.now):
+    if not record(ctx, subject, contact_id=ctx.contact.id, score=score):
         ctx.reply(text_with_menu(ctx, t("rating_already", ctx.lang)))
         return
-    low = score <= LOW_SCORE
     if isinstance(subject, Ticket):
-        tickets.log(ctx.session, subject, "rated", now=ctx.now, contact_id=ctx.contact.id, score=score)
-        ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
+        key = "rating_thanks_low" if score <= LOW_SCORE else "rating_thanks"
+        ctx.reply(text_with_menu(ctx, t(key, ctx.lang, score=score)))
     else:
         conversations.set_step(ctx.state, FLOW, "comment", now=ctx.now, kind=kind, subject_id=subject.id)
         skip = t("btn_skip", ctx.lang)
         ctx.reply(Message(text=t("rating_ask_comment", ctx.lang, score=score),
                           quick_replies=(Button(skip, data=build("rate.skip"), display=skip),)))
-    if low:
+
+
+def record(ctx: Context, subject: Ticket | Visit, *, contact_id: int | None, score: int, comment: str = "") -> bool:
+    """One score on a finished ticket or done visit, from LINE or a form; 3 or less asks the KAMR to call back.
+
+    False when this contact already rated it."""
+    if not ratings.add(ctx.session, subject_kind="ticket" if isinstance(subject, Ticket) else "visit",
+                       subject_id=subject.id, account_id=subject.account_id, contact_id=contact_id, score=score,
+                       now=ctx.now, comment=comment):
+        return False
+    if isinstance(subject, Ticket):
+        tickets.log(ctx.session, subject, "rated", now=ctx.now, contact_id=contact_id, score=score)
+    if score <= LOW_SCORE:
         _ask_kamr_to_call(ctx, subject, score)
+    return True
 
 
 def on_comment(ctx: Context) -> None:

@@ -113,6 +113,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card_symptom": ("อาการ: {symptom}", "Problem: {symptom}"),
     "card_since": ("ตั้งแต่: {since}", "Since: {since}"),
     "card_reporter": ("ผู้แจ้ง: {name}", "Reported by: {name}"),
+    "card_phone": ("โทร: {phone}", "Phone: {phone}"),
+    "card_via_form": ("รับแจ้งทาง Google Forms", "Received by Google Forms"),
     "card_status": ("สถานะ: {status}", "Status: {status}"),
     "card_escalated_from": (
         "ยังไม่มีผู้รับเรื่องภายใน {minutes} นาที (KAMR: {kamr})",

@@ -9,7 +9,7 @@ from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
 from handlers.texts import t
 from storage import roster, tickets
-from storage.models import Account, Staff, Ticket
+from storage.models import Account, Contact, Staff, Ticket
 
 # card_for(lang, escalated_minutes): the staff card in one person's language
 CardFor = Callable[[str, "int | None"], Card]
@@ -28,9 +28,13 @@ def choice_buttons(ctx: Context, action: str, values: tuple[str, ...], text_pref
 
 def chosen_value(ctx: Context, values: tuple[str, ...], text_prefix: str) -> str:
     """The value from the tapped button, or from the label typed in Thai or English."""
-    typed = ctx.inbound.text.strip()
-    return ctx.params.get("v") or next(
-        (v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
+    return ctx.params.get("v") or value_for_label(ctx.inbound.text, values, text_prefix)
+
+
+def value_for_label(text: str, values: tuple[str, ...], text_prefix: str) -> str:
+    """The value whose Thai or English label is `text` (as a button or a form's choice shows it), else ""."""
+    typed = text.strip()
+    return next((v for v in values if typed in (t(f"{text_prefix}_{v}", "th"), t(f"{text_prefix}_{v}", "en"))), "")
 
 
 def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> tuple[Button, ...]:
@@ -68,6 +72,19 @@ def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
         ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
         tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
         ctx.push(backup, Message(card=card_for(backup.language, 0)))
+
+
+def reporter_lines(session, ticket: Ticket, lang: str) -> list[str]:
+    """Who reported and how to call back: the contact, else what the form said; and that it came by form."""
+    contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
+    name = (contact.display_name or contact.name) if contact else ticket.details.get("reporter_name", "")
+    phone = ticket.details.get("phone") or (contact.phone if contact else "")
+    lines = [t("card_reporter", lang, name=name)] if name else []
+    if phone:
+        lines.append(t("card_phone", lang, phone=phone))
+    if ticket.channel == "form":
+        lines.append(t("card_via_form", lang))
+    return lines
 
 
 def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None:

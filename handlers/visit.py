@@ -40,7 +40,8 @@ def _scope(staff: Staff):
     return Account.kamr_id == staff.id
 
 
-def _account_in_scope(ctx: Context, account_id: int | None) -> Account | None:
+def account_in_scope(ctx: Context, account_id: int | None) -> Account | None:
+    """The account if ctx.staff may log visits for it (also for a visit reported by form)."""
     if account_id is None:
         return None
     return ctx.session.exec(select(Account).where(Account.id == account_id, _scope(ctx.staff))).first()
@@ -75,7 +76,7 @@ def on_account_text(ctx: Context) -> None:
 
 
 def on_account(ctx: Context) -> None:
-    account = _account_in_scope(ctx, int_param(ctx.params, "acc"))
+    account = account_in_scope(ctx, int_param(ctx.params, "acc"))
     if account is None:  # tampered or out of scope: the same answer as a stale button
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
@@ -141,27 +142,34 @@ def on_purpose(ctx: Context) -> None:
 
 def save(ctx: Context) -> None:
     data = ctx.state.data
-    account = _account_in_scope(ctx, int_param(data, "account_id"))
+    account = account_in_scope(ctx, int_param(data, "account_id"))
     if account is None or "visit_date" not in data:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     day = date.fromisoformat(data["visit_date"])
-    done = day <= bangkok_today(ctx.now)
-    visit = visits.add(ctx.session, Visit(
-        account_id=account.id, staff_id=ctx.staff.id, visit_date=day, mode=data.get("mode", "on_site"),
-        purpose=data.get("purpose", ""), notes=notes, status="done" if done else "planned",
-        channel=ctx.inbound.channel, created_at=ctx.now, reported_at=ctx.now if done else None,
-    ))
+    visit, asked = log_visit(ctx, account, day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""),
+                             notes=notes)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
-    if done:
-        asked = ask_contacts_to_rate(ctx, visit, account)
+    if visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values)
     else:
         text = t("visit_planned", ctx.lang, **values)
     ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
+
+
+def log_visit(ctx: Context, account: Account, *, day: date, mode: str, purpose: str, notes: str) -> tuple[Visit, int]:
+    """A visit by ctx.staff, from LINE or a form: done when the day has come (the account's contacts on
+    LINE are then asked to rate it; the count is returned), else planned."""
+    done = day <= bangkok_today(ctx.now)
+    visit = visits.add(ctx.session, Visit(
+        account_id=account.id, staff_id=ctx.staff.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
+        status="done" if done else "planned", channel=ctx.inbound.channel, created_at=ctx.now,
+        reported_at=ctx.now if done else None,
+    ))
+    return visit, ask_contacts_to_rate(ctx, visit, account) if done else 0
 
 
 def visit_buttons(lang: str) -> tuple[Button, ...]:
@@ -195,7 +203,7 @@ def ask_contacts_to_rate(ctx: Context, visit: Visit, account: Account) -> int:
 
 def _planned_visit(ctx: Context) -> tuple[Visit, Account] | None:
     visit = ctx.session.get(Visit, int_param(ctx.params, "v") or int_param(ctx.state.data, "visit_id") or 0)
-    account = _account_in_scope(ctx, visit.account_id) if visit else None
+    account = account_in_scope(ctx, visit.account_id) if visit else None
     if visit is None or (visit.staff_id != ctx.staff.id and account is None):
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))

@@ -32,6 +32,7 @@ computation reaching a later year sets ``beyond_data`` and adds a warning.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -187,5 +188,11 @@ class WorkCalendar:
 def calendar_from_config(config) -> WorkCalendar:
     """The working-day clock with the organisation's [calendar] days off and extra workdays."""
     days = config.calendar
-    return WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in days.extra_holidays.items()},
-                        extra_workdays=days.extra_workdays)
+    return _calendar(tuple(sorted(days.extra_holidays.items())), tuple(days.extra_workdays))
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar(extra_holidays: tuple[tuple[str, str], ...], extra_workdays: tuple[date, ...]) -> WorkCalendar:
+    # One calendar per configuration: building Thai holidays costs milliseconds, a forms poll files thousands.
+    return WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in extra_holidays},
+                        extra_workdays=list(extra_workdays))

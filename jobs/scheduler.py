@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.forms_poll import poll_forms
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage.db import session_scope
 
@@ -35,6 +36,13 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
 
         return run
 
+    def forms_poll() -> None:
+        try:
+            if poll_forms(engine, config, now=clock()).ingested:
+                on_messages()
+        except Exception:
+            log.exception("forms poll failed")
+
     reminders, zone = config.reminders, config.bot.timezone
     scheduler.add_job(guarded(escalate_unacknowledged, "escalation"), "interval",
                       seconds=config.escalation.check_every_seconds, id="escalate_outages")
@@ -47,4 +55,6 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders")
+    if config.sheets.enabled and (config.forms or config.sheets.coordinator_spreadsheet):
+        scheduler.add_job(forms_poll, "interval", seconds=config.sheets.poll_seconds, id="forms_poll")
     return scheduler

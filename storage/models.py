@@ -272,3 +272,27 @@ class Notification(SQLModel, table=True):
     subject_id: int  # ticket id
     day: date  # Bangkok date
     created_at: datetime = _utc_column(nullable=False)
+
+
+class FormResponse(SQLModel, table=True):
+    """One Google Forms response as the bot saw it: kept whether it became a ticket or not.
+
+    response_key is stable across re-reads and sorting (timestamp plus a hash of the account
+    answer, never the row number); row_hash changes when an answer is edited."""
+
+    __table_args__ = (UniqueConstraint("form_key", "response_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    form_key: str
+    response_key: str
+    identity_hash: str  # hash of the account answer: pairs a respondent's edit (new timestamp) with the original
+    submitted_at: datetime = _utc_column(nullable=False)
+    row_hash: str
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str  # ingested, unmatched, invalid
+    reason: str = ""
+    account_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    ticket_id: Optional[int] = Field(default=None, foreign_key="ticket.id")
+    visit_id: Optional[int] = Field(default=None, foreign_key="visit.id")
+    rating_id: Optional[int] = Field(default=None, foreign_key="rating.id")
+    first_seen_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)

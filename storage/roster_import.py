@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from storage.models import STAFF_ROLES, TIERS, Account, Site, Staff
 from storage.roster import account_by_code, sites_of, staff_by_code
+from storage.workload import LoadRule, out_of_range, staff_loads
 
 STAFF_COLUMNS = ("staff_code", "name", "role", "office")
 STAFF_OPTIONAL = ("backup", "supervisor", "language")
@@ -21,13 +22,14 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class HeaderError(ValueError):
     pass
 
 
-def _rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterable[tuple[int, dict]]:
+def read_rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterable[tuple[int, dict]]:
     reader = csv.DictReader(file)
     headers = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in headers]
@@ -50,8 +52,11 @@ def _require(row: dict, number: int, columns: tuple[str, ...]) -> str | None:
 
 
 def import_staff(session: Session, file: TextIO) -> ImportResult:
-    result = ImportResult()
-    rows = list(_rows(file, STAFF_COLUMNS, STAFF_OPTIONAL))
+    return import_staff_rows(session, list(read_rows(file, STAFF_COLUMNS, STAFF_OPTIONAL)), ImportResult())
+
+
+def import_staff_rows(session: Session, rows: list[tuple[int, dict]], result: ImportResult) -> ImportResult:
+    """Staff rows (row number, cells) into result; backups and supervisors may be defined later in rows."""
     codes_in_file = {row["staff_code"] for _, row in rows if row.get("staff_code")}
     for number, row in rows:
         error = _require(row, number, STAFF_COLUMNS)
@@ -87,9 +92,16 @@ def parse_sites(value: str) -> list[str]:
     return [name.strip() for name in value.replace("|", ";").split(";") if name.strip()]
 
 
-def import_accounts(session: Session, file: TextIO) -> ImportResult:
-    result = ImportResult()
-    for number, row in _rows(file, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL):
+def import_accounts(session: Session, file: TextIO, *, load_rule: LoadRule | None = None) -> ImportResult:
+    return import_account_rows(session, read_rows(file, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL), ImportResult(),
+                               load_rule=load_rule)
+
+
+def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], result: ImportResult, *,
+                        load_rule: LoadRule | None = None) -> ImportResult:
+    """With load_rule, warn about every KAMR whose weighted load the rows leave outside the rule."""
+    touched: set[int] = set()
+    for number, row in rows:
         error = _require(row, number, ("account_code", "name", "tier", "office"))
         tier = row.get("tier", "").lower()
         if not error and tier not in TIERS:
@@ -108,12 +120,15 @@ def import_accounts(session: Session, file: TextIO) -> ImportResult:
             result.created += 1
         else:
             result.updated += 1
+        touched |= {account.kamr_id, kamr.id if kamr else None} - {None}
         account.name, account.tier, account.office = row["name"], tier, row["office"]
         account.kamr_id = kamr.id if kamr else None
         session.add(account)
         session.flush()
         _add_missing_sites(session, account, parse_sites(row.get("sites", "")))
     session.flush()
+    if load_rule is not None and touched:
+        result.warnings = out_of_range(staff_loads(session, load_rule, staff_ids=touched), load_rule)
     return result
 
 

@@ -18,6 +18,7 @@ from bot import create_app
 from bot.config import Config, parse_config
 from bot.line_sender import LineSender
 from bot.line_standin import LineStandIn
+from bot.sheets_standin import SheetsStandIn
 from bot.processing import process_user
 from storage import inbox
 from storage.db import make_engine, session_scope
@@ -70,6 +71,14 @@ def engine(db_url):
 @pytest.fixture
 def line():
     standin = LineStandIn(access_token=TOKEN).start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def sheets():
+    """The Google Sheets API stand-in (bot/sheets_standin.py), for the real gspread client."""
+    standin = SheetsStandIn().start()
     yield standin
     standin.stop()
 

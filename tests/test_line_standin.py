@@ -395,3 +395,19 @@ def test_stop_is_clean_even_with_hanging_request():
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/v2/bot/profile/U1", timeout=1)
     client.close()
+
+
+# ------------------------------------------------------- chat simulator helpers
+
+
+def test_simulator_registers_reply_tokens_and_reads_messages_over_http(standin, api):
+    assert raw(standin, "POST", "/_standin/reply-tokens", {"replyToken": "rt-sim", "userId": USER})[0] == 200
+    api.reply_message(ReplyMessageRequest(replyToken="rt-sim", messages=[TextMessage(text="one")]))
+    api.push_message(push_req("two"))
+    api.push_message(push_req("elsewhere", to="U" + "f" * 32))
+    status, body, _ = raw(standin, "GET", f"/_standin/messages/{USER}/0")
+    assert status == 200 and [m["text"] for m in body["messages"]] == ["one", "two"] and body["next"] == 2
+    assert raw(standin, "GET", f"/_standin/messages/{USER}/1")[1]["messages"] == [{"type": "text", "text": "two"}]
+    assert raw(standin, "GET", f"/_standin/messages/{USER}/2")[1] == {"messages": [], "next": 2}
+    assert raw(standin, "POST", "/_standin/reply-tokens", {"userId": USER})[0] == 400
+    assert raw(standin, "GET", f"/_standin/messages/{USER}/0", headers={"Authorization": "Bearer wrong"})[0] == 401

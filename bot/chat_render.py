@@ -1,0 +1,117 @@
+"""LINE message objects (as our bot sends them, bot/line_render.py) as terminal text for `kambot chat`.
+
+Text, quick replies, Flex bubbles (and carousels), templates; every tappable action gets a number,
+counted on from `first_number`, and comes back as a Choice the chat can act on.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+BOT = "🤖 "
+INDENT = "   "
+
+
+@dataclass(frozen=True)
+class Choice:
+    number: int
+    label: str
+    action: dict  # the LINE action object: postback, message, datetimepicker, camera, location, uri...
+
+
+@dataclass
+class Screen:
+    lines: list[str]
+    choices: list[Choice]
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: Thai vowel and tone marks (and other combining marks) take none, wide characters two."""
+    width = 0
+    for char in text:
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def render_messages(messages: list[dict], *, first_number: int = 1) -> Screen:
+    screen = Screen(lines=[], choices=[])
+    for message in messages:
+        _message(screen, message, first_number)
+    return screen
+
+
+def _number(screen: Screen, first_number: int, action: dict) -> str:
+    choice = Choice(first_number + len(screen.choices), action.get("label") or action.get("text") or "?", action)
+    screen.choices.append(choice)
+    return f"[{choice.number}] {choice.label}{_hint(action)}"
+
+
+def _hint(action: dict) -> str:
+    """What choosing the button will ask for, where that is not just a tap."""
+    return {"datetimepicker": " 📅", "camera": " 📷", "cameraRoll": " 🖼", "location": " 📍", "uri": " 🔗"}.get(
+        action.get("type"), "")
+
+
+def _message(screen: Screen, message: dict, first_number: int) -> None:
+    kind = message.get("type")
+    if kind == "text":
+        lines = message.get("text", "").split("\n")
+        screen.lines.append(BOT + lines[0])
+        screen.lines += [INDENT + line for line in lines[1:]]
+    elif kind == "flex":
+        _flex(screen, message.get("contents") or {}, first_number)
+    elif kind == "template":
+        _template(screen, message.get("template") or {}, first_number)
+    elif kind == "image":
+        screen.lines.append(BOT + "[รูปภาพ / image] " + message.get("originalContentUrl", ""))
+    elif kind == "location":
+        screen.lines.append(BOT + f"[ตำแหน่ง / location] {message.get('title', '')} "
+                                  f"{message.get('latitude')}, {message.get('longitude')}")
+    elif kind == "sticker":
+        screen.lines.append(BOT + "[สติกเกอร์ / sticker]")
+    else:
+        screen.lines.append(BOT + f"[{kind}] {message.get('altText', '')}")
+    items = (message.get("quickReply") or {}).get("items") or []
+    if items:
+        screen.lines.append(INDENT + "  ".join(_number(screen, first_number, item.get("action") or {}) for item in items))
+
+
+def _flex(screen: Screen, container: dict, first_number: int) -> None:
+    bubbles = container.get("contents", []) if container.get("type") == "carousel" else [container]
+    for bubble in bubbles:
+        texts: list[str] = []
+        actions: list[dict] = []
+        for part in ("header", "hero", "body", "footer"):
+            _walk(bubble.get(part) or {}, texts, actions)
+        if not texts:
+            texts = ["(การ์ด / card)"]
+        screen.lines.append(BOT + "┌ " + texts[0])
+        screen.lines += ["   │ " + text for text in texts[1:]]
+        screen.lines += ["   │ " + _number(screen, first_number, action) for action in actions]
+        screen.lines.append("   └")
+
+
+def _walk(component: dict, texts: list[str], actions: list[dict]) -> None:
+    kind = component.get("type")
+    if kind == "box":
+        for child in component.get("contents") or []:
+            _walk(child, texts, actions)
+    elif kind == "text":
+        text = component.get("text") or "".join(span.get("text", "") for span in component.get("contents") or [])
+        texts.extend(text.split("\n"))
+    elif kind == "button" and component.get("action"):
+        actions.append(component["action"])
+
+
+def _template(screen: Screen, template: dict, first_number: int) -> None:
+    heading = [text for text in (template.get("title"), template.get("text")) if text]
+    screen.lines.append(BOT + "┌ " + (heading[0] if heading else "(template)"))
+    screen.lines += ["   │ " + text for text in heading[1:]]
+    screen.lines += ["   │ " + _number(screen, first_number, action) for action in template.get("actions") or []]
+    screen.lines.append("   └")

@@ -1,0 +1,68 @@
+"""`kambot report quarter 2026Q3` and `kambot report month 2026-09`: CSV files and an HTML page."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from bot.config import Config
+from storage.db import make_engine, session_scope
+
+
+def register(main: click.Group, with_config) -> None:
+    @main.group()
+    def report() -> None:
+        """Performance summary (CRM-KAM-004) and voice of customer (VOC-60-001)."""
+
+
+    @report.command("quarter")
+    @click.argument("quarter")
+    @click.option("--office", default=None, help="Only this office.")
+    @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Folder for the files (default: [reports] output_dir/QUARTER).")
+    @with_config
+    def report_quarter(config: Config, quarter: str, office: str | None, out: Path | None) -> None:
+        """QUARTER like 2026Q3: quarterly review of zones and head office."""
+        _report(config, quarter, "quarter", office, out)
+
+
+    @report.command("month")
+    @click.argument("month")
+    @click.option("--office", default=None, help="Only this office (the office manager's monthly review).")
+    @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Folder for the files (default: [reports] output_dir/MONTH).")
+    @with_config
+    def report_month(config: Config, month: str, office: str | None, out: Path | None) -> None:
+        """MONTH like 2026-09: the month, with visits counted quarter to date against the quarter's quota."""
+        _report(config, month, "month", office, out)
+
+
+def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None) -> None:
+    from bot.services import utcnow
+    from handlers.reporting.build import build_report, load
+    from handlers.reporting.html import render_html
+    from handlers.reporting.period import parse_period
+
+    try:
+        period = parse_period(text, config.quotas)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if period.kind != kind:
+        raise click.BadParameter(f"{text!r} is a {period.kind}; use `kambot report {period.kind} {text}`")
+    with session_scope(make_engine(config.database.url)) as session:
+        data = load(session, period, config.quotas)
+    if office and office not in {a.office for a in data.accounts.values()}:
+        raise click.ClickException(f"no accounts in office {office!r}")
+    result = build_report(data, period, config.reports, now=utcnow(), office=office)
+    folder = out or Path(config.reports.output_dir) / (period.code + (f"-{office}" if office else ""))
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in result.tables:
+        with open(folder / f"{table.name}.csv", "w", newline="", encoding="utf-8-sig") as handle:
+            csv.writer(handle).writerows(table.as_rows())
+    (folder / "report.html").write_text(render_html(result, config.reports,
+                                                    ack_minutes=config.escalation.outage_ack_minutes),
+                                        encoding="utf-8")
+    for table in result.tables:
+        click.echo(f"{table.name}: {len(table.rows)} rows")
+    click.echo(f"wrote {folder}/report.html and {len(result.tables)} CSV files")

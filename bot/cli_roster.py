@@ -1,0 +1,129 @@
+"""Roster commands: `kambot accounts classify`, `kambot staff load`, `kambot roster export|import`."""
+from __future__ import annotations
+
+import csv
+import functools
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from bot.config import Config
+from storage.db import make_engine, session_scope
+
+IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
+
+
+def register(main: click.Group, with_config) -> None:
+    @main.group()
+    def accounts() -> None:
+        """Key accounts: tiering by the Key Account Selection Matrix."""
+
+
+    @accounts.command("classify")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--write", "out", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Write the key accounts as a CSV for `kambot import accounts`.")
+    @with_config
+    def classify_command(config: Config, file: Path, out: Path | None) -> None:
+        """Tier every account of FILE and say which criterion decided it.
+
+        FILE columns: account_code,name,office,value_group (H/M/L, empty when not on the HVC list)
+        and optionally zone,kamr,sites,voltage_kv,avg_bill_thb,spp_estate,generation_mw,
+        related_business_thb,maintenance_thb,strategy_area,nationwide,nomination,nomination_tier,nomination_note.
+        """
+        from handlers.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
+        from storage.roster_import import read_rows
+
+        settings = config.classification
+        candidates, errors = [], []
+        with open(file, newline="", encoding="utf-8-sig") as handle:
+            try:
+                for number, row in read_rows(handle, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
+                    try:
+                        candidates.append(parse_row(number, row, settings))
+                    except RowError as error:
+                        errors.append(str(error))
+            except ValueError as error:
+                raise click.ClickException(f"{file}: {error}") from None
+        results = classify(candidates, settings)
+        for item in results:
+            c = item.candidate
+            also = f" (also: {', '.join(item.also_met)})" if item.also_met else ""
+            office = f" -> office {item.office}" if item.office != c.office else ""
+            click.echo(f"{c.account_code}\t{item.tier or '-'}\t{item.criterion}\t{c.name}: {item.reason}{also}{office}")
+        for error in errors:
+            click.echo(f"{file}: {error}", err=True)
+        tiers = Counter(item.tier or "not key account" for item in results)
+        click.echo(f"{len(results)} classified: " + ", ".join(f"{n} {tier}" for tier, n in sorted(tiers.items()))
+                   + f"; {len(errors)} rows with errors")
+        if out:
+            _write_import_file(out, [item for item in results if item.tier])
+            click.echo(f"wrote {out} (kambot import accounts {out})")
+        if errors:
+            sys.exit(1)
+
+
+    @main.group()
+    def staff() -> None:
+        """Staff: KAMR workload."""
+
+
+    @staff.command("load")
+    @click.option("--office", default=None, help="Only this office.")
+    @with_config
+    def staff_load(config: Config, office: str | None) -> None:
+        """Each KAMR's weighted load (Strategic 1.0, Star 0.8, Status 0.6); flags anyone outside 6-12."""
+        from storage.workload import LoadRule, staff_loads
+
+        rule = LoadRule.from_config(config.workload)
+        with session_scope(make_engine(config.database.url)) as session:
+            loads = staff_loads(session, rule, office=office)
+        flags = {"low": f"LOW (< {rule.min_load:g})", "high": f"HIGH (> {rule.max_load:g})", "ok": "ok", "": "-"}
+        click.echo("office\tstaff\tstrategic\tstar\tstatus\tstreamline\tload\tcheck")
+        for item in loads:
+            counts = "\t".join(str(item.counts.get(tier, 0)) for tier in ("strategic", "star", "status", "streamline"))
+            click.echo(f"{item.staff.office}\t{item.staff.staff_code} {item.staff.name}\t{counts}\t{item.load:g}\t"
+                       f"{flags[item.verdict]}")
+        flagged = [item for item in loads if item.verdict in ("low", "high")]
+        click.echo(f"{len(loads)} staff, {len(flagged)} outside {rule.min_load:g}-{rule.max_load:g}")
+
+
+    @main.group()
+    def roster() -> None:
+        """The CRM-KAM-005 roster (staff, key accounts, sites, contacts) as one CSV file."""
+
+
+    @roster.command("export")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @with_config
+    def roster_export(config: Config, file: Path) -> None:
+        """Write the whole roster to FILE (UTF-8; see README, Roster exchange)."""
+        from storage.roster_exchange import export_roster
+
+        with session_scope(make_engine(config.database.url)) as session, \
+                open(file, "w", newline="", encoding="utf-8-sig") as handle:
+            count = export_roster(session, handle)
+        click.echo(f"{file}: {count} rows")
+
+
+    @roster.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @with_config
+    def roster_import(config: Config, file: Path) -> None:
+        """Read a roster FILE as `roster export` writes it: updates by key, never deletes."""
+        from storage.roster_exchange import import_roster
+        from bot.cli import _import
+        from storage.workload import LoadRule
+
+        _import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))
+
+
+def _write_import_file(path: Path, results) -> None:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(IMPORT_COLUMNS)
+        for item in results:
+            c = item.candidate
+            writer.writerow((c.account_code, c.name, item.tier, item.office, c.kamr, c.sites))

@@ -1,0 +1,138 @@
+"""The coordinator's tables: every ticket, every visit, this quarter's quota progress, every form response.
+
+Built from the database only, so `kambot export DIR` works offline and the poll writes the same
+rows to the coordinator spreadsheet. Thai headers and Thai dates (Buddhist era) for people;
+ticket numbers and codes as text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.config import Config
+from handlers import quotas
+from handlers.texts import TEXTS, t
+from handlers.thai_dates import bangkok_today, format_date, format_datetime
+from storage import form_responses
+from storage.models import Account, Rating, Staff, Ticket, Visit
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # file name for `kambot export`
+    title: str  # tab title in the coordinator spreadsheet
+    rows: list[list[str]]  # header first
+
+
+TICKET_HEADER = ["เลขที่", "ประเภท", "รหัสบัญชี", "ลูกค้า", "KAMR", "ช่องทาง", "สถานะ", "รับเรื่อง", "กำหนดตอบ",
+                 "ตอบ/แก้ไขเมื่อ", "คะแนน"]
+VISIT_HEADER = ["วันที่เยี่ยม", "รหัสบัญชี", "ลูกค้า", "ผู้เยี่ยม", "รูปแบบ", "วัตถุประสงค์", "สถานะ", "ช่องทาง",
+                "บันทึกผลเมื่อ", "คะแนน"]
+QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ชื่อ", "บทบาท", "สำนักงาน", "เยี่ยมแล้ว", "เป้าหมาย", "ครบแล้ว",
+                "ลูกค้าที่ยังไม่ได้เยี่ยม"]
+RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ระบุบัญชี", "ผลการรับ", "เหตุผล", "เลขที่เรื่อง", "สถานะเรื่อง"]
+RESPONSE_STATUS = {"ingested": "รับเข้าระบบแล้ว", "unmatched": "ไม่พบบัญชี", "invalid": "ข้อมูลไม่ครบ/ผิด"}
+VISIT_STATUS = {"planned": "นัดไว้", "done": "เยี่ยมแล้ว", "cancelled": "ยกเลิก"}
+CHANNELS = {"line": "LINE", "form": "Google Forms", "cli": "เจ้าหน้าที่บันทึก", "sim": "ทดสอบ"}
+
+
+def _label(key: str, fallback: str) -> str:
+    return t(key, "th") if key in TEXTS else fallback
+
+
+def _when(moment: datetime | None) -> str:
+    return format_datetime(moment, "th") if moment else ""
+
+
+def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table]:
+    return [
+        Table("tickets", "เรื่องทั้งหมด (บอท)", _tickets(session)),
+        Table("visits", "การเยี่ยม (บอท)", _visits(session)),
+        Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
+        Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
+    ]
+
+
+def _scores(session: Session, kind: str) -> dict[int, str]:
+    rows = session.exec(select(Rating.subject_id, func.min(Rating.score)).where(Rating.subject_kind == kind)
+                        .group_by(Rating.subject_id)).all()
+    return {subject_id: str(score) for subject_id, score in rows}
+
+
+def _tickets(session: Session) -> list[list[str]]:
+    scores = _scores(session, "ticket")
+    rows = session.exec(
+        select(Ticket, Account, Staff)
+        .join(Account, col(Account.id) == Ticket.account_id)
+        .join(Staff, col(Staff.id) == Account.kamr_id, isouter=True)
+        .order_by(Ticket.id)
+    ).all()
+    table = [TICKET_HEADER]
+    for ticket, account, kamr in rows:
+        answered_at = ticket.details.get("answered_at")
+        answered = datetime.fromisoformat(answered_at) if answered_at else ticket.resolved_at
+        table.append([
+            ticket.number,
+            _label(f"kind_{ticket.kind}", ticket.kind),
+            account.account_code,
+            account.name,
+            kamr.name if kamr else "",
+            CHANNELS.get(ticket.channel, ticket.channel),
+            _label(f"status_{ticket.status}", ticket.status),
+            _when(ticket.created_at),
+            format_date(ticket.due_date, "th") if ticket.due_date else "",
+            _when(answered),
+            scores.get(ticket.id, ""),
+        ])
+    return table
+
+
+def _visits(session: Session) -> list[list[str]]:
+    scores = _scores(session, "visit")
+    rows = session.exec(
+        select(Visit, Account, Staff)
+        .join(Account, col(Account.id) == Visit.account_id)
+        .join(Staff, col(Staff.id) == Visit.staff_id)
+        .order_by(Visit.visit_date, Visit.id)
+    ).all()
+    table = [VISIT_HEADER]
+    for visit, account, staff in rows:
+        table.append([
+            format_date(visit.visit_date, "th"), account.account_code, account.name, staff.name,
+            _label(f"mode_{visit.mode}", visit.mode), _label(f"purpose_{visit.purpose}", visit.purpose),
+            VISIT_STATUS.get(visit.status, visit.status), CHANNELS.get(visit.channel, visit.channel),
+            _when(visit.reported_at),
+            scores.get(visit.id, ""),
+        ])
+    return table
+
+
+def _quota(session: Session, config: Config, now: datetime) -> list[list[str]]:
+    q = quotas.quarter_of(config.quotas, bangkok_today(now))
+    period = f"{q.label} ({format_date(q.start, 'th')} – {format_date(q.end, 'th')})"
+    table = [QUOTA_HEADER]
+    for item in quotas.progress(session, config.quotas, q):
+        table.append([period, item.staff.staff_code, item.staff.name, item.staff.role, item.staff.office,
+                      str(item.done), str(item.target), "ครบ" if item.met else "ยังไม่ครบ",
+                      ", ".join(account.account_code for account in item.unvisited)])
+    return table
+
+
+def _responses(session: Session) -> list[list[str]]:
+    numbers = dict(session.exec(select(Ticket.id, Ticket.number)).all())
+    statuses = dict(session.exec(select(Ticket.id, Ticket.status)).all())
+    table = [RESPONSE_HEADER]
+    for response in form_responses.all_responses(session):
+        table.append([
+            response.form_key,
+            _when(response.submitted_at),
+            response.answers.get("account", ""),
+            RESPONSE_STATUS.get(response.status, response.status),
+            response.reason,
+            numbers.get(response.ticket_id, ""),
+            _label(f"status_{statuses[response.ticket_id]}", "") if response.ticket_id in statuses else "",
+        ])
+    return table

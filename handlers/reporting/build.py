@@ -1,0 +1,58 @@
+"""The CRM-KAM-004 report of one period (quarter or month), for the organisation or one office."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers import quotas
+from handlers.reporting import satisfaction, tickets, visits, voc
+from handlers.reporting.period import Period, parse_period
+from handlers.reporting.tables import Table
+from handlers.thai_dates import bangkok_today
+from storage.report_data import ReportData, load_report_data
+
+
+@dataclass
+class Report:
+    period: Period
+    office: str | None
+    generated_at: datetime
+    tables: list[Table]
+
+    def table(self, name: str) -> Table:
+        return next(table for table in self.tables if table.name == name)
+
+
+def load(session, period: Period, quota_settings) -> ReportData:
+    """quota_settings: the [quotas] config section."""
+    start_utc, end_utc = period.utc_bounds()
+    data = load_report_data(session, start=period.start, end=period.end, start_utc=start_utc, end_utc=end_utc)
+    data.progress_in_period = quotas.progress(session, quota_settings, period.as_quarter)
+    data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
+    return data
+
+
+def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None) -> Report:
+    """settings: the [reports] config section. `now` decides which unanswered complaints are overdue."""
+    offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
+    if office is not None:
+        data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
+                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
+    tables = [
+        visits.visits_table(data, office),
+        visits.services_table(data, period, settings, offices),
+        tickets.complaints_table(data, bangkok_today(now), offices),
+        tickets.outages_table(data, offices),
+        satisfaction.satisfaction_table(data, settings, office),
+        satisfaction.anova_table(data, settings, office),
+        voc.topics_table(data, office),
+        voc.low_comments_table(data, settings, office),
+    ]
+    return Report(period, office, now, tables)
+
+
+def report_tabs(session, period_text: str, config, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
+    """Each table as a header row and plain rows, keyed by table name: what a coordinator sheet tab takes."""
+    period = parse_period(period_text, config.quotas)
+    report = build_report(load(session, period, config.quotas), period, config.reports, now=now, office=office)
+    return {table.name: table.as_rows() for table in report.tables}

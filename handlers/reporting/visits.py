@@ -1,0 +1,51 @@
+"""Visits against quotas per person, and free services delivered (CRM-KAM-004)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.reporting.period import Period
+from handlers.thai_dates import to_bangkok
+from handlers.reporting.tables import ALL_OFFICES, Table, per_office, percent
+
+def visits_table(data, office: str | None) -> Table:
+    """handlers.quotas.progress per person: KAMRs count their own accounts visited, managers their visits."""
+    in_period = {p.staff.id: p.done for p in data.progress_in_period}
+    rows, totals = [], {}
+    for item in sorted(data.progress_to_date, key=lambda p: (p.staff.office, p.staff.staff_code)):
+        person = item.staff
+        if office and person.office != office:
+            continue
+        done = in_period.get(person.id, 0)
+        rows.append([person.office, person.staff_code, person.name, person.role, item.target, done, item.done,
+                     percent(item.done, item.target)])
+        for key in (person.office, ALL_OFFICES):
+            total = totals.setdefault(key, [0, 0, 0])
+            total[0], total[1], total[2] = total[0] + item.target, total[1] + done, total[2] + item.done
+    offices = sorted(k for k in totals if k != ALL_OFFICES)
+    for key in offices + ([ALL_OFFICES] if len(offices) > 1 else []):
+        target, done, to_date = totals[key]
+        rows.append([key, "", "รวม", "", target, done, to_date, percent(to_date, target)])
+    return Table("visits", "การเยี่ยมลูกค้าเทียบกับโควตาไตรมาส (รายบุคคล)",
+                 ["office", "staff_code", "name", "role", "quarter_target", "done_in_period", "done_quarter_to_date",
+                  "quota_pct"],
+                 ["สำนักงาน", "รหัส", "ชื่อ", "ตำแหน่ง", "เป้าไตรมาส", "ทำได้ในช่วงนี้", "ทำได้สะสมไตรมาส",
+                  "% ของเป้า"], rows)
+
+
+def services_table(data, period: Period, settings, offices: list[str]) -> Table:
+    deadline = period.end + timedelta(days=settings.service_report_days)
+    services = [t for t in data.tickets if t.kind == "service"]
+
+    def summarise(items) -> list:
+        delivered = [t for t in items if t.status in ("resolved", "closed") and t.resolved_at]
+        on_time = sum(to_bangkok(t.resolved_at).date() <= deadline for t in delivered)
+        dropped = sum(t.status in ("declined", "cancelled") for t in items)
+        return [len(items), on_time, len(delivered) - on_time, dropped, len(items) - len(delivered) - dropped,
+                percent(on_time, len(items) - dropped)]
+
+    rows = per_office(services, lambda t: data.accounts[t.account_id].office, summarise, offices)
+    return Table("services", f"บริการฟรี (ส่งผลภายใน {settings.service_report_days} วันหลังสิ้นงวด)",
+                 ["office", "requested", "delivered_on_time", "delivered_late", "declined_or_cancelled", "open",
+                  "delivered_pct"],
+                 ["สำนักงาน", "คำขอ", "ให้บริการทันกำหนด", "ให้บริการเกินกำหนด", "ปฏิเสธ/ยกเลิก", "ค้างอยู่",
+                  "% ทันกำหนด"], rows)

@@ -1,0 +1,98 @@
+"""The scheduled Google Forms poll: read every responses sheet, ingest, refresh the coordinator tabs.
+
+Requests per poll: per responses spreadsheet two metadata reads and one values read per tab;
+for the coordinator spreadsheet two metadata reads and one values batchUpdate (plus one
+spreadsheets batchUpdate when a tab is added or grown). A failing sheet is logged, recorded for
+`kambot forms check`, and does not stop the others.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Config, FormConfig
+from bot.coordinator_tabs import build_tabs
+from bot.form_intake import IntakeResult, ingest
+from storage import form_responses, sheets
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+COORDINATOR = "coordinator"
+
+
+@dataclass
+class PollReport:
+    results: dict[str, IntakeResult] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # form key (or "coordinator") -> plain words
+
+    @property
+    def ingested(self) -> int:
+        return sum(result.ingested for result in self.results.values())
+
+
+def poll_forms(engine: Engine, config: Config, *, now: datetime, client=None) -> PollReport:
+    report = PollReport()
+    try:
+        client = client or sheets.open_client(config.sheets)
+    except Exception as error:
+        message = sheets.describe(error, "-")
+        for form in config.forms:
+            report.failures[form.key] = message
+        if config.sheets.coordinator_spreadsheet:
+            report.failures[COORDINATOR] = message
+        _record(engine, config, report, now)
+        return report
+    by_spreadsheet: dict[str, list[FormConfig]] = defaultdict(list)
+    for form in config.forms:
+        by_spreadsheet[form.spreadsheet].append(form)
+    for key, forms in by_spreadsheet.items():
+        _poll_spreadsheet(engine, config, client, key, forms, now, report)
+    if config.sheets.coordinator_spreadsheet:
+        try:
+            with session_scope(engine) as session:
+                tables = build_tabs(session, config, now=now)
+            sheets.write_tabs(client, config.sheets.coordinator_spreadsheet,
+                              {table.title: table.rows for table in tables})
+        except Exception as error:
+            report.failures[COORDINATOR] = sheets.describe(error, config.sheets.coordinator_spreadsheet)
+            log.warning("coordinator sheet not refreshed: %s", report.failures[COORDINATOR])
+    _record(engine, config, report, now)
+    return report
+
+
+def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,
+                      report: PollReport) -> None:
+    try:
+        tabs = sheets.read_tabs(client, key, [form.tab for form in forms])
+    except Exception as error:
+        message = sheets.describe(error, key)
+        log.warning("forms sheet not read: %s", message)
+        for form in forms:
+            report.failures[form.key] = message
+        return
+    for form in forms:
+        values = tabs[form.tab]
+        if isinstance(values, Exception):
+            report.failures[form.key] = str(values)
+            log.warning("form %s not read: %s", form.key, values)
+            continue
+        try:
+            report.results[form.key] = ingest(engine, config, form, values.rows, zone=values.timezone, now=now)
+        except Exception as error:
+            report.failures[form.key] = f"{type(error).__name__}: {error}"
+            log.exception("form %s not ingested", form.key)
+
+
+def _record(engine: Engine, config: Config, report: PollReport, now: datetime) -> None:
+    with session_scope(engine) as session:
+        for name, result in report.results.items():
+            form_responses.record_poll(session, name, now=now, ok=True, message=result.summary())
+        for name, message in report.failures.items():
+            form_responses.record_poll(session, name, now=now, ok=False, message=message)
+        if config.sheets.coordinator_spreadsheet and COORDINATOR not in report.failures:
+            form_responses.record_poll(session, COORDINATOR, now=now, ok=True, message="refreshed")

@@ -1,0 +1,136 @@
+"""Service, visit and rating forms, CA-number matching, and the coordinator spreadsheet, through real gspread."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import FormResponse, Rating, Site, Ticket, Visit
+from tests.forms_harness import OUTAGE_FIELDS, OUTAGE_HEADER, at, forms_config, poll
+
+SERVICE = {"key": "service", "spreadsheet": "FORMS", "tab": "บริการ", "intent": "service",
+           "account_column": "รหัสบัญชี", "fields": {"บริการ": "service", "วันที่ต้องการ": "preferred_date",
+                                                      "เบอร์โทร": "phone"}}
+VISITS = {"key": "visits", "spreadsheet": "FORMS", "tab": "บันทึกการเยี่ยม", "intent": "visit_report",
+          "account_column": "รหัสบัญชี", "fields": {"รหัสพนักงาน": "staff_code", "วันที่เยี่ยม": "visit_date",
+                                                     "รูปแบบ": "mode", "วัตถุประสงค์": "purpose", "บันทึก": "notes"}}
+RATINGS = {"key": "ratings", "spreadsheet": "FORMS", "tab": "ประเมินการเยี่ยม", "intent": "visit_rating",
+           "account_column": "รหัสบัญชี", "fields": {"วันที่เยี่ยม": "visit_date", "คะแนน": "score",
+                                                      "ข้อเสนอแนะ": "comment"}}
+BY_CA = {"key": "outage-ca", "spreadsheet": "OUTAGE-SHEET", "tab": "การตอบแบบฟอร์ม 1", "intent": "outage",
+         "account_column": "หมายเลขผู้ใช้ไฟฟ้า", "account_kind": "ca_number", "fields": OUTAGE_FIELDS}
+
+
+@pytest.fixture
+def forms_book(sheets):
+    book = sheets.add_spreadsheet("FORMS")
+    book.add_tab("บริการ", [["ประทับเวลา", "รหัสบัญชี", "บริการ", "วันที่ต้องการ", "เบอร์โทร"]])
+    book.add_tab("บันทึกการเยี่ยม", [["ประทับเวลา", "รหัสบัญชี", "รหัสพนักงาน", "วันที่เยี่ยม", "รูปแบบ",
+                                      "วัตถุประสงค์", "บันทึก"]])
+    book.add_tab("ประเมินการเยี่ยม", [["ประทับเวลา", "รหัสบัญชี", "วันที่เยี่ยม", "คะแนน", "ข้อเสนอแนะ"]])
+    return book
+
+
+def test_service_visit_and_rating_forms_use_the_same_domain_code(org, sheets, tmp_path, forms_book):
+    config = forms_config(org.config, sheets, tmp_path, forms=[SERVICE, VISITS, RATINGS])
+    forms_book.tab("บริการ").rows += [[at(9, 0), "A100", "FMS2", date(2026, 12, 1), "0812345678"],
+                                      [at(9, 5), "A200", "MAINT", date(2026, 12, 2), ""]]  # status tier: not entitled
+    forms_book.tab("บันทึกการเยี่ยม").rows += [[at(8, 0), "A100", "K001", date(2026, 11, 20), "โทรศัพท์",
+                                                 "สร้างความสัมพันธ์", "คุยแผนปีหน้า"],
+                                                [at(8, 5), "A200", "K001", date(2026, 11, 20), "", "", ""]]
+    report = poll(org, config)
+    assert report.failures == {}
+    with session_scope(org.engine) as session:
+        service = session.exec(select(Ticket)).one()
+        visit = session.exec(select(Visit)).one()
+        responses = {r.answers["account"] + r.form_key: r for r in session.exec(select(FormResponse)).all()}
+    assert (service.kind, service.category, service.channel) == ("service", "FMS2", "form")
+    assert service.details["preferred_date"] == "2026-12-01" and service.details["phone"] == "0812345678"
+    assert "ไม่อยู่ในสิทธิ์ของลูกค้าระดับ status" in responses["A200service"].reason
+    assert (visit.account_id, visit.mode, visit.purpose, visit.status, visit.channel) == (
+        1, "phone", "relationship", "done", "form")
+    assert responses["A200visits"].status == "invalid" and "ไม่ได้ดูแลบัญชีนี้" in responses["A200visits"].reason
+    assert "ตรวจสอบข้อมูลโหลด" in str(org.line.messages_to("Ukamr1"))  # the KAMR's service card
+    # the customers of A100 on LINE were asked to rate the visit (logged by form, as in LINE)
+    assert "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (โทรศัพท์)" in org.texts_to("Ucust1")[-1]
+    forms_book.tab("ประเมินการเยี่ยม").rows.append([at(12, 0), "A100", date(2026, 11, 20), "2 - พอใช้", "โทรช้า"])
+    poll(org, config)
+    with session_scope(org.engine) as session:
+        rating = session.exec(select(Rating)).one()
+    assert (rating.subject_kind, rating.subject_id, rating.score, rating.comment) == ("visit", visit.id, 2, "โทรช้า")
+    assert org.texts_to("Ukamr1")[-1].endswith("2/5 กรุณาโทรติดตาม")  # a low score: the KAMR is asked to call
+
+
+def test_ca_number_identifies_the_site_even_when_the_sheet_made_it_a_number(org, sheets, tmp_path):
+    with session_scope(org.engine) as session:
+        site = session.exec(select(Site).where(Site.name == "โรงงาน 2")).one()
+        site.ca_number = "020001234567"
+        session.add(site)
+    header = [("หมายเลขผู้ใช้ไฟฟ้า" if title == "รหัสบัญชี" else title) for title in OUTAGE_HEADER]
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        header, [at(9, 40), 20001234567, "", "แรงดันต่ำ", "", "", "", ""]])
+    poll(org, forms_config(org.config, sheets, tmp_path, forms=[BY_CA]))
+    ticket = org.only_ticket()
+    assert (ticket.account_id, ticket.site_id, ticket.category) == (1, site.id, "low_voltage")
+
+
+def test_coordinator_tabs_are_added_once_and_refreshed_with_one_write_per_poll(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""],
+        [at(9, 41), "A999", "", "ไฟดับ", "", "", "", ""]])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, config)
+    coordinator_calls = [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"]
+    assert coordinator_calls == ["metadata", "metadata", "batch_update", "values_batch_update"]
+    tickets_tab = coordinator.tab("เรื่องทั้งหมด (บอท)").values()
+    assert tickets_tab[1][:7] == ["OUT-69-00001", "ไฟดับ", "A100", "บริษัท น้ำตาลไทย จำกัด", "สมชาย ใจดี",
+                                  "Google Forms", "รอรับเรื่อง"]
+    responses_tab = coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()
+    assert [row[3] for row in responses_tab[1:]] == ["รับเข้าระบบแล้ว", "ไม่พบบัญชี"]
+    quota_tab = coordinator.tab("โควตาเยี่ยมไตรมาสนี้ (บอท)").values()
+    assert quota_tab[0][0] == "ไตรมาส" and any(row[1] == "K001" for row in quota_tab[1:])
+    # the KAMR acknowledges in LINE: the next poll shows it, with one write and no new tabs
+    org.tap("Ukamr1", "a=outage.ack&t=1")
+    sheets.reset_log()
+    outage.rows.pop()  # a coordinator deletes the unmatched row: its record stays, nothing is duplicated
+    poll(org, config)
+    assert [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"] == [
+        "metadata", "metadata", "values_batch_update"]
+    assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[1][6] == "กำลังดำเนินการ"
+    assert len(coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()) == 3
+    # every poll: 3 reads per responses spreadsheet + 2 reads and 1 write for the coordinator sheet
+    assert len(sheets.calls()) == 3 + 3 + 3
+
+
+def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):
+    from storage import sheets as gateway
+
+    coordinator = sheets.add_spreadsheet("COORD")
+    client = gateway.open_client(forms_config(org.config, sheets, tmp_path, forms=[]).sheets)
+    gateway.write_tabs(client, "COORD", {"t": [["h"], ["1"], ["2"], ["3"]]})
+    gateway.write_tabs(client, "COORD", {"t": [["h"], ["1"]]})
+    assert coordinator.tab("t").values() == [["h"], ["1"]]
+    gateway.write_tabs(client, "COORD", {"t": [["h"]] + [[str(i)] for i in range(700)]})  # past the grid: grown
+    assert len(coordinator.tab("t").values()) == 701
+
+
+def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    sheets.fail_next(500, kind="batch_update")
+    report = poll(org, config)
+    assert "Google answered 500" in report.failures["coordinator"]
+    assert [r.status for r in sheets.calls("batch_update")] == [500]  # once: a repeat could add the tab twice
+    sheets.fail_next(503, kind="values_batch_update")  # an overwrite is idempotent: retried at once
+    report = poll(org, config)
+    assert "coordinator" not in report.failures
+    assert [r.status for r in sheets.calls("values_batch_update")] == [503, 200]
+    assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[0][0] == "เลขที่"
