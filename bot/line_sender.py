@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import random
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -66,14 +67,9 @@ class LineSender:
         self.client.close()
 
     def send_due(self, *, limit: int = 200) -> int:
-        """One pass over due rows; returns how many were settled (sent or failed for good).
-
-        A pass takes at most one message per person (their oldest), so one person's messages
-        keep their order and different people are served in parallel (LINE answers take a while).
-        """
-        with session_scope(self.engine) as session:
-            rows = claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
-                             limit=limit)
+        """One pass over due rows, waiting for all of them; returns how many were settled (sent
+        or failed for good). Tests and tools use it; the server runs `pump`."""
+        rows = self._claim(limit)
         if not rows:
             return 0
         outcomes = list(self.pool.map(self._attempt, rows)) if len(rows) > 1 else [self._attempt(rows[0])]
@@ -81,6 +77,40 @@ class LineSender:
         # out and the rows are taken again as possibly sent (reply refused: it was used; push: retry key).
         self._record(rows, outcomes)
         return sum(outcome.status in ("sent", "failed") for outcome in outcomes)
+
+    def pump(self, stopping: threading.Event, wakeup: threading.Event) -> None:
+        """The server's sending loop: keeps up to `concurrency` LINE calls in flight and takes the
+        next due message as soon as one ends, so a slow call holds up only its own person.
+        `wakeup` is set when messages are queued; finished calls set it too."""
+        in_flight: set[Future] = set()
+        while not stopping.is_set():
+            wakeup.clear()  # before looking: a signal from now on ends the wait below at once
+            in_flight = {future for future in in_flight if not future.done()}
+            free = self.config.outbox.concurrency - len(in_flight)
+            try:
+                rows = self._claim(free) if free > 0 else []
+            except Exception:
+                log.exception("outbox claim failed")
+                rows = []
+            for row in rows:
+                future = self.pool.submit(self._send_one, row)
+                future.add_done_callback(lambda _future: wakeup.set())
+                in_flight.add(future)
+            if not rows or len(rows) == free:
+                wakeup.wait(self.config.outbox.poll_seconds)
+
+    def _claim(self, limit: int) -> list[OutboxMessage]:
+        """Due rows, at most one per person (their oldest), so one person's messages keep their order
+        and different people are served in parallel (LINE answers take a while)."""
+        with session_scope(self.engine) as session:
+            return claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
+                             limit=limit)
+
+    def _send_one(self, row: OutboxMessage) -> None:
+        try:
+            self._record([row], [self._attempt(row)])
+        except Exception:  # the lease brings it back
+            log.exception("outbox %s: sending failed", row.id)
 
     # --- one row ---------------------------------------------------------------
 

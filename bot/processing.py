@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime]) -> int:
     """Handle every pending event of one user, oldest first; returns how many were handled."""
-    handled = 0
-    while True:
+    handled, more = 0, True
+    while more:
         event_id = None
         try:
             with session_scope(engine) as session:
@@ -36,6 +36,10 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
                 event_id = event.id
                 _handle(session, config, event, now=clock())
                 inbox.mark_done(session, event, now=clock())
+                # Look ahead in this transaction: most people have one event waiting, and a second
+                # transaction only to find none would double the transactions. Events stored after
+                # this look are handed to the runner again by the webhook or the sweeper.
+                more = inbox.has_pending(session, user_key)
             handled += 1
         except Exception as error:  # one bad event must not stop the others
             if event_id is None:
@@ -43,6 +47,7 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
             log.exception("inbox event %s (%s) failed", event_id, type(error).__name__)
             with session_scope(engine) as session:
                 inbox.record_failure(session, event_id, f"{type(error).__name__}: {error}", now=clock())
+    return handled
 
 
 def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetime) -> None:

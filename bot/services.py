@@ -106,15 +106,7 @@ class Services:
                 log.exception("inbox sweep failed")
 
     def _sender_loop(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                busy = self.sender.send_due()
-            except Exception:
-                log.exception("outbox pass failed")
-                busy = 0
-            if not busy:
-                self.outbox_wakeup.wait(self.config.outbox.poll_seconds)
-                self.outbox_wakeup.clear()
+        self.sender.pump(self.stopping, self.outbox_wakeup)
 
     # --- lifecycle -------------------------------------------------------------
 

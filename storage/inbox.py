@@ -31,6 +31,11 @@ def next_pending(session: Session, user_key: str) -> InboxEvent | None:
     ).first()
 
 
+def has_pending(session: Session, user_key: str) -> bool:
+    query = select(InboxEvent.id).where(InboxEvent.user_key == user_key, InboxEvent.status == "pending").limit(1)
+    return session.exec(query).first() is not None
+
+
 def pending_user_keys(session: Session, *, received_before: datetime | None = None, limit: int = 500) -> list[str]:
     query = select(InboxEvent.user_key, func.min(InboxEvent.id)).where(InboxEvent.status == "pending")
     if received_before is not None:

@@ -136,3 +136,53 @@ def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
                  for _ in range(rounds) for job in (escalate_unacknowledged, send_complaint_digests))
     engine.dispose()
     results.put(queued)
+
+
+def _serve_line_standin(delay: float, token: str, urls, deliveries, stop) -> None:
+    from bot.line_standin import LineStandIn
+
+    line = LineStandIn(access_token=token, delay=delay).start()
+    line.listeners.append(lambda call: deliveries.put(
+        (call.kind, (call.json or {}).get("replyToken") or (call.json or {}).get("to"), time.monotonic())))
+    urls.put(line.url)
+    stop.wait()
+    line.stop()
+
+
+class StandInProcess:
+    """The LINE stand-in in a process of its own, so that a benchmark's load generator and the
+    stand-in do not share one interpreter lock. Records (kind, reply token or push target,
+    monotonic time) for every delivery; time.monotonic is one clock for all processes on Linux."""
+
+    def __init__(self, *, delay: float, token: str):
+        import multiprocessing
+        import threading
+
+        context = multiprocessing.get_context("spawn")
+        urls, self._queue, self._stop = context.Queue(), context.Queue(), context.Event()
+        self.deliveries: list[tuple[str, str, float]] = []
+        self._process = context.Process(target=_serve_line_standin, args=(delay, token, urls, self._queue, self._stop),
+                                        daemon=True)
+        self._process.start()
+        self.url = urls.get(timeout=30)
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self.deliveries.append(item)
+
+    def wait_for(self, predicate, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._process.join(timeout=10)
+        self._queue.put(None)

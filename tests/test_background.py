@@ -35,3 +35,21 @@ def test_events_left_pending_by_a_crash_are_handled_on_start(org):
     finally:
         services.stop()
     assert len(bot.line.messages_to("Ucust2")) == 1
+
+
+def test_a_hanging_line_call_holds_up_only_its_own_person(org):
+    bot = org
+    services = bot.app.extensions["kambot"].services
+    bot.line.hang_next("reply", 0.8, deliver=True)  # the first answer's call hangs (read timeout is 1 s)
+    services.start(scheduler=False)
+    try:
+        first = bot.event("Ucust1", "postback", postback={"data": "a=status"})
+        assert bot.post([first]).status_code == 200
+        assert bot.line.wait_for(lambda: bot.line.replies, timeout=10)  # the hanging call has been taken
+        second = bot.event("Ucust2", "postback", postback={"data": "a=status"})
+        assert bot.post([second]).status_code == 200
+        assert bot.line.wait_for(lambda: len(bot.line.replies) == 2, timeout=0.6)  # sent while the first still hangs
+        assert bot.line.wait_for(lambda: all(c.status == 200 for c in bot.line.calls), timeout=5)
+    finally:
+        services.stop()
+    assert [r["replyToken"] for r in bot.line.replies] == [first["replyToken"], second["replyToken"]]

@@ -29,8 +29,8 @@ import requests  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 import loadgen  # noqa: E402
-from bot.line_standin import LineStandIn  # noqa: E402
-from procs import ServerProcess, customer_id, free_port, seed_customers, sign, webhook_body, write_config  # noqa: E402
+from procs import (ServerProcess, StandInProcess, customer_id, free_port, seed_customers, sign,  # noqa: E402
+                   webhook_body, write_config)
 from storage.db import make_engine  # noqa: E402
 
 SECRET, TOKEN = "bench-secret", "bench-token"
@@ -76,9 +76,7 @@ def fresh_database(args, work: Path, name: str) -> str:
 def measure(args, work: Path, *, baseline: bool) -> dict:
     name = "sdk_style" if baseline else "kambot"
     db_url = fresh_database(args, work, name)
-    line = LineStandIn(access_token=TOKEN, delay=args.line_delay).start()
-    delivered: dict[str, float] = {}
-    line.listeners.append(lambda call: delivered.setdefault((call.json or {}).get("replyToken"), time.monotonic()))
+    line = StandInProcess(delay=args.line_delay, token=TOKEN)
     port = free_port()
     config = write_config(work / f"{name}.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
                           port=port, server={"threads": args.threads})
@@ -94,7 +92,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
                                             cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
-        finished = line.wait_for(lambda: len(delivered) >= events_total, timeout=args.drain_timeout)
+        finished = line.wait_for(lambda: len(line.deliveries) >= events_total, timeout=args.drain_timeout)
         settled = baseline or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
     finally:
@@ -103,8 +101,10 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
             worker.wait(timeout=30)
         server.stop()
         line.stop()
+    replied = {key: at for kind, key, at in line.deliveries if kind == "reply"}
+    pushed = [key for kind, key, _ in line.deliveries if kind == "push"]
     to_reply = [(at - args.line_delay - result.sent_at[token_request[token]]) * 1000
-                for token, at in delivered.items() if token in token_request]
+                for token, at in replied.items() if token in token_request]
     customers = {customer_id(n) for n in range(args.users)}
     within_1s = sum(1 for ms in to_reply if ms <= 1000) / max(1, events_total)
     return {
@@ -112,8 +112,8 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
         "ack_ms": loadgen.percentiles(result.latencies_ms),
         "webhook_to_reply_call_ms": loadgen.percentiles(to_reply, 0),
         "replies_within_1s": round(within_1s, 3),
-        "replies": len(line.replies), "pushes_to_customers": sum(1 for p in line.pushes if p["to"] in customers),
-        "pushes_to_staff": sum(1 for p in line.pushes if p["to"] not in customers),
+        "replies": len(replied), "pushes_to_customers": sum(1 for to in pushed if to in customers),
+        "pushes_to_staff": sum(1 for to in pushed if to not in customers),
         "errors": result.errors + (0 if finished and settled else 1),
         "statuses": result.statuses,
     }
