@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import concurrent.futures
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -79,25 +80,46 @@ class LineSender:
         return sum(outcome.status in ("sent", "failed") for outcome in outcomes)
 
     def pump(self, stopping: threading.Event, wakeup: threading.Event) -> None:
-        """The server's sending loop: keeps up to `concurrency` LINE calls in flight and takes the
-        next due message as soon as one ends, so a slow call holds up only its own person.
+        """The server's sending loop: keeps up to `concurrency` LINE calls in flight and takes more
+        due messages whenever half the slots are free, instead of waiting for a whole pass, so a slow
+        call holds up only its own person. What ended meanwhile is recorded in one transaction.
         `wakeup` is set when messages are queued; finished calls set it too."""
-        in_flight: set[Future] = set()
+        in_flight: dict[Future, OutboxMessage] = {}
         while not stopping.is_set():
             wakeup.clear()  # before looking: a signal from now on ends the wait below at once
-            in_flight = {future for future in in_flight if not future.done()}
-            free = self.config.outbox.concurrency - len(in_flight)
+            busy = sum(not future.done() for future in in_flight)
+            free = self.config.outbox.concurrency - busy
             try:
-                rows = self._claim(free) if free > 0 else []
+                # Record and take in batches (at least half the slots): a claim per finished call
+                # would cost more than the call. A hanging call still leaves the other half free.
+                if free >= max(1, self.config.outbox.concurrency // 2):
+                    self._record_finished(in_flight)
+                    rows = self._claim(free)
+                else:
+                    rows = []
             except Exception:
-                log.exception("outbox claim failed")
+                log.exception("outbox pass failed")  # the lease brings the rows back
                 rows = []
             for row in rows:
-                future = self.pool.submit(self._send_one, row)
+                future = self.pool.submit(self._attempt, row)
                 future.add_done_callback(lambda _future: wakeup.set())
-                in_flight.add(future)
-            if not rows or len(rows) == free:
+                in_flight[future] = row
+            if len(rows) < free or not rows:
                 wakeup.wait(self.config.outbox.poll_seconds)
+        concurrent.futures.wait(in_flight)
+        self._record_finished(in_flight)
+
+    def _record_finished(self, in_flight: dict[Future, OutboxMessage]) -> None:
+        rows, outcomes = [], []
+        for future in [future for future in in_flight if future.done()]:
+            row = in_flight.pop(future)
+            if future.exception() is None:
+                rows.append(row)
+                outcomes.append(future.result())
+            else:  # the lease brings it back
+                log.error("outbox %s: sending failed: %r", row.id, future.exception())
+        if rows:
+            self._record(rows, outcomes)
 
     def _claim(self, limit: int) -> list[OutboxMessage]:
         """Due rows, at most one per person (their oldest), so one person's messages keep their order
@@ -105,12 +127,6 @@ class LineSender:
         with session_scope(self.engine) as session:
             return claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
                              limit=limit)
-
-    def _send_one(self, row: OutboxMessage) -> None:
-        try:
-            self._record([row], [self._attempt(row)])
-        except Exception:  # the lease brings it back
-            log.exception("outbox %s: sending failed", row.id)
 
     # --- one row ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
@@ -32,32 +33,38 @@ def make_engine(url: str) -> Engine:
 class WriteGate:
     """SQLite lets one transaction write at a time and makes the others poll with growing sleeps
     (busy_timeout), so under load a waiting webhook could sleep for hundreds of milliseconds while
-    inbox handlers slip in. Within the process, transactions queue here instead: woken at once,
-    and transactions marked urgent (webhook acknowledgements) go before the others."""
+    inbox handlers slip in. Within the process, transactions queue here instead, first come first
+    served, and those marked urgent (webhook acknowledgements) before the others; the gate is
+    handed straight to the next in line, so nobody waits longer than the queue ahead of them."""
 
     def __init__(self, timeout: float = 30.0):
         self.timeout = timeout
-        self._condition = threading.Condition()
+        self._lock = threading.Lock()
         self._busy = False
-        self._urgent_waiting = 0
+        self._queues: dict[bool, deque[threading.Event]] = {True: deque(), False: deque()}
 
     @contextmanager
     def hold(self, *, urgent: bool) -> Iterator[None]:
-        with self._condition:
-            self._urgent_waiting += urgent
-            try:
-                if not self._condition.wait_for(lambda: not self._busy and (urgent or not self._urgent_waiting),
-                                                self.timeout):
-                    raise TimeoutError(f"database busy for {self.timeout} s")
-            finally:
-                self._urgent_waiting -= urgent
+        with self._lock:
+            turn = None
+            if self._busy:
+                turn = threading.Event()
+                self._queues[urgent].append(turn)
             self._busy = True
+        if turn is not None and not turn.wait(self.timeout):
+            with self._lock:
+                if not turn.is_set():  # still in line: leave it
+                    self._queues[urgent].remove(turn)
+                    raise TimeoutError(f"database busy for {self.timeout} s")
         try:
             yield
         finally:
-            with self._condition:
-                self._busy = False
-                self._condition.notify_all()
+            with self._lock:
+                queue = self._queues[True] or self._queues[False]
+                if queue:
+                    queue.popleft().set()  # still busy: now theirs
+                else:
+                    self._busy = False
 
 
 _urgent = ContextVar("urgent_transaction", default=False)
