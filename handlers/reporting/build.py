@@ -51,8 +51,6 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     return Report(period, office, now, tables)
 
 
-def report_tabs(session, period_text: str, config, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
-    """Each table as a header row and plain rows, keyed by table name: what a coordinator sheet tab takes."""
-    period = parse_period(period_text, config.quotas)
-    report = build_report(load(session, period, config.quotas), period, config.reports, now=now, office=office)
-    return {table.name: table.as_rows() for table in report.tables}
+def report_tabs(report, *, prefix: str = "") -> dict[str, list[list]]:
+    """Each table as a header row and plain rows, keyed by tab name: what a coordinator sheet tab takes."""
+    return {f"{prefix}{table.name}": table.as_rows() for table in report.tables}
