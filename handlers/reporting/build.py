@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers import quotas
 from handlers.reporting import satisfaction, tickets, visits, voc
-from handlers.reporting.period import Period, parse_period
+from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
 from storage.report_data import ReportData, load_report_data
