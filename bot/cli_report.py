@@ -40,7 +40,7 @@ def register(main: click.Group, with_config) -> None:
 
 def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None) -> None:
     from bot.services import utcnow
-    from handlers.reporting.build import build_report, load
+    from handlers.reporting.build import build_report, load, report_tabs
     from handlers.reporting.html import render_html
     from handlers.reporting.period import parse_period
 
@@ -66,3 +66,18 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
     for table in result.tables:
         click.echo(f"{table.name}: {len(table.rows)} rows")
     click.echo(f"wrote {folder}/report.html and {len(result.tables)} CSV files")
+    if config.sheets.enabled and config.sheets.coordinator_spreadsheet:
+        _to_coordinator_sheet(config, report_tabs(result, prefix=f"{period.code}{'-' + office if office else ''} "))
+
+
+def _to_coordinator_sheet(config: Config, tabs: dict[str, list[list]]) -> None:
+    """The same tables as tabs of the coordinator spreadsheet, in one write; the files are kept either way."""
+    from storage import sheets
+
+    key = config.sheets.coordinator_spreadsheet
+    try:
+        sheets.write_tabs(sheets.open_client(config.sheets), key, tabs)
+    except Exception as error:  # the report files are written; say plainly what the sheet refused
+        raise click.ClickException(f"report files written, but the coordinator sheet was not: "
+                                   f"{sheets.describe(error, key)}") from None
+    click.echo(f"wrote {len(tabs)} tabs to coordinator spreadsheet {key}")

@@ -112,3 +112,22 @@ def test_forms_poll_runs_one_poll_and_says_what_failed(org, sheets, setup):
     assert result.exit_code == 1
     assert "form outage: 1 rows read, 1 new, 0 edited; 1 became tickets, 0 unmatched, 0 invalid" in result.output
     assert "coordinator: FAILED: spreadsheet COORD is not shared with the service account" in result.output
+
+
+def test_quarter_report_goes_to_the_coordinator_sheet_too(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    path = write_config(tmp_path, forms_config(org.config, sheets, tmp_path, coordinator="COORD", forms=[]))
+    result = CliRunner().invoke(main, ["report", "quarter", "2026Q4", "--out", str(tmp_path / "out"), "--config", path])
+    assert result.exit_code == 0, result.output
+    assert "wrote 8 tabs to coordinator spreadsheet COORD" in result.output
+    files = sorted(p.stem for p in (tmp_path / "out").glob("*.csv"))
+    assert sorted(t.title for t in coordinator.tabs if t.title.startswith("2026Q4 ")) == [f"2026Q4 {f}" for f in files]
+    with open(tmp_path / "out" / f"{files[0]}.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [[str(c) for c in row] for row in coordinator.tab(f"2026Q4 {files[0]}").values()][0] == next(csv.reader(handle))
+
+    sheets.add_spreadsheet("LOCKED", shared=False)
+    path = write_config(tmp_path, forms_config(org.config, sheets, tmp_path, coordinator="LOCKED", forms=[]))
+    result = CliRunner().invoke(main, ["report", "quarter", "2026Q4", "--out", str(tmp_path / "out2"), "--config", path])
+    assert result.exit_code == 1
+    assert "report files written, but the coordinator sheet was not: spreadsheet LOCKED is not shared" in result.output
+    assert (tmp_path / "out2" / "report.html").exists()

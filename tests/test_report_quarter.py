@@ -279,7 +279,9 @@ def test_report_command_writes_csv_files_and_html(tmp_path):
 def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
     generate(engine)
     with session_scope(engine) as session:
-        tabs = report_tabs(session, "2026Q3", CONFIG, now=bangkok("2026-10-26 10:00"))
+        period = parse_period("2026Q3", CONFIG.quotas)
+        built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
+    tabs = report_tabs(built)
     assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
                           "voc_comments"]
     assert tabs["complaints"][0][:2] == ["office", "received"]

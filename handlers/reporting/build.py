@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers import quotas
 from handlers.reporting import satisfaction, tickets, visits, voc
-from handlers.reporting.period import Period, parse_period
+from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
 from storage.report_data import ReportData, load_report_data
@@ -51,8 +51,6 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     return Report(period, office, now, tables)
 
 
-def report_tabs(session, period_text: str, config, *, now: datetime, office: str | None = None) -> dict[str, list[list]]:
-    """Each table as a header row and plain rows, keyed by table name: what a coordinator sheet tab takes."""
-    period = parse_period(period_text, config.quotas)
-    report = build_report(load(session, period, config.quotas), period, config.reports, now=now, office=office)
-    return {table.name: table.as_rows() for table in report.tables}
+def report_tabs(report, *, prefix: str = "") -> dict[str, list[list]]:
+    """Each table as a header row and plain rows, keyed by tab name: what a coordinator sheet tab takes."""
+    return {f"{prefix}{table.name}": table.as_rows() for table in report.tables}
