@@ -47,10 +47,9 @@ def _score_buttons(action: str, ticket: Ticket, **params) -> tuple[Button, ...]:
 
 
 def _customer_ticket(ctx: Context) -> Ticket | None:
-    """The complaint named by the postback if it belongs to this contact's account; else no hint it exists."""
-    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
-    if ticket is None or ticket.kind != "complaint" or ticket.account_id != ctx.contact.account_id:
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    """The answered complaint named by the postback, if it belongs to this contact's account."""
+    ticket = ticketing.ticket_for_contact(ctx, "complaint")
+    if ticket is None:
         return None
     if ticket.status != "answered":
         done = ticket.status == "closed"

@@ -103,6 +103,17 @@ def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None
     return ticket
 
 
+def ticket_for_contact(ctx: Context, kind: str) -> Ticket | None:
+    """The ticket named by the postback if it is of `kind` and belongs to this contact's account.
+
+    Someone else's ticket looks exactly like a missing one: no hint that it exists."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
+    if ticket is None or ticket.kind != kind or ticket.account_id != ctx.contact.account_id:
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    return ticket
+
+
 def urgent_button(ticket: Ticket, lang: str) -> Button:
     """"Report urgently to the decision maker" (CRM-KAM-003, handlers/urgent.py) on an open ticket's staff card."""
     label = t("btn_urgent", lang)
