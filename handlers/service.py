@@ -13,7 +13,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.outage import rating_buttons
-from handlers.postback import build, int_param
+from handlers.postback import build
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button
@@ -77,13 +77,12 @@ def pick(ctx: Context) -> None:
     if offer is None:
         return
     conversations.set_step(ctx.state, FLOW, "date", now=ctx.now, code=offer.code)
-    _ask_date(ctx, _offer_label(offer, ctx.lang))
+    _ask_date(ctx, t("service_ask_date", ctx.lang, name=_offer_label(offer, ctx.lang)))
 
 
-def _ask_date(ctx: Context, name: str) -> None:
+def _ask_date(ctx: Context, text: str) -> None:
     label = t("btn_pick_date", ctx.lang)
-    ctx.reply(Message(text=t("service_ask_date", ctx.lang, name=name),
-                      quick_replies=(Button(label, kind="date", data=build("service.date")), cancel_button(ctx))))
+    ctx.reply(Message(text=text, quick_replies=(Button(label, kind="date", data=build("service.date")), cancel_button(ctx))))
 
 
 def _date_in_range(ctx: Context) -> date | None:
@@ -91,9 +90,8 @@ def _date_in_range(ctx: Context) -> date | None:
     first, last = today + timedelta(days=1), today + timedelta(days=ctx.config.services.max_days_ahead)
     day = picked_date(ctx.inbound.params, ctx.inbound.text)
     if day is None or not first <= day <= last:
-        ctx.reply(Message(text=t("service_bad_date", ctx.lang, first=format_date(first, ctx.lang),
-                                 last=format_date(last, ctx.lang)), quick_replies=(
-            Button(t("btn_pick_date", ctx.lang), kind="date", data=build("service.date")), cancel_button(ctx))))
+        _ask_date(ctx, t("service_bad_date", ctx.lang, first=format_date(first, ctx.lang),
+                         last=format_date(last, ctx.lang)))
         return None
     return day
 
@@ -127,10 +125,8 @@ def open_request(ctx: Context, *, account_id: int, contact_id: int | None, offer
 
 
 def _customer_ticket(ctx: Context, statuses: tuple[str, ...]) -> Ticket | None:
-    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
-    # Someone else's request looks exactly like a missing one.
-    if ticket is None or ticket.kind != "service" or ticket.account_id != ctx.contact.account_id:
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    ticket = ticketing.ticket_for_contact(ctx, "service")
+    if ticket is None:
         return None
     if ticket.status not in statuses:
         ctx.reply(text_with_menu(ctx, t("service_wrong_state", ctx.lang, number=ticket.number,
@@ -161,7 +157,7 @@ def ask_other_date(ctx: Context) -> None:
     if ticket is None:
         return
     conversations.set_step(ctx.state, FLOW, "date", now=ctx.now, ticket_id=ticket.id)
-    _ask_date(ctx, f"{ticket.number} {_offer_of(ctx, ticket)}")
+    _ask_date(ctx, t("service_ask_date", ctx.lang, name=f"{ticket.number} {_offer_of(ctx, ticket)}"))
 
 
 def _new_date_for(ctx: Context, day: date) -> None:

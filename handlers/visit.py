@@ -102,6 +102,16 @@ def _ask_date(ctx: Context, text: str) -> None:
     ctx.reply(Message(text=text, quick_replies=buttons))
 
 
+CHOICES = {"mode": ("visit.mode", VISIT_MODES), "purpose": ("visit.purpose", PURPOSES)}
+
+
+def _ask_choice(ctx: Context, name: str) -> None:
+    """Ask for the visit's mode or purpose, with its choices as quick replies."""
+    action, values = CHOICES[name]
+    ctx.reply(Message(text=t(f"visit_ask_{name}", ctx.lang),
+                      quick_replies=(*choice_buttons(ctx, action, values, name), cancel_button(ctx))))
+
+
 def on_date(ctx: Context) -> None:
     today = bangkok_today(ctx.now)
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
@@ -110,19 +120,16 @@ def on_date(ctx: Context) -> None:
         _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
-    ctx.reply(Message(text=t("visit_ask_mode", ctx.lang),
-                      quick_replies=(*choice_buttons(ctx, "visit.mode", VISIT_MODES, "mode"), cancel_button(ctx))))
+    _ask_choice(ctx, "mode")
 
 
 def on_mode(ctx: Context) -> None:
     mode = chosen_value(ctx, VISIT_MODES, "mode")
     if mode not in VISIT_MODES:
-        ctx.reply(Message(text=t("visit_ask_mode", ctx.lang),
-                          quick_replies=(*choice_buttons(ctx, "visit.mode", VISIT_MODES, "mode"), cancel_button(ctx))))
+        _ask_choice(ctx, "mode")
         return
     conversations.set_step(ctx.state, FLOW, "purpose", now=ctx.now, mode=mode)
-    ctx.reply(Message(text=t("visit_ask_purpose", ctx.lang),
-                      quick_replies=(*choice_buttons(ctx, "visit.purpose", PURPOSES, "purpose"), cancel_button(ctx))))
+    _ask_choice(ctx, "purpose")
 
 
 def on_purpose(ctx: Context) -> None:
@@ -131,8 +138,7 @@ def on_purpose(ctx: Context) -> None:
         # Typed text that is not one of the choices is taken as the purpose itself.
         purpose = ctx.inbound.text.strip()[:200] if ctx.inbound.kind == "text" else ""
     if not purpose:
-        ctx.reply(Message(text=t("visit_ask_purpose", ctx.lang),
-                          quick_replies=(*choice_buttons(ctx, "visit.purpose", PURPOSES, "purpose"), cancel_button(ctx))))
+        _ask_choice(ctx, "purpose")
         return
     conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now, purpose=purpose)
     skip = t("btn_skip", ctx.lang)
