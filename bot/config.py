@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,12 @@ DEFAULT_DB_URL = "sqlite:///var/kambot.sqlite3"
 
 class ConfigError(Exception):
     """Raised with a message that names the offending key."""
+
+
+def _repeated(values) -> list[str]:
+    """The values that occur more than once, sorted."""
+    counts = Counter(values)
+    return sorted(value for value, count in counts.items() if count > 1)
 
 
 class _Section(BaseModel):
@@ -223,8 +230,7 @@ class ServicesConfig(_Section):
     @field_validator("catalogue")
     @classmethod
     def _unique_codes(cls, catalogue: list[ServiceOffer]) -> list[ServiceOffer]:
-        codes = [offer.code for offer in catalogue]
-        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        duplicates = _repeated(offer.code for offer in catalogue)
         if duplicates:
             raise ValueError(f"service codes must be unique; repeated: {', '.join(duplicates)}")
         return catalogue
@@ -382,8 +388,7 @@ class Config(_Section):
     @field_validator("forms")
     @classmethod
     def _unique_form_keys(cls, forms: list[FormConfig]) -> list[FormConfig]:
-        keys = [form.key for form in forms]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        duplicates = _repeated(form.key for form in forms)
         if duplicates:
             raise ValueError(f"form key {duplicates[0]!r} is used twice")
         return forms

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from bot.config import parse_config
 from bot.line_sender import LineSender
 from bot.line_standin import LineStandIn
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Notification, OutboxMessage, Ticket
 
 import org_factory
@@ -31,14 +31,11 @@ NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
 
 
 @pytest.fixture
-def pg_engine():
+def db_url():
+    """PostgreSQL only (conftest's `engine` builds the tables on it): SQLite is one process's database."""
     if not PG_URL:
         pytest.skip("KAMBOT_TEST_PG_URL not set (bash .ci/run starts a PostgreSQL server)")
-    engine = make_engine(PG_URL)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+    return PG_URL
 
 
 @pytest.fixture
@@ -57,9 +54,9 @@ def _numbers_pushed(line: LineStandIn) -> Counter:
     return seen
 
 
-def test_two_schedulers_in_two_processes_send_each_item_once(pg_engine, line):
+def test_two_schedulers_in_two_processes_send_each_item_once(engine, line):
     now = datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc)  # Monday 08:30 in Bangkok: digest time
-    org = org_factory.generate(pg_engine, staff=60, accounts=200, tickets=2000, now=now, open_outage_share=0.02)
+    org = org_factory.generate(engine, staff=60, accounts=200, tickets=2000, now=now, open_outage_share=0.02)
     assert org.open_outages > 10 and org.complaints_due > 50
 
     context = multiprocessing.get_context("spawn")
@@ -73,7 +70,7 @@ def test_two_schedulers_in_two_processes_send_each_item_once(pg_engine, line):
         assert process.exitcode == 0
     config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
                            "database": {"url": PG_URL}})
-    sender = LineSender(config, pg_engine, lambda: now)
+    sender = LineSender(config, engine, lambda: now)
     try:
         while sender.send_due():
             pass
@@ -83,7 +80,7 @@ def test_two_schedulers_in_two_processes_send_each_item_once(pg_engine, line):
     assert sum(queued) == len(line.pushes) > 0
     seen = _numbers_pushed(line)
     assert max(seen.values()) == 1  # nobody heard of any ticket twice
-    with session_scope(pg_engine) as session:
+    with session_scope(engine) as session:
         escalated = session.exec(select(Ticket.number).where(Ticket.escalated_at.is_not(None))).all()
         claims = session.exec(select(Notification.subject_id)).all()
     assert len(escalated) == org.open_outages
@@ -93,11 +90,11 @@ def test_two_schedulers_in_two_processes_send_each_item_once(pg_engine, line):
     assert max(per_person.values()) == 1  # one digest push per person and day
 
 
-def test_two_servers_with_schedulers_escalate_once_and_answer_once(pg_engine, line, tmp_path):
+def test_two_servers_with_schedulers_escalate_once_and_answer_once(engine, line, tmp_path):
     users, events = 10, 120
-    seed_customers(pg_engine, users)
+    seed_customers(engine, users)
     now = datetime.now(timezone.utc)
-    org = org_factory.generate(pg_engine, staff=40, accounts=40, tickets=300, now=now - timedelta(minutes=1),
+    org = org_factory.generate(engine, staff=40, accounts=40, tickets=300, now=now - timedelta(minutes=1),
                                open_outage_share=0.05, complaint_share=0)
     servers = [ServerProcess(write_config(tmp_path / f"kambot{i}.toml", secret=SECRET, token=TOKEN, line_url=line.url,
                                           db_url=PG_URL, port=free_port(), escalation={"check_every_seconds": 5},
@@ -127,13 +124,13 @@ def test_two_servers_with_schedulers_escalate_once_and_answer_once(pg_engine, li
     assert len(line.replies) == events and {len(line.messages_to(customer_id(n))) for n in range(users)} == {events // users}
     seen = _numbers_pushed(line)
     assert len(seen) == org.open_outages and max(seen.values()) == 1
-    with session_scope(pg_engine) as session:
+    with session_scope(engine) as session:
         assert Counter(session.exec(select(OutboxMessage.status)).all()) == {"sent": events + org.open_outages}
 
 
-def test_web_only_servers_store_and_a_worker_handles_and_sends(pg_engine, line, tmp_path):
+def test_web_only_servers_store_and_a_worker_handles_and_sends(engine, line, tmp_path):
     users, events = 5, 40
-    seed_customers(pg_engine, users)
+    seed_customers(engine, users)
     config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=PG_URL,
                           port=free_port())
     server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
