@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from bot.config import ServiceOffer
 from handlers import ticketing
 from handlers.context import Action, Context
-from handlers.menu import text_with_menu
+from handlers.menu import customer_buttons, text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.outage import rating_buttons
 from handlers.postback import build
@@ -291,7 +291,7 @@ def on_decline_reason(ctx: Context) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     tickets.log(ctx.session, ticket, "declined", now=ctx.now, staff_id=ctx.staff.id, text=reason)
-    ticketing.tell_reporters(ctx, ticket, "service_declined_customer", reason=reason,
+    ticketing.tell_reporters(ctx, ticket, "service_declined_customer", reason=reason, buttons=customer_buttons,
                              localized=lambda lang: {"name": _offer_name(ctx, ticket, lang)})
     ctx.reply(text_with_menu(ctx, t("staff_service_declined", ctx.lang, number=ticket.number)))
 

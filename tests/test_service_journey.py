@@ -137,6 +137,7 @@ def test_kamr_declines_with_a_reason_and_others_cannot_act(org):
     bot.say("Ukamr1", "เครื่องวัดไม่ว่างถึงเดือนมกราคม")
     assert bot.last_to("Ucust1")["text"] == (
         "SRV-69-00001: ขออภัยค่ะ ไม่สามารถให้บริการ ตรวจสอบข้อมูลโหลด (Load Profile) ได้\nเหตุผล: เครื่องวัดไม่ว่างถึงเดือนมกราคม")
+    assert [a["label"] for a in _quick(bot.last_to("Ucust1"))][:2] == ["แจ้งไฟดับ", "ขอรับบริการ"]  # what next
     assert bot.only_ticket().status == "declined"
     bot.tap("Ukamr1", f"a=service.done&t={ticket.id}")
     assert bot.last_to("Ukamr1")["text"] == "SRV-69-00001 อยู่ในสถานะ ‘ไม่สามารถให้บริการ’ จึงทำรายการนี้ไม่ได้ค่ะ"

@@ -163,3 +163,20 @@ def test_one_rating_reminder_to_those_who_did_not_rate(org):
     assert len(bot.line.messages_to("Ucust1")) == counts["Ucust1"]
     reminder = bot.line.messages_to("Ucust2")[counts["Ucust2"]:]
     assert len(reminder) == 1 and reminder[0]["text"].startswith("🙏 ขอรบกวนอีกครั้งค่ะ\nคุณสมชาย ใจดี ติดต่อเยี่ยม")
+
+
+def test_a_planned_visit_that_did_not_happen_is_cancelled_and_no_longer_reminded(org):
+    bot = org
+    _log_visit(bot, day="2026-11-26", notes="")
+    [visit] = _visits(bot)
+    bot.now = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+    bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
+    assert [a["label"] for a in _quick(bot.last_to("Ukamr1"))] == ["ข้าม", "ไม่ได้ไป", "ยกเลิก"]
+    bot.tap("Ukamr1", _quick(bot.last_to("Ukamr1"))[1]["data"])
+    assert bot.last_to("Ukamr1")["text"] == "ยกเลิกแผนเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569 แล้วค่ะ"
+    assert _visits(bot)[0].status == "cancelled"
+    bot.tap("Ukamr2", f"a=visit.cancel&v={visit.id}")  # another KAMR cannot touch it
+    assert bot.last_to("Ukamr2")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
+    with session_scope(bot.engine) as session:
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 0
+    assert bot.line.messages_to("Ucust1") == []  # nobody is asked to rate a visit that did not happen
