@@ -172,7 +172,10 @@ class _Outcome:
 
 class _QuietHandler(WSGIRequestHandler):
     """Request handler that does not log every request (keeps the simulator's
-    terminal clean); errors are still logged through werkzeug's logger."""
+    terminal clean); errors are still logged through werkzeug's logger. Keeps
+    connections open between calls, as LINE's servers do (HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass

@@ -31,25 +31,33 @@ def utcnow() -> datetime:
 
 
 class KeyedRunner:
-    """Runs one task per key at a time, different keys in parallel: one user's events stay in order."""
+    """Runs one task per key at a time, different keys in parallel: one user's events stay in order.
+    A key submitted while its task waits to start is already covered by that task; while it runs,
+    the key is run once more afterwards (its events may have come in after the task looked)."""
 
     def __init__(self, work: Callable[[str], object], workers: int):
         self.work = work
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inbox")
         self.lock = threading.Lock()
-        self.running: set[str] = set()
+        self.queued: set[str] = set()
+        self.active: set[str] = set()
         self.again: set[str] = set()
 
     def submit(self, keys: Iterable[str]) -> None:
         for key in keys:
             with self.lock:
-                if key in self.running:
+                if key in self.queued:
+                    continue
+                if key in self.active:
                     self.again.add(key)
                     continue
-                self.running.add(key)
+                self.queued.add(key)
             self.pool.submit(self._run, key)
 
     def _run(self, key: str) -> None:
+        with self.lock:
+            self.queued.discard(key)
+            self.active.add(key)
         while True:
             try:
                 self.work(key)
@@ -57,7 +65,7 @@ class KeyedRunner:
                 log.exception("inbox worker failed for a user")
             with self.lock:
                 if key not in self.again:
-                    self.running.discard(key)
+                    self.active.discard(key)
                     return
                 self.again.discard(key)
 
@@ -68,7 +76,10 @@ class KeyedRunner:
 class Services:
     def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime] = utcnow):
         self.config, self.engine, self.clock = config, engine, clock
-        self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2))
+        # Handlers do no network I/O, and SQLite takes one writer at a time: more threads there would
+        # only queue for the write lock and the interpreter lock. PostgreSQL writes in parallel.
+        parallel = engine.dialect.name != "sqlite"
+        self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2) if parallel else 1)
         self.sender: LineSender | None = None
         self.scheduler = None
         self.stopping = threading.Event()

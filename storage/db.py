@@ -1,6 +1,8 @@
 """Engine and sessions: SQLite file by default (WAL), PostgreSQL by URL."""
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections import deque
 from contextlib import contextmanager, nullcontext
@@ -32,16 +34,23 @@ def make_engine(url: str) -> Engine:
 
 class WriteGate:
     """SQLite lets one transaction write at a time and makes the others poll with growing sleeps
-    (busy_timeout), so under load a waiting webhook could sleep for hundreds of milliseconds while
-    inbox handlers slip in. Within the process, transactions queue here instead, first come first
-    served, and those marked urgent (webhook acknowledgements) before the others; the gate is
-    handed straight to the next in line, so nobody waits longer than the queue ahead of them."""
+    (busy_timeout, up to 100 ms a nap), so under load a waiting webhook could sleep for hundreds of
+    milliseconds while inbox handlers slip in. Writers queue here instead. Within the process, first
+    come first served, those marked urgent (the webhook's inbox writes) before the others, and the
+    gate is handed straight to the next in line. Across processes (`serve --web-only` beside
+    `kambot worker`), the holder also takes an exclusive lock on a file beside the database, which
+    the kernel hands over without polling; an urgent writer first holds a second "urgent" file while
+    it waits, and other writers pass through that file before queueing, so they cannot overtake it."""
 
-    def __init__(self, timeout: float = 30.0):
+    def __init__(self, lock_path: Path | None = None, timeout: float = 30.0):
         self.timeout = timeout
         self._lock = threading.Lock()
         self._busy = False
         self._queues: dict[bool, deque[threading.Event]] = {True: deque(), False: deque()}
+        self._files = None
+        if lock_path is not None:
+            self._files = tuple(os.open(f"{lock_path}.{name}", os.O_RDWR | os.O_CREAT, 0o600)
+                                for name in ("write-lock", "urgent-lock"))
 
     @contextmanager
     def hold(self, *, urgent: bool) -> Iterator[None]:
@@ -57,7 +66,11 @@ class WriteGate:
                     self._queues[urgent].remove(turn)
                     raise TimeoutError(f"database busy for {self.timeout} s")
         try:
-            yield
+            if self._files is None:
+                yield
+            else:
+                with self._across_processes(urgent):
+                    yield
         finally:
             with self._lock:
                 queue = self._queues[True] or self._queues[False]
@@ -65,6 +78,22 @@ class WriteGate:
                     queue.popleft().set()  # still busy: now theirs
                 else:
                     self._busy = False
+
+    @contextmanager
+    def _across_processes(self, urgent: bool) -> Iterator[None]:
+        write, urgent_file = self._files
+        fcntl.flock(urgent_file, fcntl.LOCK_EX)  # wait behind an urgent writer already queued
+        if not urgent:
+            fcntl.flock(urgent_file, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(write, fcntl.LOCK_EX)
+        finally:
+            if urgent:
+                fcntl.flock(urgent_file, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(write, fcntl.LOCK_UN)
 
 
 _urgent = ContextVar("urgent_transaction", default=False)
@@ -102,7 +131,7 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    engine.write_gate = WriteGate()
+    engine.write_gate = WriteGate(Path(database) if database and database != ":memory:" else None)
     return engine
 
 

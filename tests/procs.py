@@ -165,6 +165,7 @@ class StandInProcess:
                                         daemon=True)
         self._process.start()
         self.url = urls.get(timeout=30)
+        self.pid = self._process.pid
         threading.Thread(target=self._collect, daemon=True).start()
 
     def _collect(self) -> None:

@@ -79,22 +79,31 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     line = StandInProcess(delay=args.line_delay, token=TOKEN)
     port = free_port()
     config = write_config(work / f"{name}.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
-                          port=port, server={"threads": args.threads})
+                          port=port, server={"threads": args.threads},
+                          outbox={"concurrency": args.outbox_concurrency})
     pg = args.database == "postgresql"
     command = [sys.executable, str(ROOT / "tests/bench/sdk_style_app.py"), str(config)] if baseline else None
-    server_args = ("--workers", str(args.workers), "--web-only") if pg and not baseline else ()
+    split = (pg or args.split) and not baseline
+    server_args = ("--workers", str(args.workers if pg else 1), "--web-only") if split else ()
     server = ServerProcess(config, *server_args, command=command, log=work / f"{name}.log")
     workers = []
     try:
         server.start()
-        for _ in range(args.worker_processes if pg and not baseline else 0):
+        for _ in range(args.worker_processes if split else 0):
             workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
-                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT))
+                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
+                                            preexec_fn=lambda: os.nice(args.worker_nice)))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
+        roles = {"web": _descendants(server.process.pid), "worker": [worker.pid for worker in workers],
+                 "line_standin": [line.pid]}
+        cpu_before, loadgen_before = {role: _cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
+        loadgen_cpu = time.process_time() - loadgen_before
+        web_cpu = _cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
         finished = line.wait_for(lambda: len(line.deliveries) >= events_total, timeout=args.drain_timeout)
         settled = baseline or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
+        cpu = {"web": web_cpu, **{role: _cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
     finally:
         for worker in workers:
             worker.terminate()
@@ -116,7 +125,39 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
         "pushes_to_staff": sum(1 for to in pushed if to not in customers),
         "errors": result.errors + (0 if finished and settled else 1),
         "statuses": result.statuses,
+        # CPU per webhook request, by process: what 1,000 requests/s would need of the 2 cores.
+        "cpu_ms_per_request": {role: round(seconds * 1000 / len(bodies), 2)
+                               for role, seconds in {**cpu, "load_generator": loadgen_cpu}.items() if seconds},
     }
+
+
+def _descendants(pid: int) -> list[int]:
+    """pid and every process below it (gunicorn's master and its workers)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _settled(base: str) -> bool:
@@ -131,6 +172,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="web processes (PostgreSQL only)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes (PostgreSQL only)")
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--outbox-concurrency", type=int, default=32, help="LINE calls in flight ([outbox] concurrency)")
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=32)
@@ -138,6 +180,10 @@ def main() -> None:
     parser.add_argument("--line-delay", type=float, default=0.2)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--worker-nice", type=int, default=0,
+                        help="run `kambot worker` at this nice level, below the web processes (e.g. 10)")
+    parser.add_argument("--split", action="store_true",
+                        help="SQLite: `serve --web-only` plus `kambot worker`, as PostgreSQL always runs")
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
