@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 DEFAULT_DB_URL = "sqlite:///var/kambot.sqlite3"
 
@@ -100,7 +100,9 @@ class OutboxConfig(_Section):
     # LINE calls in flight at once (to different people; one person's messages stay in order).
     concurrency: int = Field(default=32, ge=1, le=256)
     # A sender owns the messages it took for this long; after a crash another pass takes them again.
-    claim_lease_seconds: float = Field(default=120.0, gt=0)
+    # Short enough that the retake still finds the reply token usable (so a reply that did reach
+    # LINE is refused, not pushed a second time), longer than any call can be in flight.
+    claim_lease_seconds: float = Field(default=30.0, gt=0)
 
 
 class CalendarConfig(_Section):
@@ -393,6 +395,15 @@ class Config(_Section):
             raise ValueError(f"form key {duplicates[0]!r} is used twice")
         return forms
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_call(self) -> "Config":
+        longest_call = self.line.connect_timeout + self.line.read_timeout
+        if self.outbox.claim_lease_seconds <= longest_call:
+            raise ValueError(f"outbox.claim_lease_seconds ({self.outbox.claim_lease_seconds:g}) must be longer than "
+                             f"line.connect_timeout + line.read_timeout ({longest_call:g}): a call still in flight "
+                             "would be taken and sent again")
+        return self
+
     def missing_settings(self) -> list[str]:
         return self.line.missing
 
@@ -404,7 +415,7 @@ def _describe(error: ValidationError) -> str:
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown key (see config.example.toml)"
-        lines.append(f"{key}: {message}")
+        lines.append(f"{key}: {message}" if key else message.removeprefix("Value error, "))
     return "; ".join(lines)
 
 

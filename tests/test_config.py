@@ -113,3 +113,12 @@ def test_example_catalogue_replaces_the_built_in_one():
     assert [o.code for o in config.services.catalogue] == ["FMS2", "FMS3", "MAINT"]
     assert [o.code for o in config.services.for_tier("streamline")] == ["FMS2"]
     assert config.quotas.year_rule("office_manager") == 24
+
+
+def test_claim_lease_shorter_than_a_call_is_refused_naming_the_keys():
+    with pytest.raises(ConfigError) as error:
+        parse_config({"outbox": {"claim_lease_seconds": 12}, "line": {"connect_timeout": 3, "read_timeout": 10}})
+    assert str(error.value) == (
+        "invalid configuration: outbox.claim_lease_seconds (12) must be longer than line.connect_timeout + "
+        "line.read_timeout (13): a call still in flight would be taken and sent again")
+    assert parse_config({"outbox": {"claim_lease_seconds": 14}}).outbox.claim_lease_seconds == 14

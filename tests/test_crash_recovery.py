@@ -38,7 +38,8 @@ def test_kill_9_mid_burst_loses_nothing_and_sends_nothing_twice(engine, db_url, 
     line = LineStandIn(access_token=TOKEN, delay=0.2).start()  # slow LINE: answers are in flight at the kill
     server = ServerProcess(
         write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
-                     port=free_port(), outbox={"claim_lease_seconds": 2, "poll_seconds": 0.2}),
+                     port=free_port(), outbox={"claim_lease_seconds": 2, "poll_seconds": 0.2},
+                     line={"connect_timeout": 0.5, "read_timeout": 1}),
         log=tmp_path / "server.log",
     ).start()
     try:
