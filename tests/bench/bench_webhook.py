@@ -2,13 +2,16 @@
 
     python tests/bench/bench_webhook.py [--database sqlite|postgresql] [--requests 3000] [--users 300]
         [--concurrency 32] [--rate 1000] [--line-delay 0.2] [--workers 2] [--no-baseline]
+        [--split [--worker-nice 10] [--ack-only]] [--outbox-concurrency 32]
 
 Outage reports from distinct linked customers (tap ไฟดับ, pick the symptom, "just now", then
 status; every 5th webhook carries a second event from another customer) are posted signed to
 /callback while a local LINE stand-in answers every call after --line-delay seconds. The same
 load then goes to a handler written the SDK-example way (all work and the reply call inside the
 request). PostgreSQL (--pg-url or $KAMBOT_BENCH_PG_URL; its tables are dropped and recreated)
-runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`. Prints one JSON line.
+runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`; so does SQLite
+with --split. Reports CPU per request of each process (web, worker, LINE stand-in, load generator),
+which says what a rate would need of the machine however busy it was. Prints one JSON line.
 """
 from __future__ import annotations
 
@@ -89,7 +92,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     workers = []
     try:
         server.start()
-        for _ in range(args.worker_processes if split else 0):
+        for _ in range(args.worker_processes if split and not args.ack_only else 0):
             workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
                                             cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
                                             preexec_fn=lambda: os.nice(args.worker_nice)))
@@ -100,8 +103,9 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
         loadgen_cpu = time.process_time() - loadgen_before
         web_cpu = _cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
-        finished = line.wait_for(lambda: len(line.deliveries) >= events_total, timeout=args.drain_timeout)
-        settled = baseline or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
+        finished = args.ack_only or line.wait_for(lambda: len(line.deliveries) >= events_total,
+                                                  timeout=args.drain_timeout)
+        settled = baseline or args.ack_only or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
         cpu = {"web": web_cpu, **{role: _cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
     finally:
@@ -182,11 +186,15 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--worker-nice", type=int, default=0,
                         help="run `kambot worker` at this nice level, below the web processes (e.g. 10)")
+    parser.add_argument("--ack-only", action="store_true",
+                        help="with --split: no `kambot worker`, events stay in the inbox; measures acknowledging alone")
     parser.add_argument("--split", action="store_true",
                         help="SQLite: `serve --web-only` plus `kambot worker`, as PostgreSQL always runs")
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
+    if args.ack_only and not (args.split or args.database == "postgresql") or args.ack_only and not args.no_baseline:
+        parser.error("--ack-only needs --split (or PostgreSQL) and --no-baseline")
 
     work = Path(tempfile.mkdtemp(prefix="kambot-bench-"))
     ours = measure(args, work, baseline=False)
