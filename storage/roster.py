@@ -1,7 +1,7 @@
 """Who is who: staff, accounts, sites, contacts."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Site, Staff
 
@@ -34,6 +34,16 @@ def contacts_of(session: Session, account_id: int) -> list[Contact]:
     return list(
         session.exec(select(Contact).where(Contact.account_id == account_id, Contact.active).order_by(Contact.id)).all()
     )
+
+
+def contacts_of_accounts(session: Session, account_ids: list[int]) -> dict[int, list[Contact]]:
+    """contacts_of for many accounts in one query: {account id: its active contacts, oldest first}."""
+    found: dict[int, list[Contact]] = {account_id: [] for account_id in account_ids}
+    if account_ids:
+        for contact in session.exec(select(Contact).where(col(Contact.account_id).in_(account_ids), Contact.active)
+                                    .order_by(Contact.id)).all():
+            found[contact.account_id].append(contact)
+    return found
 
 
 def stand_in_for(session: Session, staff: Staff, *, named_code: str | None, roles: tuple[str, ...]) -> Staff | None:
