@@ -63,10 +63,10 @@ def _scores(session: Session, kind: str) -> dict[int, str]:
 
 
 def _tickets(session: Session) -> list[list[str]]:
-    # Columns, not ORM objects (nor the whole details JSON): the tab lists every ticket, and
-    # building 50,000 objects per poll costs seconds.
+    # Plain rows of columns, not ORM objects (nor the whole details JSON): the tab lists every
+    # ticket, and building 50,000 objects per poll costs seconds.
     scores = _scores(session, "ticket")
-    rows = session.exec(
+    rows = session.connection().execute(
         select(Ticket.id, Ticket.number, Ticket.kind, Account.account_code, Account.name, Staff.name, Ticket.channel,
                Ticket.status, Ticket.created_at, Ticket.due_date, Ticket.details["answered_at"].as_string(),
                Ticket.resolved_at)
@@ -95,7 +95,7 @@ def _tickets(session: Session) -> list[list[str]]:
 
 def _visits(session: Session) -> list[list[str]]:
     scores = _scores(session, "visit")
-    rows = session.exec(
+    rows = session.connection().execute(
         select(Visit.id, Visit.visit_date, Account.account_code, Account.name, Staff.name, Visit.mode, Visit.purpose,
                Visit.status, Visit.channel, Visit.reported_at)
         .join(Account, col(Account.id) == Visit.account_id)
