@@ -1,14 +1,15 @@
 """Every scheduled job at scale, over a generated organisation (tests/org_factory.py).
 
     python tests/bench/bench_jobs.py [--database sqlite|postgresql] [--pg-url URL]
-        [--accounts 5000] [--staff 1000] [--tickets 50000] [--form-rows 1000]
+        [--accounts 5000] [--staff 1000] [--tickets 50000] [--form-rows 1000] [--form-new 50]
 
 Runs each job of jobs/scheduler.py at Monday 23 Nov 2026 08:30 Bangkok (a working day, the
 quota digest's weekday), then once more (a rerun must send nothing): escalation, the complaint
 digest, the weekly quota digest, the daily visit-report reminder and the visit-rating reminder
 (the two halves of the daily visit job), and the forms poll (a complaint form of FORM_ROWS
-responses plus the coordinator spreadsheet, through the real gspread client against
-bot/sheets_standin.py). Reports wall time, SQL statements issued (counted with a SQLAlchemy
+responses of which FORM_NEW arrived since the previous, unmeasured poll, plus the coordinator
+spreadsheet, through the real gspread client against bot/sheets_standin.py, in this process;
+tests/bench/bench_forms_poll.py measures a first read of a big sheet). Reports wall time, SQL statements issued (counted with a SQLAlchemy
 event) and pushes queued (outbox rows added) per run. PostgreSQL (--pg-url or
 $KAMBOT_BENCH_PG_URL) has its tables dropped and recreated. Prints one JSON line.
 """
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=1000)
     parser.add_argument("--tickets", type=int, default=50000)
     parser.add_argument("--form-rows", type=int, default=1000)
+    parser.add_argument("--form-new", type=int, default=50)
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
@@ -86,9 +88,13 @@ def main() -> None:
     org = org_factory.generate(engine, staff=args.staff, accounts=args.accounts, tickets=args.tickets, now=NOW)
     seeded_s = time.perf_counter() - began
     sheets = SheetsStandIn().start()
-    sheets.add_spreadsheet("FORM").add_tab("การตอบแบบฟอร์ม 1", form_rows(args.form_rows, args.accounts))
+    responses = form_rows(args.form_rows, args.accounts)
+    split = len(responses) - args.form_new
+    form_tab = sheets.add_spreadsheet("FORM").add_tab("การตอบแบบฟอร์ม 1", responses[:split])
     sheets.add_spreadsheet("COORD")
     config = forms_config(url, sheets, workdir)
+    poll_forms(engine, config, now=NOW - timedelta(minutes=5))  # the earlier responses: ingested before
+    form_tab.rows.extend(responses[split:])
 
     def outbox_rows() -> int:
         with session_scope(engine) as session:
@@ -119,7 +125,7 @@ def main() -> None:
         print(f"{name:30} {run['wall_s']:6.2f} s {run['sql_statements']:6} statements {run['pushes']:6} pushes")
     print(json.dumps({"benchmark": "jobs_at_scale", "database": args.database, "accounts": args.accounts,
                       "staff": args.staff, "tickets": args.tickets, "contacts": org.contacts, "visits": org.visits,
-                      "form_rows": args.form_rows, "open_outages_due": org.open_outages,
+                      "form_rows": args.form_rows, "form_new": args.form_new, "open_outages_due": org.open_outages,
                       "complaints_due_roughly": org.complaints_due, "visits_unreported": org.visits_unreported,
                       "visits_awaiting_rating_reminder": org.visits_awaiting_rating_reminder,
                       "sheets_requests": sheets_requests, "seed_s": round(seeded_s, 1), **runs}))
