@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from bot.inbox_writer import InboxWriter
 from bot.services import Services, utcnow
 from storage.db import make_engine
 
@@ -19,6 +20,7 @@ class Kambot:
     engine: Engine
     services: Services
     clock: Callable[[], datetime]
+    inbox_writer: InboxWriter
 
 
 def create_app(config: Config | None = None, *, engine: Engine | None = None,
@@ -30,6 +32,7 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None,
     engine = engine or make_engine(config.database.url)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.server.max_body_bytes
-    app.extensions["kambot"] = Kambot(config, engine, Services(config, engine, clock), clock)
+    app.extensions["kambot"] = Kambot(config, engine, Services(config, engine, clock), clock,
+                                      InboxWriter(engine, clock))
     app.register_blueprint(webhook.bp)
     return app

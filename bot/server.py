@@ -49,4 +49,6 @@ def run_server(config: Config, *, host: str, port: int, workers: int, background
 def _stop_services(_server, worker) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "extensions"):
-        app.extensions["kambot"].services.stop()
+        kambot = app.extensions["kambot"]
+        kambot.inbox_writer.close()
+        kambot.services.stop()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 
 from bot.line_adapter import inbox_row
 from storage import inbox, outbox
-from storage.db import session_scope, urgent
+from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -91,11 +91,14 @@ def callback():
         return _error(400, "body has no events list")
     rows = [inbox_row(event) for event in events if isinstance(event, dict)]
     if rows:
-        with urgent(), session_scope(kambot.engine) as session:
-            fresh = inbox.add_events(session, rows, now=kambot.clock())
-        log.info("webhook: %d events, %d new", len(rows), len(fresh))
+        try:
+            fresh = kambot.inbox_writer.store(rows)
+        except Exception as error:  # nothing acknowledged, nothing lost: LINE redelivers
+            log.error("webhook: events not stored (%s)", type(error).__name__)
+            return _error(503, "events could not be stored; send them again")
+        log.debug("webhook: %d events, %d new", len(rows), len(fresh))
         kambot.services.events_stored(fresh)
-    return jsonify({}), 200
+    return Response(b"{}", mimetype="application/json")
 
 
 @bp.get("/healthz")

@@ -12,14 +12,15 @@ from storage.models import InboxEvent
 MAX_ATTEMPTS = 3
 
 
-def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[str]:
-    """Store events in one batched statement; repeats of a known event id are ignored. Returns the user keys of new ones."""
+def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tuple[str, str]]:
+    """Store events in one batched statement; repeats of a known event id are ignored.
+    Returns (event id, user key) of the new ones."""
     table = InboxEvent.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.user_key)
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id, table.c.user_key)
     values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
                    payload=row["payload"], received_at=now, status="pending", attempts=0, error="") for row in rows]
-    return list(session.connection().execute(statement, values).scalars())  # Core, not the ORM: the hot path
+    return [tuple(row) for row in session.connection().execute(statement, values)]  # Core, not the ORM: the hot path
 
 
 def next_pending(session: Session, user_key: str) -> InboxEvent | None:

@@ -215,6 +215,7 @@ class Bot:
 def bot(config, engine, line) -> Bot:
     harness = Bot(config, engine, line)
     yield harness
+    harness.app.extensions["kambot"].inbox_writer.close()
     harness.sender.close()
 
 
