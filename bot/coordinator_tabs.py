@@ -17,7 +17,7 @@ from handlers import quotas
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from storage import form_responses
-from storage.models import Account, Rating, Staff, Ticket, Visit
+from storage.models import Account, FormResponse, Rating, Staff, Ticket, Visit
 
 
 @dataclass(frozen=True)
@@ -63,49 +63,53 @@ def _scores(session: Session, kind: str) -> dict[int, str]:
 
 
 def _tickets(session: Session) -> list[list[str]]:
+    # Plain rows of columns, not ORM objects (nor the whole details JSON): the tab lists every
+    # ticket, and building 50,000 objects per poll costs seconds.
     scores = _scores(session, "ticket")
-    rows = session.exec(
-        select(Ticket, Account, Staff)
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.number, Ticket.kind, Account.account_code, Account.name, Staff.name, Ticket.channel,
+               Ticket.status, Ticket.created_at, Ticket.due_date, Ticket.details["answered_at"].as_string(),
+               Ticket.resolved_at)
         .join(Account, col(Account.id) == Ticket.account_id)
         .join(Staff, col(Staff.id) == Account.kamr_id, isouter=True)
         .order_by(Ticket.id)
     ).all()
     table = [TICKET_HEADER]
-    for ticket, account, kamr in rows:
-        answered_at = ticket.details.get("answered_at")
-        answered = datetime.fromisoformat(answered_at) if answered_at else ticket.resolved_at
+    for ticket_id, number, kind, code, name, kamr, channel, status, created, due, answered_at, resolved in rows:
+        answered = datetime.fromisoformat(answered_at) if answered_at else resolved
         table.append([
-            ticket.number,
-            _label(f"kind_{ticket.kind}", ticket.kind),
-            account.account_code,
-            account.name,
-            kamr.name if kamr else "",
-            CHANNELS.get(ticket.channel, ticket.channel),
-            _label(f"status_{ticket.status}", ticket.status),
-            _when(ticket.created_at),
-            format_date(ticket.due_date, "th") if ticket.due_date else "",
+            number,
+            _label(f"kind_{kind}", kind),
+            code,
+            name,
+            kamr or "",
+            CHANNELS.get(channel, channel),
+            _label(f"status_{status}", status),
+            _when(created),
+            format_date(due, "th") if due else "",
             _when(answered),
-            scores.get(ticket.id, ""),
+            scores.get(ticket_id, ""),
         ])
     return table
 
 
 def _visits(session: Session) -> list[list[str]]:
     scores = _scores(session, "visit")
-    rows = session.exec(
-        select(Visit, Account, Staff)
+    rows = session.connection().execute(
+        select(Visit.id, Visit.visit_date, Account.account_code, Account.name, Staff.name, Visit.mode, Visit.purpose,
+               Visit.status, Visit.channel, Visit.reported_at)
         .join(Account, col(Account.id) == Visit.account_id)
         .join(Staff, col(Staff.id) == Visit.staff_id)
         .order_by(Visit.visit_date, Visit.id)
     ).all()
     table = [VISIT_HEADER]
-    for visit, account, staff in rows:
+    for visit_id, day, code, name, staff, mode, purpose, status, channel, reported in rows:
         table.append([
-            format_date(visit.visit_date, "th"), account.account_code, account.name, staff.name,
-            _label(f"mode_{visit.mode}", visit.mode), _label(f"purpose_{visit.purpose}", visit.purpose),
-            VISIT_STATUS.get(visit.status, visit.status), CHANNELS.get(visit.channel, visit.channel),
-            _when(visit.reported_at),
-            scores.get(visit.id, ""),
+            format_date(day, "th"), code, name, staff,
+            _label(f"mode_{mode}", mode), _label(f"purpose_{purpose}", purpose),
+            VISIT_STATUS.get(status, status), CHANNELS.get(channel, channel),
+            _when(reported),
+            scores.get(visit_id, ""),
         ])
     return table
 
@@ -122,8 +126,10 @@ def _quota(session: Session, config: Config, now: datetime) -> list[list[str]]:
 
 
 def _responses(session: Session) -> list[list[str]]:
-    numbers = dict(session.exec(select(Ticket.id, Ticket.number)).all())
-    statuses = dict(session.exec(select(Ticket.id, Ticket.status)).all())
+    linked = select(FormResponse.ticket_id)
+    found = session.exec(select(Ticket.id, Ticket.number, Ticket.status).where(col(Ticket.id).in_(linked))).all()
+    numbers = {ticket_id: number for ticket_id, number, _ in found}
+    statuses = {ticket_id: status for ticket_id, _, status in found}
     table = [RESPONSE_HEADER]
     for response in form_responses.all_responses(session):
         table.append([

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from bot.config import QuotasConfig
 from storage import visits
@@ -104,14 +104,24 @@ class Progress:
 
 
 def progress(session: Session, config: QuotasConfig, q: Quarter, *, staff_ids: list[int] | None = None) -> list[Progress]:
-    """Done vs target for everyone with a quota this quarter, in a fixed number of queries."""
+    """Done vs target for everyone with a quota this quarter (or only `staff_ids`: then only their
+    own and their offices' accounts and the visits to those or by them are read), in a fixed
+    number of queries."""
     query = select(Staff).where(Staff.active).order_by(Staff.id)
     if staff_ids is not None:
         query = query.where(col(Staff.id).in_(staff_ids))
     people = session.exec(query).all()
-    accounts = session.exec(select(Account).order_by(Account.account_code)).all()
-    done = visits.done_between(session, q.start, q.end)
-    moved = visits.moved_targets(session, q.year, [p.id for p in people] if staff_ids is not None else None)
+    accounts_query = select(Account).order_by(Account.account_code)
+    if staff_ids is None:
+        done = visits.done_between(session, q.start, q.end)
+        moved = visits.moved_targets(session, q.year)
+    else:
+        ids = [person.id for person in people]
+        in_scope = or_(col(Account.kamr_id).in_(ids), col(Account.office).in_({person.office for person in people}))
+        accounts_query = accounts_query.where(in_scope)
+        done = visits.done_between(session, q.start, q.end, staff_ids=ids, account_ids=select(Account.id).where(in_scope))
+        moved = visits.moved_targets(session, q.year, ids)
+    accounts = session.exec(accounts_query).all()
 
     visited_by: dict[int, set[int]] = defaultdict(set)
     visit_count: dict[int, int] = defaultdict(int)

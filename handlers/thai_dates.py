@@ -54,7 +54,7 @@ def format_date(d: date | datetime, lang: str = "th") -> str:
 def format_datetime(dt: datetime, lang: str = "th") -> str:
     """``22 เม.ย. 2569 14:30 น.`` (th) or ``22 Apr 2026 14:30`` (en), Bangkok time."""
     local = to_bangkok(dt)
-    text = f"{format_date(local.date(), lang)} {local:%H:%M}"
+    text = f"{format_date(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"  # strftime: slower, tabs call it 100,000 times
     return f"{text} น." if lang == "th" else text
 
 

@@ -3,7 +3,8 @@
 Every person gets at most one push per job run; nothing is sent on a non-working day. The staff
 digests are claimed in ``notification`` per person and Bangkok day (subject 0: the whole digest),
 so a rerun or a second scheduler sends nothing new; a visit's rating reminder is claimed on the
-visit row. People not on LINE are skipped without claiming.
+visit row. People not on LINE are skipped without claiming. Each job claims and looks up in a
+fixed number of statements, whatever the number of people or visits.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from handlers.thai_dates import bangkok_today, format_date
 from handlers.visit import rate_request
 from handlers.workdays import calendar_from_config
 from storage import notifications, ratings, roster, visits
-from storage.models import Account, Staff
+from storage.models import Staff
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,11 @@ MAX_LINES = 10
 MAX_BUTTONS = 4
 
 
-def _claim_digest(session: Session, kind: str, person: Staff, today, now: datetime) -> bool:
-    return bool(notifications.claim(session, kind=kind, recipient_id=person.id, subject_ids=[WHOLE_DIGEST],
-                                    day=today, now=now))
+def _claim_digests(session: Session, kind: str, people: list[Staff], today, now: datetime) -> set[int]:
+    """The ids of those among `people` whose digest nobody claimed today yet, in one statement."""
+    claimed = notifications.claim_many(session, [(kind, person.id, WHOLE_DIGEST) for person in people],
+                                       day=today, now=now)
+    return {recipient_id for _, recipient_id, _ in claimed}
 
 
 def _push(session: Session, person, card: Card, now: datetime) -> None:
@@ -68,12 +71,12 @@ def send_quota_digests(session: Session, *, now: datetime, config: Config) -> in
         return 0
     q = quotas.quarter_of(config.quotas, today)
     days_left = working_days_left(calendar, today, q)
+    on_line = [progress for progress in quotas.progress(session, config.quotas, q) if progress.staff.line_user_id]
+    claimed = _claim_digests(session, KIND_QUOTA, [progress.staff for progress in on_line], today, now)
     pushes = 0
-    for progress in quotas.progress(session, config.quotas, q):
+    for progress in on_line:
         person = progress.staff
-        if not person.line_user_id:
-            continue
-        if _claim_digest(session, KIND_QUOTA, person, today, now):
+        if person.id in claimed:
             _push(session, person, quota_card(progress, days_left, person.language), now)
             pushes += 1
     return pushes
@@ -91,13 +94,14 @@ def send_visit_report_reminders(session: Session, *, now: datetime, config: Conf
     for visit, account, staff in visits.unreported(session, before=today):
         by_person[staff.id].append((visit, account))
         people[staff.id] = staff
+    recipients = [people[staff_id] for staff_id in sorted(by_person)
+                  if people[staff_id].active and people[staff_id].line_user_id]
+    claimed = _claim_digests(session, KIND_REPORT, recipients, today, now)
     pushes = 0
-    for staff_id, items in sorted(by_person.items()):
-        person = people[staff_id]
-        if not person.active or not person.line_user_id:
+    for person in recipients:
+        if person.id not in claimed:
             continue
-        if not _claim_digest(session, KIND_REPORT, person, today, now):
-            continue
+        items = by_person[person.id]
         lang = person.language
         lines = []
         for visit, account in items[:MAX_LINES]:
@@ -119,15 +123,16 @@ def send_rating_reminders(session: Session, *, now: datetime, config: Config) ->
     if not calendar_from_config(config).is_working_day(bangkok_today(now)):
         return 0
     asked_before = now - timedelta(days=config.reminders.visit_rating_reminder_days)
+    awaiting = visits.awaiting_rating_reminder(session, asked_before=asked_before)
+    claimed = visits.claim_rating_reminders(session, [visit.id for visit, _, _ in awaiting], now=now)
+    awaiting = [(visit, account, staff) for visit, account, staff in awaiting if visit.id in claimed]
+    rated = ratings.contacts_who_rated(session, subject_kind="visit", subject_ids=[visit.id for visit, _, _ in awaiting])
+    contacts_of = roster.contacts_of_accounts(session, sorted({account.id for _, account, _ in awaiting}))
     per_contact: dict[int, list[Message]] = defaultdict(list)
     contacts = {}
-    for visit in visits.awaiting_rating_reminder(session, asked_before=asked_before):
-        if not visits.claim_rating_reminder(session, visit, now=now):
-            continue
-        account, staff = session.get(Account, visit.account_id), session.get(Staff, visit.staff_id)
-        rated = set(ratings.contacts_who_rated(session, subject_kind="visit", subject_id=visit.id))
-        for contact in roster.contacts_of(session, account.id):
-            if contact.line_user_id and contact.id not in rated:
+    for visit, account, staff in awaiting:
+        for contact in contacts_of[account.id]:
+            if contact.line_user_id and contact.id not in rated[visit.id]:
                 contacts[contact.id] = contact
                 per_contact[contact.id].append(rate_request(visit, account, staff, contact.language, reminder=True))
     for contact_id, messages in per_contact.items():

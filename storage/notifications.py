@@ -10,13 +10,6 @@ from sqlmodel import Session
 from storage.models import Notification
 
 
-def claim(session: Session, *, kind: str, recipient_id: int, subject_ids: Iterable[int], day: date,
-          now: datetime) -> list[int]:
-    """Record the items for this person and day; returns only the subject ids nobody claimed before."""
-    items = [(kind, recipient_id, subject_id) for subject_id in subject_ids]
-    return sorted(subject_id for _, _, subject_id in claim_many(session, items, day=day, now=now))
-
-
 def claim_many(session: Session, items: Iterable[tuple[str, int, int]], *, day: date,
                now: datetime) -> set[tuple[str, int, int]]:
     """Record (kind, recipient id, subject id) items for this day in one batched statement, however

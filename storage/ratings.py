@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Rating
 
@@ -23,6 +23,11 @@ def add(session: Session, *, subject_kind: str, subject_id: int, account_id: int
     return session.execute(statement).scalar() is not None
 
 
-def contacts_who_rated(session: Session, *, subject_kind: str, subject_id: int) -> list[int]:
-    return list(session.exec(select(Rating.contact_id).where(
-        Rating.subject_kind == subject_kind, Rating.subject_id == subject_id)).all())
+def contacts_who_rated(session: Session, *, subject_kind: str, subject_ids: list[int]) -> dict[int, set[int]]:
+    """{subject id: ids of the contacts who rated it} for many subjects in one query."""
+    rated: dict[int, set[int]] = {subject_id: set() for subject_id in subject_ids}
+    if subject_ids:
+        for subject_id, contact_id in session.exec(select(Rating.subject_id, Rating.contact_id).where(
+                Rating.subject_kind == subject_kind, col(Rating.subject_id).in_(subject_ids))).all():
+            rated[subject_id].add(contact_id)
+    return rated

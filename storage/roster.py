@@ -1,7 +1,10 @@
 """Who is who: staff, accounts, sites, contacts."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections import defaultdict
+from typing import Callable
+
+from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Site, Staff
 
@@ -36,26 +39,49 @@ def contacts_of(session: Session, account_id: int) -> list[Contact]:
     )
 
 
+def contacts_of_accounts(session: Session, account_ids: list[int]) -> dict[int, list[Contact]]:
+    """contacts_of for many accounts in one query: {account id: its active contacts, oldest first}."""
+    found: dict[int, list[Contact]] = {account_id: [] for account_id in account_ids}
+    if account_ids:
+        for contact in session.exec(select(Contact).where(col(Contact.account_id).in_(account_ids), Contact.active)
+                                    .order_by(Contact.id)).all():
+            found[contact.account_id].append(contact)
+    return found
+
+
 def stand_in_for(session: Session, staff: Staff, *, named_code: str | None, roles: tuple[str, ...]) -> Staff | None:
     """The person named by code, else the first of `roles` in the same office (those on LINE first)."""
-    if named_code:
-        named = staff_by_code(session, named_code)
-        if named and named.active and named.id != staff.id:
-            return named
-    for role in roles:
-        candidate = session.exec(
-            select(Staff)
-            .where(Staff.office == staff.office, Staff.role == role, Staff.active, Staff.id != staff.id)
-            .order_by(Staff.line_user_id.is_(None), Staff.id)
-        ).first()
-        if candidate:
-            return candidate
-    return None
+    return stand_ins_for(session, [staff], named_code=lambda _: named_code, roles=roles)[staff.id]
+
+
+def stand_ins_for(session: Session, people: list[Staff], *, named_code: Callable[[Staff], str | None],
+                  roles: tuple[str, ...]) -> dict[int, Staff | None]:
+    """stand_in_for for many people in two queries: {staff id: their stand-in or None}."""
+    codes = {code for code in map(named_code, people) if code}
+    named = {s.staff_code: s for s in session.exec(select(Staff).where(col(Staff.staff_code).in_(codes)))} if codes else {}
+    candidates: dict[tuple[str, str], list[Staff]] = defaultdict(list)
+    for candidate in session.exec(
+        select(Staff)
+        .where(col(Staff.office).in_({person.office for person in people}), col(Staff.role).in_(roles), Staff.active)
+        .order_by(col(Staff.line_user_id).is_(None), Staff.id)
+    ):
+        candidates[(candidate.office, candidate.role)].append(candidate)
+    found: dict[int, Staff | None] = {}
+    for person in people:
+        chosen = named.get(named_code(person) or "")
+        if chosen is None or not chosen.active or chosen.id == person.id:
+            chosen = next((c for role in roles for c in candidates[(person.office, role)] if c.id != person.id), None)
+        found[person.id] = chosen
+    return found
 
 
 def backup_for(session: Session, staff: Staff) -> Staff | None:
     """The named backup, else the office's zone KAMR, senior KAMR or department head."""
-    return stand_in_for(session, staff, named_code=staff.backup_code, roles=BACKUP_ROLES)
+    return backups_for(session, [staff])[staff.id]
+
+
+def backups_for(session: Session, people: list[Staff]) -> dict[int, Staff | None]:
+    return stand_ins_for(session, people, named_code=lambda person: person.backup_code, roles=BACKUP_ROLES)
 
 
 def may_act_for_account(session: Session, staff: Staff, account: Account) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import Integer, case, cast, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
@@ -128,12 +128,16 @@ def transition(session: Session, ticket: Ticket, from_statuses: tuple[str, ...],
     return result.rowcount == 1
 
 
-def mark_escalated(session: Session, ticket: Ticket, *, to_staff_id: int | None, now: datetime) -> bool:
-    """Claim the escalation once, even with two schedulers running."""
-    result = session.execute(
+def mark_escalated(session: Session, escalate_to: dict[int, int | None], *, now: datetime) -> set[int]:
+    """Claim the escalations {ticket id: staff id or None} in one statement, each once even with two
+    schedulers running; returns the ticket ids this call claimed (their escalation columns expire)."""
+    if not escalate_to:
+        return set()
+    claimed = session.execute(
         update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.status == "open", col(Ticket.escalated_at).is_(None))
-        .values(escalated_at=now, escalated_to=to_staff_id)
+        .where(col(Ticket.id).in_(escalate_to), Ticket.status == "open", col(Ticket.escalated_at).is_(None))
+        .values(escalated_at=now, escalated_to=cast(case(escalate_to, value=Ticket.id, else_=None), Integer))
+        .returning(Ticket.id)
+        .execution_options(synchronize_session="fetch")
     )
-    session.refresh(ticket)
-    return result.rowcount == 1
+    return set(claimed.scalars())

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, update
+from sqlmodel import Session, col, or_, select
 
 from storage.models import Account, Staff, Visit, VisitTarget
 
@@ -15,12 +15,15 @@ def add(session: Session, visit: Visit) -> Visit:
     return visit
 
 
-def done_between(session: Session, start: date, end: date) -> list[tuple[int, int]]:
-    """(staff_id, account_id) of every visit done from start to end, inclusive."""
-    rows = session.exec(
-        select(Visit.staff_id, Visit.account_id)
-        .where(Visit.status == "done", Visit.visit_date >= start, Visit.visit_date <= end)
-    ).all()
+def done_between(session: Session, start: date, end: date, *, staff_ids: list[int] | None = None,
+                 account_ids: Select | None = None) -> list[tuple[int, int]]:
+    """(staff_id, account_id) of every visit done from start to end, inclusive; given `staff_ids` and
+    `account_ids` (a query of ids), only the visits made by those people or to those accounts."""
+    query = select(Visit.staff_id, Visit.account_id).where(
+        Visit.status == "done", Visit.visit_date >= start, Visit.visit_date <= end)
+    if staff_ids is not None:
+        query = query.where(or_(col(Visit.staff_id).in_(staff_ids), col(Visit.account_id).in_(account_ids)))
+    rows = session.exec(query).all()
     return [(staff_id, account_id) for staff_id, account_id in rows]
 
 
@@ -62,21 +65,27 @@ def planned_for(session: Session, staff_id: int, *, limit: int = 10) -> list[tup
     ).all())
 
 
-def awaiting_rating_reminder(session: Session, *, asked_before: datetime) -> list[Visit]:
+def awaiting_rating_reminder(session: Session, *, asked_before: datetime) -> list[tuple[Visit, Account, Staff]]:
     return list(session.exec(
-        select(Visit)
+        select(Visit, Account, Staff)
+        .join(Account, col(Account.id) == Visit.account_id)
+        .join(Staff, col(Staff.id) == Visit.staff_id)
         .where(Visit.status == "done", col(Visit.rating_asked_at).is_not(None),
                Visit.rating_asked_at <= asked_before, col(Visit.rating_reminded_at).is_(None))
         .order_by(Visit.id)
     ).all())
 
 
-def claim_rating_reminder(session: Session, visit: Visit, *, now: datetime) -> bool:
-    """At most one reminder per visit, even with two schedulers."""
-    result = session.execute(
-        update(Visit).where(Visit.id == visit.id, col(Visit.rating_reminded_at).is_(None)).values(rating_reminded_at=now)
+def claim_rating_reminders(session: Session, visit_ids: list[int], *, now: datetime) -> set[int]:
+    """At most one reminder per visit, even with two schedulers: the ids this call claimed, in one statement."""
+    if not visit_ids:
+        return set()
+    claimed = session.execute(
+        update(Visit).where(col(Visit.id).in_(visit_ids), col(Visit.rating_reminded_at).is_(None))
+        .values(rating_reminded_at=now).returning(Visit.id)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return set(claimed.scalars())
 
 
 def mark_done(session: Session, visit: Visit, *, now: datetime, **values) -> bool:

@@ -149,12 +149,16 @@ def test_staff_not_on_line_are_not_claimed(org):
 def test_claim_returns_only_new_items(org):
     bot = org
     with session_scope(bot.engine) as session:
-        k001 = roster.staff_by_code(session, "K001")
-        args = dict(kind="complaint_digest", recipient_id=k001.id, day=date(2026, 11, 23), now=bot.now)
-        assert notifications.claim(session, subject_ids=[3, 1], **args) == [1, 3]
-        assert notifications.claim(session, subject_ids=[1, 2, 3], **args) == [2]
-        assert notifications.claim(session, subject_ids=[], **args) == []
-        assert notifications.claim(session, subject_ids=[1], **{**args, "day": date(2026, 11, 24)}) == [1]
+        k001, k002 = (roster.staff_by_code(session, code).id for code in ("K001", "K002"))
+        args = dict(day=date(2026, 11, 23), now=bot.now)
+        digest = "complaint_digest"
+        assert notifications.claim_many(session, [(digest, k001, 3), (digest, k001, 1)], **args) == {
+            (digest, k001, 1), (digest, k001, 3)}
+        assert notifications.claim_many(session, [(digest, k001, n) for n in (1, 2, 3)] + [(digest, k002, 1)],
+                                        **args) == {(digest, k001, 2), (digest, k002, 1)}
+        assert notifications.claim_many(session, [], **args) == set()
+        assert notifications.claim_many(session, [(digest, k001, 1)], **{**args, "day": date(2026, 11, 24)}) == {
+            (digest, k001, 1)}
 
 
 def test_digest_time_is_validated():

@@ -134,3 +134,38 @@ def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, t
     assert "coordinator" not in report.failures
     assert [r.status for r in sheets.calls("values_batch_update")] == [503, 200]
     assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[0][0] == "เลขที่"
+
+
+def test_ticket_and_visit_tabs_show_answer_time_score_and_a_missing_kamr(org):
+    from datetime import datetime, timezone
+
+    from bot.coordinator_tabs import build_tabs
+    from storage import roster
+    from storage.models import Account
+
+    answered = datetime(2026, 11, 20, 7, 5, tzinfo=timezone.utc)
+    with session_scope(org.engine) as session:
+        a100, k001 = roster.account_by_code(session, "A100"), roster.staff_by_code(session, "K001")
+        orphan = Account(account_code="Z999", name="บริษัท ไม่มีผู้ดูแล จำกัด", tier="star", office="PEA-N1")
+        session.add(orphan)
+        session.flush()
+        complaint = Ticket(number="CMP-69-00001", kind="complaint", account_id=a100.id, status="answered",
+                           category="billing", created_at=answered.replace(day=18), due_date=date(2026, 11, 25),
+                           details={"answered_at": answered.isoformat(), "topic": "ค่าไฟ"})
+        outage = Ticket(number="OUT-69-00001", kind="outage", account_id=orphan.id, channel="form", status="resolved",
+                        created_at=answered, resolved_at=answered.replace(hour=9))
+        visit = Visit(account_id=a100.id, staff_id=k001.id, visit_date=date(2026, 11, 19), status="done",
+                      mode="video", purpose="service", created_at=answered, reported_at=answered)
+        session.add_all([complaint, outage, visit])
+        session.flush()
+        session.add_all([Rating(subject_kind="ticket", subject_id=complaint.id, account_id=a100.id, score=4, at=answered),
+                         Rating(subject_kind="visit", subject_id=visit.id, account_id=a100.id, score=2, at=answered)])
+    with session_scope(org.engine) as session:
+        tickets, visits = build_tabs(session, org.config, now=answered)[:2]
+    assert tickets.rows[1:] == [
+        ["CMP-69-00001", "ร้องเรียน", "A100", "บริษัท น้ำตาลไทย จำกัด", "สมชาย ใจดี", "LINE", "ตอบชี้แจงแล้ว",
+         "18 พ.ย. 2569 14:05 น.", "25 พ.ย. 2569", "20 พ.ย. 2569 14:05 น.", "4"],
+        ["OUT-69-00001", "ไฟดับ", "Z999", "บริษัท ไม่มีผู้ดูแล จำกัด", "", "Google Forms", "แก้ไขแล้ว",
+         "20 พ.ย. 2569 14:05 น.", "", "20 พ.ย. 2569 16:05 น.", ""]]
+    assert visits.rows[1:] == [["19 พ.ย. 2569", "A100", "บริษัท น้ำตาลไทย จำกัด", "สมชาย ใจดี", "ประชุมทางไกล",
+                                "ติดตามบริการ", "เยี่ยมแล้ว", "LINE", "20 พ.ย. 2569 14:05 น.", "2"]]

@@ -259,3 +259,33 @@ def test_low_rating_asks_the_kamr_to_follow_up(org):
     assert _text(bot, "Ucust1").startswith("ขอบคุณสำหรับคะแนน 3/5 ค่ะ ขออภัยที่ยังไม่ประทับใจ")
     assert len(bot.line.messages_to("Ukamr1")) == before + 1
     assert _text(bot, "Ukamr1") == f"{second.number}: ลูกค้า บริษัท น้ำตาลไทย จำกัด ให้คะแนน 3/5 กรุณาโทรติดตาม"
+
+
+def test_backups_of_many_people_at_once(engine):
+    """The escalation job looks up every backup in one go: the named backup if active and not
+    themselves, else the office's zone KAMR, then senior KAMR (those on LINE first)."""
+    from storage.models import Staff
+
+    people = [  # code, role, office, backup_code, on LINE, active
+        ("K1", "kamr", "O1", "K2", True, True),  # named backup
+        ("K2", "kamr", "O1", "K9", True, True),  # named backup gone: the office's zone KAMR on LINE
+        ("K3", "kamr", "O1", "X1", True, True),  # named backup inactive: same
+        ("K4", "kamr", "O1", "K4", False, True),  # named self: same
+        ("X1", "kamr", "O1", None, False, False),
+        ("Z1", "zone_kamr", "O1", None, False, True),  # not on LINE: only after Z2
+        ("Z2", "zone_kamr", "O1", None, True, True),
+        ("Z3", "zone_kamr", "O2", None, True, True),  # only zone KAMR of O2: backs up others, not himself
+        ("S3", "senior_kamr", "O2", None, True, True),
+        ("K5", "kamr", "O2", None, True, True),
+        ("K6", "kamr", "O3", None, True, True),  # nobody in O3
+    ]
+    with session_scope(engine) as session:
+        for code, role, office, backup, on_line, active in people:
+            session.add(Staff(staff_code=code, name=code, role=role, office=office, backup_code=backup,
+                              line_user_id=f"U{code}" if on_line else None, active=active))
+    with session_scope(engine) as session:
+        staff = session.exec(select(Staff).order_by(Staff.id)).all()
+        together = roster.backups_for(session, staff)
+        picked = {person.staff_code: (together[person.id].staff_code if together[person.id] else None) for person in staff}
+    assert picked == {"K1": "K2", "K2": "Z2", "K3": "Z2", "K4": "Z2", "X1": "Z2", "Z1": "Z2", "Z2": "Z1",
+                      "Z3": "S3", "S3": "Z3", "K5": "Z3", "K6": None}

@@ -12,7 +12,7 @@ from handlers import quotas
 from jobs.visit_reminders import send_quota_digests
 from storage import roster
 from storage.db import session_scope
-from storage.models import Rating, Visit
+from storage.models import Account, Rating, Visit
 from storage.roster_import import import_accounts, import_staff
 
 
@@ -204,6 +204,30 @@ def test_my_quarter(region):
                                              "⚠️ โทรติดตาม: น้ำตาลไทย 2/5 (23 พ.ย. 2569)"]
     bot.tap("Uc", "a=myquarter")
     assert _body(bot.last_to("Uc"))[1] == "ไม่มีโควตาการเยี่ยมในไตรมาสนี้"
+
+
+def test_one_persons_progress_reads_only_their_part_and_matches_the_whole_organisation(engine):
+    """'My quarter' reads one person's accounts and visits; what it shows must equal their line in
+    the organisation-wide progress the weekly digest and the coordinator sheet use."""
+    import org_factory
+
+    org_factory.generate(engine, staff=60, accounts=300, tickets=0, now=NOV_30)
+    q = quotas.quarter_of(QuotasConfig(), date(2026, 11, 30))
+    with session_scope(engine) as session:
+        manager, kamr, other_kamr = (roster.staff_by_code(session, code) for code in ("S00006", "S00010", "S00011"))
+        assert (manager.role, kamr.role, manager.office != kamr.office) == ("office_manager", "kamr", True)
+        kamrs_account = session.exec(select(Account).where(Account.kamr_id == kamr.id)).first()
+        kamrs_account.office = manager.office  # a KAMR's account kept by another office
+        session.add(kamrs_account)
+        for staff, account_code in ((manager, "A00001"), (other_kamr, kamrs_account.account_code)):
+            _visit(session, staff.staff_code, account_code, date(2026, 11, 2))  # outside their own accounts
+        roster.staff_by_code(session, "S00007").active = False
+    with session_scope(engine) as session:
+        everyone = quotas.progress(session, QuotasConfig(), q)
+        assert len(everyone) > 50 and any(p.unvisited for p in everyone) and any(p.met for p in everyone)
+        for line in everyone:
+            assert quotas.progress(session, QuotasConfig(), q, staff_ids=[line.staff.id]) == [line]
+        assert quotas.progress(session, QuotasConfig(), q, staff_ids=[roster.staff_by_code(session, "S00007").id]) == []
 
 
 def test_followups_list_low_visit_scores(region, tmp_path, monkeypatch):

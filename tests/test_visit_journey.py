@@ -165,6 +165,33 @@ def test_one_rating_reminder_to_those_who_did_not_rate(org):
     assert len(reminder) == 1 and reminder[0]["text"].startswith("🙏 ขอรบกวนอีกครั้งค่ะ\nคุณสมชาย ใจดี ติดต่อเยี่ยม")
 
 
+def test_rating_reminders_for_several_visits_go_one_push_per_contact(org):
+    bot = org
+    _log_visit(bot, day="2026-11-20")  # A100, Friday
+    _log_visit(bot)  # A100 again, Monday 23 Nov
+    _log_visit(bot, user="Ukamr2")  # K002's A200, contact Uhosp
+    first, second, hospital = _visits(bot)
+    bot.tap("Ucust1", f"a=rate.give&k=visit&i={second.id}&s=4")
+    pushed = len(bot.line.pushes)
+    bot.now = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)
+    with session_scope(bot.engine) as session:
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 3
+    bot.drain()
+    reminders = {push["to"]: [m["text"] for m in push["messages"]] for push in bot.line.pushes[pushed:]}
+    assert len(bot.line.pushes) - pushed == 3
+    assert [text.split("\n")[1] for text in reminders["Ucust2"]] == [  # both visits in one push, oldest first
+        "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (ลงพื้นที่) เมื่อ 20 พ.ย. 2569",
+        "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (ลงพื้นที่) เมื่อ 23 พ.ย. 2569"]
+    assert [text.split("\n")[1] for text in reminders["Ucust1"]] == [  # the visit they rated is not asked again
+        "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (ลงพื้นที่) เมื่อ 20 พ.ย. 2569"]
+    assert len(reminders["Uhosp"]) == 1 and "โรงพยาบาลเมือง" in reminders["Uhosp"][0]
+    assert all(text.startswith("🙏 ขอรบกวนอีกครั้งค่ะ") for texts in reminders.values() for text in texts)
+    with session_scope(bot.engine) as session:
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 0  # claimed once per visit
+        assert {v.id: v.rating_reminded_at for v in session.exec(select(Visit)).all()} == {
+            first.id: bot.now, second.id: bot.now, hospital.id: bot.now}
+
+
 def test_a_planned_visit_that_did_not_happen_is_cancelled_and_no_longer_reminded(org):
     bot = org
     _log_visit(bot, day="2026-11-26", notes="")
