@@ -202,7 +202,8 @@ def main() -> None:
     figures = {"benchmark": "webhook_burst", "database": args.database, "requests": args.requests,
                "users": args.users, "concurrency": args.concurrency, "rate": args.rate, "line_delay_s": args.line_delay,
                "workers": args.workers if args.database == "postgresql" else 1,
-               "worker_processes": args.worker_processes if args.database == "postgresql" else 0, "kambot": ours}
+               "worker_processes": args.worker_processes if (args.database == "postgresql" or args.split)
+               and not args.ack_only else 0, "worker_nice": args.worker_nice, "kambot": ours}
     if not args.no_baseline:
         base = measure(args, work, baseline=True)
         figures["sdk_style"] = base
