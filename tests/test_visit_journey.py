@@ -25,6 +25,15 @@ def _log_visit(bot, user="Ukamr1", account_data=None, day="2026-11-23", notes="�
         bot.tap(user, "a=visit.save")
 
 
+def _run_reminders(bot, now: datetime) -> int:
+    """The daily visit reminders at `now`, their pushes delivered; returns how many were queued."""
+    bot.now = now
+    with session_scope(bot.engine) as session:
+        pushes = send_daily_visit_reminders(session, now=bot.now, config=bot.config)
+    bot.drain()
+    return pushes
+
+
 def _visits(bot) -> list[Visit]:
     with session_scope(bot.engine) as session:
         return list(session.exec(select(Visit).order_by(Visit.id)).all())
@@ -113,22 +122,15 @@ def test_planned_visit_is_reminded_then_reported(org):
     bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
     assert bot.last_to("Ukamr1")["text"] == "ยังไม่ถึงวันนัด 26 พ.ย. 2569 ค่ะ"
 
-    def run_job(now):
-        bot.now = now
-        with session_scope(bot.engine) as session:
-            pushes = send_daily_visit_reminders(session, now=bot.now, config=bot.config)
-        bot.drain()
-        return pushes
-
     before = len(bot.line.messages_to("Ukamr1"))
-    assert run_job(datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)) == 0  # the visit day itself: not yet
-    assert run_job(datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)) == 1  # Friday 09:00
-    assert run_job(datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)) == 0  # a rerun the same day
-    assert run_job(datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)) == 0  # Saturday: silent
+    assert _run_reminders(bot, datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)) == 0  # the visit day itself: not yet
+    assert _run_reminders(bot, datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)) == 1  # Friday 09:00
+    assert _run_reminders(bot, datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)) == 0  # a rerun the same day
+    assert _run_reminders(bot, datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)) == 0  # Saturday: silent
     reminder = bot.line.messages_to("Ukamr1")[before]
     body = [c["text"] for c in reminder["contents"]["body"]["contents"]]
     assert body == ["🗓️ บันทึกผลการเยี่ยม (1)", "บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569 – บันทึกภายใน 3 ธ.ค. 2569"]
-    assert run_job(datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)) == 1  # still not reported, a week later
+    assert _run_reminders(bot, datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)) == 1  # still not reported, a week later
     late = bot.line.messages_to("Ukamr1")[-1]
     assert late["contents"]["body"]["contents"][1]["text"] == "บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569 – เกิน 7 วันแล้ว"
 
@@ -140,7 +142,7 @@ def test_planned_visit_is_reminded_then_reported(org):
     assert bot.last_to("Ucust1")["text"].startswith("คุณสมชาย ใจดี ติดต่อเยี่ยม")
     bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
     assert bot.last_to("Ukamr1")["text"] == "บันทึกผลการเยี่ยมนี้ไปแล้วค่ะ"
-    assert run_job(datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)) == 0  # Monday 7 Dec: a holiday (in lieu)
+    assert _run_reminders(bot, datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)) == 0  # Monday 7 Dec: a holiday (in lieu)
 
 
 def test_one_rating_reminder_to_those_who_did_not_rate(org):
@@ -150,16 +152,9 @@ def test_one_rating_reminder_to_those_who_did_not_rate(org):
     bot.tap("Ucust1", f"a=rate.give&k=visit&i={visit.id}&s=5")
     counts = {u: len(bot.line.messages_to(u)) for u in ("Ucust1", "Ucust2")}
 
-    def run_job(now):
-        bot.now = now
-        with session_scope(bot.engine) as session:
-            pushes = send_daily_visit_reminders(session, now=bot.now, config=bot.config)
-        bot.drain()
-        return pushes
-
-    assert run_job(datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)) == 0  # one day after: too soon
-    assert run_job(datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)) == 1  # two days after: Ucust2 only
-    assert run_job(datetime(2026, 11, 26, 4, 0, tzinfo=timezone.utc)) == 0  # at most one reminder
+    assert _run_reminders(bot, datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)) == 0  # one day after: too soon
+    assert _run_reminders(bot, datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)) == 1  # two days after: Ucust2 only
+    assert _run_reminders(bot, datetime(2026, 11, 26, 4, 0, tzinfo=timezone.utc)) == 0  # at most one reminder
     assert len(bot.line.messages_to("Ucust1")) == counts["Ucust1"]
     reminder = bot.line.messages_to("Ucust2")[counts["Ucust2"]:]
     assert len(reminder) == 1 and reminder[0]["text"].startswith("🙏 ขอรบกวนอีกครั้งค่ะ\nคุณสมชาย ใจดี ติดต่อเยี่ยม")
