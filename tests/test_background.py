@@ -53,3 +53,28 @@ def test_a_hanging_line_call_holds_up_only_its_own_person(org):
     finally:
         services.stop()
     assert [r["replyToken"] for r in bot.line.replies] == [first["replyToken"], second["replyToken"]]
+
+
+def test_a_person_asked_for_again_before_their_turn_is_handled_once():
+    """The sweeper and the webhook both name people with events waiting; naming someone again
+    while their turn is still queued must not cost a second pass (a transaction that finds nothing)."""
+    import threading
+
+    from bot.services import KeyedRunner
+
+    calls, first_started, release = [], threading.Event(), threading.Event()
+
+    def work(key: str) -> None:
+        calls.append(key)
+        if key == "first":
+            first_started.set()
+            release.wait(5)
+
+    runner = KeyedRunner(work, workers=1)
+    runner.submit(["first"])
+    assert first_started.wait(5)
+    runner.submit(["waiting"])
+    runner.submit(["waiting", "first"])  # "waiting" still queued; "first" is running: once more after
+    release.set()
+    runner.shutdown()
+    assert sorted(calls) == ["first", "first", "waiting"]
