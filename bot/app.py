@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
-from bot.inbox_writer import InboxWriter
+from bot.line.inbox_writer import InboxWriter
 from bot.services import Services, utcnow
 from storage.db import make_engine
 
@@ -26,7 +26,7 @@ class Kambot:
 def create_app(config: Config | None = None, *, engine: Engine | None = None,
                clock: Callable[[], datetime] = utcnow) -> Flask:
     """The web app; background services are started by the caller (`kambot serve`, tests)."""
-    from bot import webhook
+    from bot.line import webhook
 
     config = config or Config()
     engine = engine or make_engine(config.database.url)

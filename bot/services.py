@@ -13,8 +13,8 @@ from typing import Callable, Iterable
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
-from bot.line_sender import LineSender
-from bot.processing import process_user
+from bot.line.sender import LineSender
+from bot.line.processing import process_user
 from jobs.scheduler import build_scheduler
 from storage import inbox
 from storage.db import session_scope
@@ -135,9 +135,19 @@ class Services:
             self.sender = LineSender(self.config, self.engine, self.clock)
             self._thread(self._sender_loop, "outbox-sender")
         if scheduler and self.config.scheduler.enabled:
-            self.scheduler = build_scheduler(self.config, self.engine, self.clock, on_messages=self.outbox_wakeup.set)
+            self.scheduler = build_scheduler(self.config, self.engine, self.clock, on_messages=self.outbox_wakeup.set,
+                                             polls=self.channel_polls())
             self.scheduler.start()
         return self
+
+    def channel_polls(self) -> dict:
+        config = self.config
+        if not (config.sheets.enabled and (config.forms or config.sheets.coordinator_spreadsheet)):
+            return {}
+        from bot.forms.poll import poll_forms
+
+        return {"forms_poll": (lambda: bool(poll_forms(self.engine, config, now=self.clock()).ingested),
+                               config.sheets.poll_seconds)}
 
     def _thread(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

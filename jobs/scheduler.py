@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
-from jobs.forms_poll import poll_forms
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage.db import session_scope
 
@@ -23,7 +22,10 @@ def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Call
         return job(session, now=clock(), config=config)
 
 
-def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None]):
+def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None],
+                    polls: dict[str, tuple[Callable[[], bool], float]] | None = None):
+    """`polls`: channel jobs run every so many seconds, by name (the forms poll); each says whether it
+    queued messages. Jobs know no channel: the caller that builds the channels hands them in."""
     scheduler = BackgroundScheduler(timezone=config.bot.timezone, job_defaults={"coalesce": True, "max_instances": 1})
 
     def guarded(job: Callable[..., int], name: str) -> Callable[[], None]:
@@ -36,12 +38,15 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
 
         return run
 
-    def forms_poll() -> None:
-        try:
-            if poll_forms(engine, config, now=clock()).ingested:
-                on_messages()
-        except Exception:
-            log.exception("forms poll failed")
+    def guarded_poll(poll: Callable[[], bool], name: str) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                if poll():
+                    on_messages()
+            except Exception:
+                log.exception("%s failed", name)
+
+        return run
 
     reminders, zone = config.reminders, config.bot.timezone
     scheduler.add_job(guarded(escalate_unacknowledged, "escalation"), "interval",
@@ -55,6 +60,6 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders")
-    if config.sheets.enabled and (config.forms or config.sheets.coordinator_spreadsheet):
-        scheduler.add_job(forms_poll, "interval", seconds=config.sheets.poll_seconds, id="forms_poll")
+    for name, (poll, seconds) in (polls or {}).items():
+        scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name)
     return scheduler

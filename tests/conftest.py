@@ -16,10 +16,10 @@ from sqlmodel import SQLModel
 
 from bot import create_app
 from bot.config import Config, parse_config
-from bot.line_sender import LineSender
-from bot.line_standin import LineStandIn
-from bot.sheets_standin import SheetsStandIn
-from bot.processing import process_user
+from bot.line.sender import LineSender
+from bot.demo.line_standin import LineStandIn
+from tests.sheets_standin import SheetsStandIn
+from bot.line.processing import process_user
 from storage import inbox
 from storage.db import make_engine, session_scope
 from storage.roster_import import import_accounts, import_staff
@@ -77,7 +77,7 @@ def line():
 
 @pytest.fixture
 def sheets():
-    """The Google Sheets API stand-in (bot/sheets_standin.py), for the real gspread client."""
+    """The Google Sheets API stand-in (tests/sheets_standin.py), for the real gspread client."""
     standin = SheetsStandIn().start()
     yield standin
     standin.stop()

@@ -5,8 +5,8 @@ import json
 from datetime import datetime
 
 from bot.config import Config, parse_config
-from bot.sheets_standin import SheetsStandIn
-from jobs.forms_poll import PollReport, poll_forms
+from tests.sheets_standin import SheetsStandIn
+from bot.forms.poll import PollReport, poll_forms
 
 OUTAGE_HEADER = ["ประทับเวลา", "รหัสบัญชี", "สถานที่", "อาการ", "เริ่มเมื่อ", "รายละเอียด", "ชื่อผู้แจ้ง", "เบอร์โทร"]
 OUTAGE_FIELDS = {"สถานที่": "site", "อาการ": "symptom", "เริ่มเมื่อ": "started_at", "รายละเอียด": "details",

@@ -139,7 +139,7 @@ def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
 
 
 def _serve_line_standin(delay: float, token: str, urls, deliveries, stop) -> None:
-    from bot.line_standin import LineStandIn
+    from bot.demo.line_standin import LineStandIn
 
     line = LineStandIn(access_token=token, delay=delay).start()
     line.listeners.append(lambda call: deliveries.put(

@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from bot.chat import picker_params
-from bot.chat_render import display_width, pad, render_messages
-from bot.line_render import render
+from bot.demo.chat import picker_params
+from bot.demo.chat_render import display_width, pad, render_messages
+from bot.line.render import render
 from handlers.messages import Button, Card, Message
 
 

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from sqlmodel import select
 
-from bot.line_standin import LineStandIn
+from bot.demo.line_standin import LineStandIn
 from storage.db import session_scope
 from storage.models import InboxEvent, OutboxMessage
 

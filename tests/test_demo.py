@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.config import Config
-from bot.demo import DemoExists, create_demo, demo_user_id, erase_everything, find_person, is_demo_database
+from bot.demo.organisation import DemoExists, create_demo, demo_user_id, erase_everything, find_person, is_demo_database
 from storage import roster, tickets
 from storage.db import make_engine, session_scope
 from storage.models import Account, Contact, Rating, Site, Staff, Ticket, Visit

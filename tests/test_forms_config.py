@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, parse_config
+from bot.services import Services
 from jobs.scheduler import build_scheduler
 
 FORM = {"key": "outage", "spreadsheet": "KEY", "intent": "outage", "account_column": "รหัสบัญชี"}
@@ -34,7 +35,9 @@ def test_sheets_errors_name_the_key():
 
 def test_the_poll_is_scheduled_only_with_a_service_account_and_at_the_configured_interval(engine):
     def jobs(data):
-        scheduler = build_scheduler(parse_config(data), engine, clock=lambda: None, on_messages=lambda: None)
+        config = parse_config(data)
+        polls = Services(config, engine, clock=lambda: None).channel_polls()
+        scheduler = build_scheduler(config, engine, clock=lambda: None, on_messages=lambda: None, polls=polls)
         return {job.id: job for job in scheduler.get_jobs()}
 
     assert "forms_poll" not in jobs({"forms": [FORM]})  # no service account: CSV import only

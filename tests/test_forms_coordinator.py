@@ -108,7 +108,7 @@ def test_coordinator_tabs_are_added_once_and_refreshed_with_one_write_per_poll(o
 
 
 def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):
-    from storage import sheets as gateway
+    from bot.forms import sheets as gateway
 
     coordinator = sheets.add_spreadsheet("COORD")
     client = gateway.open_client(forms_config(org.config, sheets, tmp_path, forms=[]).sheets)
@@ -139,7 +139,7 @@ def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, t
 def test_ticket_and_visit_tabs_show_answer_time_score_and_a_missing_kamr(org):
     from datetime import datetime, timezone
 
-    from bot.coordinator_tabs import build_tabs
+    from bot.forms.coordinator_tabs import build_tabs
     from storage import roster
     from storage.models import Account
 

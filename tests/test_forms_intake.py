@@ -194,7 +194,7 @@ def test_complaint_by_registered_email_runs_the_complaint_clock_from_submission(
 
 def test_a_repeated_title_can_be_pinned_to_one_column():
     from bot.config import FormConfig
-    from bot.form_rows import map_columns
+    from bot.forms.rows import map_columns
 
     form = FormConfig(key="f", spreadsheet="S", intent="complaint", account_column="รหัสบัญชี",
                       fields={"รายละเอียด#2": "details", "เบอร์โทร": "phone"})

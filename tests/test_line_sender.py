@@ -181,7 +181,7 @@ def test_push_400_is_not_retried(org):
 
 def _patient_sender(bot, **outbox):
     """A sender that keeps trying through a long LINE outage (the default gives up after 5 here)."""
-    from bot.line_sender import LineSender
+    from bot.line.sender import LineSender
 
     config = bot.config.model_copy(update={"outbox": bot.config.outbox.model_copy(update=outbox)})
     return LineSender(config, bot.engine, lambda: bot.now)

@@ -1,4 +1,4 @@
-"""Tests for bot.line_standin, driven through the real line-bot-sdk v3 client."""
+"""Tests for bot.demo.line_standin, driven through the real line-bot-sdk v3 client."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ServiceException, UnauthorizedException
 
-from bot.line_standin import PNG_BYTES, LineStandIn, RecordedCall
+from bot.demo.line_standin import PNG_BYTES, LineStandIn, RecordedCall
 
 TOKEN = "test-channel-token"
 USER = "U0123456789abcdef0123456789abcdef"

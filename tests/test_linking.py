@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.richmenu import create_menus
+from bot.line.richmenu import create_menus
 from handlers.link import STAFF_MENU_SETTING
 from handlers.texts import t
 from storage import linking, roster

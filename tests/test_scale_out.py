@@ -16,8 +16,8 @@ import requests
 from sqlmodel import select
 
 from bot.config import parse_config
-from bot.line_sender import LineSender
-from bot.line_standin import LineStandIn
+from bot.line.sender import LineSender
+from bot.demo.line_standin import LineStandIn
 from storage.db import session_scope
 from storage.models import Notification, OutboxMessage, Ticket
 

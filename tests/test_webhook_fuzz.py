@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-import re
 
 import pytest
 import requests
@@ -24,7 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.line_adapter import inbox_row
+from bot.line.events import inbox_row
 from storage.db import session_scope
 from storage.models import InboxEvent
 

@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from sqlmodel import SQLModel  # noqa: E402
 
 from bot.config import parse_config  # noqa: E402
-from bot.line_standin import LineStandIn  # noqa: E402
+from bot.demo.line_standin import LineStandIn  # noqa: E402
 from conftest import SECRET, TOKEN, Bot  # noqa: E402
 from jobs.escalation import escalate_unacknowledged  # noqa: E402
 from jobs.scheduler import run_job  # noqa: E402

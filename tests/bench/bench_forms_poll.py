@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sqlmodel import func, select  # noqa: E402
 
 from bot.config import parse_config  # noqa: E402
-from bot.sheets_standin import SheetsStandIn  # noqa: E402
-from jobs.forms_poll import poll_forms  # noqa: E402
+from tests.sheets_standin import SheetsStandIn  # noqa: E402
+from bot.forms.poll import poll_forms  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Account, FormResponse, OutboxMessage, Staff, Ticket  # noqa: E402

@@ -8,7 +8,7 @@ quota digest's weekday), then once more (a rerun must send nothing): escalation,
 digest, the weekly quota digest, the daily visit-report reminder and the visit-rating reminder
 (the two halves of the daily visit job), and the forms poll (a complaint form of FORM_ROWS
 responses of which FORM_NEW arrived since the previous, unmeasured poll, plus the coordinator
-spreadsheet, through the real gspread client against bot/sheets_standin.py, in this process;
+spreadsheet, through the real gspread client against tests/sheets_standin.py, in this process;
 tests/bench/bench_forms_poll.py measures a first read of a big sheet). Reports wall time, SQL statements issued (counted with a SQLAlchemy
 event) and pushes queued (outbox rows added) per run. PostgreSQL (--pg-url or
 $KAMBOT_BENCH_PG_URL) has its tables dropped and recreated. Prints one JSON line.
@@ -32,10 +32,10 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import org_factory  # noqa: E402
 from bot.config import parse_config  # noqa: E402
-from bot.sheets_standin import SheetsStandIn  # noqa: E402
+from tests.sheets_standin import SheetsStandIn  # noqa: E402
 from jobs.complaint_digest import send_complaint_digests  # noqa: E402
 from jobs.escalation import escalate_unacknowledged  # noqa: E402
-from jobs.forms_poll import poll_forms  # noqa: E402
+from bot.forms.poll import poll_forms  # noqa: E402
 from jobs.scheduler import run_job  # noqa: E402
 from jobs.visit_reminders import send_quota_digests, send_rating_reminders, send_visit_report_reminders  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402

@@ -2,7 +2,7 @@
 
 What a person does becomes the webhook LINE would send (signed with the channel secret, posted to
 the bot); what the bot sends is fetched from the LINE stand-in it is pointed at and shown with
-bot/chat_render.py. Buttons are chosen by number; numbering starts again with the first message
+bot/demo/chat_render.py. Buttons are chosen by number; numbering starts again with the first message
 that arrives after the person's own last action (like LINE, where quick replies go away).
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ import uuid
 from datetime import date, datetime
 from typing import TextIO
 
-from bot.chat_render import Choice, render_messages
-from bot.simulator import DemoSession
+from bot.demo.chat_render import Choice, render_messages
+from bot.demo.simulator import DemoSession
 from handlers.thai_dates import BANGKOK, parse_thai_date
 
 POLL_SECONDS = 0.2

@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 
-from bot.line_adapter import inbox_row
+from bot.line.events import inbox_row
 from storage import inbox, outbox
 from storage.db import session_scope
 

@@ -15,9 +15,10 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from bot.config import Config, FormConfig
-from bot.coordinator_tabs import build_tabs
-from bot.form_intake import IntakeResult, ingest
-from storage import form_responses, sheets
+from bot.forms import sheets
+from bot.forms.coordinator_tabs import build_tabs
+from bot.forms.intake import IntakeResult, ingest
+from storage import form_responses
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """`kambot demo serve`: the bot with a built-in LINE API stand-in instead of LINE, for `kambot chat`.
 
-One process: the LINE stand-in (bot/line_standin.py), the real Flask webhook on a threaded server,
+One process: the LINE stand-in (bot/demo/line_standin.py), the real Flask webhook on a threaded server,
 and the usual background services (inbox handlers, outbox sender, scheduler). The channel secret
 and token are made up at start and written, with both addresses, to a session file that only
 the owner can read; `kambot chat` reads it to sign its webhooks and to fetch what was sent.
@@ -20,8 +20,8 @@ from werkzeug.serving import make_server
 
 from bot import create_app
 from bot.config import Config
-from bot.line_standin import LineStandIn
-from bot.richmenu import create_menus
+from bot.demo.line_standin import LineStandIn
+from bot.line.richmenu import create_menus
 
 log = logging.getLogger(__name__)
 

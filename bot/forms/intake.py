@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
-from bot.form_rows import ParsedResponse, normalise_ref, parse_rows
+from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, rating, service, visit
 from handlers.context import Context, OutboxReplier
 from handlers.messages import Inbound

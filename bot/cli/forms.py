@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
+from bot.cli.common import with_config
 from bot.config import Config, FormConfig
 from storage.db import make_engine, session_scope
 
 
-def register(main: click.Group, with_config) -> None:
+def register(main: click.Group) -> None:
     @main.group()
     def forms() -> None:
         """Google Forms intake ([sheets] and [[forms]] in the config)."""
@@ -20,8 +21,8 @@ def register(main: click.Group, with_config) -> None:
     @with_config
     def check(config: Config) -> None:
         """Open each responses sheet and the coordinator sheet: missing or unknown columns, access problems."""
-        from bot.form_rows import map_columns
-        from storage import sheets
+        from bot.forms.rows import map_columns
+        from bot.forms import sheets
 
         if not config.forms:
             click.echo("no [[forms]] in the config: nothing to check")
@@ -72,7 +73,7 @@ def register(main: click.Group, with_config) -> None:
     def poll(config: Config) -> None:
         """Run one poll now (what the scheduler does every sheets.poll_seconds); queued cards go out with the bot."""
         from bot.services import utcnow
-        from jobs.forms_poll import poll_forms
+        from bot.forms.poll import poll_forms
 
         if not config.sheets.enabled:
             raise click.ClickException("sheets.service_account_file is not set: use `kambot forms import FILE.csv`")
@@ -90,7 +91,7 @@ def register(main: click.Group, with_config) -> None:
     @with_config
     def import_csv(config: Config, file: Path, form_key: str | None) -> None:
         """Ingest a CSV downloaded from a responses sheet, exactly as the poll would (no Google needed)."""
-        from bot.form_intake import IntakeError, ingest
+        from bot.forms.intake import IntakeError, ingest
         from bot.services import utcnow
 
         form = _form_named(config, form_key)
@@ -109,7 +110,7 @@ def register(main: click.Group, with_config) -> None:
     @with_config
     def export(config: Config, directory: Path) -> None:
         """Write the coordinator tabs (tickets, visits, form responses) as CSV files into DIRECTORY."""
-        from bot.coordinator_tabs import build_tabs
+        from bot.forms.coordinator_tabs import build_tabs
         from bot.services import utcnow
 
         directory.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import _safe_url, main, setup_logging, with_config
+from bot.cli.common import safe_url, setup_logging, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
@@ -15,7 +15,7 @@ SESSION_OPTION = click.option(
     show_default=True, help="Where `kambot demo serve` writes, and `kambot chat` reads, the addresses and keys.")
 
 
-@main.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.option("--reset", is_flag=True, help="Erase EVERYTHING in the database first, then create the demo.")
 @with_config
 @click.pass_context
@@ -25,7 +25,7 @@ def demo(ctx: click.Context, config: Config, reset: bool) -> None:
         if reset:
             raise click.UsageError("--reset only goes with `kambot demo` itself")
         return
-    from bot.demo import DemoExists, create_demo, erase_everything
+    from bot.demo.organisation import DemoExists, create_demo, erase_everything
     from bot.services import utcnow
     from storage.migrate import upgrade
 
@@ -55,7 +55,7 @@ def demo(ctx: click.Context, config: Config, reset: bool) -> None:
 @with_config
 def who(config: Config) -> None:
     """Who is who: the keys `kambot chat --as` takes."""
-    from bot.demo import who_is_who
+    from bot.demo.organisation import who_is_who
 
     engine = make_engine(config.database.url)
     with session_scope(engine) as session:
@@ -67,9 +67,9 @@ def who(config: Config) -> None:
 
 
 def _print_people(people) -> None:
-    from bot.chat_render import display_width, pad
+    from bot.demo.chat_render import display_width, pad
 
-    from bot.demo import OFFICES
+    from bot.demo.organisation import OFFICES
 
     rows = [("--as", "ชื่อ / name", "บทบาท-บัญชี / role-account", "สำนักงาน / office")]
     rows += [(p.key, p.name, p.role, f"{p.office} {OFFICES.get(p.office, '')}".strip()) for p in people]
@@ -89,8 +89,8 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     """Run the bot against a built-in LINE API stand-in (made-up channel secret and token), for `kambot chat`."""
     import logging
 
-    from bot.demo import is_demo_database
-    from bot.simulator import SimulatedBot, serve_until_stopped
+    from bot.demo.organisation import is_demo_database
+    from bot.demo.simulator import SimulatedBot, serve_until_stopped
     from storage.migrate import upgrade
 
     setup_logging()
@@ -102,7 +102,7 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     engine.dispose()
     if not demo_database:
         raise click.ClickException(
-            f"{_safe_url(config.database.url)} was not made by `kambot demo`; run that first (on an empty database). "
+            f"{safe_url(config.database.url)} was not made by `kambot demo`; run that first (on an empty database). "
             "Its scheduler would escalate and remind real tickets into the stand-in, where nobody reads them.")
     bot = SimulatedBot(config, host=host or config.server.host, port=config.server.port if port is None else port)
 
@@ -114,7 +114,7 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
     serve_until_stopped(bot, session_file, ready)
 
 
-@main.command()
+@click.command()
 @click.option("--as", "key", required=True,
               help="Who to be: a staff code (K001), a contact key (A101-1), or `new` for someone who just added the "
                    "Official Account (link them with a code from `kambot link-code`); see `kambot demo who`.")
@@ -123,9 +123,9 @@ def chat(key: str, session_file: Path) -> None:
     """Chat with the running demo bot (`kambot demo serve`) as one person, in this terminal."""
     import uuid
 
-    from bot.chat import HELP, ChatClient, ChatScreen, run
-    from bot.demo import Person, demo_user_id, find_person, who_is_who
-    from bot.simulator import DemoSession
+    from bot.demo.chat import HELP, ChatClient, ChatScreen, run
+    from bot.demo.organisation import Person, demo_user_id, find_person, who_is_who
+    from bot.demo.simulator import DemoSession
 
     if not session_file.exists():
         raise click.ClickException(f"no demo server found ({session_file} is missing): start `kambot demo serve` first")
@@ -149,3 +149,8 @@ def chat(key: str, session_file: Path) -> None:
     if newcomer:
         client.follow()  # what LINE sends when someone adds the Official Account
     run(ChatScreen(client, sys.stdout))
+
+
+def register(main: click.Group) -> None:
+    for command in (demo, chat):
+        main.add_command(command)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Config
-from bot.line_adapter import is_one_to_one, to_inbound
+from bot.line.events import is_one_to_one, to_inbound
 from handlers.context import Context, OutboxReplier
 from handlers.messages import Message
 from handlers.router import dispatch

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 
+from bot.cli.common import run_import, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
 IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
 
 
-def register(main: click.Group, with_config) -> None:
+def register(main: click.Group) -> None:
     @main.group()
     def accounts() -> None:
         """Key accounts: tiering by the Key Account Selection Matrix."""
@@ -114,10 +115,9 @@ def register(main: click.Group, with_config) -> None:
     def roster_import(config: Config, file: Path) -> None:
         """Read a roster FILE as `roster export` writes it: updates by key, never deletes."""
         from storage.roster_exchange import import_roster
-        from bot.cli import _import
         from storage.workload import LoadRule
 
-        _import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))
+        run_import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))
 
 
 def _write_import_file(path: Path, results) -> None:

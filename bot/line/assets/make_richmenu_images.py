@@ -1,7 +1,7 @@
 """Generate the LINE rich menu images (dev-time script, run by hand).
 
-    python bot/assets/make_richmenu_images.py          # writes both PNGs next to this file
-    python bot/assets/make_richmenu_images.py --out DIR
+    python bot/line/assets/make_richmenu_images.py          # writes both PNGs next to this file
+    python bot/line/assets/make_richmenu_images.py --out DIR
 
 Needs Pillow (``pip install pillow``) and a Thai font; on Debian
 ``apt-get install fonts-thai-tlwg`` provides Garuda, which is used by default.
@@ -9,7 +9,7 @@ Set KAMBOT_THAI_FONT / KAMBOT_THAI_FONT_BOLD to use other .ttf files.
 Pillow built with libraqm is preferred (correct placement of Thai vowels and
 tone marks); the basic layout is used with a warning otherwise.
 
-Cell bounds, order and labels are read from bot/richmenu_layout.py, so the
+Cell bounds, order and labels are read from bot/line/richmenu_layout.py, so the
 drawn buttons always line up with the tap areas.
 The generated PNGs are committed; this script is not run at bot start-up.
 """
@@ -38,7 +38,7 @@ SUBTEXT = (240, 214, 233)
 ACCENT = (246, 168, 0)  # thin gold ring around the icon badge
 GLYPH = TILE
 
-# Grid, postback order and labels come from bot/richmenu_layout.py (loaded by
+# Grid, postback order and labels come from bot/line/richmenu_layout.py (loaded by
 # path, so this script runs without installing the package); only icons are here.
 _spec = importlib.util.spec_from_file_location("_richmenu_layout", HERE.parent / "richmenu_layout.py")
 LAYOUT_MOD = importlib.util.module_from_spec(_spec)

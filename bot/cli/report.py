@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from bot.cli.common import with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
 
-def register(main: click.Group, with_config) -> None:
+def register(main: click.Group) -> None:
     @main.group()
     def report() -> None:
         """Performance summary (CRM-KAM-004) and voice of customer (VOC-60-001)."""
@@ -72,7 +73,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
 
 def _to_coordinator_sheet(config: Config, tabs: dict[str, list[list]]) -> None:
     """The same tables as tabs of the coordinator spreadsheet, in one write; the files are kept either way."""
-    from storage import sheets
+    from bot.forms import sheets
 
     key = config.sheets.coordinator_spreadsheet
     try:

@@ -1,77 +1,32 @@
-"""The `kambot` command. Every command takes --config PATH (or $KAMBOT_CONFIG)."""
+"""The core commands: database, roster import, link codes, serving, the outbox, rich menus, workdays."""
 from __future__ import annotations
 
 import functools
 import logging
-import sys
 from pathlib import Path
 
 import click
 
-from bot.cli_forms import register as register_forms_commands
-from bot.cli_quota import register as register_quota_commands
-from bot.cli_report import register as register_report_commands
-from bot.cli_roster import register as register_roster_commands
-from bot.config import Config, ConfigError, load_config
+from bot.cli.common import run_import, safe_url, setup_logging, with_config
+from bot.config import Config
 from storage.db import make_engine, session_scope
 
 log = logging.getLogger("kambot")
 
 
-def setup_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def with_config(command):
-    """Adds --config and hands the validated Config to the command; a bad file stops here, naming the key."""
-
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="KAMBOT_CONFIG",
-                  help="TOML config file (default: $KAMBOT_CONFIG, else embedded defaults).")
-    @functools.wraps(command)
-    def wrapper(*args, config_path=None, **kwargs):
-        try:
-            config = load_config(config_path)
-        except ConfigError as error:
-            raise click.ClickException(str(error)) from None
-        return command(config, *args, **kwargs)
-
-    return wrapper
-
-
-@click.group()
-def main() -> None:
-    """kambot: LINE bot for Key Account Management."""
-
-
-@main.command("init-db")
+@click.command("init-db")
 @with_config
 def init_db(config: Config) -> None:
     """Create the database tables (safe to run again)."""
     from storage.migrate import upgrade
 
     upgrade(config.database.url)
-    click.echo(f"database ready: {_safe_url(config.database.url)}")
+    click.echo(f"database ready: {safe_url(config.database.url)}")
 
 
-@main.group("import")
+@click.group("import")
 def import_group() -> None:
     """Import the roster from CSV files."""
-
-
-def _import(config: Config, file: Path, importer) -> None:
-    engine = make_engine(config.database.url)
-    with open(file, newline="", encoding="utf-8-sig") as handle, session_scope(engine) as session:
-        try:
-            result = importer(session, handle)
-        except ValueError as error:
-            raise click.ClickException(f"{file}: {error}") from None
-    for error in result.errors:
-        click.echo(f"{file}: {error}", err=True)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{file}: {result.created} created, {result.updated} updated, {len(result.errors)} rows with errors")
-    if result.errors:
-        sys.exit(1)
 
 
 @import_group.command("staff")
@@ -81,7 +36,7 @@ def import_staff_command(config: Config, file: Path) -> None:
     """Staff CSV: staff_code,name,role,office[,backup,supervisor,language]."""
     from storage.roster_import import import_staff
 
-    _import(config, file, import_staff)
+    run_import(config, file, import_staff)
 
 
 @import_group.command("accounts")
@@ -92,7 +47,7 @@ def import_accounts_command(config: Config, file: Path) -> None:
     from storage.roster_import import import_accounts
     from storage.workload import LoadRule
 
-    _import(config, file, functools.partial(import_accounts, load_rule=LoadRule.from_config(config.workload)))
+    run_import(config, file, functools.partial(import_accounts, load_rule=LoadRule.from_config(config.workload)))
 
 
 def _issue_code(config: Config, kind: str, code: str) -> None:
@@ -111,7 +66,7 @@ def _issue_code(config: Config, kind: str, code: str) -> None:
                "The person adds the LINE Official Account and sends this code.", err=True)
 
 
-@main.command("link-code")
+@click.command("link-code")
 @click.argument("account_code")
 @with_config
 def link_code(config: Config, account_code: str) -> None:
@@ -119,7 +74,7 @@ def link_code(config: Config, account_code: str) -> None:
     _issue_code(config, "contact", account_code)
 
 
-@main.command("staff-code")
+@click.command("staff-code")
 @click.argument("staff_code")
 @with_config
 def staff_code(config: Config, staff_code: str) -> None:
@@ -127,7 +82,7 @@ def staff_code(config: Config, staff_code: str) -> None:
     _issue_code(config, "staff", staff_code)
 
 
-@main.command()
+@click.command()
 @click.option("--host", default=None, help="Overrides server.host.")
 @click.option("--port", default=None, type=int, help="Overrides server.port.")
 @click.option("--workers", default=1, show_default=True, help="Web processes (more than 1 needs PostgreSQL).")
@@ -149,7 +104,7 @@ def serve(config: Config, host: str | None, port: int | None, workers: int, web_
                workers=workers, background=not web_only)
 
 
-@main.command()
+@click.command()
 @with_config
 def worker(config: Config) -> None:
     """Inbox handlers, outbox sender and scheduler without the web server (beside `serve --web-only`)."""
@@ -169,7 +124,7 @@ def worker(config: Config) -> None:
     services.stop()
 
 
-@main.command()
+@click.command()
 @click.option("--retry-failed", is_flag=True, help="Queue failed messages and events again.")
 @with_config
 def outbox(config: Config, retry_failed: bool) -> None:
@@ -188,7 +143,7 @@ def outbox(config: Config, retry_failed: bool) -> None:
             click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
 
 
-@main.group()
+@click.group()
 def richmenu() -> None:
     """LINE rich menus."""
 
@@ -197,7 +152,7 @@ def richmenu() -> None:
 @with_config
 def richmenu_create(config: Config) -> None:
     """Upload the customer menu (the default) and the staff menu, and link it to linked staff."""
-    from bot.richmenu import create_menus
+    from bot.line.richmenu import create_menus
 
     if config.missing_settings():
         raise click.ClickException(f"LINE settings missing: {', '.join(config.missing_settings())}")
@@ -207,23 +162,16 @@ def richmenu_create(config: Config) -> None:
                f"linked to {result['linked']} staff")
 
 
-@main.command("check-config")
+@click.command("check-config")
 @with_config
 def check_config(config: Config) -> None:
     """Validate the config file and say what is missing."""
     missing = config.missing_settings()
-    click.echo(f"database: {_safe_url(config.database.url)}")
+    click.echo(f"database: {safe_url(config.database.url)}")
     click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-
-@main.group()
+@click.group()
 def workdays() -> None:
     """The Thai working-day clock (weekends, public and government holidays, [calendar] days)."""
 
@@ -246,15 +194,7 @@ def workdays_add(config: Config, start, n: int) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
-import bot.cli_demo  # noqa: E402,F401  (registers demo, demo serve and chat)
 
-register_quota_commands(main, with_config)
-register_roster_commands(main, with_config)
-register_report_commands(main, with_config)
-register_forms_commands(main, with_config)
-
-if __name__ == "__main__":
-    # `python -m bot.cli` runs this file as __main__; the command modules registered on bot.cli.main.
-    from bot.cli import main as registered_main
-
-    registered_main()
+def register(main: click.Group) -> None:
+    for command in (init_db, import_group, link_code, staff_code, serve, worker, outbox, richmenu, check_config, workdays):
+        main.add_command(command)

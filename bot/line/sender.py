@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.config import Config
-from bot.line_render import render_all
+from bot.line.render import render_all
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from storage.outbox import claim_due

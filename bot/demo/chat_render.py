@@ -1,4 +1,4 @@
-"""LINE message objects (as our bot sends them, bot/line_render.py) as terminal text for `kambot chat`.
+"""LINE message objects (as our bot sends them, bot/line/render.py) as terminal text for `kambot chat`.
 
 Text, quick replies, Flex bubbles (and carousels), templates; every tappable action gets a number,
 counted on from `first_number`, and comes back as a Choice the chat can act on.

@@ -2,7 +2,7 @@
 
 Everything goes through the roster import and the repositories the operators' own data uses.
 Every demo person is on "LINE" with a fixed fake user id (demo_user_id), so the terminal chat
-simulator (bot/chat.py) can speak as them.
+simulator (bot/demo/chat.py) can speak as them.
 """
 from __future__ import annotations
 

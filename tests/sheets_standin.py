@@ -10,7 +10,7 @@ google-auth's real service-account code talk HTTP to it::
     ...
     sheets.stop()
 
-Point every *.googleapis.com request at ``sheets.url`` (storage/sheets.py does it with a requests
+Point every *.googleapis.com request at ``sheets.url`` (bot/forms/sheets.py does it with a requests
 transport adapter when ``[sheets] api_base_url`` is set): the key file keeps Google's real token_uri.
 
 Emulated (a subset of the real API, see the Sheets v4 reference):
@@ -50,7 +50,7 @@ from urllib.parse import unquote
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bot.line_standin import _QuietHandler  # the same quiet request log as the LINE stand-in
+from bot.demo.line_standin import _QuietHandler  # the same quiet request log as the LINE stand-in
 
 __all__ = ["SheetsStandIn", "FakeSpreadsheet", "FakeTab", "RecordedRequest", "serial_number"]
 

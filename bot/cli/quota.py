@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
+
 from sqlmodel import col, select
 
+from bot.cli.common import with_config
 from bot.config import Config
 from handlers import quotas
 from handlers.thai_dates import bangkok_today, format_date
@@ -16,7 +18,7 @@ from storage.models import Account, Rating, Staff, Visit
 PLANNING_ROLES = ("senior_kamr", "zone_kamr", "dept_head", "office_manager", "zone_director", "deputy_governor")
 
 
-def register(main: click.Group, with_config) -> None:
+def register(main: click.Group) -> None:
     @main.group()
     def quota() -> None:
         """Visit quotas per quarter (000 plan 8 item 03): progress and moved targets."""
