@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from bot.line.notifier import notifier_for as line_notifier_for
 from bot.line.sender import LineSender
 from bot.line.processing import process_user
 from jobs.scheduler import build_scheduler
@@ -135,7 +136,8 @@ class Services:
             self.sender = LineSender(self.config, self.engine, self.clock)
             self._thread(self._sender_loop, "outbox-sender")
         if scheduler and self.config.scheduler.enabled:
-            self.scheduler = build_scheduler(self.config, self.engine, self.clock, on_messages=self.outbox_wakeup.set,
+            self.scheduler = build_scheduler(self.config, self.engine, self.clock, notifier_for=line_notifier_for,
+                                             on_messages=self.outbox_wakeup.set,
                                              polls=self.channel_polls())
             self.scheduler.start()
         return self
@@ -146,7 +148,8 @@ class Services:
             return {}
         from bot.forms.poll import poll_forms
 
-        return {"forms_poll": (lambda: bool(poll_forms(self.engine, config, now=self.clock()).ingested),
+        return {"forms_poll": (lambda: bool(poll_forms(self.engine, config, now=self.clock(),
+                                                             notifier_for=line_notifier_for).ingested),
                                config.sheets.poll_seconds)}
 
     def _thread(self, target, name: str) -> None:

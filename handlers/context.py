@@ -1,40 +1,16 @@
-"""What a handler gets: the inbound, who sent it, their dialog state, and a way to answer."""
+"""What a dialog handler gets: the inbound, who sent it, their dialog state, and the notifier."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Literal, Protocol
+from typing import Callable, Literal
 
 from sqlmodel import Session
 
 from bot.config import Config
 from handlers.messages import Inbound, Message
-from storage import outbox
+from handlers.notify import Notifier
 from storage.models import Contact, Conversation, Staff
-
-
-class Replier(Protocol):
-    """Where a handler's answers go: LINE's outbox, a form's record, the simulator."""
-
-    def reply(self, messages: list[Message]) -> None: ...
-
-    def push(self, to_user: str, messages: list[Message]) -> None: ...
-
-
-class OutboxReplier:
-    """Queues messages in the outbox inside the handler's own transaction."""
-
-    def __init__(self, session: Session, *, user_id: str, reply_token: str, now: datetime):
-        self.session, self.user_id, self.reply_token, self.now = session, user_id, reply_token, now
-
-    def reply(self, messages: list[Message]) -> None:
-        token, self.reply_token = self.reply_token, ""  # a reply token is good for one call
-        outbox.enqueue(
-            self.session, to_user=self.user_id, messages=[m.to_dict() for m in messages], now=self.now, reply_token=token or None
-        )
-
-    def push(self, to_user: str, messages: list[Message]) -> None:
-        outbox.enqueue(self.session, to_user=to_user, messages=[m.to_dict() for m in messages], now=self.now)
 
 
 @dataclass
@@ -43,7 +19,7 @@ class Context:
     config: Config
     inbound: Inbound
     now: datetime
-    replier: Replier
+    notifier: Notifier
     state: Conversation
     contact: Contact | None = None
     staff: Staff | None = None
@@ -55,12 +31,11 @@ class Context:
         return person.language if person else self.config.bot.language
 
     def reply(self, *messages: Message) -> None:
-        self.replier.reply(list(messages))
+        self.notifier.reply(messages)
 
     def push(self, person: Contact | Staff, *messages: Message) -> None:
-        """Push to a linked person; unlinked staff simply cannot be reached on LINE."""
-        if person.line_user_id:
-            self.replier.push(person.line_user_id, list(messages))
+        """Push to a person; one the channel cannot reach is skipped."""
+        self.notifier.push(person, messages)
 
 
 Handler = Callable[[Context], None]

@@ -6,10 +6,7 @@ from handlers.menu import buttons_for, customer_buttons, staff_buttons
 from handlers.messages import Message
 from handlers.texts import t
 from storage import linking
-from storage.models import Account, Contact, Setting, Staff
-from storage.outbox import enqueue
-
-STAFF_MENU_SETTING = "richmenu.staff"
+from storage.models import Account, Contact, Staff
 
 
 def on_follow(ctx: Context) -> None:
@@ -60,7 +57,5 @@ def _link_staff(ctx: Context, staff: Staff) -> None:
     ctx.session.flush()
     ctx.staff = staff
     ctx.reply(Message(text=t("linked_staff", staff.language, name=staff.name), quick_replies=staff_buttons(staff.language)))
-    menu = ctx.session.get(Setting, STAFF_MENU_SETTING)
-    if menu is not None:
-        enqueue(ctx.session, to_user=staff.line_user_id, messages=[{"rich_menu_id": menu.value}], now=ctx.now, kind="link_richmenu")
+    ctx.notifier.show_menu(staff, "staff")
 

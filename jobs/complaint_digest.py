@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from bot.config import Config
+from handlers.notify import Notifier
 from handlers.messages import Button, Card, Message
 from handlers.postback import build
 from handlers.texts import t
@@ -23,7 +24,6 @@ from handlers.thai_dates import bangkok_today, format_date
 from handlers.workdays import WorkCalendar, calendar_from_config
 from storage import notifications, roster
 from storage.models import Account, Staff, Ticket
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class _Supervisors:
         return self.found[kamr.id]
 
 
-def send_complaint_digests(session: Session, *, now: datetime, config: Config) -> int:
+def send_complaint_digests(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Returns the number of pushes queued (at most one per person)."""
     calendar = calendar_from_config(config)
     today = bangkok_today(now)
@@ -135,7 +135,7 @@ def send_complaint_digests(session: Session, *, now: datetime, config: Config) -
 
     recipients = []
     for staff_id in sorted(by_kamr.keys() | by_supervisor.keys()):
-        if people[staff_id].line_user_id:
+        if notifier.reachable(people[staff_id]):
             recipients.append(staff_id)
         else:
             log.info("complaint digest for %s waits: not on LINE", people[staff_id].staff_code)  # unclaimed till they link
@@ -152,6 +152,6 @@ def send_complaint_digests(session: Session, *, now: datetime, config: Config) -
             if fresh:
                 cards.append(_card(fresh, person.language, supervisor=supervisor))
         if cards:
-            enqueue(session, to_user=person.line_user_id, messages=[Message(card=c).to_dict() for c in cards], now=now)
+            notifier.push(person, [Message(card=c) for c in cards])
             pushes += 1
     return pushes

@@ -8,15 +8,15 @@ from sqlmodel import Session, col, select
 
 from bot.config import Config
 from handlers.messages import Message
+from handlers.notify import Notifier
 from handlers.outage import staff_card
 from storage import roster, tickets
 from storage.models import Account, Contact, Site, Staff
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
 
-def escalate_unacknowledged(session: Session, *, now: datetime, config: Config) -> int:
+def escalate_unacknowledged(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Returns the number of pushes queued. Looks up and claims in a fixed number of statements;
     each escalation then adds its history row and its push."""
     minutes = config.escalation.outage_ack_minutes
@@ -37,11 +37,11 @@ def escalate_unacknowledged(session: Session, *, now: datetime, config: Config) 
             continue  # another scheduler got there first
         backup = backup_of[ticket.id]
         tickets.log(session, ticket, "escalated", now=now, staff_id=backup.id if backup else None, reason="not_acknowledged")
-        if backup is None or not backup.line_user_id:
+        if not notifier.reachable(backup):
             log.warning("ticket %s unacknowledged and no backup on LINE to escalate to", ticket.number)
             continue
         card = staff_card(session, ticket, backup.language, escalated_minutes=minutes)
-        enqueue(session, to_user=backup.line_user_id, messages=[Message(card=card).to_dict()], now=now)
+        notifier.push(backup, [Message(card=card)])
         pushes += 1
     del held_for_cards
     return pushes

@@ -1,4 +1,4 @@
-"""APScheduler wiring: each job is a plain function of (session, now) run in its own transaction."""
+"""APScheduler wiring: each job is a plain function of (session, now, config, notifier) run in its own transaction."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
@@ -17,12 +18,17 @@ from storage.db import session_scope
 log = logging.getLogger(__name__)
 
 
-def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Callable[[], datetime]) -> int:
+def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Callable[[], datetime],
+            notifier_for: NotifierFor) -> int:
+    """One run of `job(session, now=, config=, notifier=)` in its own transaction: what it sends
+    is queued in the same commit as what it records."""
     with session_scope(engine) as session:
-        return job(session, now=clock(), config=config)
+        now = clock()
+        return job(session, now=now, config=config, notifier=notifier_for(session, now))
 
 
-def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None],
+def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, notifier_for: NotifierFor,
+                    on_messages: Callable[[], None],
                     polls: dict[str, tuple[Callable[[], bool], float]] | None = None):
     """`polls`: channel jobs run every so many seconds, by name (the forms poll); each says whether it
     queued messages. Jobs know no channel: the caller that builds the channels hands them in."""
@@ -31,7 +37,7 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     def guarded(job: Callable[..., int], name: str) -> Callable[[], None]:
         def run() -> None:
             try:
-                if run_job(job, engine, config, clock):
+                if run_job(job, engine, config, clock, notifier_for):
                     on_messages()
             except Exception:
                 log.exception("%s job failed", name)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.config import Config
 from handlers import quotas
+from handlers.notify import Notifier
 from handlers.messages import Button, Card, Message
 from handlers.postback import build
 from handlers.quarter import quarter_label, working_days_left
@@ -25,7 +26,6 @@ from handlers.visit import rate_request
 from handlers.workdays import calendar_from_config
 from storage import notifications, ratings, roster, visits
 from storage.models import Staff
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ WHOLE_DIGEST = 0
 MAX_NAMES = 8
 MAX_LINES = 10
 MAX_BUTTONS = 4
+MAX_RATING_REMINDERS = 5
 
 
 def _claim_digests(session: Session, kind: str, people: list[Staff], today, now: datetime) -> set[int]:
@@ -44,8 +45,6 @@ def _claim_digests(session: Session, kind: str, people: list[Staff], today, now:
     return {recipient_id for _, recipient_id, _ in claimed}
 
 
-def _push(session: Session, person, card: Card, now: datetime) -> None:
-    enqueue(session, to_user=person.line_user_id, messages=[Message(card=card).to_dict()], now=now)
 
 
 def quota_card(progress: quotas.Progress, days_left: int, lang: str) -> Card:
@@ -63,7 +62,7 @@ def quota_card(progress: quotas.Progress, days_left: int, lang: str) -> Card:
                 buttons=(Button(label, data=build("visit"), display=label),))
 
 
-def send_quota_digests(session: Session, *, now: datetime, config: Config) -> int:
+def send_quota_digests(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Weekly: each person with a quota hears done / target, working days left and who is not visited yet."""
     calendar = calendar_from_config(config)
     today = bangkok_today(now)
@@ -71,18 +70,18 @@ def send_quota_digests(session: Session, *, now: datetime, config: Config) -> in
         return 0
     q = quotas.quarter_of(config.quotas, today)
     days_left = working_days_left(calendar, today, q)
-    on_line = [progress for progress in quotas.progress(session, config.quotas, q) if progress.staff.line_user_id]
+    on_line = [progress for progress in quotas.progress(session, config.quotas, q) if notifier.reachable(progress.staff)]
     claimed = _claim_digests(session, KIND_QUOTA, [progress.staff for progress in on_line], today, now)
     pushes = 0
     for progress in on_line:
         person = progress.staff
         if person.id in claimed:
-            _push(session, person, quota_card(progress, days_left, person.language), now)
+            notifier.push(person, [Message(card=quota_card(progress, days_left, person.language))])
             pushes += 1
     return pushes
 
 
-def send_visit_report_reminders(session: Session, *, now: datetime, config: Config) -> int:
+def send_visit_report_reminders(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Daily: whoever has planned visits past their day without a result hears of them (due 7 days after)."""
     calendar = calendar_from_config(config)
     today = bangkok_today(now)
@@ -95,7 +94,7 @@ def send_visit_report_reminders(session: Session, *, now: datetime, config: Conf
         by_person[staff.id].append((visit, account))
         people[staff.id] = staff
     recipients = [people[staff_id] for staff_id in sorted(by_person)
-                  if people[staff_id].active and people[staff_id].line_user_id]
+                  if people[staff_id].active and notifier.reachable(people[staff_id])]
     claimed = _claim_digests(session, KIND_REPORT, recipients, today, now)
     pushes = 0
     for person in recipients:
@@ -112,13 +111,13 @@ def send_visit_report_reminders(session: Session, *, now: datetime, config: Conf
         buttons = tuple(Button(t("btn_log_result", lang, account=account.name), data=build("visit.report", v=visit.id),
                                display=t("btn_log_result", lang, account=account.name))
                         for visit, account in items[:MAX_BUTTONS])
-        _push(session, person, Card(title=t("report_due_title", lang, count=len(items)), lines=tuple(lines),
-                                    buttons=buttons), now)
+        notifier.push(person, [Message(card=Card(title=t("report_due_title", lang, count=len(items)), lines=tuple(lines),
+                                                  buttons=buttons))])
         pushes += 1
     return pushes
 
 
-def send_rating_reminders(session: Session, *, now: datetime, config: Config) -> int:
+def send_rating_reminders(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Contacts who have not rated a visit get one reminder, a few days after being asked."""
     if not calendar_from_config(config).is_working_day(bangkok_today(now)):
         return 0
@@ -132,16 +131,16 @@ def send_rating_reminders(session: Session, *, now: datetime, config: Config) ->
     contacts = {}
     for visit, account, staff in awaiting:
         for contact in contacts_of[account.id]:
-            if contact.line_user_id and contact.id not in rated[visit.id]:
+            if notifier.reachable(contact) and contact.id not in rated[visit.id]:
                 contacts[contact.id] = contact
                 per_contact[contact.id].append(rate_request(visit, account, staff, contact.language, reminder=True))
     for contact_id, messages in per_contact.items():
-        # LINE takes at most 5 messages per push: the oldest visits first.
-        enqueue(session, to_user=contacts[contact_id].line_user_id, messages=[m.to_dict() for m in messages[:5]], now=now)
+        # One push a contact, the oldest visits first: a reminder, not a backlog.
+        notifier.push(contacts[contact_id], messages[:MAX_RATING_REMINDERS])
     return len(per_contact)
 
 
-def send_daily_visit_reminders(session: Session, *, now: datetime, config: Config) -> int:
-    return send_visit_report_reminders(session, now=now, config=config) + send_rating_reminders(
-        session, now=now, config=config)
+def send_daily_visit_reminders(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
+    return send_visit_report_reminders(session, now=now, config=config, notifier=notifier) + send_rating_reminders(
+        session, now=now, config=config, notifier=notifier)
 

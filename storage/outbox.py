@@ -10,20 +10,16 @@ from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
 
-LINE_MAX_MESSAGES = 5
-
-
 def enqueue(
     session: Session,
     *,
     to_user: str,
-    messages: list[dict],
+    chunks: list[list[dict]],
     now: datetime,
     reply_token: str | None = None,
     kind: str = "message",
 ) -> list[OutboxMessage]:
-    """Queue messages for one person; LINE takes at most five per call, so split."""
-    chunks = _chunks(messages)
+    """Queue one row per channel call for one recipient, in order; the reply token goes on the first."""
     rows = []
     for index, chunk in enumerate(chunks):
         token = reply_token if index == 0 else None
@@ -40,20 +36,6 @@ def enqueue(
         session.add(row)
         rows.append(row)
     return rows
-
-
-def _parts(message: dict) -> int:
-    """A neutral message with both a card and text goes out as two LINE messages."""
-    return 2 if message.get("card") and message.get("text") else 1
-
-
-def _chunks(messages: list[dict]) -> list[list[dict]]:
-    chunks: list[list[dict]] = [[]]
-    for message in messages:
-        if sum(map(_parts, chunks[-1])) + _parts(message) > LINE_MAX_MESSAGES:
-            chunks.append([])
-        chunks[-1].append(message)
-    return chunks
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxMessage]:

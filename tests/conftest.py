@@ -18,7 +18,7 @@ from bot import create_app
 from bot.config import Config, parse_config
 from bot.line.sender import LineSender
 from bot.demo.line_standin import LineStandIn
-from tests.sheets_standin import SheetsStandIn
+from sheets_standin import SheetsStandIn
 from bot.line.processing import process_user
 from storage import inbox
 from storage.db import make_engine, session_scope

@@ -5,8 +5,9 @@ import json
 from datetime import datetime
 
 from bot.config import Config, parse_config
-from tests.sheets_standin import SheetsStandIn
+from sheets_standin import SheetsStandIn
 from bot.forms.poll import PollReport, poll_forms
+from bot.line.notifier import notifier_for
 
 OUTAGE_HEADER = ["ประทับเวลา", "รหัสบัญชี", "สถานที่", "อาการ", "เริ่มเมื่อ", "รายละเอียด", "ชื่อผู้แจ้ง", "เบอร์โทร"]
 OUTAGE_FIELDS = {"สถานที่": "site", "อาการ": "symptom", "เริ่มเมื่อ": "started_at", "รายละเอียด": "details",
@@ -32,7 +33,7 @@ def forms_config(base: Config, sheets: SheetsStandIn, tmp_path, *, coordinator: 
 
 
 def poll(bot, config: Config) -> PollReport:
-    report = poll_forms(bot.engine, config, now=bot.now)
+    report = poll_forms(bot.engine, config, now=bot.now, notifier_for=notifier_for)
     bot.drain()
     return report
 

@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
+from bot.line.notifier import notifier_for
 from bot.config import ConfigError, parse_config
 from jobs.complaint_digest import send_complaint_digests
 from storage import notifications, roster, tickets
@@ -28,7 +29,7 @@ def _complaint(bot, account_code: str, due: date, status: str = "open") -> Ticke
 
 def _run(bot) -> int:
     with session_scope(bot.engine) as session:
-        queued = send_complaint_digests(session, now=bot.now, config=bot.config)
+        queued = send_complaint_digests(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
     bot.drain()
     return queued
 
@@ -173,7 +174,8 @@ def test_scheduler_runs_the_digest_at_the_configured_time(engine):
     from jobs.scheduler import build_scheduler
 
     config = parse_config({"reminders": {"complaint_digest_time": "07:45"}, "bot": {"timezone": "Asia/Bangkok"}})
-    scheduler = build_scheduler(config, engine, lambda: datetime.now(timezone.utc), on_messages=lambda: None)
+    scheduler = build_scheduler(config, engine, lambda: datetime.now(timezone.utc), notifier_for=notifier_for,
+                                on_messages=lambda: None)
     job = next(j for j in scheduler.get_jobs() if j.id == "complaint_digest")
     fields = {f.name: str(f) for f in job.trigger.fields}
     assert (fields["hour"], fields["minute"]) == ("7", "45")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, parse_config
+from bot.line.notifier import notifier_for
 from bot.services import Services
 from jobs.scheduler import build_scheduler
 
@@ -37,7 +38,8 @@ def test_the_poll_is_scheduled_only_with_a_service_account_and_at_the_configured
     def jobs(data):
         config = parse_config(data)
         polls = Services(config, engine, clock=lambda: None).channel_polls()
-        scheduler = build_scheduler(config, engine, clock=lambda: None, on_messages=lambda: None, polls=polls)
+        scheduler = build_scheduler(config, engine, clock=lambda: None, notifier_for=notifier_for,
+                                    on_messages=lambda: None, polls=polls)
         return {job.id: job for job in scheduler.get_jobs()}
 
     assert "forms_poll" not in jobs({"forms": [FORM]})  # no service account: CSV import only

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot.line.richmenu import create_menus
-from handlers.link import STAFF_MENU_SETTING
+from bot.line.notifier import STAFF_MENU_SETTING
 from handlers.texts import t
 from storage import linking, roster
 from storage.db import session_scope

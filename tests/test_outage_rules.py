@@ -1,6 +1,7 @@
 """Outage rules: joining, escalation, who may do what, status lists, dialog timeouts, low ratings."""
 from sqlmodel import select
 
+from bot.line.notifier import notifier_for
 from jobs.escalation import escalate_unacknowledged
 from storage import roster
 from storage.db import session_scope
@@ -31,7 +32,7 @@ def _tickets(bot) -> list[Ticket]:
 
 def _escalate(bot) -> int:
     with session_scope(bot.engine) as session:
-        return escalate_unacknowledged(session, now=bot.now, config=bot.config)
+        return escalate_unacknowledged(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
 
 
 def _buttons(message: dict) -> list[dict]:

@@ -52,7 +52,7 @@ def test_writes_past_the_grid_are_refused_and_tabs_are_unique(client, sheets):
 
 
 def test_a_key_the_server_did_not_issue_is_refused(sheets, tmp_path, book):
-    from tests.sheets_standin import SheetsStandIn
+    from sheets_standin import SheetsStandIn
 
     other = SheetsStandIn()  # never started: only its key generator is used
     key_file = tmp_path / "foreign.json"

@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
+from bot.line.notifier import notifier_for
 from jobs.visit_reminders import send_daily_visit_reminders
 from storage.db import session_scope
 from storage.models import Rating, Visit
@@ -29,7 +30,7 @@ def _run_reminders(bot, now: datetime) -> int:
     """The daily visit reminders at `now`, their pushes delivered; returns how many were queued."""
     bot.now = now
     with session_scope(bot.engine) as session:
-        pushes = send_daily_visit_reminders(session, now=bot.now, config=bot.config)
+        pushes = send_daily_visit_reminders(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
     bot.drain()
     return pushes
 
@@ -170,7 +171,7 @@ def test_rating_reminders_for_several_visits_go_one_push_per_contact(org):
     pushed = len(bot.line.pushes)
     bot.now = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)
     with session_scope(bot.engine) as session:
-        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 3
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now)) == 3
     bot.drain()
     reminders = {push["to"]: [m["text"] for m in push["messages"]] for push in bot.line.pushes[pushed:]}
     assert len(bot.line.pushes) - pushed == 3
@@ -182,7 +183,7 @@ def test_rating_reminders_for_several_visits_go_one_push_per_contact(org):
     assert len(reminders["Uhosp"]) == 1 and "โรงพยาบาลเมือง" in reminders["Uhosp"][0]
     assert all(text.startswith("🙏 ขอรบกวนอีกครั้งค่ะ") for texts in reminders.values() for text in texts)
     with session_scope(bot.engine) as session:
-        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 0  # claimed once per visit
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now)) == 0  # claimed once per visit
         assert {v.id: v.rating_reminded_at for v in session.exec(select(Visit)).all()} == {
             first.id: bot.now, second.id: bot.now, hospital.id: bot.now}
 
@@ -200,5 +201,5 @@ def test_a_planned_visit_that_did_not_happen_is_cancelled_and_no_longer_reminded
     bot.tap("Ukamr2", f"a=visit.cancel&v={visit.id}")  # another KAMR cannot touch it
     assert bot.last_to("Ukamr2")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     with session_scope(bot.engine) as session:
-        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config) == 0
+        assert send_daily_visit_reminders(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now)) == 0
     assert bot.line.messages_to("Ucust1") == []  # nobody is asked to rate a visit that did not happen

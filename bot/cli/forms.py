@@ -74,10 +74,11 @@ def register(main: click.Group) -> None:
         """Run one poll now (what the scheduler does every sheets.poll_seconds); queued cards go out with the bot."""
         from bot.services import utcnow
         from bot.forms.poll import poll_forms
+        from bot.line.notifier import notifier_for
 
         if not config.sheets.enabled:
             raise click.ClickException("sheets.service_account_file is not set: use `kambot forms import FILE.csv`")
-        report = poll_forms(make_engine(config.database.url), config, now=utcnow())
+        report = poll_forms(make_engine(config.database.url), config, now=utcnow(), notifier_for=notifier_for)
         for key, result in report.results.items():
             click.echo(f"form {key}: {result.summary()}")
         for key, message in report.failures.items():
@@ -92,6 +93,7 @@ def register(main: click.Group) -> None:
     def import_csv(config: Config, file: Path, form_key: str | None) -> None:
         """Ingest a CSV downloaded from a responses sheet, exactly as the poll would (no Google needed)."""
         from bot.forms.intake import IntakeError, ingest
+        from bot.line.notifier import notifier_for
         from bot.services import utcnow
 
         form = _form_named(config, form_key)
@@ -99,7 +101,7 @@ def register(main: click.Group) -> None:
             rows = [row for row in csv.reader(handle)]
         try:
             result = ingest(make_engine(config.database.url), config, form, rows, zone=config.bot.timezone,
-                            now=utcnow(), full_view=False)
+                            now=utcnow(), notifier_for=notifier_for, full_view=False)
         except IntakeError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"{file}: {result.summary()}")

@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, rating, service, visit
-from handlers.context import Context, OutboxReplier
+from handlers.context import Context
+from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
@@ -65,15 +66,6 @@ class Match:
     contact_id: int | None = None
 
 
-class FormReplier(OutboxReplier):
-    """A form has no chat to answer into: pushes (the KAMR's card) go to the outbox, replies nowhere.
-
-    The coordinator's tab shows the respondent's outcome instead."""
-
-    def reply(self, messages) -> None:
-        return None
-
-
 class Directory:
     """The roster column a form identifies accounts by, loaded once per read."""
 
@@ -102,7 +94,7 @@ def _ca_digits(text: str) -> str:
 
 
 def ingest(engine: Engine, config: Config, form: FormConfig, rows: list[list], *, zone: str, now: datetime,
-           full_view: bool = True) -> IntakeResult:
+           notifier_for: NotifierFor, full_view: bool = True) -> IntakeResult:
     """Record every response row of one form; `full_view` says the rows are the whole sheet (the poll)."""
     columns, parsed = parse_rows(form, rows, zone=zone)
     if rows and (columns.timestamp is None or not columns.account):
@@ -118,7 +110,8 @@ def ingest(engine: Engine, config: Config, form: FormConfig, rows: list[list], *
             for response, record in work[start:start + CHUNK]:
                 try:
                     with session.begin_nested():
-                        _apply(session, config, form, response, record, directory, now, result)
+                        _apply(session, config, form, response, record, directory, now, result,
+                               notifier_for(session, now))
                 except Exception as error:  # one bad row must not stop the others; it is kept and retried
                     log.exception("form %s row %d failed", form.key, response.row_number)
                     with session.begin_nested():
@@ -158,7 +151,8 @@ def _plan(parsed: list[ParsedResponse], known: dict[str, form_responses.Seen],
 
 
 def _apply(session: Session, config: Config, form: FormConfig, response: ParsedResponse,
-           record: form_responses.Seen | None, directory: Directory, now: datetime, result: IntakeResult) -> None:
+           record: form_responses.Seen | None, directory: Directory, now: datetime, result: IntakeResult,
+           notifier: Notifier) -> None:
     if record is None:
         stored = FormResponse(form_key=form.key, response_key=response.key, identity_hash=response.identity_hash,
                               submitted_at=response.submitted_at, row_hash=response.row_hash, answers={},
@@ -175,7 +169,7 @@ def _apply(session: Session, config: Config, form: FormConfig, response: ParsedR
     if stored.status == "ingested":
         _annotate_edit(session, stored, previous, now)
     else:
-        stored.status, stored.reason = _evaluate(session, config, form, response, directory, stored, now)
+        stored.status, stored.reason = _evaluate(session, config, form, response, directory, stored, now, notifier)
     session.add(stored)
     session.flush()
     if stored.status in ("ingested", "unmatched", "invalid") and stored.status != getattr(record, "status", None):
@@ -195,7 +189,7 @@ def _record_failure(session: Session, form: FormConfig, response: ParsedResponse
 
 
 def _evaluate(session: Session, config: Config, form: FormConfig, response: ParsedResponse, directory: Directory,
-              stored: FormResponse, now: datetime) -> tuple[str, str]:
+              stored: FormResponse, now: datetime, notifier: Notifier) -> tuple[str, str]:
     if response.problem:
         return "invalid", response.problem
     if not response.account_ref:
@@ -208,19 +202,19 @@ def _evaluate(session: Session, config: Config, form: FormConfig, response: Pars
     if match is None:
         return "unmatched", f"ไม่พบบัญชีที่มี{ACCOUNT_KIND_WORDS[form.account_kind]} {response.account_ref!r}"
     stored.account_id = match.account_id
-    ctx = _context(session, config, form, response, match, now)
+    ctx = _context(session, config, form, response, match, now, notifier)
     return INTAKES[form.intent](ctx, form, response, match, stored)
 
 
 def _context(session: Session, config: Config, form: FormConfig, response: ParsedResponse, match: Match,
-             now: datetime) -> Context:
+             now: datetime, notifier: Notifier) -> Context:
     user = f"form:{form.key}"
     return Context(
         session=session,
         config=config,
         inbound=Inbound(channel="form", user_id=user, kind="text", received_at=response.submitted_at),
         now=now,
-        replier=FormReplier(session, user_id=user, reply_token="", now=now),
+        notifier=notifier,
         state=Conversation(user_key=user),
         contact=session.get(Contact, match.contact_id) if match.contact_id else None,
     )

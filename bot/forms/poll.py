@@ -18,6 +18,7 @@ from bot.config import Config, FormConfig
 from bot.forms import sheets
 from bot.forms.coordinator_tabs import build_tabs
 from bot.forms.intake import IntakeResult, ingest
+from handlers.notify import NotifierFor
 from storage import form_responses
 from storage.db import session_scope
 
@@ -36,7 +37,7 @@ class PollReport:
         return sum(result.ingested for result in self.results.values())
 
 
-def poll_forms(engine: Engine, config: Config, *, now: datetime, client=None) -> PollReport:
+def poll_forms(engine: Engine, config: Config, *, now: datetime, notifier_for: NotifierFor, client=None) -> PollReport:
     report = PollReport()
     try:
         client = client or sheets.open_client(config.sheets)
@@ -52,7 +53,7 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, client=None) ->
     for form in config.forms:
         by_spreadsheet[form.spreadsheet].append(form)
     for key, forms in by_spreadsheet.items():
-        _poll_spreadsheet(engine, config, client, key, forms, now, report)
+        _poll_spreadsheet(engine, config, client, key, forms, now, report, notifier_for)
     if config.sheets.coordinator_spreadsheet:
         try:
             with session_scope(engine) as session:
@@ -67,7 +68,7 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, client=None) ->
 
 
 def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,
-                      report: PollReport) -> None:
+                      report: PollReport, notifier_for: NotifierFor) -> None:
     try:
         tabs = sheets.read_tabs(client, key, [form.tab for form in forms])
     except Exception as error:
@@ -83,7 +84,8 @@ def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: l
             log.warning("form %s not read: %s", form.key, values)
             continue
         try:
-            report.results[form.key] = ingest(engine, config, form, values.rows, zone=values.timezone, now=now)
+            report.results[form.key] = ingest(engine, config, form, values.rows, zone=values.timezone, now=now,
+                                              notifier_for=notifier_for)
         except Exception as error:
             report.failures[form.key] = f"{type(error).__name__}: {error}"
             log.exception("form %s not ingested", form.key)

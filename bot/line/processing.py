@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from bot.config import Config
 from bot.line.events import is_one_to_one, to_inbound
-from handlers.context import Context, OutboxReplier
+from bot.line.notifier import LineNotifier, calls
+from handlers.context import Context
 from handlers.messages import Message
 from handlers.router import dispatch
 from handlers.texts import t
@@ -59,14 +60,14 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
     if inbound is None:
         log.debug("ignoring %s event", event.event_type)
         return
-    replier = OutboxReplier(session, user_id=inbound.user_id, reply_token=inbound.reply_token, now=now)
+    notifier = LineNotifier(session, now=now, reply_to=inbound.user_id, reply_token=inbound.reply_token)
     timeout = config.bot.conversation_timeout
     ctx = Context(
         session=session,
         config=config,
         inbound=inbound,
         now=now,
-        replier=replier,
+        notifier=notifier,
         state=conversations.load(session, inbound.user_id, now=now, timeout=timeout),
         contact=roster.contact_by_line_user(session, inbound.user_id),
         staff=roster.staff_by_line_user(session, inbound.user_id),
@@ -79,5 +80,5 @@ def _answer_group(session: Session, config: Config, event: InboxEvent, payload: 
     token = payload.get("replyToken")
     if event.event_type == "join" and isinstance(token, str):
         text = t("group_not_supported", config.bot.language)
-        enqueue(session, to_user=event.user_key.split(":", 1)[1], messages=[Message(text=text).to_dict()], now=now,
+        enqueue(session, to_user=event.user_key.split(":", 1)[1], chunks=calls([Message(text=text).to_dict()]), now=now,
                 reply_token=token)

@@ -6,9 +6,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.config import Config
-from bot.line.sender import make_api
+from bot.line.notifier import STAFF_MENU_SETTING
 from bot.line.richmenu_layout import CUSTOMER_MENU, STAFF_MENU, image_path
-from handlers.link import STAFF_MENU_SETTING
+from bot.line.sender import make_api
 from storage.db import session_scope
 from storage.models import Setting, Staff
 

@@ -29,6 +29,7 @@ from bot.config import parse_config  # noqa: E402
 from bot.demo.line_standin import LineStandIn  # noqa: E402
 from conftest import SECRET, TOKEN, Bot  # noqa: E402
 from jobs.escalation import escalate_unacknowledged  # noqa: E402
+from bot.line.notifier import notifier_for  # noqa: E402
 from jobs.scheduler import run_job  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 
@@ -68,7 +69,7 @@ def journeys(bot: Bot) -> None:
     bot.tap("Uhosp", "a=outage.symptom&v=low_voltage")
     bot.tap("Uhosp", "a=outage.since&v=now")
     bot.advance(minutes=16)
-    run_job(escalate_unacknowledged, bot.engine, bot.config, lambda: bot.now)
+    run_job(escalate_unacknowledged, bot.engine, bot.config, lambda: bot.now, notifier_for)
     bot.drain()
     press(bot, "Uzone", "รับเรื่อง")
     press(bot, "Uzone", "แก้ไขแล้ว")

@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sqlmodel import func, select  # noqa: E402
 
 from bot.config import parse_config  # noqa: E402
-from tests.sheets_standin import SheetsStandIn  # noqa: E402
+from sheets_standin import SheetsStandIn  # noqa: E402
 from bot.forms.poll import poll_forms  # noqa: E402
+from bot.line.notifier import notifier_for  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Account, FormResponse, OutboxMessage, Staff, Ticket  # noqa: E402
@@ -77,14 +78,14 @@ def fresh_run(args, folder: Path, sheets: SheetsStandIn, key_file: Path, rows: l
     })
     sheets.reset_log()
     started = time.perf_counter()
-    first = poll_forms(engine, config, now=now)
+    first = poll_forms(engine, config, now=now, notifier_for=notifier_for)
     first_seconds = time.perf_counter() - started
     first_requests = len(sheets.calls())
     if not repeat:
         return None
     sheets.reset_log()
     started = time.perf_counter()
-    second = poll_forms(engine, config, now=now + timedelta(minutes=5))
+    second = poll_forms(engine, config, now=now + timedelta(minutes=5), notifier_for=notifier_for)
     second_seconds = time.perf_counter() - started
     with session_scope(engine) as session:
         counts = {name: session.exec(select(func.count()).select_from(model)).one()

@@ -32,10 +32,11 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import org_factory  # noqa: E402
 from bot.config import parse_config  # noqa: E402
-from tests.sheets_standin import SheetsStandIn  # noqa: E402
+from sheets_standin import SheetsStandIn  # noqa: E402
 from jobs.complaint_digest import send_complaint_digests  # noqa: E402
 from jobs.escalation import escalate_unacknowledged  # noqa: E402
 from bot.forms.poll import poll_forms  # noqa: E402
+from bot.line.notifier import notifier_for  # noqa: E402
 from jobs.scheduler import run_job  # noqa: E402
 from jobs.visit_reminders import send_quota_digests, send_rating_reminders, send_visit_report_reminders  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
@@ -93,7 +94,7 @@ def main() -> None:
     form_tab = sheets.add_spreadsheet("FORM").add_tab("การตอบแบบฟอร์ม 1", responses[:split])
     sheets.add_spreadsheet("COORD")
     config = forms_config(url, sheets, workdir)
-    poll_forms(engine, config, now=NOW - timedelta(minutes=5))  # the earlier responses: ingested before
+    poll_forms(engine, config, now=NOW - timedelta(minutes=5), notifier_for=notifier_for)  # the earlier responses: ingested before
     form_tab.rows.extend(responses[split:])
 
     def outbox_rows() -> int:
@@ -108,8 +109,8 @@ def main() -> None:
         statements += 1
 
     runs = {}
-    jobs = [(name, lambda job=job: run_job(job, engine, config, lambda: NOW)) for name, job in JOBS]
-    jobs.append(("forms_poll", lambda: poll_forms(engine, config, now=NOW)))
+    jobs = [(name, lambda job=job: run_job(job, engine, config, lambda: NOW, notifier_for)) for name, job in JOBS]
+    jobs.append(("forms_poll", lambda: poll_forms(engine, config, now=NOW, notifier_for=notifier_for)))
     for name, job in jobs:
         for attempt in ("first", "rerun"):
             queued = outbox_rows()

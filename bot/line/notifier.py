@@ -1,0 +1,75 @@
+"""The LINE side of the notifier port: messages for a person become outbox rows for their LINE user.
+
+Only here are people turned into LINE user ids and messages split into LINE's calls."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from sqlmodel import Session
+
+from bot.line.limits import MESSAGES_PER_CALL
+from handlers.messages import Message
+from handlers.notify import Menu, Person
+from storage import outbox
+from storage.models import Setting
+
+STAFF_MENU_SETTING = "richmenu.staff"  # written by `kambot richmenu create`
+
+
+class LineNotifier:
+    """Queues into the outbox inside the caller's transaction; the sender sends after commit.
+
+    `reply_to` and `reply_token`: the LINE user being answered and the token of their event."""
+
+    def __init__(self, session: Session, *, now: datetime, reply_to: str = "", reply_token: str = ""):
+        self.session, self.now = session, now
+        self.reply_to, self.reply_token = reply_to, reply_token
+
+    def reply(self, messages: Sequence[Message]) -> None:
+        if not self.reply_to:
+            return
+        token, self.reply_token = self.reply_token, ""  # a reply token is good for one call
+        self._queue(self.reply_to, messages, reply_token=token)
+
+    def push(self, person: Person, messages: Sequence[Message]) -> None:
+        if self.reachable(person):
+            self._queue(person.line_user_id, messages)
+
+    def reachable(self, person: Person | None) -> bool:
+        return bool(person is not None and person.line_user_id)
+
+    def show_menu(self, person: Person, menu: Menu) -> None:
+        if not self.reachable(person):
+            return
+        if menu == "customer":  # the default menu: take away any per-user menu
+            outbox.enqueue(self.session, to_user=person.line_user_id, chunks=[[{}]], now=self.now, kind="unlink_richmenu")
+            return
+        setting = self.session.get(Setting, STAFF_MENU_SETTING)
+        if setting is not None:
+            outbox.enqueue(self.session, to_user=person.line_user_id, chunks=[[{"rich_menu_id": setting.value}]],
+                           now=self.now, kind="link_richmenu")
+
+    def _queue(self, line_user_id: str, messages: Sequence[Message], *, reply_token: str = "") -> None:
+        chunks = calls([m.to_dict() for m in messages])
+        outbox.enqueue(self.session, to_user=line_user_id, chunks=chunks, now=self.now, reply_token=reply_token or None)
+
+
+def notifier_for(session: Session, now: datetime) -> LineNotifier:
+    """A notifier with nobody to answer, for jobs and intakes that start outside a chat."""
+    return LineNotifier(session, now=now)
+
+
+def _parts(message: dict) -> int:
+    """A neutral message with both a card and text goes out as two LINE messages."""
+    return 2 if message.get("card") and message.get("text") else 1
+
+
+def calls(messages: list[dict]) -> list[list[dict]]:
+    """Split one person's messages into LINE calls of at most five message objects each."""
+    chunks: list[list[dict]] = [[]]
+    for message in messages:
+        if chunks[-1] and sum(map(_parts, chunks[-1])) + _parts(message) > MESSAGES_PER_CALL:
+            chunks.append([])
+        chunks[-1].append(message)
+    return chunks

@@ -1,0 +1,50 @@
+"""The one outbound port: how handlers, domain operations and jobs reach people.
+
+Channels implement it (LINE queues into its outbox; tests collect). Callers name people, never a
+channel's ids, and never split messages: the channel knows its own limits."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Literal, Protocol, Sequence
+
+from sqlmodel import Session
+
+from handlers.messages import Message
+from storage.models import Contact, Staff
+
+Person = Contact | Staff
+Menu = Literal["customer", "staff"]
+
+
+class Notifier(Protocol):
+    def reply(self, messages: Sequence[Message]) -> None:
+        """Answer whoever sent what is being handled; nobody to answer (a job, a form) drops it."""
+
+    def push(self, person: Person, messages: Sequence[Message]) -> None:
+        """Send to a person; one the channel cannot reach is skipped (see `reachable`)."""
+
+    def reachable(self, person: Person | None) -> bool:
+        """Whether a push to this person would reach them."""
+
+    def show_menu(self, person: Person, menu: Menu) -> None:
+        """Give the person the persistent menu for their role, where the channel has one."""
+
+
+class Silent:
+    """Reaches nobody: for work that must not talk (imports, the demo's history)."""
+
+    def reply(self, messages: Sequence[Message]) -> None:
+        pass
+
+    def push(self, person: Person, messages: Sequence[Message]) -> None:
+        pass
+
+    def reachable(self, person: Person | None) -> bool:
+        return False
+
+    def show_menu(self, person: Person, menu: Menu) -> None:
+        pass
+
+
+# What a job or an intake is handed to build a notifier for its own transaction.
+NotifierFor = Callable[[Session, datetime], Notifier]
