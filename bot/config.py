@@ -57,8 +57,34 @@ class ServerConfig(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # The address LINE and people reach this server at (https://…): photos sent on to staff and
+    # links in the coordinator sheet point here. Empty: media are kept but not linked.
+    public_url: str = ""
+
+    @field_validator("public_url")
+    @classmethod
+    def _https(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        local = url.startswith(("http://127.0.0.1", "http://localhost"))  # the demo and tests
+        if url and not (url.startswith("https://") or local):
+            raise ValueError("must start with https:// (LINE fetches images only over HTTPS)")
+        return url
     # `kambot worker` looks for events stored by web-only servers this often (seconds).
     inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
+
+
+class MediaConfig(_Section):
+    max_bytes: int = Field(default=20_000_000, ge=10_000)
+    # What is kept; anything else is refused with a message to the sender.
+    allowed_types: list[str] = ["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "audio/m4a",
+                                "audio/mp4", "audio/x-m4a", "audio/aac", "audio/mpeg", "application/pdf",
+                                "application/msword", "application/vnd.ms-excel",
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain",
+                                "application/octet-stream"]
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    backoff_base_seconds: float = Field(default=5, gt=0)
+    preview_max_pixels: int = Field(default=480, ge=64, le=1024)
 
 
 class BotConfig(_Section):
@@ -372,6 +398,7 @@ class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
+    media: MediaConfig = MediaConfig()
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
     outbox: OutboxConfig = OutboxConfig()

@@ -69,5 +69,8 @@ class Inbound:
     latitude: float | None = None
     longitude: float | None = None
     address: str = ""
-    media_id: str = ""
+    media_id: str = ""  # the channel's id for sent content (photo, video, voice, file)
+    media_kind: str = ""  # image, video, audio, file
+    file_name: str = ""
+    file_size: int = 0
     reply_token: str = ""

@@ -8,7 +8,7 @@ from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
 from handlers.texts import t
-from storage import roster, tickets
+from storage import media, roster, tickets
 from storage.models import Account, Contact, Staff, Ticket
 
 # card_for(lang, escalated_minutes): the staff card in one person's language
@@ -51,6 +51,7 @@ def record_attachment(ctx: Context, ticket: Ticket) -> None:
     inbound = ctx.inbound
     if inbound.kind == "image":
         tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
+        media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)
     elif inbound.kind == "location":
         tickets.log(
             ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
