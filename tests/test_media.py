@@ -1,6 +1,8 @@
 """What people send is kept: fetched from LINE's content API, stored in the database, served by token."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlmodel import select
 
@@ -213,3 +215,39 @@ def test_a_large_photo_gets_a_jpeg_preview_within_lines_limits(org):
     assert preview.status_code == 200 and preview.content_type == "image/jpeg"
     assert len(preview.data) <= 1_000_000
     assert max(Image.open(io.BytesIO(preview.data)).size) <= 480
+
+
+def test_photos_places_and_call_buttons_reach_staff_as_line_messages(engine, line, config):
+    """Neutral attachments and a tap-to-call button, through the notifier, the real SDK and the stand-in."""
+    from bot.config import parse_config
+    from bot.line.notifier import LineNotifier
+    from bot.line.sender import LineSender
+    from handlers.messages import Attachment, Button, Card, Message
+    from storage.models import Staff
+
+    public = parse_config({**config.model_dump(), "server": {**config.server.model_dump(),
+                                                             "public_url": "https://kambot.example.go.th/"}})
+    now = datetime.now(timezone.utc)
+    with session_scope(engine) as session:
+        kamr = Staff(staff_code="K9", name="สมชาย", role="kamr", office="O1", line_user_id="Ukamr9")
+        session.add(kamr)
+        session.flush()
+        LineNotifier(session, now=now).push(kamr, [Message(
+            attachments=(Attachment("image", label="📷 รูปจากลูกค้า", media_token="tok123"),
+                         Attachment("location", label="จุดที่ไฟดับ", latitude=18.79, longitude=98.98,
+                                    address="นิคมอุตสาหกรรมลำพูน"),
+                         Attachment("file", label="📄 ใบแจ้งหนี้.pdf", media_token="tok456")),
+            card=Card(title="⚡ OUT-69-00001", buttons=(Button("โทร 081-234-5678", kind="uri", data="tel:0812345678"),)))])
+    sender = LineSender(public, engine, lambda: now)
+    try:
+        while sender.send_due():
+            pass
+    finally:
+        sender.close()
+    image, place, document, card = line.messages_to("Ukamr9")
+    assert image == {"type": "image", "originalContentUrl": "https://kambot.example.go.th/media/tok123",
+                     "previewImageUrl": "https://kambot.example.go.th/media/tok123/preview"}
+    assert (place["type"], place["latitude"], place["address"]) == ("location", 18.79, "นิคมอุตสาหกรรมลำพูน")
+    assert document == {"type": "text", "text": "📄 ใบแจ้งหนี้.pdf\nhttps://kambot.example.go.th/media/tok456"}
+    call = card["contents"]["footer"]["contents"][0]["action"]
+    assert call == {"type": "uri", "label": "โทร 081-234-5678", "uri": "tel:0812345678"}
