@@ -175,12 +175,7 @@ def onbehalf_score(ctx: Context) -> None:
 
 def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:
     recorder = session.get(Staff, ticket.details["on_behalf"]["by"])
-    if recorder is None or recorder.id == staff.id:
-        return False
-    if recorder.supervisor_code and recorder.supervisor_code == staff.staff_code:
-        return True
-    account = session.get(Account, ticket.account_id)
-    return staff.role in roles.CERTIFYING_ROLES and staff.office == account.office
+    return recorder is not None and roles.may_certify(staff, recorder, session.get(Account, ticket.account_id))
 
 
 def certify(ctx: Context) -> None:

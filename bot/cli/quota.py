@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from bot.cli.common import with_config
 from bot.config import Config
 from handlers.rules import quotas
-from handlers.rules.roles import PLANNING_ROLES
+from handlers.rules.roles import may_move_targets
 from handlers.rules.scores import low_rating
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
@@ -54,7 +54,7 @@ def register(main: click.Group) -> None:
             person, supervisor = roster.staff_by_code(session, staff_code), roster.staff_by_code(session, by_code)
             if person is None:
                 raise click.ClickException(f"no staff with code {staff_code}")
-            if supervisor is None or not (supervisor.role in PLANNING_ROLES or person.supervisor_code == by_code):
+            if supervisor is None or not may_move_targets(supervisor, person):
                 raise click.ClickException(f"{by_code} is not a supervisor who may move {staff_code}'s targets")
             try:
                 quotas.check_plan(config.quotas, person.role, numbers)

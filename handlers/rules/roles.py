@@ -102,3 +102,20 @@ def may_act_for_account(session: Session, staff: Staff, account: Account) -> boo
         if backup is not None and backup.id == staff.id:
             return True
     return staff.role in SUPERVISING_ROLES and staff.office == account.office
+
+
+def _is_named_supervisor(staff: Staff, of: Staff) -> bool:
+    return bool(of.supervisor_code) and of.supervisor_code == staff.staff_code
+
+
+def may_certify(staff: Staff, recorder: Staff, account: Account) -> bool:
+    """A close-out recorded for the customer is certified by someone else than the recorder: their named
+    supervisor or a certifying role of the account's office (VOC 04)."""
+    if staff.id == recorder.id:
+        return False
+    return _is_named_supervisor(staff, recorder) or (staff.role in CERTIFYING_ROLES and staff.office == account.office)
+
+
+def may_move_targets(staff: Staff, person: Staff) -> bool:
+    """A planning role, or the person's named supervisor, may move their visit targets (002 §3.1.2(3))."""
+    return staff.role in PLANNING_ROLES or _is_named_supervisor(staff, person)
