@@ -193,7 +193,8 @@ class ReportsConfig(_Section):
     # Satisfaction target (1-5) for key accounts (000: 4.36), and per tier where it differs.
     satisfaction_target: float = Field(default=4.36, ge=1, le=5)
     satisfaction_targets_by_tier: dict[str, float] = {}
-    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8).
+    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8): LINE follow-ups, the
+    # quarter card, the complaint close-out, `kambot visits followups` and the reports (handlers/rules/scores.py).
     low_score_max: int = Field(default=3, ge=1, le=5)
     # Free services count as delivered when resolved within this many days after the period ends.
     service_report_days: int = Field(default=20, ge=0)
@@ -265,9 +266,6 @@ class ServicesConfig(_Section):
 
     def offer(self, code: str) -> ServiceOffer | None:
         return next((offer for offer in self.catalogue if offer.code == code), None)
-
-    def for_tier(self, tier: str) -> list[ServiceOffer]:
-        return [offer for offer in self.catalogue if tier in offer.tiers]
 
 
 class QuotasConfig(_Section):
