@@ -12,7 +12,7 @@ from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import customer_buttons, text_with_menu
 from handlers.messages import Button, Card, Message
-from handlers.outage import rating_buttons
+from handlers.operations.outages import rating_buttons
 from handlers.postback import build
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, picked_date

@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
-from handlers import complaint, outage, rating, service, visit
+from handlers import complaint, outage, service, visit
+from handlers.operations import outages, ratings
 from handlers.context import Context
 from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
@@ -230,9 +231,9 @@ def _outage(ctx: Context, form: FormConfig, response: ParsedResponse, match: Mat
     # An answer that is none of the choices is kept word for word in the description.
     typed = answers.get("symptom", "") if symptom == "other" else ""
     started = datetime.fromisoformat(answers["started_at"]) if "started_at" in answers else response.submitted_at
-    ticket, _joined = outage.open_outage(
-        ctx, account_id=match.account_id, site_id=match.site_id or _site_named(ctx.session, match, answers),
-        contact_id=match.contact_id, symptom=symptom, started=min(started, ctx.now),
+    ticket, _joined = outages.open_outage(
+        ctx.session, now=ctx.now, actor=ctx.contact, channel="form", notifier=ctx.notifier, account_id=match.account_id,
+        site_id=match.site_id or _site_named(ctx.session, match, answers), symptom=symptom, started=min(started, ctx.now),
         description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers))
     stored.ticket_id = ticket.id
     return "ingested", ""
@@ -300,7 +301,8 @@ def _visit_rating(ctx: Context, form: FormConfig, response: ParsedResponse, matc
     if rated is None:
         on_day = f" วันที่ {answers['visit_date']}" if answers.get("visit_date") else ""
         return "invalid", f"ไม่พบการเยี่ยมที่บันทึกผลแล้ว{on_day}"
-    if not rating.record(ctx, rated, contact_id=match.contact_id, score=score, comment=answers.get("comment", "")):
+    if not ratings.record(ctx.session, rated, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier, score=score,
+                          comment=answers.get("comment", "")):
         return "invalid", "ผู้ติดต่อนี้ให้คะแนนการเยี่ยมนี้แล้ว"
     stored.visit_id = rated.id
     stored.rating_id = ctx.session.exec(select(Rating.id).where(Rating.subject_kind == "visit",
