@@ -15,7 +15,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import Config
-from handlers.complaint import ANSWER_DAYS
+from handlers.operations.complaints import ANSWER_DAYS
 from handlers.thai_dates import bangkok_today
 from handlers.workdays import calendar_from_config
 from storage import ratings, roster, tickets, visits

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, service, visit
-from handlers.operations import outages, ratings
+from handlers.operations import complaints, outages, ratings
 from handlers.context import Context
 from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
@@ -242,9 +242,9 @@ def _outage(ctx: Context, form: FormConfig, response: ParsedResponse, match: Mat
 def _complaint(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
     topic = value_for_label(answers.get("topic", ""), complaint.TOPICS, "topic") or "other"
-    stored.ticket_id = complaint.file_complaint(
-        ctx, account_id=match.account_id, contact_id=match.contact_id, topic=topic,
-        text=answers["details"][:complaint.MAX_TEXT], received_at=response.submitted_at,
+    stored.ticket_id = complaints.file_complaint(
+        ctx.session, ctx.config, now=ctx.now, actor=ctx.contact, channel="form", notifier=ctx.notifier,
+        account_id=match.account_id, topic=topic, text=answers["details"], received_at=response.submitted_at,
         details=_reporter(form, answers)).id
     return "ingested", ""
 
