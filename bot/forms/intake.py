@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
-from handlers import complaint, outage, service, visit
-from handlers.operations import complaints, outages, ratings
+from handlers import complaint, outage, visit
+from handlers.operations import complaints, outages, ratings, services
 from handlers.context import Context
 from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
@@ -260,13 +260,10 @@ def _service(ctx: Context, form: FormConfig, response: ParsedResponse, match: Ma
     if account.tier not in offer.tiers:
         return "invalid", f"บริการ {offer.name_th} ไม่อยู่ในสิทธิ์ของลูกค้าระดับ {account.tier}"
     preferred = date.fromisoformat(answers["preferred_date"])
-    ticket = service.open_request(ctx, account_id=account.id, contact_id=match.contact_id, offer=offer,
-                                  preferred=preferred)
-    ticket.details = {**ticket.details, **_reporter(form, answers)}
-    if answers.get("details"):
-        ticket.description = f"{ticket.description}\n{answers['details']}"
-    ctx.session.add(ticket)
-    stored.ticket_id = ticket.id
+    stored.ticket_id = services.open_request(
+        ctx.session, ctx.config, now=ctx.now, actor=ctx.contact, channel="form", notifier=ctx.notifier,
+        account_id=account.id, offer=offer, preferred=preferred, notes=answers.get("details", ""),
+        details=_reporter(form, answers)).id
     return "ingested", ""
 
 
