@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, visit
-from handlers.operations import complaints, outages, ratings, services
+from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.context import Context
 from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
@@ -272,16 +272,16 @@ def _visit_report(ctx: Context, form: FormConfig, response: ParsedResponse, matc
     staff = roster.staff_by_code(ctx.session, answers["staff_code"].strip().upper())
     if staff is None or not staff.active:
         return "invalid", f"ไม่พบพนักงานรหัส {answers['staff_code']!r}"
-    ctx.staff = staff
-    account = visit.account_in_scope(ctx, match.account_id)
+    account = visit.account_in_scope(ctx.session, staff, match.account_id)
     if account is None:
         return "invalid", f"{staff.name} ไม่ได้ดูแลบัญชีนี้"
     day = date.fromisoformat(answers["visit_date"])
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
         "other" if answers.get("purpose") else "")
-    logged, _asked = visit.log_visit(ctx, account, day=day, mode=mode, purpose=purpose,
-                                     notes=answers.get("notes", "")[:visit.MAX_NOTES])
+    logged, _asked = visits.log_visit(ctx.session, now=ctx.now, actor=staff, channel="form", notifier=ctx.notifier,
+                                      account=account, day=day, mode=mode, purpose=purpose,
+                                      notes=answers.get("notes", "")[:visit.MAX_NOTES])
     stored.visit_id = logged.id
     return "ingested", ""
 
