@@ -1,4 +1,6 @@
-"""Outage reports: the customer's dialog and the KAMR's acknowledge / update / resolve."""
+"""Outage reports: the customer's dialog and the KAMR's acknowledge / update / resolve buttons.
+
+What each step does to the ticket, and who is told, is handlers/operations/outages.py."""
 from __future__ import annotations
 
 import re
@@ -8,14 +10,14 @@ from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
-from handlers.messages import Button, Card, Message
+from handlers.messages import Button, Message
+from handlers.operations import outages
+from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
-from handlers.rating import score_buttons
-from handlers.rules.statuses import OPEN_STATUSES
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
-from storage import conversations, roster, tickets
-from storage.models import Account, Site, Staff, Ticket
+from storage import conversations, roster
+from storage.models import Site, Staff, Ticket
 
 FLOW = "outage"
 SYMPTOMS = ("no_power", "low_voltage", "flicker", "other")
@@ -96,11 +98,12 @@ def _parse_since(ctx: Context) -> datetime | None:
 
 
 def _create_or_join(ctx: Context, started: datetime) -> None:
-    session, contact, data = ctx.session, ctx.contact, ctx.state.data
-    site = session.get(Site, data["site_id"]) if data.get("site_id") else None
+    data = ctx.state.data
+    site = ctx.session.get(Site, data["site_id"]) if data.get("site_id") else None
     site_name = site.name if site else "-"
-    ticket, joined = open_outage(ctx, account_id=contact.account_id, site_id=data.get("site_id"), contact_id=contact.id,
-                                 symptom=data["symptom"], started=started)
+    ticket, joined = outages.open_outage(
+        ctx.session, now=ctx.now, actor=ctx.contact, channel=ctx.inbound.channel, notifier=ctx.notifier,
+        account_id=ctx.contact.account_id, site_id=data.get("site_id"), symptom=data["symptom"], started=started)
     if joined:
         conversations.clear(ctx.state, now=ctx.now)
         status = t(f"status_{ticket.status}", ctx.lang)
@@ -116,38 +119,6 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
         since=format_datetime(started, ctx.lang),
     )
     ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
-
-
-def open_outage(ctx: Context, *, account_id: int, site_id: int | None, contact_id: int | None, symptom: str,
-                started: datetime, description: str = "", details: dict | None = None) -> tuple[Ticket, bool]:
-    """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined).
-
-    The LINE dialog and the Google Forms intake both come here; the channel is the inbound's."""
-    session = ctx.session
-    existing = tickets.open_for_site(session, kind="outage", account_id=account_id, site_id=site_id)
-    if existing is not None:
-        if contact_id is None or tickets.add_reporter(session, existing, contact_id):
-            tickets.log(session, existing, "joined", now=ctx.now, contact_id=contact_id, symptom=symptom,
-                        **(details or {}))
-        return existing, True
-    ticket = tickets.create(
-        session,
-        Ticket(
-            kind="outage",
-            channel=ctx.inbound.channel,
-            account_id=account_id,
-            site_id=site_id,
-            contact_id=contact_id,
-            category=symptom,
-            description=description,
-            details=details or {},
-            created_at=ctx.now,
-            started_at=started,
-        ),
-    )
-    tickets.log(session, ticket, "reported", now=ctx.now, contact_id=contact_id)
-    notify_responders(ctx, ticket)
-    return ticket, False
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
@@ -168,62 +139,18 @@ def done(ctx: Context) -> None:
 # --- the KAMR's side ---------------------------------------------------------
 
 
-def notify_responders(ctx: Context, ticket: Ticket) -> None:
-    """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
-    ticketing.notify_responders(
-        ctx, ticket, lambda lang, minutes: staff_card(ctx.session, ticket, lang, escalated_minutes=minutes))
-
-
-def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
-    account = session.get(Account, ticket.account_id)
-    site = session.get(Site, ticket.site_id) if ticket.site_id else None
-    lines = [
-        t("card_account", lang, account=f"{account.name} ({account.account_code})"),
-        t("card_site", lang, site=site.name if site else "-"),
-        t("card_symptom", lang, symptom=t(f"symptom_{ticket.category}", lang)),
-        t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
-        t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
-    ]
-    lines += ticketing.reporter_lines(session, ticket, lang)
-    title_key = "outage_card_title"
-    if escalated_minutes is not None:
-        title_key = "outage_card_escalated_title"
-        kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
-        lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
-    buttons = []
-    if ticket.status == "open":
-        buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
-    if ticket.status in OPEN_STATUSES:
-        buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
-        buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
-        buttons.append(ticketing.urgent_button(ticket, lang))
-    return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
-
-
 def _ticket_for_staff(ctx: Context) -> Ticket | None:
     return ticketing.ticket_for_staff(ctx, "outage")
-
-
-def _tell_reporters(ctx: Context, ticket: Ticket, key: str, *, rating: bool = False, **values) -> None:
-    buttons = (lambda lang: rating_buttons(ticket, lang)) if rating else None
-    ticketing.tell_reporters(ctx, ticket, key, buttons=buttons, **values)
-
-
-def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
-    return score_buttons("ticket", ticket.id)
 
 
 def acknowledge(ctx: Context) -> None:
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
         return
-    if not tickets.transition(ctx.session, ticket, ("open",), status="acknowledged", acknowledged_at=ctx.now,
-                              acknowledged_by=ctx.staff.id):
+    if not outages.acknowledge(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
         by = ctx.session.get(Staff, ticket.acknowledged_by) if ticket.acknowledged_by else None
         ctx.reply(text_with_menu(ctx, t("staff_already_acked", ctx.lang, number=ticket.number, staff=by.name if by else "-")))
         return
-    tickets.log(ctx.session, ticket, "acknowledged", now=ctx.now, staff_id=ctx.staff.id)
-    _tell_reporters(ctx, ticket, "outage_ack_customer", staff=ctx.staff.name)
     ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)), Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
 
 
@@ -240,11 +167,7 @@ def on_update_text(ctx: Context) -> None:
     text = ctx.inbound.text.strip()[:1000]
     if ticket is None or not text:
         return
-    if ticket.status == "open":  # posting an update is taking the ticket
-        tickets.transition(ctx.session, ticket, ("open",), status="acknowledged", acknowledged_at=ctx.now,
-                           acknowledged_by=ctx.staff.id)
-    tickets.log(ctx.session, ticket, "update", now=ctx.now, staff_id=ctx.staff.id, text=text)
-    _tell_reporters(ctx, ticket, "outage_update_customer", staff=ctx.staff.name, text=text)
+    outages.post_update(ctx.session, ticket, text, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier)
     conversations.clear(ctx.state, now=ctx.now)
     ctx.reply(text_with_menu(ctx, t("staff_update_sent", ctx.lang, number=ticket.number)))
 
@@ -253,14 +176,9 @@ def resolve(ctx: Context) -> None:
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
         return
-    values = {"status": "resolved", "resolved_at": ctx.now}
-    if ticket.acknowledged_at is None:
-        values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
-    if not tickets.transition(ctx.session, ticket, OPEN_STATUSES, **values):
+    if not outages.resolve(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
         return
-    tickets.log(ctx.session, ticket, "resolved", now=ctx.now, staff_id=ctx.staff.id)
-    _tell_reporters(ctx, ticket, "outage_resolved_customer", rating=True)
     ctx.reply(text_with_menu(ctx, t("staff_resolved", ctx.lang, number=ticket.number)))
 
 

@@ -1,7 +1,5 @@
-"""1–5 ratings from a customer contact, one per contact and subject (a finished ticket or a done visit).
-
-A visit rating may carry a comment, asked right after the score. Low scores (handlers/rules/scores.py) go to
-the KAMR for a follow-up call (000 plan 6 item 8).
+"""The rating dialog: a contact taps a score (handlers/operations/ratings.py records it), a visit's
+score may carry a comment asked right after, and "rate us" lists what waits for a score.
 """
 from __future__ import annotations
 
@@ -16,21 +14,16 @@ from handlers.postback import build, int_param
 from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
+from handlers.operations.ratings import record, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
-from storage import conversations, ratings, tickets
-from storage.models import Account, Rating, Staff, Ticket, Visit
+from storage import conversations
+from storage.models import Rating, Staff, Ticket, Visit
 
 FLOW = "rating"
 RATEABLE_DAYS = 60  # how far back the "rate us" menu looks
 MAX_ITEMS = 4
 MAX_COMMENT = 1000
-
-
-def score_buttons(kind: str, subject_id: int) -> tuple[Button, ...]:
-    """5 down to 1: the best score is the first a thumb reaches."""
-    return tuple(Button(str(score), data=build("rate.give", k=kind, i=subject_id, s=score), display=f"{score}/5")
-                 for score in range(5, 0, -1))
 
 
 def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket | Visit | None:
@@ -55,7 +48,8 @@ def give(ctx: Context) -> None:
     if not _finished(subject):
         ctx.reply(text_with_menu(ctx, t("rating_not_ready", ctx.lang)))
         return
-    if not record(ctx, subject, contact_id=ctx.contact.id, score=score):
+    if not record(ctx.session, subject, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier, score=score,
+                  reports=ctx.config.reports):
         ctx.reply(text_with_menu(ctx, t("rating_already", ctx.lang)))
         return
     if isinstance(subject, Ticket):
@@ -66,21 +60,6 @@ def give(ctx: Context) -> None:
         skip = t("btn_skip", ctx.lang)
         ctx.reply(Message(text=t("rating_ask_comment", ctx.lang, score=score),
                           quick_replies=(Button(skip, data=build("rate.skip"), display=skip),)))
-
-
-def record(ctx: Context, subject: Ticket | Visit, *, contact_id: int | None, score: int, comment: str = "") -> bool:
-    """One score on a finished ticket or done visit, from LINE or a form; a low one asks the KAMR to call back.
-
-    False when this contact already rated it."""
-    if not ratings.add(ctx.session, subject_kind="ticket" if isinstance(subject, Ticket) else "visit",
-                       subject_id=subject.id, account_id=subject.account_id, contact_id=contact_id, score=score,
-                       now=ctx.now, comment=comment):
-        return False
-    if isinstance(subject, Ticket):
-        tickets.log(ctx.session, subject, "rated", now=ctx.now, contact_id=contact_id, score=score)
-    if is_low(score, ctx.config.reports):
-        _ask_kamr_to_call(ctx, subject, score)
-    return True
 
 
 def on_comment(ctx: Context) -> None:
@@ -96,18 +75,6 @@ def on_comment(ctx: Context) -> None:
     rating.comment = comment
     ctx.session.add(rating)
     ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
-
-
-def _ask_kamr_to_call(ctx: Context, subject: Ticket | Visit, score: int) -> None:
-    account = ctx.session.get(Account, subject.account_id)
-    people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())
-    for staff in (ctx.session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)):
-        if isinstance(subject, Ticket):
-            text = t("staff_low_rating", staff.language, number=subject.number, account=account.name, score=score)
-        else:
-            text = t("staff_low_visit_rating", staff.language, account=account.name, score=score,
-                     date=format_date(subject.visit_date, staff.language))
-        ctx.push(staff, Message(text=text))
 
 
 # --- "rate us" from the menu: what is waiting for this contact's score -------------------

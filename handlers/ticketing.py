@@ -1,20 +1,16 @@
-"""Pieces shared by the ticket dialogs (outage, complaint): who may act, who hears, the cancel button."""
-from __future__ import annotations
+"""Pieces shared by the ticket dialogs (outage, complaint, service): who may act, the buttons, the card's reporter lines.
 
-from typing import Callable
+Who hears about a ticket is handlers/operations/reaching.py."""
+from __future__ import annotations
 
 from handlers.context import Context
 from handlers.menu import text_with_menu
-from handlers.messages import Button, Card, Message
+from handlers.messages import Button
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
 from storage import media, tickets
-from storage.models import Account, Contact, Staff, Ticket
-
-# card_for(lang, escalated_minutes): the staff card in one person's language
-CardFor = Callable[[str, "int | None"], Card]
-
+from storage.models import Account, Contact, Ticket
 
 def cancel_button(ctx: Context) -> Button:
     label = t("btn_cancel", ctx.lang)
@@ -62,20 +58,6 @@ def record_attachment(ctx: Context, ticket: Ticket) -> None:
         tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=inbound.text.strip()[:1000])
 
 
-def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
-    """The KAMR gets the card; with no KAMR on LINE the backup gets it at once."""
-    account = ctx.session.get(Account, ticket.account_id)
-    kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None and kamr.line_user_id:
-        ctx.push(kamr, Message(card=card_for(kamr.language, None)))
-        return
-    backup = roles.person_for(ctx.session, kamr, roles.BACKUP) if kamr else None
-    if backup is not None:
-        ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
-        tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
-        ctx.push(backup, Message(card=card_for(backup.language, 0)))
-
-
 def reporter_lines(session, ticket: Ticket, lang: str) -> list[str]:
     """Who reported and how to call back: the contact, else what the form said; and that it came by form."""
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
@@ -120,14 +102,3 @@ def urgent_button(ticket: Ticket, lang: str) -> Button:
     """"Report urgently to the decision maker" (CRM-KAM-003, handlers/urgent.py) on an open ticket's staff card."""
     label = t("btn_urgent", lang)
     return Button(label, data=build("urgent.start", t=ticket.id), display=label)
-
-
-def tell_reporters(ctx: Context, ticket: Ticket, key: str, *,
-                   buttons: Callable[[str], tuple[Button, ...]] | None = None,
-                   localized: Callable[[str], dict] | None = None, **values) -> None:
-    """Push one text to every contact on the ticket, each in their own language.
-
-    `localized(lang)` gives the values that read differently per language (dates, names)."""
-    for contact in tickets.reporters(ctx.session, ticket):
-        text = t(key, contact.language, number=ticket.number, **values, **(localized(contact.language) if localized else {}))
-        ctx.push(contact, Message(text=text, quick_replies=buttons(contact.language) if buttons else ()))

@@ -9,10 +9,11 @@ State lives in Ticket.details["urgent"] ({"by", "to", "risk", "at"}) and TicketE
 """
 from __future__ import annotations
 
-from handlers import complaint, outage, ticketing
+from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
+from handlers.operations import complaints, outages
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.rules.statuses import OPEN_STATUSES
@@ -73,8 +74,8 @@ def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff) -> 
 
 def _kamr_card(session, ticket: Ticket, lang: str) -> Card:
     if ticket.kind == "outage":
-        return outage.staff_card(session, ticket, lang)
-    return complaint.staff_card(session, ticket, lang)
+        return outages.staff_card(session, ticket, lang)
+    return complaints.staff_card(session, ticket, lang)
 
 
 # --- the KAMR reports ----------------------------------------------------------

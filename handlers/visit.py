@@ -1,26 +1,26 @@
 """Visits logged from LINE in a few taps: account, day, mode, purpose, notes (002 §3.1.2).
 
 A day after today saves a plan; today or earlier saves a done visit and asks the account's contacts to
-rate it. A plan is reported later from the daily reminder (jobs/visit_reminders.py). Remote modes
-(phone, LINE, video) count as visits.
+rate it (handlers/operations/visits.py). A plan is reported later from the daily reminder
+(jobs/visit_reminders.py).
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from sqlalchemy import true
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
+from handlers.operations import visits as visit_operations
 from handlers.postback import build, int_param
-from handlers.rating import score_buttons
-from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.texts import t
+from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
-from storage import conversations, roster, visits
+from storage import conversations
 from storage.models import VISIT_MODES, Account, Staff, Visit
 
 FLOW = "visit"
@@ -39,11 +39,11 @@ def _scope(staff: Staff):
     return Account.kamr_id == staff.id
 
 
-def account_in_scope(ctx: Context, account_id: int | None) -> Account | None:
-    """The account if ctx.staff may log visits for it (also for a visit reported by form)."""
+def account_in_scope(session: Session, staff: Staff, account_id: int | None) -> Account | None:
+    """The account if this person may log visits for it (also for a visit reported by form)."""
     if account_id is None:
         return None
-    return ctx.session.exec(select(Account).where(Account.id == account_id, _scope(ctx.staff))).first()
+    return session.exec(select(Account).where(Account.id == account_id, _scope(staff))).first()
 
 
 def start(ctx: Context) -> None:
@@ -75,7 +75,7 @@ def on_account_text(ctx: Context) -> None:
 
 
 def on_account(ctx: Context) -> None:
-    account = account_in_scope(ctx, int_param(ctx.params, "acc"))
+    account = account_in_scope(ctx.session, ctx.staff, int_param(ctx.params, "acc"))
     if account is None:  # tampered or out of scope: the same answer as a stale button
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
@@ -147,15 +147,16 @@ def on_purpose(ctx: Context) -> None:
 
 def save(ctx: Context) -> None:
     data = ctx.state.data
-    account = account_in_scope(ctx, int_param(data, "account_id"))
+    account = account_in_scope(ctx.session, ctx.staff, int_param(data, "account_id"))
     if account is None or "visit_date" not in data:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     day = date.fromisoformat(data["visit_date"])
-    visit, asked = log_visit(ctx, account, day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""),
-                             notes=notes)
+    visit, asked = visit_operations.log_visit(
+        ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
+        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
     if visit.status == "done":
@@ -165,18 +166,6 @@ def save(ctx: Context) -> None:
     ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
 
 
-def log_visit(ctx: Context, account: Account, *, day: date, mode: str, purpose: str, notes: str) -> tuple[Visit, int]:
-    """A visit by ctx.staff, from LINE or a form: done when the day has come (the account's contacts on
-    LINE are then asked to rate it; the count is returned), else planned."""
-    done = day <= bangkok_today(ctx.now)
-    visit = visits.add(ctx.session, Visit(
-        account_id=account.id, staff_id=ctx.staff.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
-        status="done" if done else "planned", channel=ctx.inbound.channel, created_at=ctx.now,
-        reported_at=ctx.now if done else None,
-    ))
-    return visit, ask_contacts_to_rate(ctx, visit, account) if done else 0
-
-
 def visit_buttons(lang: str) -> tuple[Button, ...]:
     log_visit, quarter = t("btn_log_visit", lang), t("btn_my_quarter", lang)
     return (Button(log_visit, data=build("visit"), display=log_visit),
@@ -184,31 +173,12 @@ def visit_buttons(lang: str) -> tuple[Button, ...]:
             Button(t("btn_my_tickets", lang), data=build("mytickets"), display=t("btn_my_tickets", lang)))
 
 
-def rate_request(visit: Visit, account: Account, staff: Staff, lang: str, *, reminder: bool = False) -> Message:
-    text = t("visit_rate_request", lang, staff=staff.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
-             date=format_date(visit.visit_date, lang))
-    if reminder:
-        text = t("visit_rate_reminder", lang) + text
-    return Message(text=text, quick_replies=score_buttons("visit", visit.id))
-
-
-def ask_contacts_to_rate(ctx: Context, visit: Visit, account: Account) -> int:
-    """Every contact of the account on LINE is asked once; returns how many were asked."""
-    staff = ctx.session.get(Staff, visit.staff_id)
-    contacts = [c for c in roster.contacts_of(ctx.session, account.id) if c.line_user_id]
-    for contact in contacts:
-        ctx.push(contact, rate_request(visit, account, staff, contact.language))
-    visit.rating_asked_at = ctx.now
-    ctx.session.add(visit)
-    return len(contacts)
-
-
 # --- reporting a planned visit ---------------------------------------------------
 
 
 def _planned_visit(ctx: Context) -> tuple[Visit, Account] | None:
     visit = ctx.session.get(Visit, int_param(ctx.params, "v") or int_param(ctx.state.data, "visit_id") or 0)
-    account = account_in_scope(ctx, visit.account_id) if visit else None
+    account = account_in_scope(ctx.session, ctx.staff, visit.account_id) if visit else None
     if visit is None or (visit.staff_id != ctx.staff.id and account is None):
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
@@ -245,10 +215,10 @@ def on_result(ctx: Context) -> None:
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     conversations.clear(ctx.state, now=ctx.now)
-    if not visits.mark_done(ctx.session, visit, now=ctx.now, notes=notes or visit.notes):
+    asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes)
+    if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
-    asked = ask_contacts_to_rate(ctx, visit, account)
     ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
                              mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked), quick_replies=visit_buttons(ctx.lang)))
 

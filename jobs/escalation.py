@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from bot.config import Config
 from handlers.messages import Message
 from handlers.notify import Notifier
-from handlers.outage import staff_card
+from handlers.operations.outages import staff_card
 from handlers.rules import roles
 from storage import tickets
 from storage.models import Account, Contact, Site, Staff

@@ -22,7 +22,7 @@ from handlers.postback import build
 from handlers.quarter import quarter_label, working_days_left
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
-from handlers.visit import rate_request
+from handlers.operations.visits import rate_request
 from handlers.rules.workdays import calendar_from_config
 from storage import notifications, ratings, roster, visits
 from storage.models import Staff

@@ -25,3 +25,5 @@ UNANSWERED_STATUSES = ("open", "acknowledged")
 ANSWERABLE_STATUSES = (*UNANSWERED_STATUSES, "answered")
 # The KAMR may (re)book or decline a free service.
 BOOKABLE_STATUSES = ("open", "proposed", "scheduled")
+# The customer may ask for another date of a free service.
+RESCHEDULABLE_STATUSES = ("proposed", "scheduled")

@@ -1,6 +1,8 @@
 """The demo organisation: a zone, two offices, their people, a dozen key accounts, open tickets, visits.
 
-Everything goes through the roster import and the repositories the operators' own data uses.
+Everything goes through the roster import and the same operations (handlers/operations/) the bot's
+people use. The history is made without a word to anyone (a Silent notifier), as it was made "before"
+anyone chats, and its tickets came in by LINE like the ones the demo people will report.
 Every demo person is on "LINE" with a fixed fake user id (demo_user_id), so the terminal chat
 simulator (bot/demo/chat.py) can speak as them.
 """
@@ -14,13 +16,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
-from bot.config import Config
-from handlers.complaint import ANSWER_DAYS
+from bot.config import Config, ReportsConfig
+from handlers.notify import Silent
+from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.thai_dates import bangkok_today
 from handlers.rules.entitlement import offers_for
-from handlers.rules.workdays import calendar_from_config
-from storage import ratings, roster, tickets, visits
-from storage.models import Account, Contact, Setting, Staff, Ticket, Visit
+from storage import roster
+from storage.models import Account, Contact, Setting, Staff, Ticket
 from storage.roster_import import import_accounts, import_staff
 
 ZONE = "PEA-N1"
@@ -152,16 +154,18 @@ def create_demo(session: Session, config: Config, *, now: datetime) -> list[Pers
     return who_is_who(session)
 
 
+# The history's tickets and visits were reported on LINE, like everything the demo people do next.
+CHANNEL = "line"
+
+
 def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact], *, now: datetime) -> None:
     """An outage nobody has taken yet, one being worked on, a fresh complaint, an overdue one, a service request."""
     k001 = roster.staff_by_code(session, "K001")
     _outage(session, contacts["A201-2"], "นิคมฯ อาคาร B", "low_voltage", now=now - timedelta(minutes=5))
     taken = _outage(session, contacts["A102-1"], "อาคารผู้ป่วยใน", "no_power", now=now - timedelta(hours=1))
-    tickets.transition(session, taken, ("open",), status="acknowledged", acknowledged_at=now - timedelta(minutes=50),
-                       acknowledged_by=k001.id)
-    tickets.log(session, taken, "acknowledged", now=now - timedelta(minutes=50), staff_id=k001.id)
-    tickets.log(session, taken, "update", now=now - timedelta(minutes=30), staff_id=k001.id,
-                text="ทีมช่างถึงหน้างานแล้ว กำลังเปลี่ยนหม้อแปลง คาดว่าไฟมาภายใน 1 ชั่วโมง")
+    outages.acknowledge(session, taken, now=now - timedelta(minutes=50), actor=k001, notifier=Silent())
+    outages.post_update(session, taken, "ทีมช่างถึงหน้างานแล้ว กำลังเปลี่ยนหม้อแปลง คาดว่าไฟมาภายใน 1 ชั่วโมง",
+                        now=now - timedelta(minutes=30), actor=k001, notifier=Silent())
     _complaint(session, config, contacts["A105-1"], "billing",
                "ค่าไฟเดือนตุลาคมสูงกว่าปกติเกือบเท่าตัว ขอให้ตรวจสอบมิเตอร์", now=now - timedelta(days=1))
     _complaint(session, config, contacts["A202-1"], "power_quality",
@@ -172,19 +176,14 @@ def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact]
 
 def _outage(session: Session, contact: Contact, site_name: str, symptom: str, *, now: datetime) -> Ticket:
     site = next(s for s in roster.sites_of(session, contact.account_id) if s.name == site_name)
-    ticket = tickets.create(session, Ticket(kind="outage", account_id=contact.account_id, site_id=site.id,
-                                            contact_id=contact.id, category=symptom, created_at=now, started_at=now))
-    tickets.log(session, ticket, "reported", now=now, contact_id=contact.id)
+    ticket, _joined = outages.open_outage(session, now=now, actor=contact, channel=CHANNEL, notifier=Silent(),
+                                          account_id=contact.account_id, site_id=site.id, symptom=symptom, started=now)
     return ticket
 
 
 def _complaint(session: Session, config: Config, contact: Contact, topic: str, text: str, *, now: datetime) -> None:
-    due = calendar_from_config(config).due_for(now, n=ANSWER_DAYS)
-    ticket = tickets.create(session, Ticket(
-        kind="complaint", account_id=contact.account_id, contact_id=contact.id, category=topic, description=text,
-        created_at=now, due_date=due.due,
-        details={"due": due.due.isoformat(), "due_rule": due.rule, "received_at": now.isoformat()}))
-    tickets.log(session, ticket, "reported", now=now, contact_id=contact.id)
+    complaints.file_complaint(session, config, now=now, actor=contact, channel=CHANNEL, notifier=Silent(),
+                              account_id=contact.account_id, topic=topic, text=text, received_at=now)
 
 
 # (account, KAMR, days ago, mode, purpose, notes, score from the contact or None)
@@ -209,26 +208,22 @@ def _visits(session: Session, contacts: dict[str, Contact], *, today: date, now:
         account = roster.account_by_code(session, account_code)
         kamr = roster.staff_by_code(session, staff_code)  # or a manager, for their own quota
         when = now - timedelta(days=days_ago)
-        visit = visits.add(session, Visit(
-            account_id=account.id, staff_id=kamr.id, visit_date=today - timedelta(days=days_ago), mode=mode,
-            purpose=purpose, notes=notes, status="done", channel="line", created_at=when, reported_at=when,
-            rating_asked_at=when))
+        visit, _asked = visits.log_visit(session, now=when, actor=kamr, channel=CHANNEL, notifier=Silent(),
+                                         account=account, day=today - timedelta(days=days_ago), mode=mode,
+                                         purpose=purpose, notes=notes)
         if score is not None:
-            ratings.add(session, subject_kind="visit", subject_id=visit.id, account_id=account.id,
-                        contact_id=contacts[f"{account_code}-1"].id, score=score, now=when + timedelta(hours=3))
+            ratings.record(session, visit, now=when + timedelta(hours=3), actor=contacts[f"{account_code}-1"],
+                           notifier=Silent(), score=score, reports=ReportsConfig())
     k002, a106 = roster.staff_by_code(session, "K002"), roster.account_by_code(session, "A106")
-    visits.add(session, Visit(account_id=a106.id, staff_id=k002.id, visit_date=today + timedelta(days=7), mode="on_site",
-                              purpose="เยี่ยมเยียนประจำไตรมาส", status="planned", channel="line", created_at=now))
+    visits.log_visit(session, now=now, actor=k002, channel=CHANNEL, notifier=Silent(), account=a106,
+                     day=today + timedelta(days=7), mode="on_site", purpose="เยี่ยมเยียนประจำไตรมาส", notes="")
 
 
 def _service_request(session: Session, config: Config, contact: Contact, *, preferred: date, now: datetime) -> None:
     """The first free service the account's tier is entitled to, asked for a date two weeks ahead."""
     account = session.get(Account, contact.account_id)
-    offer = offers_for(config.services, account.tier)[0]
-    ticket = tickets.create(session, Ticket(kind="service", account_id=account.id, contact_id=contact.id,
-                                            category=offer.code, description=offer.name_th, created_at=now,
-                                            details={"preferred_date": preferred.isoformat()}))
-    tickets.log(session, ticket, "requested", now=now, contact_id=contact.id, preferred_date=preferred.isoformat())
+    services.open_request(session, config, now=now, actor=contact, channel=CHANNEL, notifier=Silent(),
+                          account_id=account.id, offer=offers_for(config.services, account.tier)[0], preferred=preferred)
 
 
 def who_is_who(session: Session) -> list[Person]:

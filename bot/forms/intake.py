@@ -1,4 +1,4 @@
-"""Google Forms responses -> the same tickets a LINE message creates, through the same handlers.
+"""Google Forms responses -> the same tickets a LINE message creates, through the same operations.
 
 One path for the scheduled poll (the whole sheet, read in one request) and for
 `kambot forms import FILE.csv` (maybe only some rows). Every response is recorded once, by a
@@ -19,15 +19,14 @@ from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
-from handlers import complaint, outage, rating, service, visit
-from handlers.context import Context
+from handlers import complaint, outage, visit
+from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.notify import Notifier, NotifierFor
-from handlers.messages import Inbound
 from handlers.rules.entitlement import is_entitled
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
-from storage.models import VISIT_MODES, Account, Contact, Conversation, FormResponse, Rating, Site, Ticket, Visit
+from storage.models import VISIT_MODES, Account, Contact, FormResponse, Rating, Site, Ticket, Visit
 
 log = logging.getLogger(__name__)
 
@@ -203,93 +202,88 @@ def _evaluate(session: Session, config: Config, form: FormConfig, response: Pars
     if match is None:
         return "unmatched", f"ไม่พบบัญชีที่มี{ACCOUNT_KIND_WORDS[form.account_kind]} {response.account_ref!r}"
     stored.account_id = match.account_id
-    ctx = _context(session, config, form, response, match, now, notifier)
-    return INTAKES[form.intent](ctx, form, response, match, stored)
+    contact = session.get(Contact, match.contact_id) if match.contact_id else None
+    respondent = Respondent(session=session, config=config, now=now, notifier=notifier, contact=contact)
+    return INTAKES[form.intent](respondent, form, response, match, stored)
 
 
-def _context(session: Session, config: Config, form: FormConfig, response: ParsedResponse, match: Match,
-             now: datetime, notifier: Notifier) -> Context:
-    user = f"form:{form.key}"
-    return Context(
-        session=session,
-        config=config,
-        inbound=Inbound(channel="form", user_id=user, kind="text", received_at=response.submitted_at),
-        now=now,
-        notifier=notifier,
-        state=Conversation(user_key=user),
-        contact=session.get(Contact, match.contact_id) if match.contact_id else None,
-    )
+@dataclass(frozen=True)
+class Respondent:
+    """Everything an intent's ingestion needs besides the response: the transaction and who answered."""
+
+    session: Session
+    config: Config
+    now: datetime
+    notifier: Notifier
+    contact: Contact | None  # None: the form's answers name no contact the roster knows
 
 
 def _reporter(form: FormConfig, answers: dict[str, str]) -> dict[str, str]:
     return {"form": form.key, **{k: answers[k] for k in ("reporter_name", "phone") if answers.get(k)}}
 
 
-def _outage(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+def _outage(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
     symptom = value_for_label(answers.get("symptom", ""), outage.SYMPTOMS, "symptom") or "other"
     # An answer that is none of the choices is kept word for word in the description.
     typed = answers.get("symptom", "") if symptom == "other" else ""
     started = datetime.fromisoformat(answers["started_at"]) if "started_at" in answers else response.submitted_at
-    ticket, _joined = outage.open_outage(
-        ctx, account_id=match.account_id, site_id=match.site_id or _site_named(ctx.session, match, answers),
-        contact_id=match.contact_id, symptom=symptom, started=min(started, ctx.now),
+    ticket, _joined = outages.open_outage(
+        who.session, now=who.now, actor=who.contact, channel="form", notifier=who.notifier, account_id=match.account_id,
+        site_id=match.site_id or _site_named(who.session, match, answers), symptom=symptom, started=min(started, who.now),
         description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers))
     stored.ticket_id = ticket.id
     return "ingested", ""
 
 
-def _complaint(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+def _complaint(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
     topic = value_for_label(answers.get("topic", ""), complaint.TOPICS, "topic") or "other"
-    stored.ticket_id = complaint.file_complaint(
-        ctx, account_id=match.account_id, contact_id=match.contact_id, topic=topic,
-        text=answers["details"][:complaint.MAX_TEXT], received_at=response.submitted_at,
+    stored.ticket_id = complaints.file_complaint(
+        who.session, who.config, now=who.now, actor=who.contact, channel="form", notifier=who.notifier,
+        account_id=match.account_id, topic=topic, text=answers["details"], received_at=response.submitted_at,
         details=_reporter(form, answers)).id
     return "ingested", ""
 
 
-def _service(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+def _service(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
     wanted = answers["service"].strip().casefold()
-    offer = next((o for o in ctx.config.services.catalogue
+    offer = next((o for o in who.config.services.catalogue
                   if wanted in (o.code.casefold(), o.name_th.casefold(), o.name_en.casefold())), None)
     if offer is None:
         return "invalid", f"ไม่รู้จักบริการ {answers['service']!r}"
-    account = ctx.session.get(Account, match.account_id)
+    account = who.session.get(Account, match.account_id)
     if not is_entitled(offer, account.tier):
         return "invalid", f"บริการ {offer.name_th} ไม่อยู่ในสิทธิ์ของลูกค้าระดับ {account.tier}"
     preferred = date.fromisoformat(answers["preferred_date"])
-    ticket = service.open_request(ctx, account_id=account.id, contact_id=match.contact_id, offer=offer,
-                                  preferred=preferred)
-    ticket.details = {**ticket.details, **_reporter(form, answers)}
-    if answers.get("details"):
-        ticket.description = f"{ticket.description}\n{answers['details']}"
-    ctx.session.add(ticket)
-    stored.ticket_id = ticket.id
+    stored.ticket_id = services.open_request(
+        who.session, who.config, now=who.now, actor=who.contact, channel="form", notifier=who.notifier,
+        account_id=account.id, offer=offer, preferred=preferred, notes=answers.get("details", ""),
+        details=_reporter(form, answers)).id
     return "ingested", ""
 
 
-def _visit_report(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
-    staff = roster.staff_by_code(ctx.session, answers["staff_code"].strip().upper())
+    staff = roster.staff_by_code(who.session, answers["staff_code"].strip().upper())
     if staff is None or not staff.active:
         return "invalid", f"ไม่พบพนักงานรหัส {answers['staff_code']!r}"
-    ctx.staff = staff
-    account = visit.account_in_scope(ctx, match.account_id)
+    account = visit.account_in_scope(who.session, staff, match.account_id)
     if account is None:
         return "invalid", f"{staff.name} ไม่ได้ดูแลบัญชีนี้"
     day = date.fromisoformat(answers["visit_date"])
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
         "other" if answers.get("purpose") else "")
-    logged, _asked = visit.log_visit(ctx, account, day=day, mode=mode, purpose=purpose,
-                                     notes=answers.get("notes", "")[:visit.MAX_NOTES])
+    logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
+                                      account=account, day=day, mode=mode, purpose=purpose,
+                                      notes=answers.get("notes", "")[:visit.MAX_NOTES])
     stored.visit_id = logged.id
     return "ingested", ""
 
 
-def _visit_rating(ctx: Context, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
+def _visit_rating(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):
     answers = response.answers
     score = next((int(ch) for ch in answers["score"] if ch.isdigit()), 0)
     if score not in range(1, 6):
@@ -297,14 +291,16 @@ def _visit_rating(ctx: Context, form: FormConfig, response: ParsedResponse, matc
     query = select(Visit).where(Visit.account_id == match.account_id, Visit.status == "done")
     if answers.get("visit_date"):
         query = query.where(Visit.visit_date == date.fromisoformat(answers["visit_date"]))
-    rated = ctx.session.exec(query.order_by(col(Visit.visit_date).desc(), col(Visit.id).desc())).first()
+    rated = who.session.exec(query.order_by(col(Visit.visit_date).desc(), col(Visit.id).desc())).first()
     if rated is None:
         on_day = f" วันที่ {answers['visit_date']}" if answers.get("visit_date") else ""
         return "invalid", f"ไม่พบการเยี่ยมที่บันทึกผลแล้ว{on_day}"
-    if not rating.record(ctx, rated, contact_id=match.contact_id, score=score, comment=answers.get("comment", "")):
+    if not ratings.record(who.session, rated, now=who.now, actor=who.contact, notifier=who.notifier, score=score,
+                          reports=who.config.reports,
+                          comment=answers.get("comment", "")):
         return "invalid", "ผู้ติดต่อนี้ให้คะแนนการเยี่ยมนี้แล้ว"
     stored.visit_id = rated.id
-    stored.rating_id = ctx.session.exec(select(Rating.id).where(Rating.subject_kind == "visit",
+    stored.rating_id = who.session.exec(select(Rating.id).where(Rating.subject_kind == "visit",
                                                                 Rating.subject_id == rated.id)
                                         .order_by(col(Rating.id).desc())).first()
     return "ingested", ""

@@ -1,0 +1,99 @@
+"""Outages: a report opens a ticket (or joins the site's open one); the KAMR acknowledges, updates, resolves."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers import ticketing
+from handlers.messages import Button, Card
+from handlers.notify import Notifier
+from handlers.operations.ratings import score_buttons
+from handlers.operations.reaching import call_responders, tell_reporters
+from handlers.postback import build
+from handlers.rules.statuses import OPEN_STATUSES
+from handlers.texts import t
+from handlers.thai_dates import format_datetime
+from storage import tickets
+from storage.models import Account, Contact, Site, Staff, Ticket
+
+
+def open_outage(session: Session, *, now: datetime, actor: Contact | None, channel: str, notifier: Notifier,
+                account_id: int, site_id: int | None, symptom: str, started: datetime, description: str = "",
+                details: dict | None = None) -> tuple[Ticket, bool]:
+    """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined)."""
+    contact_id = actor.id if actor else None
+    existing = tickets.open_for_site(session, kind="outage", account_id=account_id, site_id=site_id)
+    if existing is not None:
+        if contact_id is None or tickets.add_reporter(session, existing, contact_id):
+            tickets.log(session, existing, "joined", now=now, contact_id=contact_id, symptom=symptom, **(details or {}))
+        return existing, True
+    ticket = tickets.create(session, Ticket(
+        kind="outage", channel=channel, account_id=account_id, site_id=site_id, contact_id=contact_id,
+        category=symptom, description=description, details=details or {}, created_at=now, started_at=started,
+    ))
+    tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
+    call_responders(session, ticket, lambda lang, minutes: staff_card(session, ticket, lang, escalated_minutes=minutes),
+                    now=now, notifier=notifier)
+    return ticket, False
+
+
+def acknowledge(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, notifier: Notifier) -> bool:
+    """The KAMR takes the outage and the reporters hear who; False when someone already had."""
+    if not tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now,
+                              acknowledged_by=actor.id):
+        return False
+    tickets.log(session, ticket, "acknowledged", now=now, staff_id=actor.id)
+    tell_reporters(session, ticket, "outage_ack_customer", notifier=notifier, staff=actor.name)
+    return True
+
+
+def post_update(session: Session, ticket: Ticket, text: str, *, now: datetime, actor: Staff, notifier: Notifier) -> None:
+    """News for the reporters; posting an update on an open outage is taking it."""
+    if ticket.status == "open":
+        tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now, acknowledged_by=actor.id)
+    tickets.log(session, ticket, "update", now=now, staff_id=actor.id, text=text)
+    tell_reporters(session, ticket, "outage_update_customer", notifier=notifier, staff=actor.name, text=text)
+
+
+def resolve(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, notifier: Notifier) -> bool:
+    """Power is back: the reporters are told and asked to rate; False when it was resolved already."""
+    values = {"status": "resolved", "resolved_at": now}
+    if ticket.acknowledged_at is None:
+        values.update(acknowledged_at=now, acknowledged_by=actor.id)
+    if not tickets.transition(session, ticket, OPEN_STATUSES, **values):
+        return False
+    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id)
+    tell_reporters(session, ticket, "outage_resolved_customer", notifier=notifier,
+                   buttons=lambda lang: rating_buttons(ticket, lang))
+    return True
+
+
+def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    return score_buttons("ticket", ticket.id)
+
+
+def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
+    account = session.get(Account, ticket.account_id)
+    site = session.get(Site, ticket.site_id) if ticket.site_id else None
+    lines = [
+        t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        t("card_site", lang, site=site.name if site else "-"),
+        t("card_symptom", lang, symptom=t(f"symptom_{ticket.category}", lang)),
+        t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
+        t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
+    ]
+    lines += ticketing.reporter_lines(session, ticket, lang)
+    title_key = "outage_card_title"
+    if escalated_minutes is not None:
+        title_key = "outage_card_escalated_title"
+        kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
+        lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
+    buttons = []
+    if ticket.status == "open":
+        buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
+    if ticket.status in OPEN_STATUSES:
+        buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
+        buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
+        buttons.append(ticketing.urgent_button(ticket, lang))
+    return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
