@@ -30,12 +30,12 @@ CHANNELS = ("phone", "video", "email", "in_person")
 
 def ack_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
     label = t("btn_complaint_ack", lang)
-    return (Button(label, data=build("complaint.ack", t=ticket.id), display=label),)
+    return (Button(label, data=build("closeout.ack", t=ticket.id), display=label),)
 
 
 def onbehalf_button(ticket: Ticket, lang: str) -> Button:
     label = t("btn_onbehalf", lang)
-    return Button(label, data=build("complaint.onbehalf", t=ticket.id), display=label)
+    return Button(label, data=build("closeout.onbehalf", t=ticket.id), display=label)
 
 
 def _score_buttons(action: str, ticket: Ticket, **params) -> tuple[Button, ...]:
@@ -65,7 +65,7 @@ def acknowledge(ctx: Context) -> None:
         ticket.details = {**ticket.details, "customer_ack": {"contact_id": ctx.contact.id, "at": ctx.now.isoformat()}}
         ctx.session.add(ticket)
     ctx.reply(Message(text=t("complaint_ask_rating", ctx.lang, number=ticket.number),
-                      quick_replies=_score_buttons("complaint.rate", ticket)))
+                      quick_replies=_score_buttons("closeout.rate", ticket)))
 
 
 def rate(ctx: Context) -> None:
@@ -119,7 +119,7 @@ def onbehalf(ctx: Context) -> None:
                                         date=format_date(allowed_from, ctx.lang))))
         return
     labels = {c: t(f"channel_{c}", ctx.lang) for c in CHANNELS}
-    buttons = tuple(Button(labels[c], data=build("complaint.obchannel", t=ticket.id, v=c), display=labels[c])
+    buttons = tuple(Button(labels[c], data=build("closeout.obchannel", t=ticket.id, v=c), display=labels[c])
                     for c in CHANNELS)
     ctx.reply(Message(text=t("onbehalf_ask_channel", ctx.lang, number=ticket.number), quick_replies=buttons))
 
@@ -142,7 +142,7 @@ def onbehalf_channel(ctx: Context) -> None:
     if ticket is None:
         return
     ctx.reply(Message(text=t("onbehalf_ask_score", ctx.lang, number=ticket.number),
-                      quick_replies=_score_buttons("complaint.obscore", ticket, c=channel)))
+                      quick_replies=_score_buttons("closeout.obscore", ticket, c=channel)))
 
 
 def onbehalf_score(ctx: Context) -> None:
@@ -168,7 +168,7 @@ def onbehalf_score(ctx: Context) -> None:
     label = t("btn_certify", manager.language)
     text = t("certify_request", manager.language, number=ticket.number, account=account.name, staff=ctx.staff.name,
              channel=t(f"channel_{channel}", manager.language), score=score)
-    ctx.push(manager, Message(text=text, quick_replies=(Button(label, data=build("complaint.certify", t=ticket.id),
+    ctx.push(manager, Message(text=text, quick_replies=(Button(label, data=build("closeout.certify", t=ticket.id),
                                                                display=label),)))
     ctx.reply(text_with_menu(ctx, t("onbehalf_sent", ctx.lang, number=ticket.number, manager=manager.name)))
 
@@ -206,11 +206,13 @@ def certify(ctx: Context) -> None:
         ctx.push(recorder, Message(text=t("certify_done_staff", recorder.language, number=ticket.number)))
 
 
+# Its buttons say "closeout.…"; they said "complaint.…" until 2026-12 (aliases in handlers/router.py).
+PREFIXES = ("closeout",)
 ACTIONS = {
-    "complaint.ack": Action(acknowledge, "contact"),
-    "complaint.rate": Action(rate, "contact"),
-    "complaint.onbehalf": Action(onbehalf, "staff"),
-    "complaint.obchannel": Action(onbehalf_channel, "staff"),
-    "complaint.obscore": Action(onbehalf_score, "staff"),
-    "complaint.certify": Action(certify, "staff"),
+    "closeout.ack": Action(acknowledge, "contact"),
+    "closeout.rate": Action(rate, "contact"),
+    "closeout.onbehalf": Action(onbehalf, "staff"),
+    "closeout.obchannel": Action(onbehalf_channel, "staff"),
+    "closeout.obscore": Action(onbehalf_score, "staff"),
+    "closeout.certify": Action(certify, "staff"),
 }

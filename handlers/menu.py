@@ -47,6 +47,7 @@ def contact_kamr(ctx: Context) -> None:
     ctx.reply(text_with_menu(ctx, text))
 
 
+PREFIXES = ("menu", "contact")  # the action names this module owns
 ACTIONS = {
     "menu": Action(show_menu, "anyone"),
     "contact": Action(contact_kamr, "contact"),

@@ -78,4 +78,5 @@ def my_quarter(ctx: Context) -> None:
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))
 
 
+PREFIXES = ("myquarter",)  # the action names this module owns
 ACTIONS = {"myquarter": Action(my_quarter, "staff")}

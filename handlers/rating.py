@@ -124,6 +124,7 @@ def ask_score(ctx: Context) -> None:
     ctx.reply(Message(text=t("rate_ask_score", ctx.lang, label=label), quick_replies=score_buttons(kind, subject.id)))
 
 
+PREFIXES = ("rate",)  # the action names this module owns
 ACTIONS = {
     "rate": Action(menu, "contact"),
     "rate.ask": Action(ask_score, "contact"),

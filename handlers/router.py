@@ -19,6 +19,10 @@ STEPS: dict[tuple[str, str], Action] = {
 STEP_OF_ACTION: dict[str, tuple[str, str]] = {
     name: (module.FLOW, step) for module in INTENTS for name, step in getattr(module, "STEP_OF_ACTION", {}).items()}
 
+# Buttons already sitting in people's chats keep working after an action is renamed: old name -> new.
+ALIASES: dict[str, str] = {f"complaint.{name}": f"closeout.{name}"
+                           for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify")}
+
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
     "ไฟดับ": "outage",
@@ -81,6 +85,7 @@ def dispatch(ctx: Context) -> None:
 
 def _postback(ctx: Context) -> None:
     name, params = parse(ctx.inbound.data)
+    name = ALIASES.get(name, name)
     action = ACTIONS.get(name)
     if action is None:
         log.info("unknown postback action (%d characters of data)", len(ctx.inbound.data))

@@ -57,6 +57,7 @@ def staff_tickets(ctx: Context) -> None:
     ctx.reply(Message(card=Card(title=t("my_tickets_title", ctx.lang, count=len(rows)), lines=lines, buttons=buttons)))
 
 
+PREFIXES = ("status", "mytickets")  # the action names this module owns
 ACTIONS = {
     "status": Action(customer_status, "contact"),
     "mytickets": Action(staff_tickets, "staff"),

@@ -146,7 +146,7 @@ def test_kamr_closes_on_behalf_and_supervisor_certifies(org):
     push = bot.last_to("Usup")
     assert "คุณสมชาย ใจดี ปิดเรื่องแทนลูกค้าทางโทรศัพท์ คะแนน 4/5" in push["text"]
     [certify] = _items(push)
-    assert certify["label"] == "รับรอง" and certify["data"] == f"a=complaint.certify&t={ticket.id}"
+    assert certify["label"] == "รับรอง" and certify["data"] == f"a=closeout.certify&t={ticket.id}"
 
     for user in ("Ukamr1", "Ucust1", "Ukamr2"):  # the recorder, a customer, a KAMR who supervises no one
         bot.tap(user, certify["data"])
@@ -196,3 +196,16 @@ def test_on_behalf_waits_for_the_customer_for_three_working_days(org):
     bot.tap("Ukamr1", f"a=complaint.onbehalf&t={ticket.id}")
     channels = _items(bot.last_to("Ukamr1"))
     assert [a["label"] for a in channels] == ["โทรศัพท์", "วิดีโอคอล", "อีเมล", "พบตัว"]
+
+
+def test_buttons_sent_before_the_closeout_rename_still_work(org):
+    """Chats keep the old "complaint.ack" / "complaint.rate" buttons: they act as the new ones."""
+    bot = org
+    ticket = _answered(bot)
+    bot.advance(hours=1)
+    bot.tap("Ucust1", f"a=complaint.ack&t={ticket.id}")  # as pushed with the answer before 2026-12
+    assert "พึงพอใจกับการแก้ไขปัญหาเพียงใด" in bot.last_to("Ucust1")["text"]
+    bot.advance(minutes=5)
+    bot.tap("Ucust1", f"a=complaint.rate&t={ticket.id}&s=4")
+    assert [r.score for r in _ratings(bot)] == [4]
+    assert bot.only_ticket().status == "closed"

@@ -61,7 +61,7 @@ def test_the_answer_goes_to_the_reporter_with_the_acknowledge_button(session):
     [message] = notifier.to(reporter)
     assert message.text == t("complaint_answer_customer", "th", number=ticket.number, staff=k001.name,
                              text="ตรวจมิเตอร์แล้ว ปกติ")
-    assert [b.data for b in message.quick_replies] == [f"a=complaint.ack&t={ticket.id}"]
+    assert [b.data for b in message.quick_replies] == [f"a=closeout.ack&t={ticket.id}"]
     assert notifier.people() == [reporter]
     tickets.transition(session, ticket, ("answered",), status="pending_certification")
     assert not complaints.answer_complaint(session, ticket, "อีกครั้ง", now=NOW, actor=k001, notifier=notifier)
