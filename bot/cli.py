@@ -186,6 +186,13 @@ def outbox(config: Config, retry_failed: bool) -> None:
         click.echo(f"outbox: {outbox_repo.count_by_status(session)}")
         for row in outbox_repo.failed(session):
             click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
+        for event in inbox_repo.troubled(session):
+            if event.status == "failed":
+                state = "failed"
+            else:
+                state = f"retrying at {event.next_attempt_at.isoformat(timespec='seconds')}"
+            click.echo(f"  inbox event #{event.id} ({event.event_type}) {state} after {event.attempts} attempts: "
+                       f"{event.error}")
 
 
 @main.group()

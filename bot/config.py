@@ -105,6 +105,18 @@ class OutboxConfig(_Section):
     claim_lease_seconds: float = Field(default=30.0, gt=0)
 
 
+class InboxConfig(_Section):
+    # A webhook event whose handling fails for a passing reason (storage locked, full or
+    # disconnected) is tried again after waits doubling from the base up to the maximum, this many
+    # times in all (the defaults span about six hours), then kept as failed for the administrator.
+    # A failure that is not about storage (a handler's own error) repeats identically: it gets
+    # bug_attempts tries.
+    max_attempts: int = Field(default=20, ge=1, le=100)
+    bug_attempts: int = Field(default=3, ge=1, le=100)
+    backoff_base_seconds: float = Field(default=5.0, gt=0)
+    backoff_max_seconds: float = Field(default=1800.0, gt=0)
+
+
 class CalendarConfig(_Section):
     extra_holidays: dict[str, str] = {}
     extra_workdays: list[date] = []
@@ -375,6 +387,7 @@ class Config(_Section):
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
     outbox: OutboxConfig = OutboxConfig()
+    inbox: InboxConfig = InboxConfig()
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()

@@ -232,8 +232,9 @@ class InboxEvent(SQLModel, table=True):
     received_at: datetime = _utc_column(nullable=False)
     status: str = "pending"  # pending, done, failed
     attempts: int = 0
+    next_attempt_at: Optional[datetime] = _utc_column(nullable=True)  # after a failure: not before this
     handled_at: Optional[datetime] = _utc_column(nullable=True)
-    error: str = ""
+    error: str = ""  # the last failure, without personal data (storage.errors.describe)
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -157,7 +157,7 @@ class Bot:
     def drain(self, *, send: bool = True) -> None:
         while True:
             with session_scope(self.engine) as session:
-                keys = inbox.pending_user_keys(session)
+                keys = inbox.pending_user_keys(session, due_by=self.now)
             if not keys:
                 break
             for key in keys:
