@@ -11,23 +11,24 @@ from sqlalchemy.engine import Engine
 
 
 class Fault:
-    def __init__(self, engine: Engine, statement_start: str, times: int | None, kind: str):
+    def __init__(self, engine: Engine, statement_start: str, times: int | None, kind: str, message: str | None):
         self.statement_start, self.times, self.kind = statement_start.upper(), times, kind
+        self.message = message or ("disk I/O error" if kind == "OperationalError" else "bad statement")
         self.dbapi = engine.dialect.loaded_dbapi
         self.raised = 0
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith(self.statement_start) and (self.times is None or self.raised < self.times):
             self.raised += 1
-            raise getattr(self.dbapi, self.kind)("disk I/O error" if self.kind == "OperationalError" else "bad statement")
+            raise getattr(self.dbapi, self.kind)(self.message)
         return statement, parameters
 
 
 @contextmanager
 def storage_fails(engine: Engine, statement_start: str, *, times: int | None = None,
-                  kind: str = "OperationalError") -> Iterator[Fault]:
+                  kind: str = "OperationalError", message: str | None = None) -> Iterator[Fault]:
     """Statements starting with statement_start fail (the first `times`, or all) while inside."""
-    fault = Fault(engine, statement_start, times, kind)
+    fault = Fault(engine, statement_start, times, kind, message)
     event.listen(engine, "before_cursor_execute", fault, retval=True)
     try:
         yield fault
