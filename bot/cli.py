@@ -109,6 +109,9 @@ def _issue_code(config: Config, kind: str, code: str) -> None:
     click.echo(secret)
     click.echo(f"for {target.name}; single use, valid {config.bot.link_code_ttl_hours} hours. "
                "The person adds the LINE Official Account and sends this code.", err=True)
+    if kind == "staff":
+        click.echo("Older unused codes for this staff member no longer work. If their LINE was linked, "
+                   "that LINE user is told when this code is used.", err=True)
 
 
 @main.command("link-code")

@@ -134,6 +134,9 @@ class LineSender:
         if row.kind == "link_richmenu":
             return self._call("api", lambda: self.api.link_rich_menu_id_to_user(
                 row.to_user, row.messages[0]["rich_menu_id"], _request_timeout=self.timeout))
+        if row.kind == "unlink_richmenu":  # back to the default (customer) menu
+            return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
+                row.to_user, _request_timeout=self.timeout))
         messages = render_all(row.messages)
         if self._reply_usable(row):
             outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(

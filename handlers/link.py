@@ -54,12 +54,20 @@ def _link_contact(ctx: Context, account: Account) -> None:
 
 
 def _link_staff(ctx: Context, staff: Staff) -> None:
-    # A staff member has one LINE user: a new phone replaces the old link.
+    # A staff member has one LINE user: a new phone replaces the old link. Both LINE users are told,
+    # so that a code used by someone else does not move the identity unnoticed.
+    previous = staff.line_user_id if staff.line_user_id != ctx.inbound.user_id else None
     staff.line_user_id = ctx.inbound.user_id
     ctx.session.add(staff)
     ctx.session.flush()
     ctx.staff = staff
-    ctx.reply(Message(text=t("linked_staff", staff.language, name=staff.name), quick_replies=staff_buttons(staff.language)))
+    text = t("linked_staff", staff.language, name=staff.name)
+    if previous:
+        text += "\n\n" + t("staff_relinked_new", staff.language)
+        enqueue(ctx.session, to_user=previous, now=ctx.now,
+                messages=[Message(text=t("staff_relinked_old", staff.language, name=staff.name)).to_dict()])
+        enqueue(ctx.session, to_user=previous, messages=[], now=ctx.now, kind="unlink_richmenu")
+    ctx.reply(Message(text=text, quick_replies=staff_buttons(staff.language)))
     menu = ctx.session.get(Setting, STAFF_MENU_SETTING)
     if menu is not None:
         enqueue(ctx.session, to_user=staff.line_user_id, messages=[{"rich_menu_id": menu.value}], now=ctx.now, kind="link_richmenu")

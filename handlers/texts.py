@@ -33,6 +33,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "เชื่อมบัญชีพนักงานเรียบร้อยแล้ว ✅\nคุณ{name} จะได้รับแจ้งเตือนเรื่องของลูกค้าทาง LINE นี้ตลอด 24 ชั่วโมง",
         "Staff account linked ✅\n{name}, you will get customer reports here 24 hours a day.",
     ),
+    "staff_relinked_new": (
+        "บัญชี LINE เดิมของท่านถูกยกเลิกการเชื่อมแล้ว และได้รับแจ้งแล้วค่ะ",
+        "Your previous LINE account has been unlinked and told so.",
+    ),
+    "staff_relinked_old": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับพนักงาน {name} แล้วค่ะ เพราะมีการใช้รหัสเชื่อมบัญชีใหม่จาก LINE อื่น\n"
+        "หากท่านไม่ได้ทำเอง กรุณาแจ้งผู้ดูแลระบบทันที",
+        "This LINE account is no longer linked to staff member {name}: a new link code was used from "
+        "another LINE account.\nIf that was not you, tell the administrator at once.",
+    ),
     # general
     "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
     "cancelled": ("ยกเลิกแล้วค่ะ เลือกเมนูใหม่ได้เลย", "Cancelled. Choose again from the menu."),

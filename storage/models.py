@@ -242,7 +242,7 @@ class OutboxMessage(SQLModel, table=True):
                       Index("ix_outbox_user_pending", "to_user", "status", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     to_user: str
-    kind: str = "message"  # "message" or "link_richmenu"
+    kind: str = "message"  # "message", "link_richmenu" or "unlink_richmenu"
     messages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reply_token: Optional[str] = None
     reply_token_at: Optional[datetime] = _utc_column(nullable=True)
