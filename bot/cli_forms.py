@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.config import Config, FormConfig
+from storage import csv_cells
 from storage.db import make_engine, session_scope
 
 
@@ -118,7 +119,7 @@ def register(main: click.Group, with_config) -> None:
         for table in tables:
             path = directory / f"{table.name}.csv"
             with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM lets Excel read Thai
-                csv.writer(handle).writerows(table.rows)
+                csv_cells.writer(handle).writerows(table.rows)
             click.echo(f"{path}: {len(table.rows) - 1} rows")
 
 

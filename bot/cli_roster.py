@@ -1,7 +1,6 @@
 """Roster commands: `kambot accounts classify`, `kambot staff load`, `kambot roster export|import`."""
 from __future__ import annotations
 
-import csv
 import functools
 import sys
 from collections import Counter
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.config import Config
+from storage import csv_cells
 from storage.db import make_engine, session_scope
 
 IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
@@ -122,7 +122,7 @@ def register(main: click.Group, with_config) -> None:
 
 def _write_import_file(path: Path, results) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
+        writer = csv_cells.writer(handle)
         writer.writerow(IMPORT_COLUMNS)
         for item in results:
             c = item.candidate

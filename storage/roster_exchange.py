@@ -9,12 +9,12 @@ columns are informational (linking happens in LINE) and ignored on import.
 """
 from __future__ import annotations
 
-import csv
 import re
 from typing import TextIO
 
 from sqlmodel import Session, col, select
 
+from storage import csv_cells
 from storage.models import Account, Contact, Site, Staff
 from storage.roster import account_by_code
 from storage.roster_import import ImportResult, import_account_rows, import_staff_rows, read_rows
@@ -38,7 +38,7 @@ EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 def export_roster(session: Session, file: TextIO) -> int:
     """Write every active staff member, account, site and active contact; returns the row count."""
-    writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(file, COLUMNS, lineterminator="\n")
     writer.writeheader()
     rows = _staff_rows(session) + _account_rows(session) + _site_rows(session) + _contact_rows(session)
     writer.writerows(rows)
