@@ -190,8 +190,8 @@ def outbox(config: Config, retry_failed: bool) -> None:
         for row in outbox_repo.failed(session):
             click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
         for event in inbox_repo.troubled(session):
-            if event.status == "failed":
-                state = "failed"
+            if event.status in ("failed", "quarantined"):
+                state = event.status
             else:
                 state = f"retrying at {event.next_attempt_at.isoformat(timespec='seconds')}"
             click.echo(f"  inbox event #{event.id} ({event.event_type}) {state} after {event.attempts} attempts: "

@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 
+from bot import event_quarantine
 from bot.line_adapter import inbox_row
 from storage import inbox, outbox
 from storage.db import session_scope
@@ -38,30 +39,23 @@ def _refuse_constant(name: str):
 
 
 def _parse_json(text: str):
-    """Strict JSON: no NaN or Infinity, and no string a database column refuses."""
-    payload = json.loads(text, parse_constant=_refuse_constant)
-    if "\\u" in text and _unstorable(payload):  # only escapes make those: check only then
-        raise ValueError("NUL character or lone surrogate in a string")
-    return payload
+    """Strict JSON: no NaN or Infinity. Values no column takes are dealt with per event, below."""
+    return json.loads(text, parse_constant=_refuse_constant)
 
 
-def _unstorable(value) -> bool:
-    """NUL characters (PostgreSQL text refuses them) and lone surrogates (not UTF-8)."""
-    if isinstance(value, str):
-        return "\x00" in value or not value.isascii() and not _utf8(value)
-    if isinstance(value, dict):
-        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(item) for item in value)
-    return False
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
+def _inbox_rows(events: list, text: str) -> list[dict]:
+    rows = []
+    suspect = event_quarantine.body_suspect(text)
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        row = inbox_row(event)
+        reason = event_quarantine.unstorable(event) if suspect else ""
+        if reason:
+            row = event_quarantine.quarantined(row, reason)
+            log.warning("webhook: event %s quarantined (%s); the others are stored", row["event_id"], reason)
+        rows.append(row)
+    return rows
 
 
 @bp.post("/callback")
@@ -89,7 +83,7 @@ def callback():
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return _error(400, "body has no events list")
-    rows = [inbox_row(event) for event in events if isinstance(event, dict)]
+    rows = _inbox_rows(events, text)
     if rows:
         try:
             fresh = kambot.inbox_writer.store(rows)

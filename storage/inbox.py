@@ -33,13 +33,16 @@ class RetryPolicy:
 
 def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tuple[str, str]]:
     """Store events in one batched statement; repeats of a known event id are ignored.
-    Returns (event id, user key) of the new ones."""
+    Returns (event id, user key) of the new pending ones (a quarantined row is kept, not handled)."""
     table = InboxEvent.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id, table.c.user_key)
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(
+        table.c.event_id, table.c.user_key, table.c.status)
     values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
-                   payload=row["payload"], received_at=now, status="pending", attempts=0, error="") for row in rows]
-    return [tuple(row) for row in session.connection().execute(statement, values)]  # Core, not the ORM: the hot path
+                   payload=row["payload"], received_at=now, status=row.get("status", "pending"), attempts=0,
+                   error=row.get("error", "")) for row in rows]
+    stored = session.connection().execute(statement, values)  # Core, not the ORM: the hot path
+    return [(event_id, user_key) for event_id, user_key, status in stored if status == "pending"]
 
 
 def next_pending(session: Session, user_key: str) -> InboxEvent | None:
@@ -114,9 +117,9 @@ def reset_failed(session: Session) -> int:
 
 
 def troubled(session: Session, limit: int = 50) -> list[InboxEvent]:
-    """Failed events, and pending ones waiting out a backoff after a failure: for `kambot outbox`."""
+    """Failed and quarantined events, and pending ones waiting out a backoff: for `kambot outbox`."""
     return list(session.exec(
-        select(InboxEvent).where(or_(InboxEvent.status == "failed",
+        select(InboxEvent).where(or_(InboxEvent.status.in_(("failed", "quarantined")),
                                      (InboxEvent.status == "pending") & (InboxEvent.attempts > 0)))
         .order_by(InboxEvent.id).limit(limit)
     ).all())

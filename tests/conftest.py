@@ -141,8 +141,11 @@ class Bot:
     def say(self, user: str, text: str):
         return self.send(self.text_event(user, text))
 
+    def tap_event(self, user: str, data: str, **params) -> dict:
+        return self.event(user, "postback", postback={"data": data, **({"params": params} if params else {})})
+
     def tap(self, user: str, data: str, **params):
-        return self.send(self.event(user, "postback", postback={"data": data, **({"params": params} if params else {})}))
+        return self.send(self.tap_event(user, data, **params))
 
     def follow(self, user: str):
         return self.send(self.event(user, "follow", follow={"isUnblocked": False}))
