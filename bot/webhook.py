@@ -1,19 +1,24 @@
 """POST /callback: check the signature, store the events, answer 200 at once."""
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
+from sqlalchemy import insert
 
 from bot import event_quarantine
 from bot.line_adapter import inbox_row
 from storage import inbox, outbox
 from storage.db import session_scope
+from storage.models import Setting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
+HEALTH_PROBE_KEY = "healthz.probe"
 
 
 def _error(status: int, message: str):
@@ -97,6 +102,42 @@ def callback():
 
 @bp.get("/healthz")
 def health():
+    """Ready (200) only when the webhook can store events: a write to the database is tried and
+    rolled back. The counts, and what is wrong, only to loopback or with server.health_token."""
     kambot = current_app.extensions["kambot"]
-    with session_scope(kambot.engine) as session:
-        return jsonify({"inbox": inbox.count_by_status(session), "outbox": outbox.count_by_status(session)})
+    problem = _storage_problem(kambot.engine)
+    body: dict = {"status": "unavailable" if problem else "ok"}
+    if _trusted(kambot.config.server.health_token):
+        body["missing_settings"] = kambot.config.missing_settings()
+        if problem:
+            body["storage"] = problem
+        else:
+            with session_scope(kambot.engine) as session:
+                body.update(inbox=inbox.count_by_status(session), outbox=outbox.count_by_status(session))
+    return jsonify(body), 503 if problem else 200
+
+
+class _Probed(Exception):
+    """Raised inside the probe's transaction so that its write is rolled back."""
+
+
+def _storage_problem(engine) -> str:
+    try:
+        with session_scope(engine) as session:
+            session.execute(insert(Setting).values(key=HEALTH_PROBE_KEY, value="probe"))
+            raise _Probed
+    except _Probed:
+        return ""
+    except Exception as error:
+        log.error("healthz: storage not writable (%s)", type(error).__name__)
+        return f"not writable: {type(error).__name__}"
+
+
+def _trusted(token: str) -> bool:
+    if token:
+        offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if offered and hmac.compare_digest(offered.encode(), token.encode()):
+            return True
+    # Behind a proxy every request comes from loopback: one that was forwarded is not local.
+    forwarded = any(request.headers.get(name) for name in ("X-Forwarded-For", "X-Real-IP", "Forwarded"))
+    return not forwarded and ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback
