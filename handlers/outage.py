@@ -126,6 +126,9 @@ def open_outage(ctx: Context, *, account_id: int, site_id: int | None, contact_i
 
     The LINE dialog and the Google Forms intake both come here; the channel is the inbound's."""
     session = ctx.session
+    # Two contacts reporting one site at the same moment must find each other: the second waits
+    # here for the first to commit, then joins its ticket (PostgreSQL handles them in parallel).
+    tickets.lock_site_outage(session, account_id=account_id, site_id=site_id)
     existing = tickets.open_for_site(session, kind="outage", account_id=account_id, site_id=site_id)
     if existing is not None:
         if contact_id is None or tickets.add_reporter(session, existing, contact_id):

@@ -159,5 +159,11 @@ def lock_user(session: Session, user_key: str) -> None:
     SQLite already serialises writers (BEGIN IMMEDIATE); PostgreSQL takes a
     transaction-scoped advisory lock keyed by the user.
     """
+    lock_key(session, user_key)
+
+
+def lock_key(session: Session, key: str) -> None:
+    """Serialise transactions that name the same key (a person, a site's open outage) until commit.
+    SQLite has one writer at a time anyway; PostgreSQL takes a transaction-scoped advisory lock."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": user_key})
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})

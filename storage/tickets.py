@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Integer, case, cast, update
 from sqlmodel import Session, col, select
 
+from storage.db import lock_key
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 
 # Not finished yet: listed in the customer's status and the KAMR's tickets. "answered" is a
@@ -15,6 +16,11 @@ from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 # "proposed" and "scheduled" are free-service requests with a date offered or booked.
 OPEN_STATUSES = ("open", "acknowledged", "answered", "pending_certification", "proposed", "scheduled")
 PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
+
+
+def lock_site_outage(session: Session, *, account_id: int, site_id: int | None) -> None:
+    """Until commit, other transactions about the same site's outage wait (check, then open or join)."""
+    lock_key(session, f"outage-site:{account_id}:{site_id}")
 
 
 def create(session: Session, ticket: Ticket) -> Ticket:
