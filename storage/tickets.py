@@ -46,6 +46,14 @@ def add_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
     return True
 
 
+def is_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
+    """Did this contact report or join the ticket (and so hear of it)?"""
+    if ticket.contact_id == contact_id:
+        return True
+    query = select(TicketReporter.id).where(TicketReporter.ticket_id == ticket.id, TicketReporter.contact_id == contact_id)
+    return session.exec(query).first() is not None
+
+
 def reporters(session: Session, ticket: Ticket) -> list[Contact]:
     return list(
         session.exec(
