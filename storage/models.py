@@ -197,14 +197,20 @@ class TicketEvent(SQLModel, table=True):
 
 
 class Rating(SQLModel, table=True):
-    """A 1–5 score from one contact on one subject (ticket, visit, service)."""
+    """A 1–5 score from one respondent on one subject (ticket, visit, service).
 
-    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "contact_id"),)
+    `respondent` makes "one score each" hold when there is no contact id (a form respondent we
+    could not match, a KAMR recording for the customer): NULL never equals NULL, so the contact's
+    own constraint let such scores pile up on one visit."""
+
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "contact_id"),
+                      UniqueConstraint("subject_kind", "subject_id", "respondent", name="uq_rating_respondent"))
     id: Optional[int] = Field(default=None, primary_key=True)
     subject_kind: str
     subject_id: int
     account_id: int = Field(foreign_key="account.id", index=True)
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    respondent: Optional[str] = None  # "contact:<id>", or "unidentified" (storage.ratings.add)
     score: int
     comment: str = ""
     at: datetime = _utc_column(nullable=False)
