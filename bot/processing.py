@@ -74,7 +74,8 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
     if inbound is None:
         log.debug("ignoring %s event", event.event_type)
         return
-    replier = OutboxReplier(session, user_id=inbound.user_id, reply_token=inbound.reply_token, now=now)
+    replier = OutboxReplier(session, user_id=inbound.user_id, reply_token=inbound.reply_token, now=now,
+                            token_issued_at=inbound.received_at)
     timeout = config.bot.conversation_timeout
     ctx = Context(
         session=session,

@@ -24,13 +24,18 @@ class Replier(Protocol):
 class OutboxReplier:
     """Queues messages in the outbox inside the handler's own transaction."""
 
-    def __init__(self, session: Session, *, user_id: str, reply_token: str, now: datetime):
+    def __init__(self, session: Session, *, user_id: str, reply_token: str, now: datetime,
+                 token_issued_at: datetime | None = None):
         self.session, self.user_id, self.reply_token, self.now = session, user_id, reply_token, now
+        # A token's minute runs from when LINE sent the event, not from when it was handled (an
+        # event may wait in the inbox): the sender judges its age from this.
+        self.token_issued_at = min(token_issued_at, now) if token_issued_at else now
 
     def reply(self, messages: list[Message]) -> None:
         token, self.reply_token = self.reply_token, ""  # a reply token is good for one call
         outbox.enqueue(
-            self.session, to_user=self.user_id, messages=[m.to_dict() for m in messages], now=self.now, reply_token=token or None
+            self.session, to_user=self.user_id, messages=[m.to_dict() for m in messages], now=self.now, reply_token=token or None,
+            reply_token_at=self.token_issued_at,
         )
 
     def push(self, to_user: str, messages: list[Message]) -> None:
