@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli_forms import register as register_forms_commands
+from bot.cli_privacy import register as register_privacy_commands
 from bot.cli_quota import register as register_quota_commands
 from bot.cli_report import register as register_report_commands
 from bot.cli_roster import register as register_roster_commands
@@ -262,6 +263,7 @@ register_quota_commands(main, with_config)
 register_roster_commands(main, with_config)
 register_report_commands(main, with_config)
 register_forms_commands(main, with_config)
+register_privacy_commands(main, with_config)  # after the roster commands: adds `staff remove`
 
 if __name__ == "__main__":
     # `python -m bot.cli` runs this file as __main__; the command modules registered on bot.cli.main.

@@ -110,14 +110,31 @@ def register(main: click.Group, with_config) -> None:
 
     @roster.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--deactivate-missing", is_flag=True,
+                  help="Contacts of the file's accounts, and staff, that the file leaves out are marked inactive "
+                       "and unlinked from LINE (told so). Nothing happens if any row has an error.")
     @with_config
-    def roster_import(config: Config, file: Path) -> None:
+    def roster_import(config: Config, file: Path, deactivate_missing: bool) -> None:
         """Read a roster FILE as `roster export` writes it: updates by key, never deletes."""
         from storage.roster_exchange import import_roster
         from bot.cli import _import
         from storage.workload import LoadRule
 
-        _import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))
+        on_missing = _deactivate if deactivate_missing else None
+        _import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload),
+                                                on_missing=on_missing))
+
+
+def _deactivate(session, person) -> None:
+    from bot.cli_privacy import contact_notice, staff_notice
+    from bot.services import utcnow
+    from storage import privacy
+    from storage.models import Contact
+
+    if isinstance(person, Contact):
+        privacy.remove_contact(session, person, now=utcnow(), notice=contact_notice(session, person))
+    else:
+        privacy.remove_staff(session, person, now=utcnow(), notice=staff_notice(person))
 
 
 def _write_import_file(path: Path, results) -> None:

@@ -120,6 +120,22 @@ class InboxConfig(_Section):
     backoff_max_seconds: float = Field(default=1800.0, gt=0)
 
 
+class RetentionConfig(_Section):
+    """PDPA: how long data about people is kept (days; 0 keeps it). Purged daily at purge_hour."""
+
+    # Sent and finally failed LINE messages (their texts name people and quote them).
+    message_days: int = Field(default=90, ge=0)
+    # Webhook events that failed or were quarantined keep their body this long (handled ones keep none).
+    event_days: int = Field(default=30, ge=0)
+    # Dialogs left unfinished.
+    conversation_days: int = Field(default=30, ge=0)
+    # A contact no longer active (removed, or left out of a roster import) is anonymised after this.
+    inactive_contact_days: int = Field(default=365, ge=0)
+    # Free text of tickets and rating comments (scores, dates and counts stay for the reports).
+    record_text_days: int = Field(default=0, ge=0)
+    purge_hour: int = Field(default=3, ge=0, le=23)  # Bangkok time (bot.timezone)
+
+
 class CalendarConfig(_Section):
     extra_holidays: dict[str, str] = {}
     extra_workdays: list[date] = []
@@ -391,6 +407,7 @@ class Config(_Section):
     escalation: EscalationConfig = EscalationConfig()
     outbox: OutboxConfig = OutboxConfig()
     inbox: InboxConfig = InboxConfig()
+    retention: RetentionConfig = RetentionConfig()
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()

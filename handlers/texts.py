@@ -43,6 +43,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This LINE account is no longer linked to staff member {name}: a new link code was used from "
         "another LINE account.\nIf that was not you, tell the administrator at once.",
     ),
+    "contact_removed": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับ {account} แล้วค่ะ ขอบคุณที่ใช้บริการ\nหากต้องการใช้งานอีก กรุณาขอรหัสใหม่จาก KAMR",
+        "This LINE account is no longer linked to {account}. Thank you.\nTo use the service again, ask your KAMR for a new code.",
+    ),
+    "staff_removed": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับพนักงาน {name} แล้วค่ะ",
+        "This LINE account is no longer linked to staff member {name}.",
+    ),
     # general
     "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
     "cancelled": ("ยกเลิกแล้วค่ะ เลือกเมนูใหม่ได้เลย", "Cancelled. Choose again from the menu."),

@@ -13,6 +13,7 @@ from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.forms_poll import poll_forms
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
+from storage import privacy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,17 @@ log = logging.getLogger(__name__)
 def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Callable[[], datetime]) -> int:
     with session_scope(engine) as session:
         return job(session, now=clock(), config=config)
+
+
+def retention_purge(engine: Engine, config: Config, clock: Callable[[], datetime]) -> None:
+    """PDPA: the [retention] periods, daily; then SQLite's write-ahead log is folded back."""
+    try:
+        with session_scope(engine) as session:
+            result = privacy.purge(session, privacy.Retention.from_config(config.retention), now=clock())
+        privacy.checkpoint(engine)
+        log.info("retention purge: %s", result.summary() or "nothing")  # counts only
+    except Exception:
+        log.exception("retention purge failed")
 
 
 def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, on_messages: Callable[[], None]):
@@ -55,6 +67,8 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders")
+    scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,
+                      minute=17, timezone=zone, id="retention_purge")
     if config.sheets.enabled and (config.forms or config.sheets.coordinator_spreadsheet):
         scheduler.add_job(forms_poll, "interval", seconds=config.sheets.poll_seconds, id="forms_poll")
     return scheduler
