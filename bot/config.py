@@ -59,6 +59,9 @@ class ServerConfig(_Section):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # `kambot worker` looks for events stored by web-only servers this often (seconds).
     inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
+    # A request's headers and body must arrive within this many seconds of its first byte, or the
+    # connection is closed: slow clients cannot hold the server's threads.
+    request_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # /healthz shows inbox and outbox counts only to loopback (not forwarded by a proxy), or to a
     # request with "Authorization: Bearer <this token>". Empty: loopback only.
     health_token: str = ""

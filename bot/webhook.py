@@ -71,7 +71,10 @@ def callback():
         log.warning("webhook called but line.channel_secret is not set")
         return _error(503, "line.channel_secret is not configured")
     signature = request.headers.get("X-Line-Signature", "")
-    body = _read_body(kambot.config.server.max_body_bytes)
+    try:
+        body = _read_body(kambot.config.server.max_body_bytes)
+    except OSError:  # the server's read deadline (bot/server_worker.py), or the client went away
+        return _error(408, "body not received in time")
     if body is None:
         return _too_large(None)
     try:
