@@ -71,6 +71,12 @@ class ServerConfig(_Section):
         return url
     # `kambot worker` looks for events stored by web-only servers this often (seconds).
     inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
+    # A request's headers and body must arrive within this many seconds of its first byte, or the
+    # connection is closed: slow clients cannot hold the server's threads.
+    request_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # /healthz shows inbox and outbox counts only to loopback (not forwarded by a proxy), or to a
+    # request with "Authorization: Bearer <this token>". Empty: loopback only.
+    health_token: str = ""
 
 
 class MediaConfig(_Section):
@@ -129,6 +135,34 @@ class OutboxConfig(_Section):
     # Short enough that the retake still finds the reply token usable (so a reply that did reach
     # LINE is refused, not pushed a second time), longer than any call can be in flight.
     claim_lease_seconds: float = Field(default=30.0, gt=0)
+
+
+class InboxConfig(_Section):
+    # A webhook event whose handling fails for a passing reason (storage locked, full or
+    # disconnected) is tried again after waits doubling from the base up to the maximum, this many
+    # times in all (the defaults span about six hours), then kept as failed for the administrator.
+    # A failure that is not about storage (a handler's own error) repeats identically: it gets
+    # bug_attempts tries.
+    max_attempts: int = Field(default=20, ge=1, le=100)
+    bug_attempts: int = Field(default=3, ge=1, le=100)
+    backoff_base_seconds: float = Field(default=5.0, gt=0)
+    backoff_max_seconds: float = Field(default=1800.0, gt=0)
+
+
+class RetentionConfig(_Section):
+    """PDPA: how long data about people is kept (days; 0 keeps it). Purged daily at purge_hour."""
+
+    # Sent and finally failed LINE messages (their texts name people and quote them).
+    message_days: int = Field(default=90, ge=0)
+    # Webhook events that failed or were quarantined keep their body this long (handled ones keep none).
+    event_days: int = Field(default=30, ge=0)
+    # Dialogs left unfinished.
+    conversation_days: int = Field(default=30, ge=0)
+    # A contact no longer active (removed, or left out of a roster import) is anonymised after this.
+    inactive_contact_days: int = Field(default=365, ge=0)
+    # Free text of tickets and rating comments (scores, dates and counts stay for the reports).
+    record_text_days: int = Field(default=0, ge=0)
+    purge_hour: int = Field(default=3, ge=0, le=23)  # Bangkok time (bot.timezone)
 
 
 class CalendarConfig(_Section):
@@ -400,6 +434,8 @@ class Config(_Section):
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
     outbox: OutboxConfig = OutboxConfig()
+    inbox: InboxConfig = InboxConfig()
+    retention: RetentionConfig = RetentionConfig()
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     reminders: RemindersConfig = RemindersConfig()

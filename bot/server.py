@@ -41,7 +41,7 @@ def run_server(config: Config, *, host: str, port: int, workers: int, background
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": _worker_class(config),
         "threads": config.server.threads,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -50,6 +50,14 @@ def run_server(config: Config, *, host: str, port: int, workers: int, background
     }
     # With several web workers, only one process may run the sender and scheduler: `kambot worker`.
     KambotServer(config, options, background=background and workers == 1).run()
+
+
+def _worker_class(config: Config) -> type:
+    from bot.server_worker import DeadlineThreadWorker
+
+    # A subclass per run: the class attribute is the config's, also in forked workers.
+    return type("KambotThreadWorker", (DeadlineThreadWorker,),
+                {"request_timeout": config.server.request_timeout_seconds})
 
 
 def _stop_services(_server, worker) -> None:

@@ -108,7 +108,8 @@ class Services:
 
     def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:
         with session_scope(self.engine) as session:
-            keys = inbox.pending_user_keys(session, received_before=self.clock() - min_age + timedelta(microseconds=1))
+            now = self.clock()
+            keys = inbox.pending_user_keys(session, due_by=now, received_before=now - min_age + timedelta(microseconds=1))
         if keys:
             log.log(logging.DEBUG if min_age == timedelta(0) else logging.INFO, "picking up %d users with events pending",
                     len(keys))

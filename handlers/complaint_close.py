@@ -46,13 +46,17 @@ def _score_buttons(action: str, ticket: Ticket, **params) -> tuple[Button, ...]:
 
 
 def _customer_ticket(ctx: Context) -> Ticket | None:
-    """The answered complaint named by the postback, if it belongs to this contact's account."""
+    """The answered complaint named by the postback, if this contact filed or joined it: the
+    buttons go to those contacts only, and a colleague who never saw the answer may not close it."""
     ticket = ticketing.ticket_for_contact(ctx, "complaint")
     if ticket is None:
         return None
     if ticket.status != "answered":
         done = ticket.status == "closed"
         ctx.reply(text_with_menu(ctx, t("rating_already" if done else "rating_not_ready", ctx.lang)))
+        return None
+    if not tickets.is_reporter(ctx.session, ticket, ctx.contact.id):
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return None
     return ticket
 
@@ -102,9 +106,18 @@ def rate(ctx: Context) -> None:
 
 
 def _answered_for_staff(ctx: Context) -> Ticket | None:
+    """The answered complaint the staff member may close for the customer, once the customer has had
+    the configured wait. Checked at every step: the channel and score buttons can be forged too."""
     ticket = ticketing.ticket_for_staff(ctx, "complaint")
     if ticket is not None and ticket.status != "answered":
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return None
+    if ticket is None:
+        return None
+    allowed_from = _onbehalf_allowed_from(ctx, ticket)
+    if allowed_from is not None and bangkok_today(ctx.now) < allowed_from:
+        ctx.reply(text_with_menu(ctx, t("onbehalf_too_early", ctx.lang, number=ticket.number,
+                                        date=format_date(allowed_from, ctx.lang))))
         return None
     return ticket
 
@@ -112,11 +125,6 @@ def _answered_for_staff(ctx: Context) -> Ticket | None:
 def onbehalf(ctx: Context) -> None:
     ticket = _answered_for_staff(ctx)
     if ticket is None:
-        return
-    allowed_from = _onbehalf_allowed_from(ctx, ticket)
-    if allowed_from is not None and bangkok_today(ctx.now) < allowed_from:
-        ctx.reply(text_with_menu(ctx, t("onbehalf_too_early", ctx.lang, number=ticket.number,
-                                        date=format_date(allowed_from, ctx.lang))))
         return
     labels = {c: t(f"channel_{c}", ctx.lang) for c in CHANNELS}
     buttons = tuple(Button(labels[c], data=build("closeout.obchannel", t=ticket.id, v=c), display=labels[c])

@@ -51,11 +51,18 @@ def _link_contact(ctx: Context, account: Account) -> None:
 
 
 def _link_staff(ctx: Context, staff: Staff) -> None:
-    # A staff member has one LINE user: a new phone replaces the old link.
+    # A staff member has one LINE user: a new phone replaces the old link. Both LINE users are told,
+    # so that a code used by someone else does not move the identity unnoticed.
+    previous = staff.line_user_id if staff.line_user_id != ctx.inbound.user_id else None
     staff.line_user_id = ctx.inbound.user_id
     ctx.session.add(staff)
     ctx.session.flush()
     ctx.staff = staff
-    ctx.reply(Message(text=t("linked_staff", staff.language, name=staff.name), quick_replies=staff_buttons(staff.language)))
+    text = t("linked_staff", staff.language, name=staff.name)
+    if previous:
+        text += "\n\n" + t("staff_relinked_new", staff.language)
+        ctx.notifier.push_address(previous, [Message(text=t("staff_relinked_old", staff.language, name=staff.name))])
+        ctx.notifier.reset_menu_address(previous)
+    ctx.reply(Message(text=text, quick_replies=staff_buttons(staff.language)))
     ctx.notifier.show_menu(staff, "staff")
 

@@ -29,6 +29,12 @@ class Notifier(Protocol):
     def show_menu(self, person: Person, menu: Menu) -> None:
         """Give the person the persistent menu for their role, where the channel has one."""
 
+    def push_address(self, address: str, messages: Sequence[Message]) -> None:
+        """Send to a channel address no person holds any more (the phone a staff member left)."""
+
+    def reset_menu_address(self, address: str) -> None:
+        """Take the role's menu away from such an address."""
+
 
 class Silent:
     """Reaches nobody: for work that must not talk (imports, the demo's history)."""
@@ -43,6 +49,12 @@ class Silent:
         return False
 
     def show_menu(self, person: Person, menu: Menu) -> None:
+        pass
+
+    def push_address(self, address: str, messages: Sequence[Message]) -> None:
+        pass
+
+    def reset_menu_address(self, address: str) -> None:
         pass
 
 

@@ -21,6 +21,7 @@ from storage.models import Site, Staff, Ticket
 
 FLOW = "outage"
 SYMPTOMS = ("no_power", "low_voltage", "flicker", "other")
+MAX_OUTAGE_AGE = timedelta(days=31)  # an outage "since" a picked time longer ago is a forged answer
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(น\.?)?\s*$")
 
 
@@ -84,9 +85,11 @@ def _parse_since(ctx: Context) -> datetime | None:
     picked = ctx.inbound.params.get("datetime")
     if picked:
         try:
-            return datetime.fromisoformat(picked).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
-        except ValueError:
+            started = datetime.fromisoformat(str(picked)).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+        except (ValueError, OverflowError):  # year 1 in Bangkok is before year 1 in UTC
             return None
+        # The picker is bounded on the phone, but its answer can be forged: an outage is recent.
+        return started if started >= ctx.now - MAX_OUTAGE_AGE else None
     match = TIME_PATTERN.match(ctx.inbound.text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None

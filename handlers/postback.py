@@ -27,6 +27,17 @@ def parse(data: str) -> tuple[str, dict[str, str]]:
     return pairs.pop("a", ""), pairs
 
 
+MAX_ID = 2**31 - 1  # the largest PostgreSQL integer: a larger id would fail the query, not just miss
+
+
 def int_param(params: dict, name: str) -> int | None:
-    value = str(params.get(name, ""))
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    """A non-negative integer, or None. Only ASCII digits: `isdigit()` is also true for `²` and
+    other digits `int()` refuses."""
+    value = params.get(name, "")
+    if isinstance(value, int) and not isinstance(value, bool):  # from a dialog's own state
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number <= MAX_ID else None

@@ -33,6 +33,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "เชื่อมบัญชีพนักงานเรียบร้อยแล้ว ✅\nคุณ{name} จะได้รับแจ้งเตือนเรื่องของลูกค้าทาง LINE นี้ตลอด 24 ชั่วโมง",
         "Staff account linked ✅\n{name}, you will get customer reports here 24 hours a day.",
     ),
+    "staff_relinked_new": (
+        "บัญชี LINE เดิมของท่านถูกยกเลิกการเชื่อมแล้ว และได้รับแจ้งแล้วค่ะ",
+        "Your previous LINE account has been unlinked and told so.",
+    ),
+    "staff_relinked_old": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับพนักงาน {name} แล้วค่ะ เพราะมีการใช้รหัสเชื่อมบัญชีใหม่จาก LINE อื่น\n"
+        "หากท่านไม่ได้ทำเอง กรุณาแจ้งผู้ดูแลระบบทันที",
+        "This LINE account is no longer linked to staff member {name}: a new link code was used from "
+        "another LINE account.\nIf that was not you, tell the administrator at once.",
+    ),
+    "contact_removed": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับ {account} แล้วค่ะ ขอบคุณที่ใช้บริการ\nหากต้องการใช้งานอีก กรุณาขอรหัสใหม่จาก KAMR",
+        "This LINE account is no longer linked to {account}. Thank you.\nTo use the service again, ask your KAMR for a new code.",
+    ),
+    "staff_removed": (
+        "บัญชี LINE นี้ไม่ได้เชื่อมกับพนักงาน {name} แล้วค่ะ",
+        "This LINE account is no longer linked to staff member {name}.",
+    ),
     # general
     "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
     # sent content the bot could not keep (bot/line/media.py)

@@ -111,9 +111,14 @@ def _ask_choice(ctx: Context, name: str) -> None:
                       quick_replies=(*choice_buttons(ctx, action, values, name), cancel_button(ctx))))
 
 
+def date_window(today: date) -> tuple[date, date]:
+    """The visit dates accepted on `today`, from LINE and from forms alike: a visit dated 1901 or
+    2199 would count towards a quota and ask real customers to rate it."""
+    return today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+
+
 def on_date(ctx: Context) -> None:
-    today = bangkok_today(ctx.now)
-    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    first, last = date_window(bangkok_today(ctx.now))
     day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text)
     if day is None or not first <= day <= last:
         _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))

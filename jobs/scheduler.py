@@ -13,6 +13,7 @@ from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
+from storage import privacy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,17 @@ def run_job(job: Callable[..., int], engine: Engine, config: Config, clock: Call
     with session_scope(engine) as session:
         now = clock()
         return job(session, now=now, config=config, notifier=notifier_for(session, now))
+
+
+def retention_purge(engine: Engine, config: Config, clock: Callable[[], datetime]) -> None:
+    """PDPA: the [retention] periods, daily; then SQLite's write-ahead log is folded back."""
+    try:
+        with session_scope(engine) as session:
+            result = privacy.purge(session, privacy.Retention.from_config(config.retention), now=clock())
+        privacy.checkpoint(engine)
+        log.info("retention purge: %s", result.summary() or "nothing")  # counts only
+    except Exception:
+        log.exception("retention purge failed")
 
 
 def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, notifier_for: NotifierFor,
@@ -68,4 +80,6 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
                       timezone=zone, id="visit_reminders")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name)
+    scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,
+                      minute=17, timezone=zone, id="retention_purge")
     return scheduler

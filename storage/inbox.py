@@ -1,29 +1,52 @@
 """The webhook inbox: each LINE event stored once, handled once, in order per user."""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from storage.models import InboxEvent
 
-MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a failed event is tried again, and after what waits (config [inbox])."""
+
+    max_attempts: int = 20
+    bug_attempts: int = 3
+    backoff_base: timedelta = timedelta(seconds=5)
+    backoff_max: timedelta = timedelta(minutes=30)
+
+    @classmethod
+    def from_config(cls, inbox_config) -> "RetryPolicy":
+        return cls(inbox_config.max_attempts, inbox_config.bug_attempts,
+                   timedelta(seconds=inbox_config.backoff_base_seconds),
+                   timedelta(seconds=inbox_config.backoff_max_seconds))
+
+    def wait_after(self, attempts: int) -> timedelta:
+        return min(self.backoff_base * 2 ** min(attempts - 1, 40), self.backoff_max)
 
 
 def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tuple[str, str]]:
     """Store events in one batched statement; repeats of a known event id are ignored.
-    Returns (event id, user key) of the new ones."""
+    Returns (event id, user key) of the new pending ones (a quarantined row is kept, not handled)."""
     table = InboxEvent.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id, table.c.user_key)
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(
+        table.c.event_id, table.c.user_key, table.c.status)
     values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
-                   payload=row["payload"], received_at=now, status="pending", attempts=0, error="") for row in rows]
-    return [tuple(row) for row in session.connection().execute(statement, values)]  # Core, not the ORM: the hot path
+                   payload=row["payload"], received_at=now, status=row.get("status", "pending"), attempts=0,
+                   error=row.get("error", "")) for row in rows]
+    stored = session.connection().execute(statement, values)  # Core, not the ORM: the hot path
+    return [(event_id, user_key) for event_id, user_key, status in stored if status == "pending"]
 
 
 def next_pending(session: Session, user_key: str) -> InboxEvent | None:
+    """The user's oldest pending event, due or not: a later one must not overtake it."""
     return session.exec(
         select(InboxEvent)
         .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
@@ -37,8 +60,17 @@ def has_pending(session: Session, user_key: str) -> bool:
     return session.exec(query).first() is not None
 
 
-def pending_user_keys(session: Session, *, received_before: datetime | None = None, limit: int = 500) -> list[str]:
-    query = select(InboxEvent.user_key, func.min(InboxEvent.id)).where(InboxEvent.status == "pending")
+def is_due(event: InboxEvent, now: datetime) -> bool:
+    return event.next_attempt_at is None or event.next_attempt_at <= now
+
+
+def pending_user_keys(session: Session, *, due_by: datetime, received_before: datetime | None = None,
+                      limit: int = 500) -> list[str]:
+    """Users with pending events that may be tried by due_by. A user whose oldest event waits out a
+    backoff is left out whole: their later events wait behind it, in order."""
+    waiting = select(InboxEvent.user_key).where(InboxEvent.status == "pending", InboxEvent.next_attempt_at > due_by)
+    query = select(InboxEvent.user_key, func.min(InboxEvent.id)).where(
+        InboxEvent.status == "pending", InboxEvent.user_key.not_in(waiting))
     if received_before is not None:
         query = query.where(InboxEvent.received_at < received_before)
     query = query.group_by(InboxEvent.user_key).order_by(func.min(InboxEvent.id)).limit(limit)
@@ -53,16 +85,23 @@ def mark_done(session: Session, event: InboxEvent, *, now: datetime) -> None:
     session.add(event)
 
 
-def record_failure(session: Session, event_id: int, error: str, *, now: datetime) -> None:
+def record_failure(session: Session, event_id: int, error: str, *, transient: bool, policy: RetryPolicy,
+                   now: datetime) -> InboxEvent | None:
+    """Count a failed try: the event waits out a growing backoff, or after its last try is failed.
+    `error` must already be free of personal data (storage.errors.describe)."""
     event = session.get(InboxEvent, event_id)
     if event is None:
-        return
+        return None
     event.attempts += 1
     event.error = error[:500]
-    if event.attempts >= MAX_ATTEMPTS:
+    if event.attempts >= (policy.max_attempts if transient else min(policy.bug_attempts, policy.max_attempts)):
         event.status = "failed"
         event.handled_at = now
+        event.next_attempt_at = None
+    else:
+        event.next_attempt_at = now + policy.wait_after(event.attempts)
     session.add(event)
+    return event
 
 
 def count_by_status(session: Session) -> dict[str, int]:
@@ -72,6 +111,15 @@ def count_by_status(session: Session) -> dict[str, int]:
 
 def reset_failed(session: Session) -> int:
     result = session.execute(
-        update(InboxEvent).where(InboxEvent.status == "failed").values(status="pending", attempts=0)
+        update(InboxEvent).where(InboxEvent.status == "failed").values(status="pending", attempts=0, next_attempt_at=None)
     )
     return result.rowcount
+
+
+def troubled(session: Session, limit: int = 50) -> list[InboxEvent]:
+    """Failed and quarantined events, and pending ones waiting out a backoff: for `kambot outbox`."""
+    return list(session.exec(
+        select(InboxEvent).where(or_(InboxEvent.status.in_(("failed", "quarantined")),
+                                     (InboxEvent.status == "pending") & (InboxEvent.attempts > 0)))
+        .order_by(InboxEvent.id).limit(limit)
+    ).all())

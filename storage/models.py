@@ -197,14 +197,20 @@ class TicketEvent(SQLModel, table=True):
 
 
 class Rating(SQLModel, table=True):
-    """A 1–5 score from one contact on one subject (ticket, visit, service)."""
+    """A 1–5 score from one respondent on one subject (ticket, visit, service).
 
-    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "contact_id"),)
+    `respondent` makes "one score each" hold when there is no contact id (a form respondent we
+    could not match, a KAMR recording for the customer): NULL never equals NULL, so the contact's
+    own constraint let such scores pile up on one visit."""
+
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "contact_id"),
+                      UniqueConstraint("subject_kind", "subject_id", "respondent", name="uq_rating_respondent"))
     id: Optional[int] = Field(default=None, primary_key=True)
     subject_kind: str
     subject_id: int
     account_id: int = Field(foreign_key="account.id", index=True)
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    respondent: Optional[str] = None  # "contact:<id>", or "unidentified" (storage.ratings.add)
     score: int
     comment: str = ""
     at: datetime = _utc_column(nullable=False)
@@ -232,8 +238,9 @@ class InboxEvent(SQLModel, table=True):
     received_at: datetime = _utc_column(nullable=False)
     status: str = "pending"  # pending, done, failed
     attempts: int = 0
+    next_attempt_at: Optional[datetime] = _utc_column(nullable=True)  # after a failure: not before this
     handled_at: Optional[datetime] = _utc_column(nullable=True)
-    error: str = ""
+    error: str = ""  # the last failure, without personal data (storage.errors.describe)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -241,7 +248,7 @@ class OutboxMessage(SQLModel, table=True):
                       Index("ix_outbox_user_pending", "to_user", "status", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     to_user: str
-    kind: str = "message"  # "message" or "link_richmenu"
+    kind: str = "message"  # "message", "link_richmenu" or "unlink_richmenu"
     messages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reply_token: Optional[str] = None
     reply_token_at: Optional[datetime] = _utc_column(nullable=True)

@@ -17,6 +17,7 @@ def enqueue(
     chunks: list[list[dict]],
     now: datetime,
     reply_token: str | None = None,
+    reply_token_at: datetime | None = None,
     kind: str = "message",
 ) -> list[OutboxMessage]:
     """Queue one row per channel call for one recipient, in order; the reply token goes on the first."""
@@ -28,7 +29,7 @@ def enqueue(
             kind=kind,
             messages=chunk,
             reply_token=token,
-            reply_token_at=now if token else None,
+            reply_token_at=(reply_token_at or now) if token else None,
             retry_key=str(uuid.uuid4()),
             created_at=now,
             next_attempt_at=now,
@@ -38,7 +39,8 @@ def enqueue(
     return rows
 
 
-def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxMessage]:
+def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50,
+              reply_ttl: timedelta | None = None) -> list[OutboxMessage]:
     """Take due rows for this sender, each the oldest waiting message of its person, so one
     person's messages go in order and a pass never waits on a long queue for one person.
     The lease stops a second sender taking them too."""
@@ -63,12 +65,20 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
     for row in rows:
-        if row.claimed_until is not None:
+        if row.claimed_until is not None and row.reply_token and _reply_was_tried(row, lease, reply_ttl):
             # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
             row.reply_uncertain = True
         row.claimed_until = now + lease
         session.add(row)
     return rows
+
+
+def _reply_was_tried(row: OutboxMessage, lease: timedelta, reply_ttl: timedelta | None) -> bool:
+    """Was the token young enough, when the row was last taken, for that sender to try a reply?
+    If not, it pushed, which its retry key makes safe to repeat."""
+    if reply_ttl is None or row.reply_token_at is None:
+        return True
+    return row.claimed_until - lease < row.reply_token_at + reply_ttl
 
 
 def earliest_due(session: Session) -> datetime | None:
@@ -95,5 +105,6 @@ def reset_failed(session: Session) -> int:
     rows = session.exec(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
     for row in rows:
         row.status, row.attempts, row.next_attempt_at, row.reply_token = "pending", 0, row.created_at, None
+        row.reply_uncertain = False  # the operator chose: push it
         session.add(row)
     return len(rows)

@@ -11,13 +11,15 @@ from storage.models import Rating
 
 def add(session: Session, *, subject_kind: str, subject_id: int, account_id: int, contact_id: int | None,
         score: int, now: datetime, comment: str = "") -> bool:
-    """Store a score; False when this contact already rated this subject."""
+    """Store a score; False when this respondent already rated this subject. Without a contact id
+    the respondent is "unidentified": one such score per subject, not one per form submission."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    respondent = f"contact:{contact_id}" if contact_id is not None else "unidentified"
     statement = (
         insert(Rating)
         .values(subject_kind=subject_kind, subject_id=subject_id, account_id=account_id, contact_id=contact_id,
-                score=score, comment=comment, at=now)
-        .on_conflict_do_nothing(index_elements=["subject_kind", "subject_id", "contact_id"])
+                respondent=respondent, score=score, comment=comment, at=now)
+        .on_conflict_do_nothing(index_elements=["subject_kind", "subject_id", "respondent"])
         .returning(Rating.id)
     )
     return session.execute(statement).scalar() is not None

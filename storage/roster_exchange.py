@@ -9,12 +9,12 @@ columns are informational (linking happens in LINE) and ignored on import.
 """
 from __future__ import annotations
 
-import csv
 import re
-from typing import TextIO
+from typing import Callable, TextIO
 
 from sqlmodel import Session, col, select
 
+from storage import csv_cells
 from storage.models import Account, Contact, Site, Staff
 from storage.roster import account_by_code
 from storage.roster_import import ImportResult, import_account_rows, import_staff_rows, read_rows
@@ -38,7 +38,7 @@ EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 def export_roster(session: Session, file: TextIO) -> int:
     """Write every active staff member, account, site and active contact; returns the row count."""
-    writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(file, COLUMNS, lineterminator="\n")
     writer.writeheader()
     rows = _staff_rows(session) + _account_rows(session) + _site_rows(session) + _contact_rows(session)
     writer.writerows(rows)
@@ -74,8 +74,14 @@ def _contact_rows(session: Session) -> list[dict]:
             for c, code in session.exec(query)]
 
 
-def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None = None) -> ImportResult:
-    """Records in dependency order whatever the file's order; bad rows named, good rows kept."""
+def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None = None,
+                  on_missing: Callable[[Session, Contact | Staff], None] | None = None) -> ImportResult:
+    """Records in dependency order whatever the file's order; bad rows named, good rows kept.
+
+    With on_missing, the file is the whole truth for what it names: an active contact of an account
+    in the file that no contact row matches, and (if the file has staff rows) an active staff member
+    it leaves out, are handed to on_missing (which unlinks and deactivates them). Not when any row
+    has an error: a refused row would look like a person who left."""
     result = ImportResult()
     by_record: dict[str, list[tuple[int, dict]]] = {record: [] for record in RECORDS}
     for number, row in read_rows(file, COLUMNS, ()):
@@ -95,11 +101,33 @@ def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None 
     _merge(result, accounts, "account_code")
     for number, row in by_record["site"]:
         _import_site(session, number, row, result)
+    seen_contacts = set()
     for number, row in by_record["contact"]:
-        _import_contact(session, number, row, result)
+        if contact := _import_contact(session, number, row, result):
+            seen_contacts.add(contact.id)
     session.flush()
+    if on_missing is not None and not result.errors:
+        _hand_over_missing(session, by_record, seen_contacts, on_missing, result)
     result.errors.sort(key=lambda error: int(error.split(",")[0].removeprefix("row ")))
     return result
+
+
+def _hand_over_missing(session: Session, by_record: dict, seen_contacts: set[int],
+                       on_missing: Callable[[Session, Contact | Staff], None], result: ImportResult) -> None:
+    named = {row["code"] for _, row in by_record["account"]} | {row["account"] for _, row in by_record["contact"]}
+    accounts = {a.id: a.account_code for a in session.exec(select(Account).where(col(Account.account_code).in_(named)))}
+    for contact in session.exec(select(Contact).where(col(Contact.account_id).in_(accounts), Contact.active)
+                                .order_by(Contact.id)).all():
+        if contact.id not in seen_contacts:
+            on_missing(session, contact)
+            result.warnings.append(f"contact C{contact.id} of {accounts[contact.account_id]} is not in the file: "
+                                   "marked inactive and unlinked from LINE")
+    if by_record["staff"]:
+        listed = {row["code"].upper() for _, row in by_record["staff"]}
+        for staff in session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_code)).all():
+            if staff.staff_code.upper() not in listed:
+                on_missing(session, staff)
+                result.warnings.append(f"staff {staff.staff_code} is not in the file: marked inactive and unlinked")
 
 
 def _merge(result: ImportResult, part: ImportResult, code_column: str) -> None:
@@ -155,18 +183,18 @@ def _contact_error(number: int, row: dict) -> str | None:
     return None
 
 
-def _import_contact(session: Session, number: int, row: dict, result: ImportResult) -> None:
+def _import_contact(session: Session, number: int, row: dict, result: ImportResult) -> Contact | None:
     account = _account_of(session, number, row, result)
     if account is None:
-        return
+        return None
     if error := _contact_error(number, row):
         result.errors.append(error)
-        return
+        return None
     contact = _matching_contact(session, account, row)
     if contact is None:
         if not row.get("name"):
             result.errors.append(f"row {number}, column name: empty (a new contact needs a name)")
-            return
+            return None
         contact = Contact(account_id=account.id)
         result.created += 1
     else:
@@ -176,6 +204,7 @@ def _import_contact(session: Session, number: int, row: dict, result: ImportResu
     contact.language = row.get("language") or "th"
     session.add(contact)
     session.flush()
+    return contact
 
 
 def _matching_contact(session: Session, account: Account, row: dict) -> Contact | None:

@@ -7,6 +7,7 @@ from typing import Iterable, TextIO
 
 from sqlmodel import Session
 
+from storage.csv_cells import unescape
 from storage.models import STAFF_ROLES, TIERS, Account, Site, Staff
 from storage.roster import account_by_code, sites_of, staff_by_code
 from storage.workload import LoadRule, out_of_range, staff_loads
@@ -41,7 +42,8 @@ def read_rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]
     reader.fieldnames = headers
     # Row 1 is the header, so the first data row is row 2 as a spreadsheet shows it.
     for number, row in enumerate(reader, start=2):
-        yield number, {k: (v or "").strip() for k, v in row.items() if k is not None}
+        # unescape: a file kambot exported marks formula-like cells with an apostrophe (storage.csv_cells).
+        yield number, {k: unescape((v or "").strip()).strip() for k, v in row.items() if k is not None}
 
 
 def _require(row: dict, number: int, columns: tuple[str, ...]) -> str | None:

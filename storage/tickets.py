@@ -6,10 +6,16 @@ from datetime import datetime
 from sqlalchemy import Integer, case, cast, update
 from sqlmodel import Session, col, select
 
+from storage.db import lock_key
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 from storage.statuses import OPEN_STATUSES
 
 PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
+
+
+def lock_site_outage(session: Session, *, account_id: int, site_id: int | None) -> None:
+    """Until commit, other transactions about the same site's outage wait (check, then open or join)."""
+    lock_key(session, f"outage-site:{account_id}:{site_id}")
 
 
 def create(session: Session, ticket: Ticket) -> Ticket:
@@ -33,6 +39,14 @@ def add_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
         return False
     session.add(TicketReporter(ticket_id=ticket.id, contact_id=contact_id))
     return True
+
+
+def is_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
+    """Did this contact report or join the ticket (and so hear of it)?"""
+    if ticket.contact_id == contact_id:
+        return True
+    query = select(TicketReporter.id).where(TicketReporter.ticket_id == ticket.id, TicketReporter.contact_id == contact_id)
+    return session.exec(query).first() is not None
 
 
 def reporters(session: Session, ticket: Ticket) -> list[Contact]:

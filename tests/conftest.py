@@ -143,8 +143,11 @@ class Bot:
     def say(self, user: str, text: str):
         return self.send(self.text_event(user, text))
 
+    def tap_event(self, user: str, data: str, **params) -> dict:
+        return self.event(user, "postback", postback={"data": data, **({"params": params} if params else {})})
+
     def tap(self, user: str, data: str, **params):
-        return self.send(self.event(user, "postback", postback={"data": data, **({"params": params} if params else {})}))
+        return self.send(self.tap_event(user, data, **params))
 
     def follow(self, user: str):
         return self.send(self.event(user, "follow", follow={"isUnblocked": False}))
@@ -159,7 +162,7 @@ class Bot:
     def drain(self, *, send: bool = True) -> None:
         while True:
             with session_scope(self.engine) as session:
-                keys = inbox.pending_user_keys(session)
+                keys = inbox.pending_user_keys(session, due_by=self.now)
             if not keys:
                 break
             for key in keys:

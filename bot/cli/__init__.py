@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import core, demo, forms, quota, report, roster
+from bot.cli import core, demo, forms, privacy, quota, report, roster
 
 
 @click.group()
@@ -13,5 +13,5 @@ def main() -> None:
     """kambot: LINE bot for Key Account Management."""
 
 
-for module in (core, roster, quota, report, forms, demo):
+for module in (core, roster, privacy, quota, report, forms, demo):  # privacy after roster: adds `staff remove`
     module.register(main)

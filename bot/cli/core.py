@@ -64,6 +64,9 @@ def _issue_code(config: Config, kind: str, code: str) -> None:
     click.echo(secret)
     click.echo(f"for {target.name}; single use, valid {config.bot.link_code_ttl_hours} hours. "
                "The person adds the LINE Official Account and sends this code.", err=True)
+    if kind == "staff":
+        click.echo("Older unused codes for this staff member no longer work. If their LINE was linked, "
+                   "that LINE user is told when this code is used.", err=True)
 
 
 @click.command("link-code")
@@ -141,6 +144,13 @@ def outbox(config: Config, retry_failed: bool) -> None:
         click.echo(f"outbox: {outbox_repo.count_by_status(session)}")
         for row in outbox_repo.failed(session):
             click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
+        for event in inbox_repo.troubled(session):
+            if event.status in ("failed", "quarantined"):
+                state = event.status
+            else:
+                state = f"retrying at {event.next_attempt_at.isoformat(timespec='seconds')}"
+            click.echo(f"  inbox event #{event.id} ({event.event_type}) {state} after {event.attempts} attempts: "
+                       f"{event.error}")
 
 
 @click.group()

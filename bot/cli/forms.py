@@ -9,6 +9,7 @@ import click
 
 from bot.cli.common import with_config
 from bot.config import Config, FormConfig
+from storage import csv_cells
 from storage.db import make_engine, session_scope
 
 
@@ -121,7 +122,7 @@ def register(main: click.Group) -> None:
         for table in tables:
             path = directory / f"{table.name}.csv"
             with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM lets Excel read Thai
-                csv.writer(handle).writerows(table.rows)
+                csv_cells.writer(handle).writerows(table.rows)
             click.echo(f"{path}: {len(table.rows) - 1} rows")
 
 

@@ -1,13 +1,13 @@
 """`kambot report quarter 2026Q3` and `kambot report month 2026-09`: CSV files and an HTML page."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 
 from bot.cli.common import with_config
 from bot.config import Config
+from storage import csv_cells
 from storage.db import make_engine, session_scope
 
 
@@ -60,7 +60,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
     folder.mkdir(parents=True, exist_ok=True)
     for table in result.tables:
         with open(folder / f"{table.name}.csv", "w", newline="", encoding="utf-8-sig") as handle:
-            csv.writer(handle).writerows(table.as_rows())
+            csv_cells.writer(handle).writerows(table.as_rows())
     (folder / "report.html").write_text(render_html(result, config.reports,
                                                     ack_minutes=config.escalation.outage_ack_minutes),
                                         encoding="utf-8")

@@ -1,7 +1,6 @@
 """Roster commands: `kambot accounts classify`, `kambot staff load`, `kambot roster export|import`."""
 from __future__ import annotations
 
-import csv
 import functools
 import sys
 from collections import Counter
@@ -11,6 +10,7 @@ import click
 
 from bot.cli.common import run_import, with_config
 from bot.config import Config
+from storage import csv_cells
 from storage.db import make_engine, session_scope
 
 IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
@@ -111,18 +111,32 @@ def register(main: click.Group) -> None:
 
     @roster.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--deactivate-missing", is_flag=True,
+                  help="Contacts of the file's accounts, and staff, that the file leaves out are marked inactive "
+                       "and unlinked from LINE (told so). Nothing happens if any row has an error.")
     @with_config
-    def roster_import(config: Config, file: Path) -> None:
+    def roster_import(config: Config, file: Path, deactivate_missing: bool) -> None:
         """Read a roster FILE as `roster export` writes it: updates by key, never deletes."""
         from storage.roster_exchange import import_roster
         from storage.workload import LoadRule
 
-        run_import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload)))
+        on_missing = _deactivate if deactivate_missing else None
+        run_import(config, file, functools.partial(import_roster, load_rule=LoadRule.from_config(config.workload),
+                                                on_missing=on_missing))
+
+
+def _deactivate(session, person) -> None:
+    from bot.line.notifier import notifier_for
+    from bot.services import utcnow
+    from handlers.operations import people
+
+    now = utcnow()
+    people.remove(session, person, now=now, notifier=notifier_for(session, now))
 
 
 def _write_import_file(path: Path, results) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
+        writer = csv_cells.writer(handle)
         writer.writerow(IMPORT_COLUMNS)
         for item in results:
             c = item.candidate

@@ -18,7 +18,8 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from storage import inbox
+from bot.line import event_quarantine
+from storage import errors, inbox
 from storage.db import session_scope, urgent
 
 log = logging.getLogger(__name__)
@@ -80,15 +81,43 @@ class InboxWriter:
                     owner[row["event_id"]] = index
                     rows.append(row)
         try:
-            with urgent(), session_scope(self.engine) as session:
-                stored = inbox.add_events(session, rows, now=self.clock())
+            stored = self._insert(rows)
         except Exception as error:
-            log.error("inbox write of %d events failed: %s", len(rows), type(error).__name__)
-            for _, done in batch:
-                done.set_exception(error)
+            if errors.is_transient(error):  # the database, not the events: nothing acknowledged, LINE redelivers
+                log.error("inbox write of %d events failed: %s", len(rows), type(error).__name__)
+                for _, done in batch:
+                    done.set_exception(error)
+                return
+            log.warning("inbox write of %d events refused (%s): storing them one by one", len(rows),
+                        type(error).__name__)
+            for request_rows, done in batch:
+                self._write_one_by_one(request_rows, done)
             return
         fresh: list[list[str]] = [[] for _ in batch]
         for event_id, user_key in stored:
             fresh[owner[event_id]].append(user_key)
         for keys, (_, done) in zip(fresh, batch):
             done.set_result(keys)
+
+    def _insert(self, rows: list[dict]) -> list[tuple[str, str]]:
+        with urgent(), session_scope(self.engine) as session:
+            return inbox.add_events(session, rows, now=self.clock())
+
+    def _write_one_by_one(self, rows: list[dict], done: Future) -> None:
+        """One event the database refuses must not sink the others: it is kept as quarantined."""
+        keys = []
+        try:
+            for row in rows:
+                try:
+                    keys += [user_key for _, user_key in self._insert([row])]
+                except Exception as error:
+                    if errors.is_transient(error):
+                        raise
+                    reason = errors.describe(error)
+                    log.warning("webhook: event %s quarantined (%s); the others are stored",
+                                event_quarantine.storable_copy(row["event_id"]), reason)
+                    self._insert([{**event_quarantine.quarantined(row, reason), "payload": None}])
+        except Exception as error:
+            done.set_exception(error)
+            return
+        done.set_result(keys)

@@ -22,9 +22,13 @@ class LineNotifier:
 
     `reply_to` and `reply_token`: the LINE user being answered and the token of their event."""
 
-    def __init__(self, session: Session, *, now: datetime, reply_to: str = "", reply_token: str = ""):
+    def __init__(self, session: Session, *, now: datetime, reply_to: str = "", reply_token: str = "",
+                 token_issued_at: datetime | None = None):
         self.session, self.now = session, now
         self.reply_to, self.reply_token = reply_to, reply_token
+        # A token's minute runs from when LINE sent the event, not from when it was handled (an
+        # event may wait in the inbox): the sender judges its age from this.
+        self.token_issued_at = min(token_issued_at, now) if token_issued_at else now
 
     def reply(self, messages: Sequence[Message]) -> None:
         if not self.reply_to:
@@ -43,16 +47,25 @@ class LineNotifier:
         if not self.reachable(person):
             return
         if menu == "customer":  # the default menu: take away any per-user menu
-            outbox.enqueue(self.session, to_user=person.line_user_id, chunks=[[{}]], now=self.now, kind="unlink_richmenu")
+            self.reset_menu_address(person.line_user_id)
             return
         setting = self.session.get(Setting, STAFF_MENU_SETTING)
         if setting is not None:
             outbox.enqueue(self.session, to_user=person.line_user_id, chunks=[[{"rich_menu_id": setting.value}]],
                            now=self.now, kind="link_richmenu")
 
+    def push_address(self, address: str, messages: Sequence[Message]) -> None:
+        if address:
+            self._queue(address, messages)
+
+    def reset_menu_address(self, address: str) -> None:
+        if address:
+            outbox.enqueue(self.session, to_user=address, chunks=[[{}]], now=self.now, kind="unlink_richmenu")
+
     def _queue(self, line_user_id: str, messages: Sequence[Message], *, reply_token: str = "") -> None:
         chunks = calls([m.to_dict() for m in messages])
-        outbox.enqueue(self.session, to_user=line_user_id, chunks=chunks, now=self.now, reply_token=reply_token or None)
+        outbox.enqueue(self.session, to_user=line_user_id, chunks=chunks, now=self.now, reply_token=reply_token or None,
+                       reply_token_at=self.token_issued_at if reply_token else None)
 
 
 def notifier_for(session: Session, now: datetime) -> LineNotifier:

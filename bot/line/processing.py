@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.messages import Message
 from handlers.router import dispatch
 from handlers.texts import t
-from storage import conversations, inbox, media, roster
+from storage import conversations, errors, inbox, media, roster
 from storage.db import lock_user, session_scope
 from storage.models import InboxEvent
 from storage.outbox import enqueue
@@ -32,8 +32,8 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
             with session_scope(engine) as session:
                 lock_user(session, user_key)
                 event = inbox.next_pending(session, user_key)
-                if event is None:
-                    return handled
+                if event is None or not inbox.is_due(event, clock()):
+                    return handled  # a failed try waits out its backoff, and this user's later events with it
                 event_id = event.id
                 _handle(session, config, event, now=clock())
                 inbox.mark_done(session, event, now=clock())
@@ -45,10 +45,25 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
         except Exception as error:  # one bad event must not stop the others
             if event_id is None:
                 raise
-            log.exception("inbox event %s (%s) failed", event_id, type(error).__name__)
-            with session_scope(engine) as session:
-                inbox.record_failure(session, event_id, f"{type(error).__name__}: {error}", now=clock())
+            _record_failure(engine, config, event_id, error, now=clock())
     return handled
+
+
+def _record_failure(engine: Engine, config: Config, event_id: int, error: Exception, *, now: datetime) -> None:
+    summary = errors.describe(error)  # the error's own text may hold a LINE user id or what was typed
+    with session_scope(engine) as session:
+        event = inbox.record_failure(session, event_id, summary, transient=errors.is_transient(error),
+                                     policy=inbox.RetryPolicy.from_config(config.inbox), now=now)
+    if event is None:
+        return
+    if event.status == "failed":
+        log.error("inbox event %s (%s) failed for good after %d attempts: %s. It is kept: see `kambot outbox`, "
+                  "and `kambot outbox --retry-failed` once the cause is fixed.\n%s",
+                  event_id, event.event_type, event.attempts, summary, errors.frames(error))
+    else:
+        log.warning("inbox event %s (%s) failed, attempt %d, tried again after %s: %s\n%s", event_id,
+                    event.event_type, event.attempts, event.next_attempt_at.isoformat(timespec="seconds"), summary,
+                    errors.frames(error))
 
 
 def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetime) -> None:
@@ -60,7 +75,8 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
     if inbound is None:
         log.debug("ignoring %s event", event.event_type)
         return
-    notifier = LineNotifier(session, now=now, reply_to=inbound.user_id, reply_token=inbound.reply_token)
+    notifier = LineNotifier(session, now=now, reply_to=inbound.user_id, reply_token=inbound.reply_token,
+                            token_issued_at=inbound.received_at)
     timeout = config.bot.conversation_timeout
     ctx = Context(
         session=session,

@@ -128,7 +128,7 @@ class LineSender:
         and different people are served in parallel (LINE answers take a while)."""
         with session_scope(self.engine) as session:
             return claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
-                             limit=limit)
+                             limit=limit, reply_ttl=timedelta(seconds=self.config.outbox.reply_token_ttl_seconds))
 
     # --- one row ---------------------------------------------------------------
 
@@ -136,10 +136,16 @@ class LineSender:
         if row.kind == "link_richmenu":
             return self._call("api", lambda: self.api.link_rich_menu_id_to_user(
                 row.to_user, row.messages[0]["rich_menu_id"], _request_timeout=self.timeout))
-        if row.kind == "unlink_richmenu":
+        if row.kind == "unlink_richmenu":  # back to the default (customer) menu
             return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
                 row.to_user, _request_timeout=self.timeout))
         messages = render_all(row.messages, self.media_url)
+        if row.reply_token and row.reply_uncertain and not self._reply_usable(row):
+            # A reply may have reached LINE (a crash or a timeout mid-call) and the token is too old
+            # to ask again: pushing could say everything twice, counting it sent could lose it.
+            # Kept as failed for the operator (`kambot outbox`; --retry-failed pushes it).
+            return Outcome("failed", via="reply", error="reply uncertain: it may have reached LINE before its "
+                           "token expired; not pushed, to avoid sending it twice")
         if self._reply_usable(row):
             outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(
                 ReplyMessageRequest(replyToken=row.reply_token, messages=messages), _request_timeout=self.timeout))
@@ -197,11 +203,17 @@ class LineSender:
                     log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts,
                                 outcome.error)
                 else:
+                    due = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
                     if outcome.via == "reply" and outcome.uncertain:
                         fresh.reply_uncertain = True
-                    fresh.next_attempt_at = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
+                        # Ask again while the token still lives: only then is a refusal proof it was used.
+                        due = max(now, min(due, self._reply_deadline(fresh)))
+                    fresh.next_attempt_at = due
                 session.add(fresh)
                 row.status = fresh.status
+
+    def _reply_deadline(self, row: OutboxMessage) -> datetime:
+        return row.reply_token_at + timedelta(seconds=self.config.outbox.reply_token_ttl_seconds - 5)
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         cfg = self.config.outbox

@@ -1,18 +1,24 @@
 """POST /callback: check the signature, store the events, answer 200 at once."""
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
+from sqlalchemy import insert
 
+from bot.line import event_quarantine
 from bot.line.events import inbox_row
 from storage import inbox, outbox
 from storage.db import session_scope
+from storage.models import Setting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
+HEALTH_PROBE_KEY = "healthz.probe"
 
 
 def _error(status: int, message: str):
@@ -38,30 +44,23 @@ def _refuse_constant(name: str):
 
 
 def _parse_json(text: str):
-    """Strict JSON: no NaN or Infinity, and no string a database column refuses."""
-    payload = json.loads(text, parse_constant=_refuse_constant)
-    if "\\u" in text and _unstorable(payload):  # only escapes make those: check only then
-        raise ValueError("NUL character or lone surrogate in a string")
-    return payload
+    """Strict JSON: no NaN or Infinity. Values no column takes are dealt with per event, below."""
+    return json.loads(text, parse_constant=_refuse_constant)
 
 
-def _unstorable(value) -> bool:
-    """NUL characters (PostgreSQL text refuses them) and lone surrogates (not UTF-8)."""
-    if isinstance(value, str):
-        return "\x00" in value or not value.isascii() and not _utf8(value)
-    if isinstance(value, dict):
-        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(item) for item in value)
-    return False
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
+def _inbox_rows(events: list, text: str) -> list[dict]:
+    rows = []
+    suspect = event_quarantine.body_suspect(text)
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        row = inbox_row(event)
+        reason = event_quarantine.unstorable(event) if suspect else ""
+        if reason:
+            row = event_quarantine.quarantined(row, reason)
+            log.warning("webhook: event %s quarantined (%s); the others are stored", row["event_id"], reason)
+        rows.append(row)
+    return rows
 
 
 @bp.post("/callback")
@@ -72,7 +71,10 @@ def callback():
         log.warning("webhook called but line.channel_secret is not set")
         return _error(503, "line.channel_secret is not configured")
     signature = request.headers.get("X-Line-Signature", "")
-    body = _read_body(kambot.config.server.max_body_bytes)
+    try:
+        body = _read_body(kambot.config.server.max_body_bytes)
+    except OSError:  # the server's read deadline (bot/server_worker.py), or the client went away
+        return _error(408, "body not received in time")
     if body is None:
         return _too_large(None)
     try:
@@ -89,7 +91,7 @@ def callback():
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return _error(400, "body has no events list")
-    rows = [inbox_row(event) for event in events if isinstance(event, dict)]
+    rows = _inbox_rows(events, text)
     if rows:
         try:
             fresh = kambot.inbox_writer.store(rows)
@@ -103,6 +105,42 @@ def callback():
 
 @bp.get("/healthz")
 def health():
+    """Ready (200) only when the webhook can store events: a write to the database is tried and
+    rolled back. The counts, and what is wrong, only to loopback or with server.health_token."""
     kambot = current_app.extensions["kambot"]
-    with session_scope(kambot.engine) as session:
-        return jsonify({"inbox": inbox.count_by_status(session), "outbox": outbox.count_by_status(session)})
+    problem = _storage_problem(kambot.engine)
+    body: dict = {"status": "unavailable" if problem else "ok"}
+    if _trusted(kambot.config.server.health_token):
+        body["missing_settings"] = kambot.config.missing_settings()
+        if problem:
+            body["storage"] = problem
+        else:
+            with session_scope(kambot.engine) as session:
+                body.update(inbox=inbox.count_by_status(session), outbox=outbox.count_by_status(session))
+    return jsonify(body), 503 if problem else 200
+
+
+class _Probed(Exception):
+    """Raised inside the probe's transaction so that its write is rolled back."""
+
+
+def _storage_problem(engine) -> str:
+    try:
+        with session_scope(engine) as session:
+            session.execute(insert(Setting).values(key=HEALTH_PROBE_KEY, value="probe"))
+            raise _Probed
+    except _Probed:
+        return ""
+    except Exception as error:
+        log.error("healthz: storage not writable (%s)", type(error).__name__)
+        return f"not writable: {type(error).__name__}"
+
+
+def _trusted(token: str) -> bool:
+    if token:
+        offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if offered and hmac.compare_digest(offered.encode(), token.encode()):
+            return True
+    # Behind a proxy every request comes from loopback: one that was forwarded is not local.
+    forwarded = any(request.headers.get(name) for name in ("X-Forwarded-For", "X-Real-IP", "Forwarded"))
+    return not forwarded and ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback

@@ -23,6 +23,9 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
                 details: dict | None = None) -> tuple[Ticket, bool]:
     """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined)."""
     contact_id = actor.id if actor else None
+    # Two contacts reporting one site at the same moment must find each other: the second waits
+    # here for the first to commit, then joins its ticket (PostgreSQL handles them in parallel).
+    tickets.lock_site_outage(session, account_id=account_id, site_id=site_id)
     existing = tickets.open_for_site(session, kind="outage", account_id=account_id, site_id=site_id)
     if existing is not None:
         if contact_id is None or tickets.add_reporter(session, existing, contact_id):
