@@ -438,4 +438,24 @@ def load_config(path: str | os.PathLike | None) -> Config:
         raise ConfigError(f"config file not found: {file}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{file} is not valid TOML: {error}") from None
-    return parse_config(data)
+    return _paths_from(parse_config(data), file.resolve().parent)
+
+
+def _paths_from(config: Config, folder: Path) -> Config:
+    """Relative paths in a config file are read from the file's folder, so every command finds the same
+    database wherever it runs (the embedded defaults stay relative to the current directory)."""
+    from sqlalchemy.engine import make_url
+
+    def within(path: str) -> str:
+        return path if not path or Path(path).is_absolute() else str(folder / path)
+
+    url = config.database.url
+    if url.startswith("sqlite"):
+        parsed = make_url(url)
+        if parsed.database and parsed.database != ":memory:":
+            url = parsed.set(database=within(parsed.database)).render_as_string(hide_password=False)
+    return config.model_copy(update={
+        "database": config.database.model_copy(update={"url": url}),
+        "sheets": config.sheets.model_copy(update={"service_account_file": within(config.sheets.service_account_file)}),
+        "reports": config.reports.model_copy(update={"output_dir": within(config.reports.output_dir)}),
+    })

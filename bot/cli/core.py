@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import run_import, safe_url, setup_logging, with_config
+from bot.cli.common import open_database, run_import, safe_url, setup_logging, with_config
 from bot.config import Config
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 
 log = logging.getLogger("kambot")
 
@@ -54,7 +54,7 @@ def _issue_code(config: Config, kind: str, code: str) -> None:
     from bot.services import utcnow
     from storage import linking, roster
 
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     with session_scope(engine) as session:
         target = roster.account_by_code(session, code) if kind == "contact" else roster.staff_by_code(session, code)
         if target is None:
@@ -114,7 +114,7 @@ def worker(config: Config) -> None:
     from bot.services import Services
 
     setup_logging()
-    services = Services(config, make_engine(config.database.url))
+    services = Services(config, open_database(config))
     services.start(sender=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -132,7 +132,7 @@ def outbox(config: Config, retry_failed: bool) -> None:
     from storage import inbox as inbox_repo
     from storage import outbox as outbox_repo
 
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     with session_scope(engine) as session:
         if retry_failed:
             count = outbox_repo.reset_failed(session) + inbox_repo.reset_failed(session)
@@ -156,7 +156,7 @@ def richmenu_create(config: Config) -> None:
 
     if config.missing_settings():
         raise click.ClickException(f"LINE settings missing: {', '.join(config.missing_settings())}")
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     result = create_menus(config, engine)
     click.echo(f"customer menu {result['customer']} (default), staff menu {result['staff']} "
                f"linked to {result['linked']} staff")
