@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -76,6 +77,15 @@ class BotConfig(_Section):
     @property
     def link_code_ttl(self) -> timedelta:
         return timedelta(hours=self.link_code_ttl_hours)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (a name like Asia/Bangkok)") from None
+        return zone
 
     @field_validator("language")
     @classmethod
@@ -438,10 +448,10 @@ def load_config(path: str | os.PathLike | None) -> Config:
         raise ConfigError(f"config file not found: {file}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{file} is not valid TOML: {error}") from None
-    return _paths_from(parse_config(data), file.resolve().parent)
+    return paths_from_folder(parse_config(data), file.resolve().parent)
 
 
-def _paths_from(config: Config, folder: Path) -> Config:
+def paths_from_folder(config: Config, folder: Path) -> Config:
     """Relative paths in a config file are read from the file's folder, so every command finds the same
     database wherever it runs (the embedded defaults stay relative to the current directory)."""
     from sqlalchemy.engine import make_url

@@ -124,3 +124,30 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_needs_debug(runner, s
     assert "--debug" in result.stderr and "Traceback" not in result.output
     with pytest.raises(FileNotFoundError):
         run(runner, "--debug", "--config", str(config), "roster", "export", str(nowhere))
+
+
+def test_check_config_refuses_a_misspelt_time_zone_and_a_missing_key_file(runner, tmp_path):
+    config = tmp_path / "kambot.toml"
+    config.write_text('[bot]\ntimezone = "Asia/Bangkokk"\n', encoding="utf-8")
+    result = run(runner, "check-config", "--config", str(config))
+    assert result.exit_code == 1
+    assert "bot.timezone" in result.stderr and "'Asia/Bangkokk'" in result.stderr
+    config.write_text('[sheets]\nservice_account_file = "google-key.json"\n', encoding="utf-8")
+    result = run(runner, "check-config", "--config", str(config))
+    assert result.exit_code == 1
+    assert f"sheets.service_account_file: no file {tmp_path / 'google-key.json'}" in result.stderr
+    (tmp_path / "google-key.json").write_text('{"type": "service_account"}', encoding="utf-8")
+    assert "has no client_email" in run(runner, "check-config", "--config", str(config)).stderr
+    (tmp_path / "google-key.json").write_text('{"client_email": "bot@x.iam.gserviceaccount.com"}', encoding="utf-8")
+    assert run(runner, "check-config", "--config", str(config)).exit_code == 0
+
+
+def test_forms_import_without_forms_says_to_add_a_table(runner, tmp_path):
+    config = tmp_path / "kambot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/k.sqlite3"\n', encoding="utf-8")
+    responses = tmp_path / "responses.csv"
+    responses.write_text("ประทับเวลา,รหัสบัญชี\n", encoding="utf-8")
+    result = run(runner, "--config", str(config), "forms", "import", str(responses), "--form", "outage")
+    assert result.exit_code == 1
+    assert "no [[forms]] table in the config for form 'outage'" in result.stderr
+    assert "none configured" not in result.stderr

@@ -169,6 +169,41 @@ def check_config(config: Config) -> None:
     missing = config.missing_settings()
     click.echo(f"database: {safe_url(config.database.url)}")
     click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
+    for note in _form_notes(config):
+        click.echo(note)
+    problems = _file_problems(config)
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+
+
+def _file_problems(config: Config) -> list[str]:
+    """What the file itself cannot say: files it names that must exist and be what they claim."""
+    import json
+
+    key_file = config.sheets.service_account_file
+    if not key_file:
+        return []
+    try:
+        key = json.loads(Path(key_file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"sheets.service_account_file: no file {key_file}"]
+    except (OSError, ValueError) as error:
+        return [f"sheets.service_account_file: {key_file} is not a readable JSON key ({error})"]
+    if not isinstance(key, dict) or not key.get("client_email"):
+        return [f"sheets.service_account_file: {key_file} has no client_email (a service-account key from "
+                "Google Cloud, IAM > Service accounts > Keys)"]
+    return []
+
+
+def _form_notes(config: Config) -> list[str]:
+    notes = [f"form {form.key}: {form.intent}, spreadsheet {form.spreadsheet}, tab {form.tab!r}, "
+             f"{len(form.fields)} questions mapped" for form in config.forms]
+    if config.forms and not config.sheets.enabled:
+        notes.append("forms: sheets.service_account_file is not set, so nothing polls them; "
+                     "`kambot forms import FILE.csv` still reads a downloaded CSV")
+    return notes
 
 
 @click.group()
