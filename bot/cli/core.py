@@ -43,7 +43,9 @@ def import_staff_command(config: Config, file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_config
 def import_accounts_command(config: Config, file: Path) -> None:
-    """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;)."""
+    """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;).
+
+    The kamr column must be there; its cell may be empty (Streamline: the department head)."""
     from storage.roster_import import import_accounts
     from storage.workload import LoadRule
 
