@@ -93,17 +93,27 @@ def staff_code(config: Config, staff_code: str) -> None:
 @with_config
 def serve(config: Config, host: str | None, port: int | None, workers: int, web_only: bool) -> None:
     """Run the webhook, and unless --web-only the inbox handlers, outbox sender and scheduler, in one process."""
+    from bot.cli.running import hold_sqlite_lock, require_free_port
     from bot.server import run_server
 
     setup_logging()
     if workers > 1 and config.database.url.startswith("sqlite"):
         raise click.ClickException("--workers > 1 needs PostgreSQL (database.url); SQLite allows one writer process")
+    host, port = host or config.server.host, port or config.server.port
+    open_database(config).dispose()  # here, not as gunicorn's "Worker failed to boot"
+    require_free_port(host, port)
+    hold_sqlite_lock(config, "serve")
+    if not web_only:
+        hold_sqlite_lock(config, "worker")
+    _warn_missing_line_settings(config, "The server starts, but the webhook answers 503 and messages wait in the "
+                                        "outbox until they are set.")
+    run_server(config, host=host, port=port, workers=workers, background=not web_only)
+
+
+def _warn_missing_line_settings(config: Config, consequence: str) -> None:
     missing = config.missing_settings()
     if missing:
-        log.warning("LINE settings missing: %s. The server starts, but the webhook answers 503 and "
-                    "messages wait in the outbox until they are set.", ", ".join(missing))
-    run_server(config, host=host or config.server.host, port=port or config.server.port,
-               workers=workers, background=not web_only)
+        log.warning("LINE settings missing: %s. %s", ", ".join(missing), consequence)
 
 
 @click.command()
@@ -113,10 +123,15 @@ def worker(config: Config) -> None:
     import signal
     import threading
 
+    from bot.cli.running import hold_sqlite_lock
     from bot.services import Services
 
     setup_logging()
-    services = Services(config, open_database(config))
+    engine = open_database(config)
+    hold_sqlite_lock(config, "worker")
+    _warn_missing_line_settings(config, "The worker handles events, but messages wait in the outbox until they "
+                                        "are set.")
+    services = Services(config, engine)
     services.start(sender=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
