@@ -29,7 +29,7 @@ def free_port() -> int:
 def cfg(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
     path = tmp_path / "kambot.toml"
-    path.write_text('[database]\nurl = "sqlite:///kambot.sqlite3"\n[sheets]\n', encoding="utf-8")
+    path.write_text('[database]\nurl = "sqlite:///kambot.sqlite3"\n', encoding="utf-8")
     assert CliRunner().invoke(main, ["init-db", "--config", str(path)]).exit_code == 0
     return path
 
