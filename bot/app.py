@@ -26,6 +26,7 @@ class Kambot:
 def create_app(config: Config | None = None, *, engine: Engine | None = None,
                clock: Callable[[], datetime] = utcnow) -> Flask:
     """The web app; background services are started by the caller (`kambot serve`, tests)."""
+    from bot import media
     from bot.line import webhook
 
     config = config or Config()
@@ -35,4 +36,5 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None,
     app.extensions["kambot"] = Kambot(config, engine, Services(config, engine, clock), clock,
                                       InboxWriter(engine, clock))
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(media.bp)
     return app

@@ -58,8 +58,34 @@ class ServerConfig(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     threads: int = Field(default=8, ge=1, le=256)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # The address LINE and people reach this server at (https://…): photos sent on to staff and
+    # links in the coordinator sheet point here. Empty: media are kept but not linked.
+    public_url: str = ""
+
+    @field_validator("public_url")
+    @classmethod
+    def _https(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        local = url.startswith(("http://127.0.0.1", "http://localhost"))  # the demo and tests
+        if url and not (url.startswith("https://") or local):
+            raise ValueError("must start with https:// (LINE fetches images only over HTTPS)")
+        return url
     # `kambot worker` looks for events stored by web-only servers this often (seconds).
     inbox_poll_seconds: float = Field(default=0.05, gt=0, le=5)
+
+
+class MediaConfig(_Section):
+    max_bytes: int = Field(default=20_000_000, ge=10_000)
+    # What is kept; anything else is refused with a message to the sender.
+    allowed_types: list[str] = ["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "audio/m4a",
+                                "audio/mp4", "audio/x-m4a", "audio/aac", "audio/mpeg", "application/pdf",
+                                "application/msword", "application/vnd.ms-excel",
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain",
+                                "application/octet-stream"]
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    backoff_base_seconds: float = Field(default=5, gt=0)
+    preview_max_pixels: int = Field(default=480, ge=64, le=1024)
 
 
 class BotConfig(_Section):
@@ -177,7 +203,8 @@ class ReportsConfig(_Section):
     # Satisfaction target (1-5) for key accounts (000: 4.36), and per tier where it differs.
     satisfaction_target: float = Field(default=4.36, ge=1, le=5)
     satisfaction_targets_by_tier: dict[str, float] = {}
-    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8).
+    # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8): LINE follow-ups, the
+    # quarter card, the complaint close-out, `kambot visits followups` and the reports (handlers/rules/scores.py).
     low_score_max: int = Field(default=3, ge=1, le=5)
     # Free services count as delivered when resolved within this many days after the period ends.
     service_report_days: int = Field(default=20, ge=0)
@@ -249,9 +276,6 @@ class ServicesConfig(_Section):
 
     def offer(self, code: str) -> ServiceOffer | None:
         return next((offer for offer in self.catalogue if offer.code == code), None)
-
-    def for_tier(self, tier: str) -> list[ServiceOffer]:
-        return [offer for offer in self.catalogue if tier in offer.tiers]
 
 
 class QuotasConfig(_Section):
@@ -382,6 +406,7 @@ class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
+    media: MediaConfig = MediaConfig()
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
     outbox: OutboxConfig = OutboxConfig()

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from bot.line.media import MediaFetcher
 from bot.line.notifier import notifier_for as line_notifier_for
 from bot.line.sender import LineSender
 from bot.line.processing import process_user
@@ -82,6 +83,8 @@ class Services:
         parallel = engine.dialect.name != "sqlite"
         self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2) if parallel else 1)
         self.sender: LineSender | None = None
+        self.media: MediaFetcher | None = None
+        self.media_wakeup = threading.Event()
         self.scheduler = None
         self.stopping = threading.Event()
         self.outbox_wakeup = threading.Event()
@@ -101,6 +104,7 @@ class Services:
     def _process(self, user_key: str) -> None:
         if process_user(self.engine, self.config, user_key, self.clock):
             self.outbox_wakeup.set()
+            self.media_wakeup.set()
 
     def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:
         with session_scope(self.engine) as session:
@@ -135,6 +139,8 @@ class Services:
         if sender:
             self.sender = LineSender(self.config, self.engine, self.clock)
             self._thread(self._sender_loop, "outbox-sender")
+            self.media = MediaFetcher(self.config, self.engine, self.clock)
+            self._thread(lambda: self.media.run(self.stopping, self.media_wakeup), "media-fetcher")
         if scheduler and self.config.scheduler.enabled:
             self.scheduler = build_scheduler(self.config, self.engine, self.clock, notifier_for=line_notifier_for,
                                              on_messages=self.outbox_wakeup.set,
@@ -160,6 +166,7 @@ class Services:
     def stop(self) -> None:
         self.stopping.set()
         self.outbox_wakeup.set()
+        self.media_wakeup.set()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         for thread in self.threads:
@@ -167,3 +174,5 @@ class Services:
         self.runner.shutdown()
         if self.sender is not None:
             self.sender.close()
+        if self.media is not None:
+            self.media.close()

@@ -1,6 +1,6 @@
 """Complaints: the customer picks a topic and types the details; the KAMR answers by the due date.
 
-The due date is 5 working days after receipt (handlers/workdays.py, with the config's [calendar]).
+The due date is 5 working days after receipt (handlers/rules/workdays.py, with the config's [calendar]).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from handlers.postback import build
 from handlers.thai_dates import format_date
 from handlers.texts import t
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
-from handlers.workdays import calendar_from_config
+from handlers.rules.statuses import ANSWERABLE_STATUSES, OPEN_STATUSES
+from handlers.rules.workdays import calendar_from_config
 from storage import conversations, tickets
 from storage.models import Account, Ticket
 
@@ -26,8 +27,6 @@ TOPICS = ("power_quality", "billing", "service", "staff", "other")
 ANSWER_DAYS = 5
 MAX_TEXT = 2000
 CARD_DETAILS = 300
-# The KAMR may (re)answer until the close-out starts; pending_certification is open but not answerable.
-ANSWERABLE = ("open", "acknowledged", "answered")
 
 
 # --- the customer's dialog -------------------------------------------------
@@ -120,19 +119,19 @@ def staff_card(session, ticket: Ticket, lang: str) -> Card:
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
     buttons = ()
-    if ticket.status in ANSWERABLE:
+    if ticket.status in ANSWERABLE_STATUSES:
         label = t("btn_answer", lang)
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
     if ticket.status == "answered":
         buttons += (complaint_close.onbehalf_button(ticket, lang),)
-    if ticket.status in tickets.OPEN_STATUSES:
+    if ticket.status in OPEN_STATUSES:
         buttons += (ticketing.urgent_button(ticket, lang),)
     return Card(title=t("complaint_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=buttons)
 
 
 def _open_ticket(ctx: Context) -> Ticket | None:
     ticket = ticketing.ticket_for_staff(ctx, "complaint")
-    if ticket is not None and ticket.status not in ANSWERABLE:
+    if ticket is not None and ticket.status not in ANSWERABLE_STATUSES:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return None
@@ -158,7 +157,7 @@ def on_answer_text(ctx: Context) -> None:
     values = {"status": "answered"}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
-    if not tickets.transition(ctx.session, ticket, ANSWERABLE, **values):
+    if not tickets.transition(ctx.session, ticket, ANSWERABLE_STATUSES, **values):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return
     ticket.details = {**ticket.details, "answered_at": ctx.now.isoformat()}

@@ -13,17 +13,16 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
 from handlers.postback import build, int_param
+from handlers.rules import roles
+from handlers.rules.scores import is_low
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, to_bangkok
-from handlers.workdays import calendar_from_config
-from storage import ratings, roster, tickets
+from handlers.rules.workdays import calendar_from_config
+from storage import ratings, tickets
 from storage.models import Account, Staff, Ticket
 
-LOW_SCORE = 3
 SCORES = (5, 4, 3, 2, 1)
 CHANNELS = ("phone", "video", "email", "in_person")
-# Who may certify an on-behalf close-out, besides the recorder's own supervisor (Staff.supervisor_code).
-MANAGER_ROLES = ("senior_kamr", "dept_head", "office_manager")
 
 
 # --- buttons -------------------------------------------------------------------
@@ -83,7 +82,7 @@ def rate(ctx: Context) -> None:
     ratings.add(ctx.session, subject_kind="ticket", subject_id=ticket.id, account_id=ticket.account_id,
                 contact_id=ctx.contact.id, score=score, now=ctx.now)
     ack = ticket.details.get("customer_ack") or {"contact_id": ctx.contact.id, "at": ctx.now.isoformat()}
-    low = score <= LOW_SCORE
+    low = is_low(score, ctx.config.reports)
     ticket.details = {**ticket.details, "customer_ack": ack, "closed_at": ctx.now.isoformat(),
                       **({"follow_up_call": True} if low else {})}
     ctx.session.add(ticket)
@@ -161,7 +160,7 @@ def onbehalf_score(ctx: Context) -> None:
     ticket.details = {**ticket.details, "on_behalf": record}
     ctx.session.add(ticket)
     tickets.log(ctx.session, ticket, "closed_on_behalf", now=ctx.now, staff_id=ctx.staff.id, channel=channel, score=score)
-    manager = certifier_for(ctx.session, ctx.staff)
+    manager = roles.person_for(ctx.session, ctx.staff, roles.CERTIFIER)
     account = ctx.session.get(Account, ticket.account_id)
     if manager is None or not manager.line_user_id:
         ctx.reply(text_with_menu(ctx, t("onbehalf_no_manager", ctx.lang, number=ticket.number)))
@@ -174,19 +173,9 @@ def onbehalf_score(ctx: Context) -> None:
     ctx.reply(text_with_menu(ctx, t("onbehalf_sent", ctx.lang, number=ticket.number, manager=manager.name)))
 
 
-def certifier_for(session, recorder: Staff) -> Staff | None:
-    """The recorder's supervisor, else a senior KAMR / department head / office manager of the office."""
-    return roster.stand_in_for(session, recorder, named_code=recorder.supervisor_code, roles=MANAGER_ROLES)
-
-
 def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:
     recorder = session.get(Staff, ticket.details["on_behalf"]["by"])
-    if recorder is None or recorder.id == staff.id:
-        return False
-    if recorder.supervisor_code and recorder.supervisor_code == staff.staff_code:
-        return True
-    account = session.get(Account, ticket.account_id)
-    return staff.role in MANAGER_ROLES and staff.office == account.office
+    return recorder is not None and roles.may_certify(staff, recorder, session.get(Account, ticket.account_id))
 
 
 def certify(ctx: Context) -> None:
@@ -208,7 +197,7 @@ def certify(ctx: Context) -> None:
     ratings.add(ctx.session, subject_kind="ticket", subject_id=ticket.id, account_id=ticket.account_id,
                 contact_id=None, score=score, now=ctx.now, comment=f"on_behalf:{record['channel']}")
     ticket.details = {**ticket.details, "on_behalf": {**record, "certified_by": ctx.staff.id, "certified_at": ctx.now.isoformat()},
-                      "closed_at": ctx.now.isoformat(), **({"follow_up_call": True} if score <= LOW_SCORE else {})}
+                      "closed_at": ctx.now.isoformat(), **({"follow_up_call": True} if is_low(score, ctx.config.reports) else {})}
     ctx.session.add(ticket)
     tickets.log(ctx.session, ticket, "certified", now=ctx.now, staff_id=ctx.staff.id, recorded_by=record["by"], score=score)
     ctx.reply(text_with_menu(ctx, t("certify_done", ctx.lang, number=ticket.number)))

@@ -5,14 +5,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-ButtonKind = Literal["postback", "text", "date", "datetime", "camera", "camera_roll", "location"]
+ButtonKind = Literal["postback", "text", "date", "datetime", "camera", "camera_roll", "location", "uri"]
+AttachmentKind = Literal["image", "video", "audio", "file", "location"]
 
 
 @dataclass(frozen=True)
 class Button:
     label: str
     kind: ButtonKind = "postback"
-    data: str = ""  # postback data, or the text to send for kind="text"
+    data: str = ""  # postback data, the text to send for kind="text", the address for kind="uri" (tel:, https:)
     display: str = ""  # what the chat shows as the user's own message after a tap
 
 
@@ -26,10 +27,25 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """Something to show beside the text: kept media by its token, or a place on the map.
+
+    `label` is what a channel that cannot show it says instead (in the reader's language)."""
+
+    kind: AttachmentKind
+    label: str = ""
+    media_token: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class Message:
     text: str = ""
     card: Card | None = None
     quick_replies: tuple[Button, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # shown before the card and the text
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -47,6 +63,7 @@ class Message:
             if card
             else None,
             quick_replies=tuple(Button(**b) for b in data.get("quick_replies", ())),
+            attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
         )
 
 
@@ -69,5 +86,8 @@ class Inbound:
     latitude: float | None = None
     longitude: float | None = None
     address: str = ""
-    media_id: str = ""
+    media_id: str = ""  # the channel's id for sent content (photo, video, voice, file)
+    media_kind: str = ""  # image, video, audio, file
+    file_name: str = ""
+    file_size: int = 0
     reply_token: str = ""

@@ -11,6 +11,7 @@ from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
 from handlers.rating import score_buttons
+from handlers.rules.statuses import OPEN_STATUSES
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster, tickets
@@ -192,7 +193,7 @@ def staff_card(session, ticket: Ticket, lang: str, *, escalated_minutes: int | N
     buttons = []
     if ticket.status == "open":
         buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
-    if ticket.status in tickets.OPEN_STATUSES:
+    if ticket.status in OPEN_STATUSES:
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
         buttons.append(ticketing.urgent_button(ticket, lang))
@@ -255,7 +256,7 @@ def resolve(ctx: Context) -> None:
     values = {"status": "resolved", "resolved_at": ctx.now}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
-    if not tickets.transition(ctx.session, ticket, tickets.OPEN_STATUSES, **values):
+    if not tickets.transition(ctx.session, ticket, OPEN_STATUSES, **values):
         ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
         return
     tickets.log(ctx.session, ticket, "resolved", now=ctx.now, staff_id=ctx.staff.id)

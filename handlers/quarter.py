@@ -5,17 +5,17 @@ from datetime import datetime, time, timezone
 
 from sqlmodel import Session, col, func, or_, select
 
-from handlers import quotas
+from handlers.rules import quotas
 from handlers.context import Action, Context
 from handlers.messages import Card, Message
 from handlers.texts import t
 from handlers.thai_dates import BANGKOK, bangkok_today, format_date
 from handlers.visit import visit_buttons
-from handlers.workdays import WorkCalendar, calendar_from_config
+from handlers.rules.scores import is_low
+from handlers.rules.workdays import WorkCalendar, calendar_from_config
 from storage import tickets
 from storage.models import Account, Rating, Visit
 
-LOW_SCORE = 3
 MAX_LOW_LINES = 5
 
 
@@ -72,7 +72,7 @@ def my_quarter(ctx: Context) -> None:
     planned = ctx.session.exec(select(func.count()).select_from(Visit).where(
         Visit.staff_id == ctx.staff.id, Visit.status == "planned", Visit.visit_date <= today)).one()
     lines.append(t("myquarter_open", lang, tickets=open_tickets, planned=planned))
-    for rating, account in [(r, a) for r, a in scored if r.score <= LOW_SCORE][:MAX_LOW_LINES]:
+    for rating, account in [(r, a) for r, a in scored if is_low(r.score, ctx.config.reports)][:MAX_LOW_LINES]:
         lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
     card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines))
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))

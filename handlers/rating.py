@@ -1,7 +1,7 @@
 """1–5 ratings from a customer contact, one per contact and subject (a finished ticket or a done visit).
 
-A visit rating may carry a comment, asked right after the score. Scores of 3 or less go to the
-KAMR for a follow-up call (000 plan 6 item 8).
+A visit rating may carry a comment, asked right after the score. Low scores (handlers/rules/scores.py) go to
+the KAMR for a follow-up call (000 plan 6 item 8).
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
+from handlers.rules.scores import is_low
+from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
 from storage import conversations, ratings, tickets
 from storage.models import Account, Rating, Staff, Ticket, Visit
 
-LOW_SCORE = 3
 FLOW = "rating"
 RATEABLE_DAYS = 60  # how far back the "rate us" menu looks
 MAX_ITEMS = 4
@@ -42,7 +43,7 @@ def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket |
 
 
 def _finished(subject: Ticket | Visit) -> bool:
-    return subject.status == "done" if isinstance(subject, Visit) else subject.status in ("resolved", "closed")
+    return subject.status == "done" if isinstance(subject, Visit) else subject.status in FINISHED_STATUSES
 
 
 def give(ctx: Context) -> None:
@@ -58,7 +59,7 @@ def give(ctx: Context) -> None:
         ctx.reply(text_with_menu(ctx, t("rating_already", ctx.lang)))
         return
     if isinstance(subject, Ticket):
-        key = "rating_thanks_low" if score <= LOW_SCORE else "rating_thanks"
+        key = "rating_thanks_low" if is_low(score, ctx.config.reports) else "rating_thanks"
         ctx.reply(text_with_menu(ctx, t(key, ctx.lang, score=score)))
     else:
         conversations.set_step(ctx.state, FLOW, "comment", now=ctx.now, kind=kind, subject_id=subject.id)
@@ -68,7 +69,7 @@ def give(ctx: Context) -> None:
 
 
 def record(ctx: Context, subject: Ticket | Visit, *, contact_id: int | None, score: int, comment: str = "") -> bool:
-    """One score on a finished ticket or done visit, from LINE or a form; 3 or less asks the KAMR to call back.
+    """One score on a finished ticket or done visit, from LINE or a form; a low one asks the KAMR to call back.
 
     False when this contact already rated it."""
     if not ratings.add(ctx.session, subject_kind="ticket" if isinstance(subject, Ticket) else "visit",
@@ -77,7 +78,7 @@ def record(ctx: Context, subject: Ticket | Visit, *, contact_id: int | None, sco
         return False
     if isinstance(subject, Ticket):
         tickets.log(ctx.session, subject, "rated", now=ctx.now, contact_id=contact_id, score=score)
-    if score <= LOW_SCORE:
+    if is_low(score, ctx.config.reports):
         _ask_kamr_to_call(ctx, subject, score)
     return True
 
@@ -137,7 +138,7 @@ def _unrated(ctx: Context) -> list[tuple[str, int, str]]:
             items.append(("visit", visit.id, t("rate_line_visit", ctx.lang, date=format_date(visit.visit_date, ctx.lang),
                                                staff=staff.name)))
     for ticket in ctx.session.exec(
-        select(Ticket).where(Ticket.account_id == ctx.contact.account_id, col(Ticket.status).in_(("resolved", "closed")),
+        select(Ticket).where(Ticket.account_id == ctx.contact.account_id, col(Ticket.status).in_(FINISHED_STATUSES),
                              Ticket.resolved_at >= since).order_by(col(Ticket.resolved_at).desc())
     ).all():
         if ("ticket", ticket.id) not in rated:

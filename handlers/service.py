@@ -14,6 +14,8 @@ from handlers.menu import customer_buttons, text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.outage import rating_buttons
 from handlers.postback import build
+from handlers.rules.entitlement import is_entitled, offers_for
+from handlers.rules.statuses import BOOKABLE_STATUSES
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button
@@ -21,7 +23,6 @@ from storage import conversations, tickets
 from storage.models import Account, Ticket
 
 FLOW = "service"
-BOOKABLE = ("open", "proposed", "scheduled")  # the KAMR may (re)book or decline
 MAX_REASON = 500
 
 
@@ -43,7 +44,7 @@ def _offer_of(ctx: Context, ticket: Ticket) -> str:
 
 def catalogue(ctx: Context) -> None:
     account = ctx.session.get(Account, ctx.contact.account_id)
-    offers = ctx.config.services.for_tier(account.tier)
+    offers = offers_for(ctx.config.services, account.tier)
     if not offers:
         ctx.reply(text_with_menu(ctx, t("service_none", ctx.lang)))
         return
@@ -65,7 +66,7 @@ def _entitled_offer(ctx: Context, code: str) -> ServiceOffer | None:
     """The offer, if this contact's account tier includes it; a tampered code gets the list again."""
     offer = ctx.config.services.offer(code)
     account = ctx.session.get(Account, ctx.contact.account_id)
-    if offer is None or account.tier not in offer.tiers:
+    if offer is None or not is_entitled(offer, account.tier):
         ctx.reply(text_with_menu(ctx, t("service_not_entitled", ctx.lang)))
         conversations.clear(ctx.state, now=ctx.now)
         return None
@@ -205,7 +206,7 @@ def staff_card(ctx: Context, ticket: Ticket, lang: str) -> Card:
     if ticket.status == "scheduled":
         label = t("btn_service_done", lang)
         buttons += (Button(label, data=build("service.done", t=ticket.id), display=label),)
-    if ticket.status in BOOKABLE:
+    if ticket.status in BOOKABLE_STATUSES:
         buttons += (Button(t("btn_propose_date", lang), kind="date", data=build("service.propose", t=ticket.id)),
                     Button(t("btn_decline", lang), data=build("service.decline", t=ticket.id), display=t("btn_decline", lang)))
     return Card(title=t("service_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=buttons)
@@ -230,7 +231,7 @@ def accept(ctx: Context) -> None:
 
 
 def propose(ctx: Context) -> None:
-    ticket = _staff_ticket(ctx, BOOKABLE)
+    ticket = _staff_ticket(ctx, BOOKABLE_STATUSES)
     if ticket is None:
         return
     day = picked_date(ctx.inbound.params, "")
@@ -241,7 +242,7 @@ def propose(ctx: Context) -> None:
 
 
 def _book(ctx: Context, ticket: Ticket, day: date, *, status: str) -> None:
-    from_statuses = ("open",) if status == "scheduled" else BOOKABLE
+    from_statuses = ("open",) if status == "scheduled" else BOOKABLE_STATUSES
     values = {"status": status, "scheduled_date": day}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=ctx.now, acknowledged_by=ctx.staff.id)
@@ -271,7 +272,7 @@ def _customer_button(ticket: Ticket, key: str, action: str, lang: str, **params)
 
 
 def ask_decline_reason(ctx: Context) -> None:
-    ticket = _staff_ticket(ctx, BOOKABLE)
+    ticket = _staff_ticket(ctx, BOOKABLE_STATUSES)
     if ticket is None:
         return
     conversations.set_step(ctx.state, FLOW, "decline_reason", now=ctx.now, ticket_id=ticket.id)
@@ -279,7 +280,7 @@ def ask_decline_reason(ctx: Context) -> None:
 
 
 def on_decline_reason(ctx: Context) -> None:
-    ticket = _staff_ticket(ctx, BOOKABLE)
+    ticket = _staff_ticket(ctx, BOOKABLE_STATUSES)
     if ticket is None:
         return
     reason = ctx.inbound.text.strip()[:MAX_REASON] if ctx.inbound.kind == "text" else ""
@@ -287,7 +288,7 @@ def on_decline_reason(ctx: Context) -> None:
         ctx.reply(Message(text=t("staff_ask_decline_reason", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
         return
     conversations.clear(ctx.state, now=ctx.now)
-    if not tickets.transition(ctx.session, ticket, BOOKABLE, status="declined", resolved_at=ctx.now):
+    if not tickets.transition(ctx.session, ticket, BOOKABLE_STATUSES, status="declined", resolved_at=ctx.now):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     tickets.log(ctx.session, ticket, "declined", now=ctx.now, staff_id=ctx.staff.id, text=reason)

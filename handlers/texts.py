@@ -35,6 +35,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # general
     "menu_hint": ("เลือกสิ่งที่ต้องการได้เลยค่ะ", "What would you like to do?"),
+    # sent content the bot could not keep (bot/line/media.py)
+    "media_too_large": ("ไฟล์ใหญ่เกินไปค่ะ (เกิน {megabytes} MB) ระบบจึงไม่ได้เก็บไว้ กรุณาส่งไฟล์ที่เล็กลง หรือส่งทางอีเมลถึง KAMR",
+                        "That file is too large (over {megabytes} MB) and was not kept. Please send a smaller one or e-mail it to your KAMR."),
+    "media_unsupported": ("ขออภัยค่ะ ระบบไม่รับไฟล์ชนิดนี้ กรุณาส่งเป็นรูปภาพ วิดีโอ หรือไฟล์ PDF แทน",
+                          "Sorry, this kind of file is not accepted. Please send a photo, a video or a PDF instead."),
+    "media_not_kept": ("ขออภัยค่ะ ระบบดึงไฟล์ที่ท่านส่งมาไม่สำเร็จ กรุณาส่งอีกครั้งค่ะ",
+                       "Sorry, the file you sent could not be retrieved. Please send it again."),
     "cancelled": ("ยกเลิกแล้วค่ะ เลือกเมนูใหม่ได้เลย", "Cancelled. Choose again from the menu."),
     "expired_button": (
         "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู",

@@ -7,8 +7,9 @@ from handlers.context import Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
+from handlers.rules import roles
 from handlers.texts import t
-from storage import roster, tickets
+from storage import media, tickets
 from storage.models import Account, Contact, Staff, Ticket
 
 # card_for(lang, escalated_minutes): the staff card in one person's language
@@ -51,6 +52,7 @@ def record_attachment(ctx: Context, ticket: Ticket) -> None:
     inbound = ctx.inbound
     if inbound.kind == "image":
         tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
+        media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)
     elif inbound.kind == "location":
         tickets.log(
             ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
@@ -67,7 +69,7 @@ def notify_responders(ctx: Context, ticket: Ticket, card_for: CardFor) -> None:
     if kamr is not None and kamr.line_user_id:
         ctx.push(kamr, Message(card=card_for(kamr.language, None)))
         return
-    backup = roster.backup_for(ctx.session, kamr) if kamr else None
+    backup = roles.person_for(ctx.session, kamr, roles.BACKUP) if kamr else None
     if backup is not None:
         ticket.escalated_at, ticket.escalated_to = ctx.now, backup.id
         tickets.log(ctx.session, ticket, "escalated", now=ctx.now, staff_id=backup.id, reason="kamr_unreachable")
@@ -97,7 +99,7 @@ def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return None
     account = ctx.session.get(Account, ticket.account_id)
-    if ticket.escalated_to != ctx.staff.id and not roster.may_act_for_account(ctx.session, ctx.staff, account):
+    if ticket.escalated_to != ctx.staff.id and not roles.may_act_for_account(ctx.session, ctx.staff, account):
         ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
         return None
     return ticket

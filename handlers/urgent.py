@@ -14,28 +14,19 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.postback import build, int_param
+from handlers.rules import roles
+from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import format_datetime
 from handlers.ticketing import cancel_button
-from storage import conversations, roster, tickets
+from storage import conversations, tickets
 from storage.models import Account, Site, Staff, Ticket
 
 FLOW = "urgent"
 KINDS = ("outage", "complaint")
-DECISION_ROLES = ("office_manager", "zone_director", "deputy_governor")
 ISSUE_CHARS = 200
 MAX_TEXT = 1000
 RESPONSE_EVENTS = 3
-
-
-def decision_maker_for(session, staff: Staff) -> Staff | None:
-    """The office's manager (by role), else the reporting staff member's supervisor."""
-    manager = roster.stand_in_for(session, staff, named_code=None, roles=DECISION_ROLES)
-    if manager is None and staff.supervisor_code:
-        supervisor = roster.staff_by_code(session, staff.supervisor_code)
-        if supervisor is not None and supervisor.active and supervisor.id != staff.id:
-            manager = supervisor
-    return manager
 
 
 def _shorten(text: str, limit: int = ISSUE_CHARS) -> str:
@@ -91,7 +82,7 @@ def _kamr_card(session, ticket: Ticket, lang: str) -> Card:
 
 def _open_ticket(ctx: Context) -> Ticket | None:
     ticket = ticketing.ticket_for_staff(ctx, KINDS)
-    if ticket is not None and ticket.status not in tickets.OPEN_STATUSES:
+    if ticket is not None and ticket.status not in OPEN_STATUSES:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return None
@@ -115,7 +106,7 @@ def on_risk(ctx: Context) -> None:
         ctx.reply(Message(text=t("urgent_ask_risk", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
         return
     conversations.clear(ctx.state, now=ctx.now)
-    manager = decision_maker_for(ctx.session, ctx.staff)
+    manager = roles.person_for(ctx.session, ctx.staff, roles.DECISION_MAKER)
     if manager is None or not manager.line_user_id:
         ctx.reply(text_with_menu(ctx, t("urgent_no_manager", ctx.lang, number=ticket.number)))
         return

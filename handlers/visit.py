@@ -16,6 +16,7 @@ from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
 from handlers.postback import build, int_param
 from handlers.rating import score_buttons
+from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
@@ -24,8 +25,6 @@ from storage.models import VISIT_MODES, Account, Staff, Visit
 
 FLOW = "visit"
 PURPOSES = ("relationship", "service", "complaint", "plan", "other")
-ORG_WIDE_ROLES = ("zone_director", "deputy_governor")
-OFFICE_ROLES = ("office_manager", *roster.SUPERVISING_ROLES)
 MAX_CHOICES = 12  # LINE shows 13 quick replies; one is Cancel
 PAST_DAYS, FUTURE_DAYS = 60, 365
 MAX_NOTES = 1000

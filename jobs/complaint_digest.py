@@ -21,13 +21,14 @@ from handlers.messages import Button, Card, Message
 from handlers.postback import build
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
-from handlers.workdays import WorkCalendar, calendar_from_config
-from storage import notifications, roster
+from handlers.rules import roles
+from handlers.rules.statuses import UNANSWERED_STATUSES
+from handlers.rules.workdays import WorkCalendar, calendar_from_config
+from storage import notifications
 from storage.models import Account, Staff, Ticket
 
 log = logging.getLogger(__name__)
 
-UNANSWERED = ("open", "acknowledged")
 SOON_WORKING_DAYS = 2
 MAX_LINES = 15
 MAX_BUTTONS = 4
@@ -84,23 +85,6 @@ def _card(items: list[Item], lang: str, *, supervisor: bool) -> Card:
     return Card(title=title, lines=tuple(lines), buttons=tuple(buttons))
 
 
-class _Supervisors:
-    """Each KAMR's supervisor (else backup), looked up once per run: named supervisors in one query."""
-
-    def __init__(self, session: Session, kamrs: list[Staff]):
-        self.session, self.found = session, {}
-        codes = {kamr.supervisor_code for kamr in kamrs if kamr.supervisor_code}
-        self.by_code = {s.staff_code: s for s in session.exec(select(Staff).where(col(Staff.staff_code).in_(codes)))}
-
-    def of(self, kamr: Staff) -> Staff | None:
-        if kamr.id not in self.found:
-            supervisor = self.by_code.get(kamr.supervisor_code or "")
-            if supervisor is None or not supervisor.active or supervisor.id == kamr.id:
-                supervisor = roster.backup_for(self.session, kamr)
-            self.found[kamr.id] = supervisor
-        return self.found[kamr.id]
-
-
 def send_complaint_digests(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Returns the number of pushes queued (at most one per person)."""
     calendar = calendar_from_config(config)
@@ -112,21 +96,22 @@ def send_complaint_digests(session: Session, *, now: datetime, config: Config, n
         select(Ticket, Account, Staff)
         .join(Account, col(Account.id) == Ticket.account_id)
         .join(Staff, col(Staff.id) == Account.kamr_id)
-        .where(Ticket.kind == "complaint", col(Ticket.status).in_(UNANSWERED), col(Ticket.due_date).is_not(None))
+        .where(Ticket.kind == "complaint", col(Ticket.status).in_(UNANSWERED_STATUSES), col(Ticket.due_date).is_not(None))
         .order_by(Ticket.due_date, Ticket.id)
     ).all()
     by_kamr: dict[int, list[Item]] = defaultdict(list)
     by_supervisor: dict[int, list[Item]] = defaultdict(list)
     people: dict[int, Staff] = {}
     items = [item for item in (_item(calendar, today, *row) for row in rows) if item is not None]
-    supervisors = _Supervisors(session, [item.kamr for item in items if item.overdue_days > 0])
+    overdue_kamrs = {item.kamr.id: item.kamr for item in items if item.overdue_days > 0}
+    supervisors = roles.people_for(session, list(overdue_kamrs.values()), roles.OVERSEER)
     for item in items:
         ticket, kamr = item.ticket, item.kamr
         people[kamr.id] = kamr
         if kamr.active:
             by_kamr[kamr.id].append(item)
         if item.overdue_days > 0:
-            supervisor = supervisors.of(kamr)
+            supervisor = supervisors[kamr.id]
             if supervisor is None:
                 log.warning("complaint %s overdue and %s has no supervisor or backup", ticket.number, kamr.staff_code)
                 continue

@@ -10,7 +10,8 @@ from bot.config import Config
 from handlers.messages import Message
 from handlers.notify import Notifier
 from handlers.outage import staff_card
-from storage import roster, tickets
+from handlers.rules import roles
+from storage import tickets
 from storage.models import Account, Contact, Site, Staff
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def escalate_unacknowledged(session: Session, *, now: datetime, config: Config, 
     kamrs = _by_id(session, Staff, {account.kamr_id for account in accounts.values() if account.kamr_id})
     held_for_cards = (_by_id(session, Site, {ticket.site_id for ticket in due if ticket.site_id}),
                   _by_id(session, Contact, {ticket.contact_id for ticket in due if ticket.contact_id}))
-    backups = roster.backups_for(session, list(kamrs.values()))
+    backups = roles.people_for(session, list(kamrs.values()), roles.BACKUP)
     backup_of = {ticket.id: backups.get(accounts[ticket.account_id].kamr_id) for ticket in due}
     claimed = tickets.mark_escalated(session, {ticket_id: backup.id if backup else None
                                                for ticket_id, backup in backup_of.items()}, now=now)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import Config
-from handlers import quotas
+from handlers.rules import quotas
 from handlers.notify import Notifier
 from handlers.messages import Button, Card, Message
 from handlers.postback import build
@@ -23,7 +23,7 @@ from handlers.quarter import quarter_label, working_days_left
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from handlers.visit import rate_request
-from handlers.workdays import calendar_from_config
+from handlers.rules.workdays import calendar_from_config
 from storage import notifications, ratings, roster, visits
 from storage.models import Staff
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -296,3 +296,37 @@ class FormResponse(SQLModel, table=True):
     rating_id: Optional[int] = Field(default=None, foreign_key="rating.id")
     first_seen_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
+
+
+class Media(SQLModel, table=True):
+    """A photo, video, voice message or file a person sent, kept because LINE keeps it only for a while.
+
+    Served at /media/<token>: the token is the only key, long and random, valid as long as the row."""
+
+    __table_args__ = (Index("ix_media_due", "status", "next_attempt_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, index=True)
+    channel_message_id: str = Field(unique=True)  # LINE's message id: a redelivered event stores nothing twice
+    kind: str  # image, video, audio, file
+    account_id: Optional[int] = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
+    ticket_id: Optional[int] = Field(default=None, foreign_key="ticket.id", index=True)
+    file_name: str = ""
+    content_type: str = ""
+    size_bytes: int = 0
+    status: str = "pending"  # pending, stored, gone (LINE no longer has it), refused (size or type), failed
+    reason: str = ""
+    attempts: int = 0
+    created_at: datetime = _utc_column(nullable=False)
+    next_attempt_at: datetime = _utc_column(nullable=False)
+    claimed_until: Optional[datetime] = _utc_column(nullable=True)
+    fetched_at: Optional[datetime] = _utc_column(nullable=True)
+
+
+class MediaContent(SQLModel, table=True):
+    """The bytes, apart from the row, so lists of media never load them. In the database, so every
+    process (web and worker, on any machine sharing PostgreSQL) serves the same files."""
+
+    media_id: int = Field(primary_key=True, foreign_key="media.id")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    preview: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

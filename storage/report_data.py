@@ -15,7 +15,7 @@ class ReportData:
     tickets: list[Ticket]  # outages and complaints created in the period, services of the period
     ratings: list[Rating]  # given in the period
     rated_tickets: dict[int, Ticket] = field(default_factory=dict)  # tickets the ratings are about
-    # Visit quota progress (handlers.quotas.Progress) in the period and from the quarter's start.
+    # Visit quota progress (handlers.rules.quotas.Progress) in the period and from the quarter's start.
     progress_in_period: list = field(default_factory=list)
     progress_to_date: list = field(default_factory=list)
 

@@ -2,15 +2,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
 
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Site, Staff
-
-# Who steps in when a person does not answer, in order of preference (001 §4.12.5).
-BACKUP_ROLES = ("zone_kamr", "senior_kamr", "dept_head")
-SUPERVISING_ROLES = ("senior_kamr", "zone_kamr", "dept_head")
 
 
 def staff_by_code(session: Session, code: str) -> Staff | None:
@@ -49,48 +44,18 @@ def contacts_of_accounts(session: Session, account_ids: list[int]) -> dict[int, 
     return found
 
 
-def stand_in_for(session: Session, staff: Staff, *, named_code: str | None, roles: tuple[str, ...]) -> Staff | None:
-    """The person named by code, else the first of `roles` in the same office (those on LINE first)."""
-    return stand_ins_for(session, [staff], named_code=lambda _: named_code, roles=roles)[staff.id]
+def staff_by_codes(session: Session, codes: set[str]) -> dict[str, Staff]:
+    """{code: staff} for the codes that exist, active or not, in one query."""
+    return {s.staff_code: s for s in session.exec(select(Staff).where(col(Staff.staff_code).in_(codes)))} if codes else {}
 
 
-def stand_ins_for(session: Session, people: list[Staff], *, named_code: Callable[[Staff], str | None],
-                  roles: tuple[str, ...]) -> dict[int, Staff | None]:
-    """stand_in_for for many people in two queries: {staff id: their stand-in or None}."""
-    codes = {code for code in map(named_code, people) if code}
-    named = {s.staff_code: s for s in session.exec(select(Staff).where(col(Staff.staff_code).in_(codes)))} if codes else {}
-    candidates: dict[tuple[str, str], list[Staff]] = defaultdict(list)
+def active_in_roles(session: Session, offices: set[str], roles: tuple[str, ...]) -> dict[tuple[str, str], list[Staff]]:
+    """{(office, role): its active staff}, those on LINE first, in one query."""
+    found: dict[tuple[str, str], list[Staff]] = defaultdict(list)
     for candidate in session.exec(
         select(Staff)
-        .where(col(Staff.office).in_({person.office for person in people}), col(Staff.role).in_(roles), Staff.active)
+        .where(col(Staff.office).in_(offices), col(Staff.role).in_(roles), Staff.active)
         .order_by(col(Staff.line_user_id).is_(None), Staff.id)
     ):
-        candidates[(candidate.office, candidate.role)].append(candidate)
-    found: dict[int, Staff | None] = {}
-    for person in people:
-        chosen = named.get(named_code(person) or "")
-        if chosen is None or not chosen.active or chosen.id == person.id:
-            chosen = next((c for role in roles for c in candidates[(person.office, role)] if c.id != person.id), None)
-        found[person.id] = chosen
+        found[(candidate.office, candidate.role)].append(candidate)
     return found
-
-
-def backup_for(session: Session, staff: Staff) -> Staff | None:
-    """The named backup, else the office's zone KAMR, senior KAMR or department head."""
-    return backups_for(session, [staff])[staff.id]
-
-
-def backups_for(session: Session, people: list[Staff]) -> dict[int, Staff | None]:
-    return stand_ins_for(session, people, named_code=lambda person: person.backup_code, roles=BACKUP_ROLES)
-
-
-def may_act_for_account(session: Session, staff: Staff, account: Account) -> bool:
-    """The account's KAMR, that KAMR's backup, or a supervising role of the same office."""
-    if account.kamr_id == staff.id:
-        return True
-    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None:
-        backup = backup_for(session, kamr)
-        if backup is not None and backup.id == staff.id:
-            return True
-    return staff.role in SUPERVISING_ROLES and staff.office == account.office

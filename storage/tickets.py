@@ -7,13 +7,8 @@ from sqlalchemy import Integer, case, cast, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
+from storage.statuses import OPEN_STATUSES
 
-# Not finished yet: listed in the customer's status and the KAMR's tickets. "answered" is a
-# complaint with the office's explanation sent, open until closed; outages never take it, so
-# outage transitions from OPEN_STATUSES still mean open or acknowledged. "pending_certification"
-# is a complaint closed by the KAMR for the customer (VOC 04), open until a manager certifies it.
-# "proposed" and "scheduled" are free-service requests with a date offered or booked.
-OPEN_STATUSES = ("open", "acknowledged", "answered", "pending_certification", "proposed", "scheduled")
 PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
 
 

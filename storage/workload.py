@@ -14,7 +14,7 @@ class LoadRule:
     weights: dict[str, float]
     min_load: float
     max_load: float
-    roles: tuple[str, ...] = ("kamr", "senior_kamr")  # judged; others holding accounts are only listed
+    roles: tuple[str, ...]  # judged ([workload] roles); others holding accounts are only listed
 
     @classmethod
     def from_config(cls, settings) -> "LoadRule":

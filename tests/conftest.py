@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from bot import create_app
 from bot.config import Config, parse_config
+from bot.line.media import MediaFetcher
 from bot.line.sender import LineSender
 from bot.demo.line_standin import LineStandIn
 from sheets_standin import SheetsStandIn
@@ -104,6 +105,7 @@ class Bot:
         self.app = create_app(config, engine=engine, clock=lambda: self.now)
         self.client = self.app.test_client()
         self.sender = LineSender(config, engine, lambda: self.now)
+        self.media = MediaFetcher(config, engine, lambda: self.now)
         self._ids = itertools.count(1)
 
     # --- time ------------------------------------------------------------------
@@ -163,6 +165,8 @@ class Bot:
             for key in keys:
                 process_user(self.engine, self.config, key, lambda: self.now)
         if send:
+            while self.media.fetch_due():
+                pass
             while self.sender.send_due():
                 pass
 
@@ -217,6 +221,7 @@ def bot(config, engine, line) -> Bot:
     yield harness
     harness.app.extensions["kambot"].inbox_writer.close()
     harness.sender.close()
+    harness.media.close()
 
 
 @pytest.fixture

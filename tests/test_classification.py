@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import ClassificationConfig
-from handlers.classification import RowError, classify, parse_row
+from handlers.rules.classification import RowError, classify, parse_row
 
 SETTINGS = ClassificationConfig()
 

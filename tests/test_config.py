@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_DB_URL, ConfigError, load_config, parse_config
+from handlers.rules.entitlement import offers_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -115,7 +116,7 @@ def test_example_catalogue_replaces_the_built_in_one(tmp_path):
     entries = example.split("\n[[services.catalogue]]\n")[1:4]
     config = load_config(write(tmp_path, "".join(f"[[services.catalogue]]\n{entry}" for entry in entries)))
     assert [o.code for o in config.services.catalogue] == ["FMS2", "FMS3", "MAINT"]
-    assert [o.code for o in config.services.for_tier("streamline")] == ["FMS2"]
+    assert [o.code for o in offers_for(config.services, "streamline")] == ["FMS2"]
     assert config.quotas.year_rule("office_manager") == 24
 
 

@@ -9,6 +9,8 @@ from sqlmodel import select
 from bot.cli import main
 from bot.config import Config
 from bot.demo.organisation import DemoExists, create_demo, demo_user_id, erase_everything, find_person, is_demo_database
+from handlers.rules.roles import BACKUP, person_for
+from handlers.rules.statuses import OPEN_STATUSES
 from storage import roster, tickets
 from storage.db import make_engine, session_scope
 from storage.models import Account, Contact, Rating, Site, Staff, Ticket, Visit
@@ -65,7 +67,7 @@ def test_demo_organisation(engine):
         assert {"office_manager", "zone_director", "deputy_governor"} <= set(roles) and roles["kamr"] == 4
         kamrs = [s for s in staff if s.role == "kamr"]
         assert all(s.backup_code and s.supervisor_code and s.line_user_id for s in kamrs)
-        assert roster.backup_for(session, roster.staff_by_code(session, "K001")).staff_code == "Z001"
+        assert person_for(session, roster.staff_by_code(session, "K001"), BACKUP).staff_code == "Z001"
         assert {s.office for s in staff} == {"PEA-HQ", "PEA-N1", "PEA-CM", "PEA-LP"}
 
         accounts = session.exec(select(Account)).all()
@@ -78,7 +80,7 @@ def test_demo_organisation(engine):
         k001 = roster.staff_by_code(session, "K001")
         mine = [t.kind for t, _ in tickets.open_for_staff(session, k001.id)]
         assert mine == ["outage", "service"]
-        open_kinds = Counter(t.kind for t in session.exec(select(Ticket)).all() if t.status in tickets.OPEN_STATUSES)
+        open_kinds = Counter(t.kind for t in session.exec(select(Ticket)).all() if t.status in OPEN_STATUSES)
         assert open_kinds == {"outage": 2, "complaint": 2, "service": 1}
         assert all(t.due_date for t in session.exec(select(Ticket).where(Ticket.kind == "complaint")).all())
 

@@ -2,6 +2,7 @@
 from sqlmodel import select
 
 from bot.line.notifier import notifier_for
+from handlers.rules import roles
 from jobs.escalation import escalate_unacknowledged
 from storage import roster
 from storage.db import session_scope
@@ -286,7 +287,7 @@ def test_backups_of_many_people_at_once(engine):
                               line_user_id=f"U{code}" if on_line else None, active=active))
     with session_scope(engine) as session:
         staff = session.exec(select(Staff).order_by(Staff.id)).all()
-        together = roster.backups_for(session, staff)
+        together = roles.people_for(session, staff, roles.BACKUP)
         picked = {person.staff_code: (together[person.id].staff_code if together[person.id] else None) for person in staff}
     assert picked == {"K1": "K2", "K2": "Z2", "K3": "Z2", "K4": "Z2", "X1": "Z2", "Z1": "Z2", "Z2": "Z1",
                       "Z3": "S3", "S3": "Z3", "K5": "Z3", "K6": None}

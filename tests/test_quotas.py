@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.line.notifier import notifier_for
 from bot.cli import main
 from bot.config import QuotasConfig
-from handlers import quotas
+from handlers.rules import quotas
 from jobs.visit_reminders import send_quota_digests
 from storage import roster
 from storage.db import session_scope

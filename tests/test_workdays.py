@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from handlers.thai_dates import BANGKOK
-from handlers.workdays import WorkCalendar, WorkdayResult, holidays_data_end_year
+from handlers.rules.workdays import WorkCalendar, WorkdayResult, holidays_data_end_year
 
 
 @pytest.fixture(scope="module")

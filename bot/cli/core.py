@@ -235,7 +235,7 @@ def workdays() -> None:
 def workdays_add(config: Config, start, n: int) -> None:
     """Print the Nth working day after START (START itself not counted) and the days skipped."""
     from handlers.thai_dates import format_weekday_date
-    from handlers.workdays import calendar_from_config
+    from handlers.rules.workdays import calendar_from_config
 
     calendar = calendar_from_config(config)
     result = calendar.add_working_days(start.date(), n)

@@ -9,13 +9,13 @@ from sqlmodel import col, select
 
 from bot.cli.common import open_database, with_config
 from bot.config import Config
-from handlers import quotas
+from handlers.rules import quotas
+from handlers.rules.roles import may_move_targets
+from handlers.rules.scores import low_rating
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
 from storage.db import session_scope
 from storage.models import Account, Rating, Staff, Visit
-
-PLANNING_ROLES = ("senior_kamr", "zone_kamr", "dept_head", "office_manager", "zone_director", "deputy_governor")
 
 
 def register(main: click.Group) -> None:
@@ -54,7 +54,7 @@ def register(main: click.Group) -> None:
             person, supervisor = roster.staff_by_code(session, staff_code), roster.staff_by_code(session, by_code)
             if person is None:
                 raise click.ClickException(f"no staff with code {staff_code}")
-            if supervisor is None or not (supervisor.role in PLANNING_ROLES or person.supervisor_code == by_code):
+            if supervisor is None or not may_move_targets(supervisor, person):
                 raise click.ClickException(f"{by_code} is not a supervisor who may move {staff_code}'s targets")
             try:
                 quotas.check_plan(config.quotas, person.role, numbers)
@@ -73,7 +73,7 @@ def register(main: click.Group) -> None:
     @click.option("--quarter", "quarter_text", help="e.g. 2026Q4 (default: the current quarter)")
     @with_config
     def followups(config: Config, quarter_text: str | None) -> None:
-        """Visit ratings of 3 or less this quarter: whom to call back (000 plan 6 item 8)."""
+        """Low visit ratings this quarter ([reports] low_score_max): whom to call back (000 plan 6 item 8)."""
         q = _quarter(config, quarter_text)
         with session_scope(open_database(config)) as session:
             rows = session.exec(
@@ -81,7 +81,7 @@ def register(main: click.Group) -> None:
                 .join(Visit, col(Visit.id) == Rating.subject_id)
                 .join(Account, col(Account.id) == Visit.account_id)
                 .join(Staff, col(Staff.id) == Visit.staff_id)
-                .where(Rating.subject_kind == "visit", Rating.score <= 3,
+                .where(Rating.subject_kind == "visit", low_rating(config.reports),
                        Visit.visit_date >= q.start, Visit.visit_date <= q.end)
                 .order_by(Visit.visit_date)
             ).all()
@@ -90,7 +90,7 @@ def register(main: click.Group) -> None:
                 click.echo(f"{format_date(visit.visit_date)}  {account.account_code} {account.name}  "
                            f"{rating.score}/5  visited by {staff.staff_code}{comment}")
         if not rows:
-            click.echo(f"no visit rated 3 or less in {q.label}")
+            click.echo(f"no visit rated {config.reports.low_score_max} or less in {q.label}")
 
 
 def _quarter(config: Config, text: str | None) -> quotas.Quarter:

@@ -34,7 +34,7 @@ def register(main: click.Group) -> None:
         and optionally zone,kamr,sites,voltage_kv,avg_bill_thb,spp_estate,generation_mw,
         related_business_thb,maintenance_thb,strategy_area,nationwide,nomination,nomination_tier,nomination_note.
         """
-        from handlers.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
+        from handlers.rules.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
         from storage.roster_import import read_csv_file, read_rows
 
         settings = config.classification

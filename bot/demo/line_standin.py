@@ -206,6 +206,7 @@ class LineStandIn:
                 Rule(PUSH_PATH, methods=["POST"], endpoint="push"),
                 Rule("/v2/bot/message/quota/consumption", methods=["GET"], endpoint="quota_consumption"),
                 Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="message_content"),
+                Rule("/v2/bot/message/<message_id>/content/transcoding", methods=["GET"], endpoint="transcoding"),
                 Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
                 Rule("/v2/bot/richmenu", methods=["POST"], endpoint="richmenu_create"),
                 Rule("/v2/bot/richmenu/validate", methods=["POST"], endpoint="richmenu_validate"),
@@ -238,6 +239,11 @@ class LineStandIn:
             self.default_rich_menu: str | None = None
             self.user_rich_menus: dict[str, str] = {}
             self.rich_menu_images: dict[str, bytes] = {}
+            # what people "sent": message id -> (bytes, content type); ids not here get a tiny PNG,
+            # ids in `gone_content` a 404 as when LINE no longer keeps it
+            self.content: dict[str, tuple[bytes, str]] = {}
+            self.gone_content: set[str] = set()
+            self.transcoding: dict[str, str] = {}  # message id -> processing / succeeded / failed
             self._deliveries: list[_Delivery] = []
             self._reply_token_users: dict[str, str] = {}
             self._used_reply_tokens: set[str] = set()
@@ -261,6 +267,9 @@ class LineStandIn:
                 self.rich_menus,
                 self.user_rich_menus,
                 self.rich_menu_images,
+                self.content,
+                self.gone_content,
+                self.transcoding,
                 self._deliveries,
                 self._reply_token_users,
                 self._used_reply_tokens,
@@ -552,7 +561,15 @@ class LineStandIn:
         return _Outcome(200, {"totalUsage": sum(1 for d in self._deliveries if d.kind == "push")})
 
     def _h_message_content(self, *, message_id, **_kw) -> _Outcome:
-        return _Outcome(200, PNG_BYTES, content_type="image/png")
+        if message_id in self.gone_content:
+            return _Outcome(404, {"message": "Not found"})
+        data, content_type = self.content.get(message_id, (PNG_BYTES, "image/png"))
+        return _Outcome(200, data, content_type=content_type)
+
+    def _h_transcoding(self, *, message_id, **_kw) -> _Outcome:
+        if message_id in self.gone_content:
+            return _Outcome(404, {"message": "Not found"})
+        return _Outcome(200, {"status": self.transcoding.get(message_id, "succeeded")})
 
     def _h_profile(self, *, user_id, **_kw) -> _Outcome:
         return _Outcome(

@@ -17,7 +17,8 @@ from sqlmodel import Session, SQLModel, select
 from bot.config import Config
 from handlers.complaint import ANSWER_DAYS
 from handlers.thai_dates import bangkok_today
-from handlers.workdays import calendar_from_config
+from handlers.rules.entitlement import offers_for
+from handlers.rules.workdays import calendar_from_config
 from storage import ratings, roster, tickets, visits
 from storage.models import Account, Contact, Setting, Staff, Ticket, Visit
 from storage.roster_import import import_accounts, import_staff
@@ -230,7 +231,7 @@ def _visits(session: Session, contacts: dict[str, Contact], *, today: date, now:
 def _service_request(session: Session, config: Config, contact: Contact, *, preferred: date, now: datetime) -> None:
     """The first free service the account's tier is entitled to, asked for a date two weeks ahead."""
     account = session.get(Account, contact.account_id)
-    offer = config.services.for_tier(account.tier)[0]
+    offer = offers_for(config.services, account.tier)[0]
     ticket = tickets.create(session, Ticket(kind="service", account_id=account.id, contact_id=contact.id,
                                             category=offer.code, description=offer.name_th, created_at=now,
                                             details={"preferred_date": preferred.isoformat()}))

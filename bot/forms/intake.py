@@ -23,6 +23,7 @@ from handlers import complaint, outage, rating, service, visit
 from handlers.context import Context
 from handlers.notify import Notifier, NotifierFor
 from handlers.messages import Inbound
+from handlers.rules.entitlement import is_entitled
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
@@ -256,7 +257,7 @@ def _service(ctx: Context, form: FormConfig, response: ParsedResponse, match: Ma
     if offer is None:
         return "invalid", f"ไม่รู้จักบริการ {answers['service']!r}"
     account = ctx.session.get(Account, match.account_id)
-    if account.tier not in offer.tiers:
+    if not is_entitled(offer, account.tier):
         return "invalid", f"บริการ {offer.name_th} ไม่อยู่ในสิทธิ์ของลูกค้าระดับ {account.tier}"
     preferred = date.fromisoformat(answers["preferred_date"])
     ticket = service.open_request(ctx, account_id=account.id, contact_id=match.contact_id, offer=offer,

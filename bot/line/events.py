@@ -70,6 +70,11 @@ def to_inbound(event: dict, *, channel: str = "line") -> Inbound | None:
             address=str(message.get("address", ""))[:300],
             **common,
         )
+    if kind in ("image", "media"):
+        size = message.get("fileSize")
+        return Inbound(kind=kind, media_id=str(message.get("id", ""))[:64], media_kind=str(message.get("type")),
+                       file_name=str(message.get("fileName", ""))[:200],
+                       file_size=size if isinstance(size, int) and size >= 0 else 0, **common)
     return Inbound(kind=kind, media_id=str(message.get("id", ""))[:64], **common)
 
 

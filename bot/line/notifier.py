@@ -61,8 +61,8 @@ def notifier_for(session: Session, now: datetime) -> LineNotifier:
 
 
 def _parts(message: dict) -> int:
-    """A neutral message with both a card and text goes out as two LINE messages."""
-    return 2 if message.get("card") and message.get("text") else 1
+    """LINE messages one neutral message becomes: each attachment, the card, the text."""
+    return max(1, len(message.get("attachments") or ()) + bool(message.get("card")) + bool(message.get("text")))
 
 
 def calls(messages: list[dict]) -> list[list[dict]]:

@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.messages import Message
 from handlers.router import dispatch
 from handlers.texts import t
-from storage import conversations, inbox, roster
+from storage import conversations, inbox, media, roster
 from storage.db import lock_user, session_scope
 from storage.models import InboxEvent
 from storage.outbox import enqueue
@@ -72,7 +72,17 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
         contact=roster.contact_by_line_user(session, inbound.user_id),
         staff=roster.staff_by_line_user(session, inbound.user_id),
     )
+    if inbound.media_id and inbound.kind in ("image", "media") and (ctx.contact or ctx.staff):
+        _keep_content(session, inbound, ctx.contact, now=now)
     dispatch(ctx)
+
+
+def _keep_content(session: Session, inbound, contact, *, now: datetime) -> None:
+    """LINE keeps sent content only for a while: note it now, the media fetcher downloads it.
+    Unlinked people's uploads are not kept (PDPA: nothing of strangers)."""
+    media.record(session, channel_message_id=inbound.media_id, kind=inbound.media_kind or "image", now=now,
+                 account_id=contact.account_id if contact else None, contact_id=contact.id if contact else None,
+                 file_name=inbound.file_name, size_bytes=inbound.file_size)
 
 
 def _answer_group(session: Session, config: Config, event: InboxEvent, payload: dict, *, now: datetime) -> None:

@@ -1,29 +1,35 @@
 """Neutral messages out as line-bot-sdk message objects (text with quick replies, Flex cards)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from linebot.v3.messaging import (
     CameraAction,
     CameraRollAction,
     DatetimePickerAction,
     FlexContainer,
     FlexMessage,
+    ImageMessage,
     LocationAction,
+    LocationMessage,
     MessageAction,
     PostbackAction,
     QuickReply,
     QuickReplyItem,
     TextMessage,
+    URIAction,
 )
 
-from handlers.messages import Button, Card, Message
+from bot.line.limits import ALT_TEXT_CHARS, LABEL_CHARS, QUICK_REPLY_ITEMS, TEXT_CHARS
+from handlers.messages import Attachment, Button, Card, Message
 
-LABEL_MAX = 20  # LINE's limit for action labels
-ALT_TEXT_MAX = 400
 PURPLE = "#74045F"
+# media_url(token, preview) -> the public HTTPS address of a kept file, "" when there is none
+MediaUrl = Callable[[str, bool], str]
 
 
 def _label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def action(button: Button):
@@ -40,6 +46,8 @@ def action(button: Button):
         return CameraRollAction(label=label)
     if button.kind == "location":
         return LocationAction(label=label)
+    if button.kind == "uri":
+        return URIAction(label=label, uri=button.data)
     raise ValueError(f"unknown button kind {button.kind!r}")
 
 
@@ -64,18 +72,34 @@ def _bubble(card: Card) -> dict:
     return bubble
 
 
-def render(message: Message) -> list:
-    """One neutral message becomes one or two LINE messages; quick replies ride on the last."""
-    out = []
+def _no_media(token: str, preview: bool) -> str:
+    return ""
+
+
+def _attachment(attachment: Attachment, media_url: MediaUrl):
+    if attachment.kind == "location" and attachment.latitude is not None and attachment.longitude is not None:
+        return LocationMessage(title=(attachment.label or "📍")[:100], address=(attachment.address or "-")[:100],
+                               latitude=attachment.latitude, longitude=attachment.longitude)
+    url = media_url(attachment.media_token, False) if attachment.media_token else ""
+    if attachment.kind == "image" and url:
+        return ImageMessage(originalContentUrl=url, previewImageUrl=media_url(attachment.media_token, True) or url)
+    # Video, voice and files (and photos without a public address): a line with the link, if any.
+    return TextMessage(text="\n".join(part for part in (attachment.label, url) if part)[:TEXT_CHARS] or "-")
+
+
+def render(message: Message, media_url: MediaUrl = _no_media) -> list:
+    """One neutral message becomes LINE messages: attachments, the card, the text; quick replies ride on the last."""
+    out = [_attachment(a, media_url) for a in message.attachments]
     if message.card:
-        alt = "\n".join((message.card.title, *message.card.lines))[:ALT_TEXT_MAX]
+        alt = "\n".join((message.card.title, *message.card.lines))[:ALT_TEXT_CHARS]
         out.append(FlexMessage(altText=alt, contents=FlexContainer.from_dict(_bubble(message.card))))
     if message.text:
-        out.append(TextMessage(text=message.text[:5000]))
+        out.append(TextMessage(text=message.text[:TEXT_CHARS]))
     if message.quick_replies and out:
-        out[-1].quick_reply = QuickReply(items=[QuickReplyItem(action=action(b)) for b in message.quick_replies[:13]])
+        out[-1].quick_reply = QuickReply(
+            items=[QuickReplyItem(action=action(b)) for b in message.quick_replies[:QUICK_REPLY_ITEMS]])
     return out
 
 
-def render_all(messages: list[dict]) -> list:
-    return [m for data in messages for m in render(Message.from_dict(data))]
+def render_all(messages: list[dict], media_url: MediaUrl = _no_media) -> list:
+    return [m for data in messages for m in render(Message.from_dict(data), media_url)]

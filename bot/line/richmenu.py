@@ -1,11 +1,12 @@
 """Creates the customer (default) and staff rich menus on LINE from the shipped images."""
 from __future__ import annotations
 
-from linebot.v3.messaging import MessagingApiBlob, RichMenuRequest
+from linebot.v3.messaging import RichMenuRequest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.config import Config
+from bot.line.media import make_blob_api
 from bot.line.notifier import STAFF_MENU_SETTING
 from bot.line.richmenu_layout import CUSTOMER_MENU, STAFF_MENU, image_path
 from bot.line.sender import make_api
@@ -15,7 +16,7 @@ from storage.models import Setting, Staff
 
 def create_menus(config: Config, engine: Engine) -> dict:
     client, api = make_api(config)
-    blob = MessagingApiBlob(client)
+    blob_client, blob = make_blob_api(config)  # images go to LINE's data host, not api.line.me
     try:
         ids = {}
         for kind, menu in (("customer", CUSTOMER_MENU), ("staff", STAFF_MENU)):
@@ -32,3 +33,4 @@ def create_menus(config: Config, engine: Engine) -> dict:
         return {**ids, "linked": len(staff_users)}
     finally:
         client.close()
+        blob_client.close()

@@ -27,6 +27,7 @@ from linebot.v3.messaging import (
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot import media
 from bot.config import Config
 from bot.line.render import render_all
 from storage.db import session_scope
@@ -62,6 +63,7 @@ class LineSender:
         self.client, self.api = make_api(config)
         self.timeout = (config.line.connect_timeout, config.line.read_timeout)
         self.pool = ThreadPoolExecutor(max_workers=config.outbox.concurrency, thread_name_prefix="outbox")
+        self.media_url = lambda token, preview: media.url_for(config, token, preview=preview)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -137,7 +139,7 @@ class LineSender:
         if row.kind == "unlink_richmenu":
             return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
                 row.to_user, _request_timeout=self.timeout))
-        messages = render_all(row.messages)
+        messages = render_all(row.messages, self.media_url)
         if self._reply_usable(row):
             outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(
                 ReplyMessageRequest(replyToken=row.reply_token, messages=messages), _request_timeout=self.timeout))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers import quotas
+from handlers.rules import quotas
 from handlers.reporting import satisfaction, tickets, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table

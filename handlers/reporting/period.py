@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from handlers import quotas
+from handlers.rules import quotas
 from handlers.thai_dates import BANGKOK, BE_OFFSET, TH_MONTHS_FULL, format_date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from handlers.reporting.stats import mean, one_way_anova
 from handlers.reporting.tables import ALL_OFFICES, Table, percent, rounded
+from handlers.rules.scores import is_low
 from storage.models import TIERS
 
 KINDS = ("visit", "service", "outage", "complaint")
@@ -57,7 +58,7 @@ def satisfaction_table(data, settings, office: str | None) -> Table:
 
 def _row(scope: str, by: str, group: str, scores: list[int], settings, tier: str | None) -> list:
     average, target = mean(scores), target_for(settings, tier)
-    low = sum(score <= settings.low_score_max for score in scores)
+    low = sum(is_low(score, settings) for score in scores)
     return [scope, by, group, len(scores), rounded(average), percent(low, len(scores)), target,
             "yes" if average is not None and average >= target else "no"]
 

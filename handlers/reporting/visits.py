@@ -6,9 +6,10 @@ from datetime import timedelta
 from handlers.reporting.period import Period
 from handlers.thai_dates import to_bangkok
 from handlers.reporting.tables import ALL_OFFICES, Table, per_office, percent
+from handlers.rules.statuses import DROPPED_STATUSES, FINISHED_STATUSES
 
 def visits_table(data, office: str | None) -> Table:
-    """handlers.quotas.progress per person: KAMRs count their own accounts visited, managers their visits."""
+    """handlers.rules.quotas.progress per person: KAMRs count their own accounts visited, managers their visits."""
     in_period = {p.staff.id: p.done for p in data.progress_in_period}
     rows, totals = [], {}
     for item in sorted(data.progress_to_date, key=lambda p: (p.staff.office, p.staff.staff_code)):
@@ -37,9 +38,9 @@ def services_table(data, period: Period, settings, offices: list[str]) -> Table:
     services = [t for t in data.tickets if t.kind == "service"]
 
     def summarise(items) -> list:
-        delivered = [t for t in items if t.status in ("resolved", "closed") and t.resolved_at]
+        delivered = [t for t in items if t.status in FINISHED_STATUSES and t.resolved_at]
         on_time = sum(to_bangkok(t.resolved_at).date() <= deadline for t in delivered)
-        dropped = sum(t.status in ("declined", "cancelled") for t in items)
+        dropped = sum(t.status in DROPPED_STATUSES for t in items)
         return [len(items), on_time, len(delivered) - on_time, dropped, len(items) - len(delivered) - dropped,
                 percent(on_time, len(items) - dropped)]
 

@@ -5,6 +5,7 @@ from collections import Counter
 
 from handlers.reporting.satisfaction import KIND_LABELS, rating_kind
 from handlers.reporting.tables import Table
+from handlers.rules.scores import is_low
 from handlers.texts import t
 from handlers.thai_dates import format_date
 
@@ -37,7 +38,7 @@ def low_comments_table(data, settings, office: str | None) -> Table:
     rows = []
     for rating in data.ratings:
         account = data.accounts[rating.account_id]
-        if rating.score > settings.low_score_max or not rating.comment.strip():
+        if not is_low(rating.score, settings) or not rating.comment.strip():
             continue
         if office is None or account.office == office:
             topic = rating_topic(data, rating)

@@ -1,0 +1,87 @@
+"""Media rows: recorded when a message with content arrives, fetched by the worker, served by token."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from storage.models import Media, MediaContent
+
+
+def record(session: Session, *, channel_message_id: str, kind: str, now: datetime, account_id: int | None = None,
+           contact_id: int | None = None, ticket_id: int | None = None, file_name: str = "",
+           size_bytes: int = 0) -> Media:
+    """The row for one message's content, waiting to be fetched; the same message again gives the same row."""
+    existing = session.exec(select(Media).where(Media.channel_message_id == channel_message_id)).first()
+    if existing is not None:
+        return existing
+    media = Media(token=secrets.token_urlsafe(32), channel_message_id=channel_message_id, kind=kind,
+                  account_id=account_id, contact_id=contact_id, ticket_id=ticket_id, file_name=file_name[:200],
+                  size_bytes=size_bytes, created_at=now, next_attempt_at=now)
+    session.add(media)
+    session.flush()
+    return media
+
+
+def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Media]:
+    query = (select(Media)
+             .where(Media.status == "pending", Media.next_attempt_at <= now,
+                    or_(Media.claimed_until.is_(None), Media.claimed_until < now))
+             .order_by(Media.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.exec(query).all())
+    for row in rows:
+        row.claimed_until = now + lease
+        session.add(row)
+    return rows
+
+
+def store(session: Session, media: Media, *, data: bytes, preview: bytes | None, content_type: str,
+          now: datetime) -> None:
+    media.status, media.content_type, media.size_bytes = "stored", content_type, len(data)
+    media.fetched_at, media.claimed_until, media.reason = now, None, ""
+    session.add(media)
+    session.merge(MediaContent(media_id=media.id, data=data, preview=preview))
+
+
+def retry_later(session: Session, media: Media, *, now: datetime, delay: timedelta, reason: str) -> None:
+    media.attempts += 1
+    media.next_attempt_at, media.claimed_until, media.reason = now + delay, None, reason[:300]
+    session.add(media)
+
+
+def give_up(session: Session, media: Media, *, status: str, reason: str) -> None:
+    """`status`: gone (LINE no longer has it), refused (too large, a type we do not keep) or failed."""
+    media.status, media.reason, media.claimed_until = status, reason[:300], None
+    session.add(media)
+
+
+def by_token(session: Session, token: str) -> Media | None:
+    if not token or len(token) > 100:
+        return None
+    return session.exec(select(Media).where(Media.token == token)).first()
+
+
+def content(session: Session, media: Media) -> MediaContent | None:
+    return session.get(MediaContent, media.id)
+
+
+def of_ticket(session: Session, ticket_id: int) -> list[Media]:
+    return list(session.exec(select(Media).where(Media.ticket_id == ticket_id).order_by(Media.id)).all())
+
+
+def by_message_ids(session: Session, message_ids: list[str]) -> dict[str, Media]:
+    if not message_ids:
+        return {}
+    rows = session.exec(select(Media).where(Media.channel_message_id.in_(message_ids))).all()
+    return {row.channel_message_id: row for row in rows}
+
+
+def attach_to_ticket(session: Session, channel_message_id: str, ticket_id: int) -> None:
+    media = session.exec(select(Media).where(Media.channel_message_id == channel_message_id)).first()
+    if media is not None and media.ticket_id is None:
+        media.ticket_id = ticket_id
+        session.add(media)
