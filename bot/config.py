@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -108,6 +109,15 @@ class BotConfig(_Section):
     @property
     def link_code_ttl(self) -> timedelta:
         return timedelta(hours=self.link_code_ttl_hours)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (a name like Asia/Bangkok)") from None
+        return zone
 
     @field_validator("language")
     @classmethod
@@ -499,4 +509,24 @@ def load_config(path: str | os.PathLike | None) -> Config:
         raise ConfigError(f"config file not found: {file}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{file} is not valid TOML: {error}") from None
-    return parse_config(data)
+    return paths_from_folder(parse_config(data), file.resolve().parent)
+
+
+def paths_from_folder(config: Config, folder: Path) -> Config:
+    """Relative paths in a config file are read from the file's folder, so every command finds the same
+    database wherever it runs (the embedded defaults stay relative to the current directory)."""
+    from sqlalchemy.engine import make_url
+
+    def within(path: str) -> str:
+        return path if not path or Path(path).is_absolute() else str(folder / path)
+
+    url = config.database.url
+    if url.startswith("sqlite"):
+        parsed = make_url(url)
+        if parsed.database and parsed.database != ":memory:":
+            url = parsed.set(database=within(parsed.database)).render_as_string(hide_password=False)
+    return config.model_copy(update={
+        "database": config.database.model_copy(update={"url": url}),
+        "sheets": config.sheets.model_copy(update={"service_account_file": within(config.sheets.service_account_file)}),
+        "reports": config.reports.model_copy(update={"output_dir": within(config.reports.output_dir)}),
+    })

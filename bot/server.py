@@ -20,6 +20,10 @@ class KambotServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn 24+ opens ~/.gunicorn/gunicorn.ctl, one path for every server of the user: a second
+            # server would take it over and remove it on exit. We do not use gunicornc.
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         # Runs in each worker after the fork: engines, pools and threads must not cross a fork.

@@ -68,18 +68,18 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
 
     reminders, zone = config.reminders, config.bot.timezone
     scheduler.add_job(guarded(escalate_unacknowledged, "escalation"), "interval",
-                      seconds=config.escalation.check_every_seconds, id="escalate_outages")
+                      seconds=config.escalation.check_every_seconds, id="escalate_outages", name="outage escalation")
     hour, minute = reminders.complaint_digest_hour_minute
     scheduler.add_job(guarded(send_complaint_digests, "complaint digest"), "cron", hour=hour, minute=minute,
-                      timezone=zone, id="complaint_digest")
+                      timezone=zone, id="complaint_digest", name="complaint digest")
     hour, minute = reminders.hour_minute(reminders.quota_digest_time)
     scheduler.add_job(guarded(send_quota_digests, "quota digest"), "cron", day_of_week=reminders.quota_digest_weekday,
-                      hour=hour, minute=minute, timezone=zone, id="quota_digest")
+                      hour=hour, minute=minute, timezone=zone, id="quota_digest", name="quota digest")
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
-                      timezone=zone, id="visit_reminders")
+                      timezone=zone, id="visit_reminders", name="visit reminders")
     for name, (poll, seconds) in (polls or {}).items():
-        scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name)
+        scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,
-                      minute=17, timezone=zone, id="retention_purge")
+                      minute=17, timezone=zone, id="retention_purge", name="retention purge")
     return scheduler

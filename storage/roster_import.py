@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, TextIO
 
 from sqlmodel import Session
@@ -30,7 +32,29 @@ class HeaderError(ValueError):
     pass
 
 
+NOT_UTF8 = ("ไฟล์นี้ไม่ใช่ UTF-8{guess}: ใน Excel เลือก บันทึกเป็น > CSV UTF-8 (คั่นด้วยจุลภาค) แล้วนำเข้าอีกครั้ง / "
+            "this file is not UTF-8{guess_en}: in Excel, Save As > CSV UTF-8 (Comma delimited) and import it again")
+
+
+def read_csv_file(path: Path) -> io.StringIO:
+    """The file's text, with or without Excel's byte-order mark; a file that is not UTF-8 (Thai Excel's
+    plain "CSV" is TIS-620 / cp874) is refused with how to save it, in Thai and English."""
+    data = Path(path).read_bytes()
+    try:
+        return io.StringIO(data.decode("utf-8-sig"), newline="")
+    except UnicodeDecodeError:
+        pass
+    try:
+        thai = any("\u0e00" <= ch <= "\u0e7f" for ch in data.decode("cp874"))
+    except UnicodeDecodeError:
+        thai = False
+    raise ValueError(NOT_UTF8.format(guess=" (น่าจะเป็น TIS-620 / cp874 จาก Excel ภาษาไทย)" if thai else "",
+                                     guess_en=" (it looks like Thai Excel's TIS-620 / cp874)" if thai else ""))
+
+
 def read_rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterable[tuple[int, dict]]:
+    """(row number, stripped cells) of every row that has something in it: the empty rows Excel leaves at
+    the end are not rows."""
     reader = csv.DictReader(file)
     headers = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in headers]
@@ -43,7 +67,25 @@ def read_rows(file: TextIO, required: tuple[str, ...], optional: tuple[str, ...]
     # Row 1 is the header, so the first data row is row 2 as a spreadsheet shows it.
     for number, row in enumerate(reader, start=2):
         # unescape: a file kambot exported marks formula-like cells with an apostrophe (storage.csv_cells).
-        yield number, {k: unescape((v or "").strip()).strip() for k, v in row.items() if k is not None}
+        cells = {k: unescape((v or "").strip()).strip() for k, v in row.items() if k is not None}
+        if any(cells.values()):
+            yield number, cells
+
+
+def _repeated_codes(rows: list[tuple[int, dict]], column: str) -> dict[int, str]:
+    """Row number -> error for every row whose code another row also has: which row is meant is for a person
+    to say, so none of them is imported. The error goes on the first of the rows and names them all."""
+    numbers: dict[str, list[int]] = {}
+    for number, row in rows:
+        if row.get(column):
+            numbers.setdefault(row[column], []).append(number)
+    errors: dict[int, str] = {}
+    for code, found in numbers.items():
+        if len(found) > 1:
+            listed = ", ".join(map(str, found[:-1])) + f" and {found[-1]}"
+            errors.update({number: "" for number in found})
+            errors[found[0]] = f"row {found[0]}, column {column}: {code!r} is on rows {listed}: keep one (none imported)"
+    return errors
 
 
 def _require(row: dict, number: int, columns: tuple[str, ...]) -> str | None:
@@ -60,7 +102,11 @@ def import_staff(session: Session, file: TextIO) -> ImportResult:
 def import_staff_rows(session: Session, rows: list[tuple[int, dict]], result: ImportResult) -> ImportResult:
     """Staff rows (row number, cells) into result; backups and supervisors may be defined later in rows."""
     codes_in_file = {row["staff_code"] for _, row in rows if row.get("staff_code")}
+    repeated = _repeated_codes(rows, "staff_code")
     for number, row in rows:
+        if number in repeated:
+            result.errors += [repeated[number]] if repeated[number] else []
+            continue
         error = _require(row, number, STAFF_COLUMNS)
         role = row.get("role", "").lower()
         if not error and role not in STAFF_ROLES:
@@ -103,7 +149,12 @@ def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], resu
                         load_rule: LoadRule | None = None) -> ImportResult:
     """With load_rule, warn about every KAMR whose weighted load the rows leave outside the rule."""
     touched: set[int] = set()
+    rows = list(rows)
+    repeated = _repeated_codes(rows, "account_code")
     for number, row in rows:
+        if number in repeated:
+            result.errors += [repeated[number]] if repeated[number] else []
+            continue
         error = _require(row, number, ("account_code", "name", "tier", "office"))
         tier = row.get("tier", "").lower()
         if not error and tier not in TIERS:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import run_import, safe_url, setup_logging, with_config
+from bot.cli.common import open_database, run_import, safe_url, setup_logging, with_config
 from bot.config import Config
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 
 log = logging.getLogger("kambot")
 
@@ -43,7 +43,9 @@ def import_staff_command(config: Config, file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_config
 def import_accounts_command(config: Config, file: Path) -> None:
-    """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;)."""
+    """Accounts CSV: account_code,name,tier,office,kamr[,sites] (sites separated by ;).
+
+    The kamr column must be there; its cell may be empty (Streamline: the department head)."""
     from storage.roster_import import import_accounts
     from storage.workload import LoadRule
 
@@ -54,7 +56,7 @@ def _issue_code(config: Config, kind: str, code: str) -> None:
     from bot.services import utcnow
     from storage import linking, roster
 
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     with session_scope(engine) as session:
         target = roster.account_by_code(session, code) if kind == "contact" else roster.staff_by_code(session, code)
         if target is None:
@@ -94,17 +96,27 @@ def staff_code(config: Config, staff_code: str) -> None:
 @with_config
 def serve(config: Config, host: str | None, port: int | None, workers: int, web_only: bool) -> None:
     """Run the webhook, and unless --web-only the inbox handlers, outbox sender and scheduler, in one process."""
+    from bot.cli.running import hold_sqlite_lock, require_free_port
     from bot.server import run_server
 
     setup_logging()
     if workers > 1 and config.database.url.startswith("sqlite"):
         raise click.ClickException("--workers > 1 needs PostgreSQL (database.url); SQLite allows one writer process")
+    host, port = host or config.server.host, port or config.server.port
+    open_database(config).dispose()  # here, not as gunicorn's "Worker failed to boot"
+    require_free_port(host, port)
+    hold_sqlite_lock(config, "serve")
+    if not web_only:
+        hold_sqlite_lock(config, "worker")
+    _warn_missing_line_settings(config, "The server starts, but the webhook answers 503 and messages wait in the "
+                                        "outbox until they are set.")
+    run_server(config, host=host, port=port, workers=workers, background=not web_only)
+
+
+def _warn_missing_line_settings(config: Config, consequence: str) -> None:
     missing = config.missing_settings()
     if missing:
-        log.warning("LINE settings missing: %s. The server starts, but the webhook answers 503 and "
-                    "messages wait in the outbox until they are set.", ", ".join(missing))
-    run_server(config, host=host or config.server.host, port=port or config.server.port,
-               workers=workers, background=not web_only)
+        log.warning("LINE settings missing: %s. %s", ", ".join(missing), consequence)
 
 
 @click.command()
@@ -114,10 +126,15 @@ def worker(config: Config) -> None:
     import signal
     import threading
 
+    from bot.cli.running import hold_sqlite_lock
     from bot.services import Services
 
     setup_logging()
-    services = Services(config, make_engine(config.database.url))
+    engine = open_database(config)
+    hold_sqlite_lock(config, "worker")
+    _warn_missing_line_settings(config, "The worker handles events, but messages wait in the outbox until they "
+                                        "are set.")
+    services = Services(config, engine)
     services.start(sender=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -135,7 +152,7 @@ def outbox(config: Config, retry_failed: bool) -> None:
     from storage import inbox as inbox_repo
     from storage import outbox as outbox_repo
 
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     with session_scope(engine) as session:
         if retry_failed:
             count = outbox_repo.reset_failed(session) + inbox_repo.reset_failed(session)
@@ -166,7 +183,7 @@ def richmenu_create(config: Config) -> None:
 
     if config.missing_settings():
         raise click.ClickException(f"LINE settings missing: {', '.join(config.missing_settings())}")
-    engine = make_engine(config.database.url)
+    engine = open_database(config)
     result = create_menus(config, engine)
     click.echo(f"customer menu {result['customer']} (default), staff menu {result['staff']} "
                f"linked to {result['linked']} staff")
@@ -179,6 +196,41 @@ def check_config(config: Config) -> None:
     missing = config.missing_settings()
     click.echo(f"database: {safe_url(config.database.url)}")
     click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
+    for note in _form_notes(config):
+        click.echo(note)
+    problems = _file_problems(config)
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+
+
+def _file_problems(config: Config) -> list[str]:
+    """What the file itself cannot say: files it names that must exist and be what they claim."""
+    import json
+
+    key_file = config.sheets.service_account_file
+    if not key_file:
+        return []
+    try:
+        key = json.loads(Path(key_file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"sheets.service_account_file: no file {key_file}"]
+    except (OSError, ValueError) as error:
+        return [f"sheets.service_account_file: {key_file} is not a readable JSON key ({error})"]
+    if not isinstance(key, dict) or not key.get("client_email"):
+        return [f"sheets.service_account_file: {key_file} has no client_email (a service-account key from "
+                "Google Cloud, IAM > Service accounts > Keys)"]
+    return []
+
+
+def _form_notes(config: Config) -> list[str]:
+    notes = [f"form {form.key}: {form.intent}, spreadsheet {form.spreadsheet}, tab {form.tab!r}, "
+             f"{len(form.fields)} questions mapped" for form in config.forms]
+    if config.forms and not config.sheets.enabled:
+        notes.append("forms: sheets.service_account_file is not set, so nothing polls them; "
+                     "`kambot forms import FILE.csv` still reads a downloaded CSV")
+    return notes
 
 
 @click.group()

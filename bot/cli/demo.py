@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import safe_url, setup_logging, with_config
+from bot.cli.common import given_config_path, open_database, safe_url, setup_logging, with_config
 from bot.config import Config
 from storage.db import make_engine, session_scope
 
@@ -17,15 +17,16 @@ SESSION_OPTION = click.option(
 
 @click.group(invoke_without_command=True)
 @click.option("--reset", is_flag=True, help="Erase EVERYTHING in the database first, then create the demo.")
+@click.option("--yes", is_flag=True, help="With --reset: erase even a database that holds more than the demo.")
 @with_config
 @click.pass_context
-def demo(ctx: click.Context, config: Config, reset: bool) -> None:
+def demo(ctx: click.Context, config: Config, reset: bool, yes: bool) -> None:
     """Create the demo organisation (a zone, two offices, staff, 12 accounts, contacts, open tickets)."""
     if ctx.invoked_subcommand is not None:
-        if reset:
-            raise click.UsageError("--reset only goes with `kambot demo` itself")
+        if reset or yes:
+            raise click.UsageError("--reset and --yes only go with `kambot demo` itself")
         return
-    from bot.demo.organisation import DemoExists, create_demo, erase_everything
+    from bot.demo.organisation import DemoExists, create_demo, erase_everything, holds_more_than_the_demo
     from bot.services import utcnow
     from storage.migrate import upgrade
 
@@ -33,6 +34,10 @@ def demo(ctx: click.Context, config: Config, reset: bool) -> None:
     engine = make_engine(config.database.url)
     try:
         with session_scope(engine) as session:
+            if reset and not yes and holds_more_than_the_demo(session):
+                raise click.ClickException(
+                    f"{safe_url(config.database.url)} holds data that `kambot demo` did not make (an imported "
+                    "roster?); --reset would erase it all. Use another database for the demo, or add --yes.")
             if reset:
                 erase_everything(session)
             people = create_demo(session, config, now=utcnow())
@@ -57,7 +62,7 @@ def who(config: Config) -> None:
     """Who is who: the keys `kambot chat --as` takes."""
     from bot.demo.organisation import who_is_who
 
-    engine = make_engine(config.database.url)
+    engine = open_database(config, first="kambot demo")
     with session_scope(engine) as session:
         people = who_is_who(session)
     engine.dispose()
@@ -91,12 +96,10 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
 
     from bot.demo.organisation import is_demo_database
     from bot.demo.simulator import SimulatedBot, serve_until_stopped
-    from storage.migrate import upgrade
 
     setup_logging()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a minute per job would bury the rest
-    upgrade(config.database.url)
-    engine = make_engine(config.database.url)
+    engine = open_database(config, first="kambot demo")
     with session_scope(engine) as session:
         demo_database = is_demo_database(session)
     engine.dispose()
@@ -119,7 +122,8 @@ def serve(config: Config, host: str | None, port: int | None, session_file: Path
               help="Who to be: a staff code (K001), a contact key (A101-1), or `new` for someone who just added the "
                    "Official Account (link them with a code from `kambot link-code`); see `kambot demo who`.")
 @SESSION_OPTION
-def chat(key: str, session_file: Path) -> None:
+@with_config
+def chat(config: Config, key: str, session_file: Path) -> None:
     """Chat with the running demo bot (`kambot demo serve`) as one person, in this terminal."""
     import uuid
 
@@ -130,6 +134,9 @@ def chat(key: str, session_file: Path) -> None:
     if not session_file.exists():
         raise click.ClickException(f"no demo server found ({session_file} is missing): start `kambot demo serve` first")
     session = DemoSession.load(session_file)
+    if given_config_path() and safe_url(session.database_url) != safe_url(config.database.url):
+        click.echo(f"note: the demo server runs on {safe_url(session.database_url)}, "
+                   f"not on the config's {safe_url(config.database.url)}", err=True)
     newcomer = key.lower() == "new"
     if newcomer:
         person = Person("new", "ผู้ใช้ LINE ใหม่ / new LINE user", "-", "-", demo_user_id(f"new-{uuid.uuid4()}"))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import with_config
+from bot.cli.common import open_database, with_config
 from bot.config import Config, FormConfig
 from storage import csv_cells
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 
 
 def register(main: click.Group) -> None:
@@ -35,7 +35,7 @@ def register(main: click.Group) -> None:
             client = sheets.open_client(config.sheets)
         except sheets.SheetAccessError as error:
             raise click.ClickException(str(error)) from None
-        engine = make_engine(config.database.url)
+        engine = open_database(config)
         for form in config.forms:
             click.echo(f"form {form.key} ({form.intent}): spreadsheet {form.spreadsheet}, tab {form.tab!r}")
             try:
@@ -79,7 +79,7 @@ def register(main: click.Group) -> None:
 
         if not config.sheets.enabled:
             raise click.ClickException("sheets.service_account_file is not set: use `kambot forms import FILE.csv`")
-        report = poll_forms(make_engine(config.database.url), config, now=utcnow(), notifier_for=notifier_for)
+        report = poll_forms(open_database(config), config, now=utcnow(), notifier_for=notifier_for)
         for key, result in report.results.items():
             click.echo(f"form {key}: {result.summary()}")
         for key, message in report.failures.items():
@@ -97,11 +97,15 @@ def register(main: click.Group) -> None:
         from bot.line.notifier import notifier_for
         from bot.services import utcnow
 
+        from storage.roster_import import read_csv_file
+
         form = _form_named(config, form_key)
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            rows = [row for row in csv.reader(handle)]
         try:
-            result = ingest(make_engine(config.database.url), config, form, rows, zone=config.bot.timezone,
+            rows = [row for row in csv.reader(read_csv_file(file))]
+        except ValueError as error:
+            raise click.ClickException(f"{file}: {error}") from None
+        try:
+            result = ingest(open_database(config), config, form, rows, zone=config.bot.timezone,
                             now=utcnow(), notifier_for=notifier_for, full_view=False)
         except IntakeError as error:
             raise click.ClickException(str(error)) from None
@@ -117,7 +121,7 @@ def register(main: click.Group) -> None:
         from bot.services import utcnow
 
         directory.mkdir(parents=True, exist_ok=True)
-        with session_scope(make_engine(config.database.url)) as session:
+        with session_scope(open_database(config)) as session:
             tables = build_tabs(session, config, now=utcnow())
         for table in tables:
             path = directory / f"{table.name}.csv"
@@ -140,10 +144,13 @@ def _last_poll(engine, name: str) -> None:
 
 
 def _form_named(config: Config, key: str | None) -> FormConfig:
+    if not config.forms:
+        raise click.ClickException(f"no [[forms]] table in the config{f' for form {key!r}' if key else ''}: "
+                                   "add one per Google Form (see config.example.toml, [[forms]])")
     if key is None and len(config.forms) == 1:
         return config.forms[0]
     form = next((f for f in config.forms if f.key == key), None)
     if form is None:
-        known = ", ".join(f.key for f in config.forms) or "none configured"
+        known = ", ".join(f.key for f in config.forms)
         raise click.ClickException(f"say which form with --form (one of: {known})")
     return form

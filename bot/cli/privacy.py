@@ -5,7 +5,8 @@ import click
 
 from bot.cli.common import with_config
 from bot.config import Config
-from storage.db import make_engine, session_scope
+from bot.cli.common import open_database
+from storage.db import session_scope
 
 
 def register(main: click.Group) -> None:
@@ -24,7 +25,7 @@ def register(main: click.Group) -> None:
         from handlers.operations import people
         from storage import privacy
 
-        engine = make_engine(config.database.url)
+        engine = open_database(config)
         with session_scope(engine) as session:
             person = privacy.contact_by_code(session, code)
             if person is None:
@@ -51,7 +52,7 @@ def register(main: click.Group) -> None:
         from storage import roster
         from storage.models import Account
 
-        engine = make_engine(config.database.url)
+        engine = open_database(config)
         with session_scope(engine) as session:
             person = roster.staff_by_code(session, code)
             if person is None:
@@ -71,7 +72,7 @@ def register(main: click.Group) -> None:
         from bot.services import utcnow
         from storage import privacy
 
-        engine = make_engine(config.database.url)
+        engine = open_database(config)
         with session_scope(engine) as session:
             result = privacy.purge(session, privacy.Retention.from_config(config.retention), now=utcnow())
         privacy.checkpoint(engine)

@@ -7,14 +7,14 @@ import click
 
 from sqlmodel import col, select
 
-from bot.cli.common import with_config
+from bot.cli.common import open_database, with_config
 from bot.config import Config
 from handlers.rules import quotas
 from handlers.rules.roles import may_move_targets
 from handlers.rules.scores import low_rating
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Account, Rating, Staff, Visit
 
 
@@ -29,7 +29,7 @@ def register(main: click.Group) -> None:
     def quota_show(config: Config, quarter_text: str | None) -> None:
         """Done / target for everyone with a quota."""
         q = _quarter(config, quarter_text)
-        with session_scope(make_engine(config.database.url)) as session:
+        with session_scope(open_database(config)) as session:
             rows = quotas.progress(session, config.quotas, q)
         click.echo(f"quarter {q.label}: {q.start.isoformat()} to {q.end.isoformat()}")
         for p in rows:
@@ -50,7 +50,7 @@ def register(main: click.Group) -> None:
             numbers = [int(part) for part in targets.split(",")]
         except ValueError:
             raise click.ClickException("TARGETS are 4 whole numbers separated by commas, e.g. 4,8,6,6") from None
-        with session_scope(make_engine(config.database.url)) as session:
+        with session_scope(open_database(config)) as session:
             person, supervisor = roster.staff_by_code(session, staff_code), roster.staff_by_code(session, by_code)
             if person is None:
                 raise click.ClickException(f"no staff with code {staff_code}")
@@ -75,7 +75,7 @@ def register(main: click.Group) -> None:
     def followups(config: Config, quarter_text: str | None) -> None:
         """Low visit ratings this quarter ([reports] low_score_max): whom to call back (000 plan 6 item 8)."""
         q = _quarter(config, quarter_text)
-        with session_scope(make_engine(config.database.url)) as session:
+        with session_scope(open_database(config)) as session:
             rows = session.exec(
                 select(Rating, Visit, Account, Staff)
                 .join(Visit, col(Visit.id) == Rating.subject_id)

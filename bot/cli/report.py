@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import with_config
+from bot.cli.common import open_database, with_config
 from bot.config import Config
 from storage import csv_cells
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 
 
 def register(main: click.Group) -> None:
@@ -51,7 +51,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         raise click.BadParameter(str(error)) from None
     if period.kind != kind:
         raise click.BadParameter(f"{text!r} is a {period.kind}; use `kambot report {period.kind} {text}`")
-    with session_scope(make_engine(config.database.url)) as session:
+    with session_scope(open_database(config)) as session:
         data = load(session, period, config.quotas)
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import run_import, with_config
+from bot.cli.common import open_database, run_import, with_config
 from bot.config import Config
 from storage import csv_cells
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 
 IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
 
@@ -35,19 +35,18 @@ def register(main: click.Group) -> None:
         related_business_thb,maintenance_thb,strategy_area,nationwide,nomination,nomination_tier,nomination_note.
         """
         from handlers.rules.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
-        from storage.roster_import import read_rows
+        from storage.roster_import import read_csv_file, read_rows
 
         settings = config.classification
         candidates, errors = [], []
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            try:
-                for number, row in read_rows(handle, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
-                    try:
-                        candidates.append(parse_row(number, row, settings))
-                    except RowError as error:
-                        errors.append(str(error))
-            except ValueError as error:
-                raise click.ClickException(f"{file}: {error}") from None
+        try:
+            for number, row in read_rows(read_csv_file(file), REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
+                try:
+                    candidates.append(parse_row(number, row, settings))
+                except RowError as error:
+                    errors.append(str(error))
+        except ValueError as error:
+            raise click.ClickException(f"{file}: {error}") from None
         results = classify(candidates, settings)
         for item in results:
             c = item.candidate
@@ -79,7 +78,7 @@ def register(main: click.Group) -> None:
         from storage.workload import LoadRule, staff_loads
 
         rule = LoadRule.from_config(config.workload)
-        with session_scope(make_engine(config.database.url)) as session:
+        with session_scope(open_database(config)) as session:
             loads = staff_loads(session, rule, office=office)
         flags = {"low": f"LOW (< {rule.min_load:g})", "high": f"HIGH (> {rule.max_load:g})", "ok": "ok", "": "-"}
         click.echo("office\tstaff\tstrategic\tstar\tstatus\tstreamline\tload\tcheck")
@@ -103,7 +102,7 @@ def register(main: click.Group) -> None:
         """Write the whole roster to FILE (UTF-8; see README, Roster exchange)."""
         from storage.roster_exchange import export_roster
 
-        with session_scope(make_engine(config.database.url)) as session, \
+        with session_scope(open_database(config)) as session, \
                 open(file, "w", newline="", encoding="utf-8-sig") as handle:
             count = export_roster(session, handle)
         click.echo(f"{file}: {count} rows")

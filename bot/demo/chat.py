@@ -21,7 +21,7 @@ import uuid
 from datetime import date, datetime
 from typing import TextIO
 
-from bot.demo.chat_render import Choice, render_messages
+from bot.demo.chat_render import Choice, numbered_by_label, render_messages
 from bot.demo.simulator import DemoSession
 from handlers.thai_dates import BANGKOK, parse_thai_date
 
@@ -36,6 +36,19 @@ HELP = """พิมพ์ข้อความแล้วกด Enter · เล
   /photo                ส่งรูปภาพ / send a photo
   /location LAT LON [ที่อยู่]  ส่งตำแหน่ง / send a location
   /help  /quit"""
+
+
+LINE_TEXT_LIMIT = 5000  # characters in one LINE text message
+
+
+def readable(line: str) -> str:
+    """The typed line as text that can be sent: a terminal that cuts a long paste mid-character (the tty
+    keeps about 4,096 bytes of a line) leaves undecodable bytes, which stdin hands over as lone
+    surrogates; they become U+FFFD instead of stopping the chat with UnicodeEncodeError."""
+    try:
+        return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that were never bytes (pasted from elsewhere)
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in line)
 
 
 class ChatClient:
@@ -155,9 +168,9 @@ class ChatScreen:
         messages = self.client.new_messages()
         if not messages:
             return False
-        if self.acted:
+        if self.acted or numbered_by_label(messages):
             self.choices, self.acted = {}, False
-        screen = render_messages(messages, first_number=len(self.choices) + 1)
+        screen = render_messages(messages, first_number=max(self.choices, default=0) + 1)
         self.choices.update({choice.number: choice for choice in screen.choices})
         self.out.write(CLEAR_LINE if self.out.isatty() else "\n")
         for line in screen.lines:
@@ -166,7 +179,11 @@ class ChatScreen:
 
     def handle(self, line: str) -> bool:
         """Act on one typed line; False to quit."""
-        line = line.strip()
+        line = readable(line).strip()
+        if len(line) > LINE_TEXT_LIMIT:
+            self.print(f"(ยาวเกิน {LINE_TEXT_LIMIT} ตัวอักษร ส่งเฉพาะส่วนแรก / longer than LINE's "
+                       f"{LINE_TEXT_LIMIT} characters: the first {LINE_TEXT_LIMIT} are sent)")
+            line = line[:LINE_TEXT_LIMIT]
         if self.waiting_for is not None:
             self._answer(self.waiting_for, line)
         elif line in ("/quit", "/exit"):
@@ -282,6 +299,9 @@ def _parse_location(text: str) -> tuple[float, float, str] | None:
 
 def run(screen: ChatScreen, stdin: TextIO = sys.stdin) -> None:
     """Until /quit, end of input, Ctrl-C or the server going away: show what arrives, act on each line typed."""
+    for stream, errors in ((stdin, "surrogateescape"), (screen.out, "replace")):
+        if hasattr(stream, "reconfigure"):  # undecodable input reaches readable(); output never raises
+            stream.reconfigure(errors=errors)
     try:
         screen.show_incoming()
         screen.prompt()

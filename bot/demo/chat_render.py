@@ -1,12 +1,14 @@
 """LINE message objects (as our bot sends them, bot/line/render.py) as terminal text for `kambot chat`.
 
 Text, quick replies, Flex bubbles (and carousels), templates; every tappable action gets a number,
-counted on from `first_number`, and comes back as a Choice the chat can act on.
+counted on from `first_number`, and comes back as a Choice the chat can act on. A row of buttons labelled
+with numbers (the scores 5..1) takes those numbers, so typing 5 gives 5; the other buttons skip them.
 """
 from __future__ import annotations
 
+import itertools
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 BOT = "🤖 "
 INDENT = "   "
@@ -23,6 +25,8 @@ class Choice:
 class Screen:
     lines: list[str]
     choices: list[Choice]
+    # id() of an action labelled with a number -> that number (see numbered_by_label)
+    own_numbers: dict[int, int] = field(default_factory=dict)
 
 
 def display_width(text: str) -> int:
@@ -40,14 +44,52 @@ def pad(text: str, width: int) -> str:
 
 
 def render_messages(messages: list[dict], *, first_number: int = 1) -> Screen:
-    screen = Screen(lines=[], choices=[])
+    screen = Screen(lines=[], choices=[], own_numbers=_label_numbers(messages))
     for message in messages:
         _message(screen, message, first_number)
     return screen
 
 
+def numbered_by_label(messages: list[dict]) -> bool:
+    """Whether a row of these messages' buttons is numbered by its labels: the chat then drops the older
+    choices, whose numbers those would otherwise collide with."""
+    return bool(_label_numbers(messages))
+
+
+def _action_rows(message: dict) -> list[list[dict]]:
+    rows = [[item.get("action") or {} for item in (message.get("quickReply") or {}).get("items") or []]]
+    if message.get("type") == "flex":
+        container = message.get("contents") or {}
+        for bubble in container.get("contents", []) if container.get("type") == "carousel" else [container]:
+            actions: list[dict] = []
+            for part in ("header", "hero", "body", "footer"):
+                _walk(bubble.get(part) or {}, [], actions)
+            rows.append(actions)
+    elif message.get("type") == "template":
+        rows.append((message.get("template") or {}).get("actions") or [])
+    return rows
+
+
+def _label_numbers(messages: list[dict]) -> dict[int, int]:
+    """Rows of two or more buttons whose labels are distinct whole numbers: each button takes its label."""
+    numbers: dict[int, int] = {}
+    for message in messages:
+        for row in _action_rows(message):
+            labels = [str(action.get("label", "")) for action in row]
+            if len(row) < 2 or not all(label.isdigit() for label in labels) or len(set(labels)) < len(labels):
+                continue
+            if set(map(int, labels)) & set(numbers.values()):
+                continue  # a second such row in the same batch: counted like any other
+            numbers.update({id(action): int(label) for action, label in zip(row, labels)})
+    return numbers
+
+
 def _number(screen: Screen, first_number: int, action: dict) -> str:
-    choice = Choice(first_number + len(screen.choices), action.get("label") or action.get("text") or "?", action)
+    number = screen.own_numbers.get(id(action))
+    if number is None:
+        taken = {choice.number for choice in screen.choices} | set(screen.own_numbers.values())
+        number = next(n for n in itertools.count(first_number) if n not in taken)
+    choice = Choice(number, action.get("label") or action.get("text") or "?", action)
     screen.choices.append(choice)
     return f"[{choice.number}] {choice.label}{_hint(action)}"
 

@@ -122,6 +122,13 @@ def is_demo_database(session: Session) -> bool:
     return session.get(Setting, DEMO_SETTING) is not None
 
 
+def holds_more_than_the_demo(session: Session) -> bool:
+    """Whether erasing would lose something that `kambot demo` did not make."""
+    if is_demo_database(session):
+        return False
+    return any(session.execute(select(1).select_from(table).limit(1)).first() for table in SQLModel.metadata.sorted_tables)
+
+
 def erase_everything(session: Session) -> None:
     """Every row of every table, children first; the schema (and its Alembic version) stays."""
     for table in reversed(SQLModel.metadata.sorted_tables):
