@@ -207,6 +207,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_without_line_credentials(runner, cfg, tmp_path):
     assert kambot(runner, cfg, "init-db").exit_code == 0
     port = free_port()

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from sqlmodel import select
 
@@ -20,6 +21,7 @@ from storage.models import InboxEvent, OutboxMessage
 from conftest import SECRET, TOKEN
 from procs import ServerProcess, customer_id, free_port, postback_event, seed_customers, sign, webhook_body, write_config
 
+pytestmark = pytest.mark.slow
 USERS = 20
 EVENTS = 240
 

@@ -26,7 +26,7 @@ from conftest import PG_URL, SECRET, TOKEN
 from procs import (ROOT, ServerProcess, customer_id, free_port, postback_event, run_jobs, seed_customers, sign, webhook_body,
                    write_config)
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
 
 

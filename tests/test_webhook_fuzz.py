@@ -137,6 +137,7 @@ def linked(bot):
     return bot
 
 
+@pytest.mark.slow
 @FUZZ
 @given(payload=envelope, signed=st.sampled_from([True, True, True, False]))
 def test_type_confused_json_bodies(linked, payload, signed):
@@ -173,6 +174,7 @@ def test_oversized_bodies_are_413(bot, size, signed):
     _check(bot, body, signature=sign(body) if signed else "bad")
 
 
+@pytest.mark.slow
 def test_real_server_survives_hostile_requests_and_keeps_answering(engine, db_url, line, tmp_path):
     seed_customers(engine, 2)
     server = ServerProcess(write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url,
