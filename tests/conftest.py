@@ -63,10 +63,29 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def engine(db_url):
     engine = make_engine(db_url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    if db_url in _SCHEMA_MADE and engine.dialect.name == "postgresql":
+        _empty(engine)
+    else:
+        SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
+        _SCHEMA_MADE.add(db_url)
     yield engine
     engine.dispose()
+
+
+_SCHEMA_MADE: set[str] = set()
+
+
+def _empty(engine) -> None:
+    """The tables made by an earlier test, emptied and their ids restarted: as good as new, and
+    on PostgreSQL a tenth of the time of dropping and making them again."""
+    names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    except Exception:  # a test changed the tables: make them again
+        SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
 
 
 @pytest.fixture
