@@ -2,9 +2,6 @@
 Flask app and line-bot-sdk client, and a local LINE API stand-in. Nothing of ours is mocked."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import io
 import itertools
 import json
@@ -19,14 +16,15 @@ from bot.config import Config, parse_config
 from bot.line.media import MediaFetcher
 from bot.line.sender import LineSender
 from bot.demo.line_standin import LineStandIn
+from line_wire import SECRET, TOKEN, sign, webhook_body
 from sheets_standin import SheetsStandIn
+from bot.line.notifier import notifier_for
 from bot.line.processing import process_user
+from jobs.scheduler import run_job
 from storage import inbox
 from storage.db import make_engine, session_scope
 from storage.roster_import import import_accounts, import_staff
 
-SECRET = "test-channel-secret"
-TOKEN = "test-access-token"
 PG_URL = os.environ.get("KAMBOT_TEST_PG_URL")
 
 STAFF_CSV = """staff_code,name,role,office,backup,supervisor
@@ -39,10 +37,6 @@ ACCOUNTS_CSV = """account_code,name,tier,office,kamr,sites
 A100,บริษัท น้ำตาลไทย จำกัด,strategic,PEA-N1,K001,โรงงาน 1;โรงงาน 2
 A200,โรงพยาบาลเมือง,status,PEA-N1,K002,
 """
-
-
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def database_params():
@@ -133,7 +127,7 @@ class Bot:
 
     # --- webhooks --------------------------------------------------------------
     def post(self, events: list[dict], *, signature: str | None = None, body: bytes | None = None):
-        body = body if body is not None else json.dumps({"destination": "Ubot", "events": events}).encode()
+        body = body if body is not None else webhook_body(events)
         headers = {"Content-Type": "application/json"}
         if signature != "":
             headers["X-Line-Signature"] = signature or sign(body)
@@ -189,6 +183,14 @@ class Bot:
             while self.sender.send_due():
                 pass
 
+    def run_job(self, job, *, deliver: bool = True) -> int:
+        """One run of a scheduler job at the bot's clock, as the scheduler runs it; returns what it
+        queued, delivered unless `deliver` is false."""
+        queued = run_job(job, self.engine, self.config, lambda: self.now, notifier_for)
+        if deliver:
+            self.drain()
+        return queued
+
     # --- what people saw ---------------------------------------------------------
     def texts_to(self, user: str) -> list[str]:
         out = []
@@ -222,7 +224,8 @@ class Bot:
             assert not import_staff(session, io.StringIO(STAFF_CSV)).errors
             assert not import_accounts(session, io.StringIO(ACCOUNTS_CSV)).errors
 
-    def link(self, user: str, *, account: str | None = None, staff: str | None = None) -> None:
+    def issue_code(self, *, account: str | None = None, staff: str | None = None, ttl=timedelta(hours=1)) -> str:
+        """A one-time link code for an account's contact or a staff member (by their codes)."""
         from storage import linking, roster
 
         with session_scope(self.engine) as session:
@@ -230,8 +233,10 @@ class Bot:
                 target, kind = roster.account_by_code(session, account), "contact"
             else:
                 target, kind = roster.staff_by_code(session, staff), "staff"
-            code = linking.new_code(session, kind=kind, target_id=target.id, now=self.now, ttl=timedelta(hours=1))
-        self.say(user, code)
+            return linking.new_code(session, kind=kind, target_id=target.id, now=self.now, ttl=ttl)
+
+    def link(self, user: str, *, account: str | None = None, staff: str | None = None) -> None:
+        self.say(user, self.issue_code(account=account, staff=staff))
 
 
 @pytest.fixture

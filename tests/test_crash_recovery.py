@@ -18,8 +18,8 @@ from bot.demo.line_standin import LineStandIn
 from storage.db import session_scope
 from storage.models import InboxEvent, OutboxMessage
 
-from conftest import SECRET, TOKEN
-from procs import ServerProcess, customer_id, free_port, postback_event, seed_customers, sign, webhook_body, write_config
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ServerProcess, customer_id, seed_customers, write_config
 
 pytestmark = pytest.mark.slow
 USERS = 20

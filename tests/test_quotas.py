@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from bot.line.notifier import notifier_for
 from bot.cli import main
 from bot.config import QuotasConfig
 from handlers.rules import quotas
@@ -109,10 +108,7 @@ def _visit(session, staff_code, account_code, day, status="done"):
 
 def _digest(bot, now=NOV_30):
     bot.now = now
-    with session_scope(bot.engine) as session:
-        pushes = send_quota_digests(session, now=now, config=bot.config, notifier=notifier_for(session, now))
-    bot.drain()
-    return pushes
+    return bot.run_job(send_quota_digests)
 
 
 def _body(message):

@@ -27,8 +27,8 @@ from bot.line.events import inbox_row
 from storage.db import session_scope
 from storage.models import InboxEvent
 
-from conftest import SECRET, TOKEN, sign
-from procs import ServerProcess, customer_id, free_port, postback_event, seed_customers, webhook_body, write_config
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ServerProcess, customer_id, seed_customers, write_config
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
