@@ -53,7 +53,9 @@ def test_parse_quarter():
 
 def test_plans_keep_the_year_total_at_or_above_the_rule():
     config = QuotasConfig()
-    assert quotas.plan_for_year(config, "office_manager", {}) == [6, 6, 6, 6]
+    unmoved = [config.per_quarter["office_manager"]] * 4
+    assert unmoved == [6, 6, 6, 6]
+    quotas.check_plan(config, "office_manager", unmoved)  # the configured default meets the rule
     quotas.check_plan(config, "office_manager", [4, 8, 6, 6])  # moved, total 24: fine
     quotas.check_plan(config, "office_manager", [0, 12, 6, 7])  # more than the rule: fine
     with pytest.raises(quotas.PlanRefused, match="total would be 23, below the rule of 24"):
