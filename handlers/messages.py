@@ -76,7 +76,7 @@ InboundKind = Literal[
 class Inbound:
     """One thing a person did, whatever the channel."""
 
-    channel: str  # "line", "form", "sim"
+    channel: str  # "line" or "form"
     user_id: str  # the channel's id for the person (LINE userId)
     kind: InboundKind
     received_at: datetime  # UTC

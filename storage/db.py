@@ -12,7 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from storage import models  # noqa: F401  (registers the tables)
 
@@ -136,10 +136,6 @@ def _sqlite_engine(url: str) -> Engine:
 
     engine.write_gate = WriteGate(Path(database) if database and database != ":memory:" else None)
     return engine
-
-
-def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
 
 
 @contextmanager

@@ -9,10 +9,6 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in and out, also on SQLite (which keeps no zone)."""
 
@@ -122,7 +118,7 @@ class Ticket(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     kind: str  # "outage", later "complaint", "service"
-    channel: str = "line"
+    channel: str = "line"  # line or form
     account_id: int = Field(foreign_key="account.id", index=True)
     site_id: Optional[int] = Field(default=None, foreign_key="site.id")
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
@@ -156,7 +152,7 @@ class Visit(SQLModel, table=True):
     purpose: str = ""
     notes: str = ""
     status: str = "planned"  # planned, done, cancelled
-    channel: str = "line"  # line, form, cli
+    channel: str = "line"  # line or form
     created_at: datetime = _utc_column(nullable=False)
     reported_at: Optional[datetime] = _utc_column(nullable=True)
     rating_asked_at: Optional[datetime] = _utc_column(nullable=True)

@@ -1,14 +1,48 @@
-"""Messages waiting to go out. Written in the handler's transaction, drained by the sender."""
+"""Messages waiting to go out. Written in the handler's transaction, drained by the sender.
+
+Every change of a row's state lives here: queued (`enqueue`), taken under a lease (`claim_due`),
+settled after an attempt (`record_outcomes`: sent, failed, or pending again after a backoff,
+possibly with its reply marked uncertain) and given fresh attempts (`reset_failed`). The sender
+only makes the channel's calls and says what each came to (an `Outcome`).
+"""
 from __future__ import annotations
 
+import logging
+import random
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What one attempt at a row came to, as the channel's sender classified the answer."""
+
+    status: str  # "sent", "retry" or "failed"
+    via: str = ""  # "reply", "push" or "api"
+    error: str = ""
+    retry_after: float | None = None
+    uncertain: bool = False  # the request may have reached the channel
+    reply_refused: bool = False
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how far apart a row is tried ([outbox] in the config)."""
+
+    max_attempts: int
+    backoff_base_seconds: float
+    backoff_max_seconds: float
+    reply_token_ttl_seconds: float = 50
+
 
 def enqueue(
     session: Session,
@@ -81,10 +115,46 @@ def _reply_was_tried(row: OutboxMessage, lease: timedelta, reply_ttl: timedelta 
     return row.claimed_until - lease < row.reply_token_at + reply_ttl
 
 
-def earliest_due(session: Session) -> datetime | None:
-    return session.exec(
-        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
-    ).one()
+def record_outcomes(
+    session: Session, *, rows: list[OutboxMessage], outcomes: list[Outcome], now: datetime, policy: RetryPolicy
+) -> None:
+    """Settle the claimed rows after their attempts, reading each afresh; the given (detached)
+    rows get the new status too."""
+    query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
+    stored = {fresh.id: fresh for fresh in session.exec(query)}
+    for row, outcome in zip(rows, outcomes):
+        fresh = stored[row.id]
+        settle(fresh, outcome, now=now, policy=policy)
+        session.add(fresh)
+        row.status = fresh.status
+
+
+def settle(row: OutboxMessage, outcome: Outcome, *, now: datetime, policy: RetryPolicy) -> None:
+    """One row's next state after one attempt: the attempt counted and the lease given back, then
+    sent, failed (refused, or out of attempts) or pending again after a backoff."""
+    row.attempts += 1
+    row.claimed_until = None
+    row.last_error = outcome.error[:500]
+    if outcome.reply_refused:
+        row.reply_token = None  # refused once, refused forever: push from now on
+    if outcome.status == "sent":
+        row.status, row.sent_at, row.via = "sent", now, outcome.via
+    elif outcome.status == "failed" or row.attempts >= policy.max_attempts:
+        row.status = "failed"
+        log.warning("outbox %s failed for good after %s attempts: %s", row.id, row.attempts, outcome.error)
+    else:
+        due = now + timedelta(seconds=backoff_seconds(row.attempts, outcome.retry_after, policy))
+        if outcome.via == "reply" and outcome.uncertain:
+            row.reply_uncertain = True
+            # Ask again while the token still lives: only then is a refusal proof it was used.
+            due = max(now, min(due, row.reply_token_at + timedelta(seconds=policy.reply_token_ttl_seconds - 5)))
+        row.next_attempt_at = due
+
+
+def backoff_seconds(attempts: int, retry_after: float | None, policy: RetryPolicy) -> float:
+    delay = min(policy.backoff_max_seconds, policy.backoff_base_seconds * 2 ** (attempts - 1))
+    delay *= random.uniform(0.8, 1.2)  # spread retries so they do not arrive together
+    return max(delay, retry_after or 0.0)
 
 
 def count_by_status(session: Session) -> dict[str, int]:

@@ -55,16 +55,6 @@ def unreported(session: Session, *, before: date) -> list[tuple[Visit, Account, 
     ).all())
 
 
-def planned_for(session: Session, staff_id: int, *, limit: int = 10) -> list[tuple[Visit, Account]]:
-    return list(session.exec(
-        select(Visit, Account)
-        .join(Account, col(Account.id) == Visit.account_id)
-        .where(Visit.staff_id == staff_id, Visit.status == "planned")
-        .order_by(Visit.visit_date, Visit.id)
-        .limit(limit)
-    ).all())
-
-
 def awaiting_rating_reminder(session: Session, *, asked_before: datetime) -> list[tuple[Visit, Account, Staff]]:
     return list(session.exec(
         select(Visit, Account, Staff)

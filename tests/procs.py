@@ -2,13 +2,9 @@
 a seeded organisation of linked customers. Nothing here imports pytest."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +17,6 @@ from storage.db import session_scope
 from storage.models import Account, Contact, Staff
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def customer_id(n: int) -> str:
@@ -104,21 +94,6 @@ class ServerProcess:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.kill9()
-
-
-def sign(body: bytes, secret: str) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def postback_event(user: str, n: int, data: str) -> dict:
-    """A postback as LINE sends it; event id and reply token derive from n."""
-    return {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000),
-            "source": {"type": "user", "userId": user}, "webhookEventId": f"01EV{n:022d}",
-            "deliveryContext": {"isRedelivery": False}, "replyToken": f"rt{n:08d}", "postback": {"data": data}}
-
-
-def webhook_body(events: list[dict]) -> bytes:
-    return json.dumps({"destination": "Ubot", "events": events}, separators=(",", ":")).encode()
 
 
 def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:

@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Not `-m bot.cli`: as __main__ the module would be a second copy without the commands registered on `bot.cli.main`.
 KAMBOT = [sys.executable, "-c", "from bot.cli import main; main()"]
 TIMEOUT = 20
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

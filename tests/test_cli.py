@@ -5,7 +5,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from sqlmodel import SQLModel, select
 from bot.cli import main
 from storage.db import make_engine, session_scope
 from storage.models import LinkCode
+
+from line_wire import free_port
 
 KAMBOT = Path(sys.executable).parent / "kambot"
 CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$")
@@ -201,12 +202,7 @@ def test_config_from_environment(runner, cfg, db_file, monkeypatch):
     assert kambot(runner, None, "check-config").exit_code != 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
+@pytest.mark.slow
 def test_serve_without_line_credentials(runner, cfg, tmp_path):
     assert kambot(runner, cfg, "init-db").exit_code == 0
     port = free_port()

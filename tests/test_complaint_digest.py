@@ -3,7 +3,6 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
-from bot.line.notifier import notifier_for
 from bot.config import ConfigError, parse_config
 from jobs.complaint_digest import send_complaint_digests
 from storage import notifications, roster, tickets
@@ -28,10 +27,7 @@ def _complaint(bot, account_code: str, due: date, status: str = "open") -> Ticke
 
 
 def _run(bot) -> int:
-    with session_scope(bot.engine) as session:
-        queued = send_complaint_digests(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
-    bot.drain()
-    return queued
+    return bot.run_job(send_complaint_digests)
 
 
 def _card(message: dict) -> tuple[str, list[str], list[dict]]:
@@ -171,6 +167,7 @@ def test_digest_time_is_validated():
 
 
 def test_scheduler_runs_the_digest_at_the_configured_time(engine):
+    from bot.line.notifier import notifier_for
     from jobs.scheduler import build_scheduler
 
     config = parse_config({"reminders": {"complaint_digest_time": "07:45"}, "bot": {"timezone": "Asia/Bangkok"}})

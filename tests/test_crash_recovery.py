@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from sqlmodel import select
 
@@ -17,9 +18,10 @@ from bot.demo.line_standin import LineStandIn
 from storage.db import session_scope
 from storage.models import InboxEvent, OutboxMessage
 
-from conftest import SECRET, TOKEN
-from procs import ServerProcess, customer_id, free_port, postback_event, seed_customers, sign, webhook_body, write_config
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ServerProcess, customer_id, seed_customers, write_config
 
+pytestmark = pytest.mark.slow
 USERS = 20
 EVENTS = 240
 

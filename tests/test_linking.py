@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.line.richmenu import create_menus
 from bot.line.notifier import STAFF_MENU_SETTING
 from handlers.texts import t
-from storage import linking, roster
+from storage import roster
 from storage.db import session_scope
 from storage.models import Contact, LinkCode, Setting, Staff
 
@@ -17,12 +17,7 @@ A100_NAME = "บริษัท น้ำตาลไทย จำกัด"
 
 
 def issue(bot, *, account: str | None = None, staff: str | None = None, ttl=timedelta(hours=72)) -> str:
-    with session_scope(bot.engine) as session:
-        if account:
-            target, kind = roster.account_by_code(session, account), "contact"
-        else:
-            target, kind = roster.staff_by_code(session, staff), "staff"
-        return linking.new_code(session, kind=kind, target_id=target.id, now=bot.now, ttl=ttl)
+    return bot.issue_code(account=account, staff=staff, ttl=ttl)
 
 
 def contacts(bot) -> list[Contact]:

@@ -160,8 +160,8 @@ def test_web_and_worker_processes_sharing_only_postgresql_serve_what_the_worker_
 
     import requests
 
-    from procs import ROOT, ServerProcess, customer_id, free_port, seed_customers, sign, webhook_body, write_config
-    from conftest import SECRET, TOKEN
+    from line_wire import SECRET, TOKEN, free_port, sign, webhook_body
+    from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
 
     if not db_url.startswith("postgresql"):
         pytest.skip("the split layout with several machines needs PostgreSQL")

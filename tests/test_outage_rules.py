@@ -1,7 +1,6 @@
 """Outage rules: joining, escalation, who may do what, status lists, dialog timeouts, low ratings."""
 from sqlmodel import select
 
-from bot.line.notifier import notifier_for
 from handlers.rules import roles
 from jobs.escalation import escalate_unacknowledged
 from storage import roster
@@ -32,8 +31,7 @@ def _tickets(bot) -> list[Ticket]:
 
 
 def _escalate(bot) -> int:
-    with session_scope(bot.engine) as session:
-        return escalate_unacknowledged(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
+    return bot.run_job(escalate_unacknowledged, deliver=False)
 
 
 def _buttons(message: dict) -> list[dict]:

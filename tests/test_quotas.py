@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from bot.line.notifier import notifier_for
 from bot.cli import main
 from bot.config import QuotasConfig
 from handlers.rules import quotas
@@ -54,7 +53,9 @@ def test_parse_quarter():
 
 def test_plans_keep_the_year_total_at_or_above_the_rule():
     config = QuotasConfig()
-    assert quotas.plan_for_year(config, "office_manager", {}) == [6, 6, 6, 6]
+    unmoved = [config.per_quarter["office_manager"]] * 4
+    assert unmoved == [6, 6, 6, 6]
+    quotas.check_plan(config, "office_manager", unmoved)  # the configured default meets the rule
     quotas.check_plan(config, "office_manager", [4, 8, 6, 6])  # moved, total 24: fine
     quotas.check_plan(config, "office_manager", [0, 12, 6, 7])  # more than the rule: fine
     with pytest.raises(quotas.PlanRefused, match="total would be 23, below the rule of 24"):
@@ -109,10 +110,7 @@ def _visit(session, staff_code, account_code, day, status="done"):
 
 def _digest(bot, now=NOV_30):
     bot.now = now
-    with session_scope(bot.engine) as session:
-        pushes = send_quota_digests(session, now=now, config=bot.config, notifier=notifier_for(session, now))
-    bot.drain()
-    return pushes
+    return bot.run_job(send_quota_digests)
 
 
 def _body(message):

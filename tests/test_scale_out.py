@@ -22,11 +22,11 @@ from storage.db import session_scope
 from storage.models import Notification, OutboxMessage, Ticket
 
 import org_factory
-from conftest import PG_URL, SECRET, TOKEN
-from procs import (ROOT, ServerProcess, customer_id, free_port, postback_event, run_jobs, seed_customers, sign, webhook_body,
-                   write_config)
+from conftest import PG_URL
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ROOT, ServerProcess, customer_id, run_jobs, seed_customers, write_config
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
 
 
@@ -36,13 +36,6 @@ def db_url():
     if not PG_URL:
         pytest.skip("KAMBOT_TEST_PG_URL not set (bash .ci/run starts a PostgreSQL server)")
     return PG_URL
-
-
-@pytest.fixture
-def line():
-    standin = LineStandIn(access_token=TOKEN).start()
-    yield standin
-    standin.stop()
 
 
 def _numbers_pushed(line: LineStandIn) -> Counter:

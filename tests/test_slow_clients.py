@@ -9,8 +9,8 @@ import time
 
 import requests
 
-from conftest import SECRET, TOKEN
-from procs import ServerProcess, free_port, write_config
+from line_wire import SECRET, TOKEN, free_port
+from procs import ServerProcess, write_config
 
 THREADS = 2
 

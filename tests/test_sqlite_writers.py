@@ -7,6 +7,7 @@ from contextlib import nullcontext
 import time
 from datetime import datetime, timezone
 
+import pytest
 from sqlmodel import SQLModel, select
 
 from storage import inbox
@@ -24,6 +25,7 @@ def _store(url: str, name: str, *, is_urgent: bool = False, holding=None, releas
             release.wait(20)
 
 
+@pytest.mark.slow
 def test_webhook_write_goes_before_a_handler_that_queued_after_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'kambot.sqlite3'}"
     engine = make_engine(url)

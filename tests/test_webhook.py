@@ -12,20 +12,16 @@ from sqlmodel import select
 
 from bot import create_app
 from handlers.texts import t
-from storage import inbox, linking, roster
+from storage import inbox, roster
 from storage.db import session_scope
 from storage.models import Account, Conversation, InboxEvent, Site, Ticket
 
-from conftest import sign
+from line_wire import sign, webhook_body
 
 
 def _counts(bot) -> dict[str, int]:
     with session_scope(bot.engine) as session:
         return inbox.count_by_status(session)
-
-
-def _body(events: list[dict]) -> bytes:
-    return json.dumps({"destination": "Ubot", "events": events}).encode()
 
 
 # --- signature -----------------------------------------------------------------------------
@@ -39,7 +35,7 @@ def test_valid_signature_is_accepted(bot):
 
 
 def test_invalid_signature_is_rejected_and_nothing_is_stored(bot):
-    body = _body([bot.text_event("Unew", "สวัสดี")])
+    body = webhook_body([bot.text_event("Unew", "สวัสดี")])
     response = bot.post([], body=body, signature=sign(body, "some-other-secret"))
     assert response.status_code == 400
     assert "X-Line-Signature" in response.get_json()["error"]
@@ -49,7 +45,7 @@ def test_invalid_signature_is_rejected_and_nothing_is_stored(bot):
 
 
 def test_tampered_body_is_rejected(bot):
-    body = _body([bot.text_event("Unew", "สวัสดี")])
+    body = webhook_body([bot.text_event("Unew", "สวัสดี")])
     signature = sign(body)
     tampered = body.replace(b'"Unew"', b'"Uevil"')
     assert tampered != body
@@ -124,7 +120,7 @@ def test_body_just_under_the_limit_is_accepted(bot):
 def test_no_channel_secret_configured_gets_503(bot):
     config = bot.config.model_copy(update={"line": bot.config.line.model_copy(update={"channel_secret": ""})})
     client = create_app(config, engine=bot.engine).test_client()
-    body = _body([bot.text_event("Unew", "สวัสดี")])
+    body = webhook_body([bot.text_event("Unew", "สวัสดี")])
     response = client.post("/callback", data=body,
                            headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)})
     assert response.status_code == 503
@@ -137,7 +133,7 @@ def test_database_down_gets_503_and_the_redelivery_is_stored(bot, tmp_path):
 
     broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")  # no schema: every insert fails
     client = create_app(bot.config, engine=broken).test_client()
-    body = _body([bot.text_event("Unew", "สวัสดี")])
+    body = webhook_body([bot.text_event("Unew", "สวัสดี")])
     headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body)}
     response = client.post("/callback", data=body, headers=headers)
     assert response.status_code == 503
@@ -149,7 +145,7 @@ def test_database_down_gets_503_and_the_redelivery_is_stored(bot, tmp_path):
 def test_concurrent_requests_store_each_event_once(bot):
     """Requests arriving together are written in one batch; an event in two of them is kept once."""
     events = [bot.text_event(f"U{n:032d}", "ไฟดับ") for n in range(40)]
-    bodies = [_body(events[n:n + 2]) for n in range(0, 40, 1)]  # neighbours share an event
+    bodies = [webhook_body(events[n:n + 2]) for n in range(0, 40, 1)]  # neighbours share an event
     with ThreadPoolExecutor(max_workers=16) as pool:
         statuses = list(pool.map(lambda body: bot.client.post(
             "/callback", data=body, headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)}
@@ -339,9 +335,7 @@ def test_sixth_code_within_an_hour_is_throttled_even_if_valid(bot):
         bot.say("Unew", f"WRNG-000{i}")
         bot.advance(minutes=5)
     assert bot.texts_to("Unew") == [t("code_invalid", "th")] * 5
-    with session_scope(bot.engine) as session:
-        account = roster.account_by_code(session, "A100")
-        code = linking.new_code(session, kind="contact", target_id=account.id, now=bot.now, ttl=timedelta(hours=2))
+    code = bot.issue_code(account="A100", ttl=timedelta(hours=2))
     bot.say("Unew", code)
     assert bot.texts_to("Unew")[-1] == t("code_throttled", "th")
     with session_scope(bot.engine) as session:

@@ -28,8 +28,8 @@ from bot.line.events import inbox_row
 from storage.db import session_scope
 from storage.models import InboxEvent
 
-from conftest import SECRET, TOKEN, sign
-from procs import ServerProcess, customer_id, free_port, postback_event, seed_customers, webhook_body, write_config
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ServerProcess, customer_id, seed_customers, write_config
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -153,6 +153,7 @@ def linked(bot):
     return bot
 
 
+@pytest.mark.slow
 @FUZZ
 @given(payload=envelope, signed=st.sampled_from([True, True, True, False]))
 def test_type_confused_json_bodies(linked, payload, signed):
@@ -189,6 +190,7 @@ def test_oversized_bodies_are_413(bot, size, signed):
     _check(bot, body, signature=sign(body) if signed else "bad")
 
 
+@pytest.mark.slow
 def test_real_server_survives_hostile_requests_and_keeps_answering(engine, db_url, line, tmp_path):
     seed_customers(engine, 2)
     server = ServerProcess(write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url,

@@ -25,8 +25,6 @@ from bot.line.richmenu import create_menus
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SESSION_FILE = Path("var/kambot-demo.json")
-
 
 @dataclass(frozen=True)
 class DemoSession:

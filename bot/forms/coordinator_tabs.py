@@ -36,7 +36,7 @@ QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ช�
 RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ระบุบัญชี", "ผลการรับ", "เหตุผล", "เลขที่เรื่อง", "สถานะเรื่อง"]
 RESPONSE_STATUS = {"ingested": "รับเข้าระบบแล้ว", "unmatched": "ไม่พบบัญชี", "invalid": "ข้อมูลไม่ครบ/ผิด"}
 VISIT_STATUS = {"planned": "นัดไว้", "done": "เยี่ยมแล้ว", "cancelled": "ยกเลิก"}
-CHANNELS = {"line": "LINE", "form": "Google Forms", "cli": "เจ้าหน้าที่บันทึก", "sim": "ทดสอบ"}
+CHANNELS = {"line": "LINE", "form": "Google Forms"}
 
 
 def _label(key: str, fallback: str) -> str:

@@ -1,17 +1,16 @@
 """Drains the outbox to LINE: reply token first, push with a stored retry key otherwise.
 
-Every call has a timeout; failures are retried with backoff up to a bound and
+Every call has a timeout; what LINE answered is classified into an `Outcome`, and
+storage/outbox.py turns it into the row's next state: retried with backoff up to a bound,
 then kept as "failed" rows that operators can see (`kambot outbox`), never dropped.
 """
 from __future__ import annotations
 
 import json
 import logging
-import random
 import concurrent.futures
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -25,28 +24,17 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from bot import media
 from bot.config import Config
 from bot.line.render import render_all
 from storage.db import session_scope
 from storage.models import OutboxMessage
-from storage.outbox import claim_due
+from storage.outbox import Outcome, RetryPolicy, claim_due, record_outcomes
 
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "https://api.line.me"
-
-
-@dataclass
-class Outcome:
-    status: str  # "sent", "retry" or "failed"
-    via: str = ""  # "reply", "push" or "api"
-    error: str = ""
-    retry_after: float | None = None
-    uncertain: bool = False  # the request may have reached LINE
-    reply_refused: bool = False
 
 
 def make_api(config: Config) -> tuple[ApiClient, MessagingApi]:
@@ -62,6 +50,10 @@ class LineSender:
         self.config, self.engine, self.clock = config, engine, clock
         self.client, self.api = make_api(config)
         self.timeout = (config.line.connect_timeout, config.line.read_timeout)
+        self.policy = RetryPolicy(max_attempts=config.outbox.max_attempts,
+                                  backoff_base_seconds=config.outbox.backoff_base_seconds,
+                                  backoff_max_seconds=config.outbox.backoff_max_seconds,
+                                  reply_token_ttl_seconds=config.outbox.reply_token_ttl_seconds)
         self.pool = ThreadPoolExecutor(max_workers=config.outbox.concurrency, thread_name_prefix="outbox")
         self.media_url = lambda token, preview: media.url_for(config, token, preview=preview)
 
@@ -185,41 +177,8 @@ class LineSender:
     # --- bookkeeping -------------------------------------------------------------
 
     def _record(self, rows: list[OutboxMessage], outcomes: list[Outcome]) -> None:
-        now = self.clock()
         with session_scope(self.engine) as session:
-            query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
-            stored = {fresh.id: fresh for fresh in session.exec(query)}
-            for row, outcome in zip(rows, outcomes):
-                fresh = stored[row.id]
-                fresh.attempts += 1
-                fresh.claimed_until = None
-                fresh.last_error = outcome.error[:500]
-                if outcome.reply_refused:
-                    fresh.reply_token = None  # refused once, refused forever: push from now on
-                if outcome.status == "sent":
-                    fresh.status, fresh.sent_at, fresh.via = "sent", now, outcome.via
-                elif outcome.status == "failed" or fresh.attempts >= self.config.outbox.max_attempts:
-                    fresh.status = "failed"
-                    log.warning("outbox %s to LINE failed for good after %s attempts: %s", row.id, fresh.attempts,
-                                outcome.error)
-                else:
-                    due = now + timedelta(seconds=self._backoff(fresh.attempts, outcome.retry_after))
-                    if outcome.via == "reply" and outcome.uncertain:
-                        fresh.reply_uncertain = True
-                        # Ask again while the token still lives: only then is a refusal proof it was used.
-                        due = max(now, min(due, self._reply_deadline(fresh)))
-                    fresh.next_attempt_at = due
-                session.add(fresh)
-                row.status = fresh.status
-
-    def _reply_deadline(self, row: OutboxMessage) -> datetime:
-        return row.reply_token_at + timedelta(seconds=self.config.outbox.reply_token_ttl_seconds - 5)
-
-    def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        cfg = self.config.outbox
-        delay = min(cfg.backoff_max_seconds, cfg.backoff_base_seconds * 2 ** (attempts - 1))
-        delay *= random.uniform(0.8, 1.2)  # spread retries so they do not arrive together
-        return max(delay, retry_after or 0.0)
+            record_outcomes(session, rows=rows, outcomes=outcomes, now=self.clock(), policy=self.policy)
 
 
 def _classify(error: ApiException, *, via: str) -> Outcome:

@@ -68,12 +68,6 @@ def has_role_quota(config: QuotasConfig, role: str) -> bool:
     return config.per_quarter.get(role, 0) > 0 or config.per_year.get(role, 0) > 0
 
 
-def plan_for_year(config: QuotasConfig, role: str, moved: dict[int, int]) -> list[int]:
-    """The four quarter targets of a manager role: the configured default unless moved."""
-    default = config.per_quarter.get(role, 0)
-    return [moved.get(number, default) for number in (1, 2, 3, 4)]
-
-
 class PlanRefused(ValueError):
     """A moved-target plan that breaks the year rule; the message says why, in plain words."""
 

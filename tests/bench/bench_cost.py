@@ -27,7 +27,8 @@ from sqlmodel import SQLModel  # noqa: E402
 
 from bot.config import parse_config  # noqa: E402
 from bot.demo.line_standin import LineStandIn  # noqa: E402
-from conftest import SECRET, TOKEN, Bot  # noqa: E402
+from conftest import Bot  # noqa: E402
+from line_wire import SECRET, TOKEN  # noqa: E402
 from jobs.escalation import escalate_unacknowledged  # noqa: E402
 from bot.line.notifier import notifier_for  # noqa: E402
 from jobs.scheduler import run_job  # noqa: E402

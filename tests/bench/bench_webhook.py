@@ -32,8 +32,8 @@ import requests  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 import loadgen  # noqa: E402
-from procs import (ServerProcess, StandInProcess, customer_id, free_port, seed_customers, sign,  # noqa: E402
-                   webhook_body, write_config)
+from line_wire import free_port, sign, webhook_body  # noqa: E402
+from procs import ServerProcess, StandInProcess, customer_id, seed_customers, write_config  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 
 SECRET, TOKEN = "bench-secret", "bench-token"
