@@ -109,3 +109,15 @@ def test_late_but_before_the_quarter_closes_counts_without_approval(team):
     assert "อนุมัติ" not in bot.last_to("Uk1")["text"]
     assert bot.line.messages_to("Us") == []
     assert _q3_done(bot, "K001") == 1
+
+
+def test_the_coordinator_export_marks_late_visits(team):
+    from bot.forms.coordinator_tabs import build_tabs
+
+    bot = team
+    _log(bot, "Uk1", "2026-09-20")  # late, waiting for approval
+    _log(bot, "Uk2", "2026-10-19")  # in time
+    with session_scope(bot.engine) as session:
+        visits_tab = next(tab for tab in build_tabs(session, bot.config, now=bot.now) if tab.name == "visits")
+    assert visits_tab.rows[0][-1] == "บันทึกช้า (เกิน 7 วัน)"
+    assert [row[-1] for row in visits_tab.rows[1:]] == ["ช้า 23 วัน, รออนุมัติ", ""]
