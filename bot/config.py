@@ -323,6 +323,15 @@ class QuotasConfig(_Section):
     kamr_roles: list[str] = ["kamr", "senior_kamr", "zone_kamr"]
     # A visit result is recorded within this many days of the visit (001 flow chart step 5).
     report_within_days: int = Field(default=7, ge=1, le=60)
+    # --- issue 17: the manuals' rules as the manuals mean them ---
+    # The deputy governor's quota was suspended by the 2021 memo (002 §3.1.2(1)): this one switch
+    # turns per_quarter and per_year of deputy_governor on or off together.
+    deputy_governor_quota: bool = False
+    # Roles that carry the visit targets of their office's Streamline accounts (001 §4.15.5).
+    streamline_roles: list[str] = ["dept_head"]
+    # A quarter closes this many days after its last day: its targets are history from then on, and
+    # a visit reported late for it counts only once the reporter's supervisor approves (001 step 5).
+    quarter_closes_after_days: int = Field(default=7, ge=0, le=60)
 
     @field_validator("per_quarter", "per_year")
     @classmethod
@@ -332,7 +341,15 @@ class QuotasConfig(_Section):
             raise ValueError(f"counts must be 0 or more: {', '.join(negative)}")
         return values
 
+    def quarter_rule(self, role: str) -> int:
+        """Visits (distinct customers) a quarter for a manager role; 0 when switched off."""
+        if role == "deputy_governor" and not self.deputy_governor_quota:
+            return 0
+        return self.per_quarter.get(role, 0)
+
     def year_rule(self, role: str) -> int:
+        if role == "deputy_governor" and not self.deputy_governor_quota:
+            return 0
         return self.per_year.get(role, 4 * self.per_quarter.get(role, 0))
 
 

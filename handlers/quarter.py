@@ -24,6 +24,17 @@ def quarter_label(q: quotas.Quarter, lang: str) -> str:
     return f"{q.number}/{q.year + 543 if lang == 'th' else q.year}"
 
 
+def year_lines(progress: quotas.Progress, lang: str) -> list[str]:
+    """A manager's year against the rule (002 §3.1.2(3)): done, still planned, and any shortfall."""
+    if progress.year is None:
+        return []
+    to_come = max(progress.target - progress.done, 0) + progress.year.planned_after
+    lines = [t("quota_year", lang, done=progress.year_done, to_come=to_come, rule=progress.year.rule)]
+    if progress.year_short:
+        lines.append(t("quota_year_short", lang, short=progress.year_short, rule=progress.year.rule))
+    return lines
+
+
 def working_days_left(calendar: WorkCalendar, today, q: quotas.Quarter) -> int:
     """Working days from today to the quarter's last day, both counted."""
     if today > q.end:
@@ -58,6 +69,7 @@ def my_quarter(ctx: Context) -> None:
     mine = quotas.progress(ctx.session, ctx.config.quotas, q, staff_ids=[ctx.staff.id])
     if mine:
         lines.append(t("quota_done", lang, done=mine[0].done, target=mine[0].target))
+        lines.extend(year_lines(mine[0], lang))
     else:
         lines.append(t("myquarter_no_quota", lang))
     days = working_days_left(calendar_from_config(ctx.config), today, q)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.texts_relationship import RELATIONSHIP_TEXTS
+from handlers.texts_rules import RULES_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     # linking
@@ -298,6 +299,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(RELATIONSHIP_TEXTS)
+TEXTS.update(RULES_TEXTS)  # issue 17
 
 
 def t(key: str, lang: str = "th", **values) -> str:

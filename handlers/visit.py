@@ -19,6 +19,7 @@ from handlers.postback import build, int_param
 from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
 from storage.models import VISIT_MODES, Account, Staff, Visit
@@ -161,11 +162,12 @@ def save(ctx: Context) -> None:
     day = date.fromisoformat(data["visit_date"])
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
-        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes)
+        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
+        rules=ctx.config.quotas)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
     if visit.status == "done":
-        text = t("visit_saved", ctx.lang, contacts=asked, **values)
+        text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
     else:
         text = t("visit_planned", ctx.lang, **values)
     ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
@@ -220,12 +222,14 @@ def on_result(ctx: Context) -> None:
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     conversations.clear(ctx.state, now=ctx.now)
-    asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes)
+    asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
+                                            rules=ctx.config.quotas)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
     ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
-                             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked), quick_replies=visit_buttons(ctx.lang)))
+                             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit),
+                      quick_replies=visit_buttons(ctx.lang)))
 
 
 def cancel_planned(ctx: Context) -> None:

@@ -19,7 +19,7 @@ from handlers.rules import quotas
 from handlers.notify import Notifier
 from handlers.messages import Button, Card, Message
 from handlers.postback import build
-from handlers.quarter import quarter_label, working_days_left
+from handlers.quarter import quarter_label, working_days_left, year_lines
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from handlers.operations.visits import rate_request
@@ -49,7 +49,7 @@ def _claim_digests(session: Session, kind: str, people: list[Staff], today, now:
 
 def quota_card(progress: quotas.Progress, days_left: int, lang: str) -> Card:
     q = progress.quarter
-    lines = [t("quota_done", lang, done=progress.done, target=progress.target)]
+    lines = [t("quota_done", lang, done=progress.done, target=progress.target), *year_lines(progress, lang)]
     if progress.met:
         lines.append(t("quota_met", lang))
     lines.append(t("quota_days_left", lang, days=days_left, end=format_date(q.end, lang)))

@@ -157,6 +157,12 @@ class Visit(SQLModel, table=True):
     reported_at: Optional[datetime] = _utc_column(nullable=True)
     rating_asked_at: Optional[datetime] = _utc_column(nullable=True)
     rating_reminded_at: Optional[datetime] = _utc_column(nullable=True)
+    # issue 17: made by a named representative (ผู้แทน) for this person's quota (002 §3.1.2(2)).
+    on_behalf_of_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    # issue 17: reported late for a closed quarter (001 step 5): "" (counts), pending, approved, refused.
+    late_approval: str = ""
+    late_decided_by: Optional[int] = Field(default=None, foreign_key="staff.id")
+    late_decided_at: Optional[datetime] = _utc_column(nullable=True)
 
 
 class VisitTarget(SQLModel, table=True):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select, func, update
 from sqlmodel import Session, col, or_, select
 
 from storage.models import Account, Staff, Visit, VisitTarget
@@ -15,16 +15,32 @@ def add(session: Session, visit: Visit) -> Visit:
     return visit
 
 
+# A done visit counts unless it was reported late for a closed quarter and not (yet) approved.
+COUNTS = col(Visit.late_approval).in_(("", "approved"))
+
+
 def done_between(session: Session, start: date, end: date, *, staff_ids: list[int] | None = None,
                  account_ids: Select | None = None) -> list[tuple[int, int]]:
     """(staff_id, account_id) of every visit done from start to end, inclusive; given `staff_ids` and
     `account_ids` (a query of ids), only the visits made by those people or to those accounts."""
     query = select(Visit.staff_id, Visit.account_id).where(
-        Visit.status == "done", Visit.visit_date >= start, Visit.visit_date <= end)
+        Visit.status == "done", COUNTS, Visit.visit_date >= start, Visit.visit_date <= end)
     if staff_ids is not None:
         query = query.where(or_(col(Visit.staff_id).in_(staff_ids), col(Visit.account_id).in_(account_ids)))
     rows = session.exec(query).all()
     return [(staff_id, account_id) for staff_id, account_id in rows]
+
+
+def credited_between(session: Session, start: date, end: date, *,
+                     staff_ids: list[int] | None = None) -> list[tuple[int, int, date]]:
+    """(credited staff id, account id, visit date) of every counted visit from start to end: credited to
+    the person a representative visited for, else to the visitor (002 §3.1.2(2))."""
+    credited = func.coalesce(Visit.on_behalf_of_id, Visit.staff_id)
+    query = select(credited, Visit.account_id, Visit.visit_date).where(
+        Visit.status == "done", COUNTS, Visit.visit_date >= start, Visit.visit_date <= end)
+    if staff_ids is not None:
+        query = query.where(credited.in_(staff_ids))
+    return [(staff_id, account_id, day) for staff_id, account_id, day in session.exec(query).all()]
 
 
 def moved_targets(session: Session, year: int, staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:

@@ -9,6 +9,11 @@ from sqlmodel import Session, col, select
 
 from storage.models import TIERS, Account, Staff
 
+# A senior KAMR supervises the office's KAMRs (001 §4.13): holding no accounts is their job, not a
+# low load; once they hold accounts the 6..12 rule applies to them like to a KAMR (issue 17).
+SUPERVISING_WHEN_EMPTY = ("senior_kamr",)
+
+
 @dataclass(frozen=True)
 class LoadRule:
     weights: dict[str, float]
@@ -65,8 +70,16 @@ def staff_loads(session: Session, rule: LoadRule, *, staff_ids: set[int] | None 
             continue
         tier_counts = dict(counts.get(staff.id, {}))
         load = weighted_load(tier_counts, rule.weights)
-        loads.append(StaffLoad(staff, tier_counts, load, verdict(load, rule) if staff.role in rule.roles else ""))
+        judged = staff.role in rule.roles and (tier_counts or staff.role not in SUPERVISING_WHEN_EMPTY)
+        loads.append(StaffLoad(staff, tier_counts, load, verdict(load, rule) if judged else ""))
     return loads
+
+
+def streamline_held_by_kamrs(loads: list[StaffLoad], kamr_roles: list[str]) -> list[str]:
+    """Streamline accounts are the department head's (001 §4.15.5): one warning per KAMR holding some."""
+    return [f"Streamline held by a KAMR (001 §4.15.5: the department head's): {item.staff.staff_code} "
+            f"{item.staff.name} holds {item.counts['streamline']}"
+            for item in loads if item.staff.role in kamr_roles and item.counts.get("streamline")]
 
 
 def out_of_range(loads: list[StaffLoad], rule: LoadRule) -> list[str]:

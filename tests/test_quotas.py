@@ -3,6 +3,7 @@ import io
 from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 from sqlmodel import select
 
@@ -64,7 +65,9 @@ def test_plans_keep_the_year_total_at_or_above_the_rule():
         quotas.check_plan(config, "zone_director", [-1, 5, 5, 3])
     with pytest.raises(quotas.PlanRefused, match="KAMRs visit every account"):
         quotas.check_plan(config, "kamr", [1, 1, 1, 1])
-    quotas.check_plan(config, "deputy_governor", [0, 0, 2, 2])  # 1 a quarter: 4 a year
+    with pytest.raises(quotas.PlanRefused, match="deputy governor's quota is suspended"):
+        quotas.check_plan(config, "deputy_governor", [0, 0, 2, 2])  # off by default (002 §3.1.2(1))
+    quotas.check_plan(QuotasConfig(deputy_governor_quota=True), "deputy_governor", [0, 0, 2, 2])  # 1 a quarter: 4 a year
 
 
 # --- a realistic roster -------------------------------------------------------------------
@@ -129,8 +132,9 @@ def test_weekly_digest_contents_and_push_counts(region):
         _visit(session, "M001", "A102", date(2026, 12, 15), status="planned")  # a plan is not a visit
         _visit(session, "K003", "B300", date(2026, 10, 8))
         _visit(session, "K003", "B301", date(2026, 10, 9))
-    # Six people with a quota on LINE; M002 is not on LINE and the coordinator has no quota.
-    assert _digest(bot) == 6
+    # Five people with a quota on LINE; M002 is not on LINE, the coordinator has no quota and the
+    # deputy governor's quota is suspended (002 §3.1.2(1)).
+    assert _digest(bot) == 5
     assert _body(bot.last_to("Uk1")) == [
         "📊 การเยี่ยมไตรมาส 4/2569", "เยี่ยมแล้ว 2/3",
         "เหลือ 21 วันทำการ (ถึง 31 ธ.ค. 2569)",  # 30 Nov–31 Dec less weekends, 7 and 10 Dec, 31 Dec
@@ -139,13 +143,15 @@ def test_weekly_digest_contents_and_push_counts(region):
     assert _body(bot.last_to("Uk2"))[1:] == ["เยี่ยมแล้ว 0/1", "เหลือ 21 วันทำการ (ถึง 31 ธ.ค. 2569)",
                                              "ยังไม่ได้เยี่ยม: โรงพยาบาลเมือง"]
     assert _body(bot.last_to("Uk3"))[1:] == ["เยี่ยมแล้ว 2/2", "ครบตามเป้าแล้ว 👍", "เหลือ 21 วันทำการ (ถึง 31 ธ.ค. 2569)"]
-    # The office manager: 2 of 6, and the office's accounts nobody visited yet.
-    assert _body(bot.last_to("Um1"))[1:] == ["เยี่ยมแล้ว 2/6", "เหลือ 21 วันทำการ (ถึง 31 ธ.ค. 2569)",
-                                             "ยังไม่ได้เยี่ยม: ปูนเหนือ"]
+    # The office manager: 2 customers of 6, the year against its rule (nothing in Q1–Q3), and the
+    # office's accounts nobody visited yet.
+    assert _body(bot.last_to("Um1"))[1:] == ["เยี่ยมแล้ว 2/6", "ทั้งปี: เยี่ยมแล้ว 2 ราย + ตามแผนอีก 4 ราย (เกณฑ์ 24 ราย/ปี)",
+                                             "⚠️ ทั้งปียังขาด 18 ราย จากเกณฑ์ 24 ราย",
+                                             "เหลือ 21 วันทำการ (ถึง 31 ธ.ค. 2569)", "ยังไม่ได้เยี่ยม: ปูนเหนือ"]
     assert _body(bot.last_to("Uz"))[1] == "เยี่ยมแล้ว 0/3"
-    assert _body(bot.last_to("Ud"))[1] == "เยี่ยมแล้ว 0/1"
+    assert bot.line.messages_to("Ud") == []
     assert bot.line.messages_to("Uc") == []
-    assert sum(len(bot.line.messages_to(u)) for u in ("Ud", "Uz", "Um1", "Uk1", "Uk2", "Uk3")) == 6
+    assert sum(len(bot.line.messages_to(u)) for u in ("Ud", "Uz", "Um1", "Uk1", "Uk2", "Uk3")) == 5
 
     assert _digest(bot, NOV_30.replace(hour=5)) == 0  # a rerun the same day sends nothing
 
@@ -166,14 +172,17 @@ def test_supervisor_moves_targets_from_the_cli(region, tmp_path, monkeypatch):
     def kambot(*args):
         return CliRunner().invoke(main, [*args, "--config", str(cfg)])
 
-    refused = kambot("quota", "plan", "M001", "2026", "6,6,6,2", "--by", "Z900")
-    assert refused.exit_code == 1
-    assert "plan refused: the year's total would be 20, below the rule of 24 for office_manager" in refused.output
-    assert "K002 is not a supervisor" in kambot("quota", "plan", "M001", "2026", "6,6,6,6", "--by", "K002").output
-    moved = kambot("quota", "plan", "M001", "2026", "10,8,4,2", "--by", "Z900")
+    with time_machine.travel(datetime(2026, 2, 10, 3, 0, tzinfo=timezone.utc), tick=False):  # Q1 open
+        refused = kambot("quota", "plan", "M001", "2026", "6,6,6,2", "--by", "Z900")
+        assert refused.exit_code == 1
+        assert ("plan refused: the year would reach 20 planned for 2026Q1–2026Q4 = 20, below the rule of 24 "
+                "for office_manager (002 §3.1.2(3)); plan at least 24 for 2026Q1–2026Q4") in refused.output
+        assert ("K002 may not move M001's targets: only their own supervisor does (002 §3.1.2(3)); "
+                "ask Z900 วิไล ผู้อำนวยการเขต") in kambot("quota", "plan", "M001", "2026", "6,6,6,6", "--by", "K002").output
+        moved = kambot("quota", "plan", "M001", "2026", "10,8,4,2", "--by", "Z900")
     assert moved.exit_code == 0, moved.output
     assert moved.output.strip() == "M001 2026: Q1-Q4 targets 10,8,4,2 (total 24, rule 24), set by Z900"
-    assert _digest(bot) == 6
+    assert _digest(bot) == 5
     assert _body(bot.last_to("Um1"))[1] == "เยี่ยมแล้ว 0/2"  # Q4 target moved from 6 to 2
     shown = kambot("quota", "show", "--quarter", "2026Q4")
     assert shown.exit_code == 0

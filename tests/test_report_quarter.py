@@ -224,6 +224,16 @@ def test_voice_of_customer(report):
     ]
 
 
+def test_managers_year_against_the_rule(report):
+    """Issue 17: the year-to-date customers and the rest of the year beside the annual rule (002 §3.1.2(3))."""
+    assert report.table("quota_year").rows == [
+        # 3 customers in Q3 (target moved to 4), nothing before; Q4 keeps 6: 0 + 4 + 6 = 10 of 24.
+        ["PEA-N1", "M001", "คุณ M001", "office_manager", 24, 3, 1 + 6, 14],
+        # 1 customer of 3 in Q3; Q4 keeps 3: 0 + 3 + 3 = 6 of 12.
+        ["PEA-S1", "D001", "คุณ D001", "zone_director", 12, 1, 2 + 3, 6],
+    ]
+
+
 def test_monthly_report_for_one_office_counts_visits_quarter_to_date(engine):
     generate(engine)
     month = quarter_report(engine, now="2026-10-06 19:00", office="PEA-S1", period="2026-09")
@@ -283,7 +293,7 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
     assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
-                          "voc_comments"]
+                          "voc_comments", "quota_year"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]
 

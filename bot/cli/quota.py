@@ -34,7 +34,9 @@ def register(main: click.Group) -> None:
         click.echo(f"quarter {q.label}: {q.start.isoformat()} to {q.end.isoformat()}")
         for p in rows:
             mark = "ok" if p.met else f"{len(p.unvisited)} not visited" if p.unvisited else "below target"
-            click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}")
+            if p.year_short:
+                mark = f"{mark if p.done < p.target else 'quarter ok'}, year short by {p.year_short}"
+            click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}{_year_text(p)}")
 
     @quota.command("plan")
     @click.argument("staff_code")
@@ -55,9 +57,10 @@ def register(main: click.Group) -> None:
             if person is None:
                 raise click.ClickException(f"no staff with code {staff_code}")
             if supervisor is None or not may_move_targets(supervisor, person):
-                raise click.ClickException(f"{by_code} is not a supervisor who may move {staff_code}'s targets")
+                raise click.ClickException(_not_the_supervisor(session, by_code, person))
             try:
-                quotas.check_plan(config.quotas, person.role, numbers)
+                quotas.check_year_plan(session, config.quotas, person, year, numbers,
+                                       today=bangkok_today(datetime.now(timezone.utc)))
             except quotas.PlanRefused as refusal:
                 raise click.ClickException(f"plan refused: {refusal}") from None
             visits.set_plan(session, staff_id=person.id, year=year, targets=numbers, set_by=by_code,
@@ -91,6 +94,23 @@ def register(main: click.Group) -> None:
                            f"{rating.score}/5  visited by {staff.staff_code}{comment}")
         if not rows:
             click.echo(f"no visit rated {config.reports.low_score_max} or less in {q.label}")
+
+
+def _year_text(p: quotas.Progress) -> str:
+    """'  year 4 done + 18 to come, rule 24' for managers (002 §3.1.2(3)); '' for KAMRs."""
+    if p.year is None:
+        return ""
+    to_come = max(p.target - p.done, 0) + p.year.planned_after
+    return f"  year {p.year_done} done + {to_come} to come, rule {p.year.rule}"
+
+
+def _not_the_supervisor(session, by_code: str, person: Staff) -> str:
+    """Refusal naming the rule and who may do it instead."""
+    supervisor = roster.staff_by_code(session, person.supervisor_code) if person.supervisor_code else None
+    instead = (f"ask {supervisor.staff_code} {supervisor.name}" if supervisor is not None and supervisor.active
+               else f"{person.staff_code} has no active supervisor in the roster (the supervisor column): set one first")
+    return (f"{by_code} may not move {person.staff_code}'s targets: only their own supervisor does "
+            f"(002 §3.1.2(3)); {instead}")
 
 
 def _quarter(config: Config, text: str | None) -> quotas.Quarter:

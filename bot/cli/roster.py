@@ -75,7 +75,7 @@ def register(main: click.Group) -> None:
     @with_config
     def staff_load(config: Config, office: str | None) -> None:
         """Each KAMR's weighted load (Strategic 1.0, Star 0.8, Status 0.6); flags anyone outside 6-12."""
-        from storage.workload import LoadRule, staff_loads
+        from storage.workload import LoadRule, staff_loads, streamline_held_by_kamrs
 
         rule = LoadRule.from_config(config.workload)
         with session_scope(open_database(config)) as session:
@@ -87,6 +87,8 @@ def register(main: click.Group) -> None:
             click.echo(f"{item.staff.office}\t{item.staff.staff_code} {item.staff.name}\t{counts}\t{item.load:g}\t"
                        f"{flags[item.verdict]}")
         flagged = [item for item in loads if item.verdict in ("low", "high")]
+        for warning in streamline_held_by_kamrs(loads, config.quotas.kamr_roles):
+            click.echo(warning)
         click.echo(f"{len(loads)} staff, {len(flagged)} outside {rule.min_load:g}-{rule.max_load:g}")
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.config import Config
 from handlers.rules import quotas
+from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from storage import form_responses
@@ -30,7 +31,7 @@ class Table:
 TICKET_HEADER = ["เลขที่", "ประเภท", "รหัสบัญชี", "ลูกค้า", "KAMR", "ช่องทาง", "สถานะ", "รับเรื่อง", "กำหนดตอบ",
                  "ตอบ/แก้ไขเมื่อ", "คะแนน"]
 VISIT_HEADER = ["วันที่เยี่ยม", "รหัสบัญชี", "ลูกค้า", "ผู้เยี่ยม", "รูปแบบ", "วัตถุประสงค์", "สถานะ", "ช่องทาง",
-                "บันทึกผลเมื่อ", "คะแนน"]
+                "บันทึกผลเมื่อ", "คะแนน", "บันทึกช้า (เกิน 7 วัน)"]
 QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ชื่อ", "บทบาท", "สำนักงาน", "เยี่ยมแล้ว", "เป้าหมาย", "ครบแล้ว",
                 "ลูกค้าที่ยังไม่ได้เยี่ยม"]
 RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ระบุบัญชี", "ผลการรับ", "เหตุผล", "เลขที่เรื่อง", "สถานะเรื่อง"]
@@ -50,7 +51,7 @@ def _when(moment: datetime | None) -> str:
 def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table]:
     return [
         Table("tickets", "เรื่องทั้งหมด (บอท)", _tickets(session)),
-        Table("visits", "การเยี่ยม (บอท)", _visits(session)),
+        Table("visits", "การเยี่ยม (บอท)", _visits(session, config)),
         Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
         Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
     ]
@@ -93,23 +94,33 @@ def _tickets(session: Session) -> list[list[str]]:
     return table
 
 
-def _visits(session: Session) -> list[list[str]]:
+LATE_STATE = {"pending": ", รออนุมัติ", "approved": ", อนุมัติแล้ว", "refused": ", ไม่อนุมัติ (ไม่นับ)"}
+
+
+def _late(config: Config, day, reported, approval: str) -> str:
+    """'ช้า 23 วัน, รออนุมัติ' for a visit recorded past the 7-day rule (001 flow chart step 5); '' in time."""
+    late = days_late(config.quotas, day, reported)
+    return f"ช้า {late} วัน{LATE_STATE.get(approval, '')}" if late else ""
+
+
+def _visits(session: Session, config: Config) -> list[list[str]]:
     scores = _scores(session, "visit")
     rows = session.connection().execute(
         select(Visit.id, Visit.visit_date, Account.account_code, Account.name, Staff.name, Visit.mode, Visit.purpose,
-               Visit.status, Visit.channel, Visit.reported_at)
+               Visit.status, Visit.channel, Visit.reported_at, Visit.late_approval)
         .join(Account, col(Account.id) == Visit.account_id)
         .join(Staff, col(Staff.id) == Visit.staff_id)
         .order_by(Visit.visit_date, Visit.id)
     ).all()
     table = [VISIT_HEADER]
-    for visit_id, day, code, name, staff, mode, purpose, status, channel, reported in rows:
+    for visit_id, day, code, name, staff, mode, purpose, status, channel, reported, approval in rows:
         table.append([
             format_date(day, "th"), code, name, staff,
             _label(f"mode_{mode}", mode), _label(f"purpose_{purpose}", purpose),
             VISIT_STATUS.get(status, status), CHANNELS.get(channel, channel),
             _when(reported),
             scores.get(visit_id, ""),
+            _late(config, day, reported, approval),
         ])
     return table
 

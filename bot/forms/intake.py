@@ -282,7 +282,7 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
         "other" if answers.get("purpose") else "")
     logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
                                       account=account, day=day, mode=mode, purpose=purpose,
-                                      notes=answers.get("notes", "")[:visit.MAX_NOTES])
+                                      notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas)
     stored.visit_id = logged.id
     return "ingested", ""
 

@@ -3,13 +3,17 @@
 Remote modes (phone, LINE, video) count as visits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
 
-from handlers.messages import Message
+from bot.config import QuotasConfig
+from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations.ratings import score_buttons
+from handlers.postback import build
+from handlers.rules import quotas, roles, visit_timing
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
@@ -17,24 +21,94 @@ from storage.models import Account, Staff, Visit
 
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
-              day: date, mode: str, purpose: str, notes: str) -> tuple[Visit, int]:
+              day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None) -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
-    how many were asked is returned), else planned."""
+    how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
+    waits for the supervisor's approval (hold_if_late)."""
     done = day <= bangkok_today(now)
     visit = visits.add(session, Visit(
         account_id=account.id, staff_id=actor.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
         status="done" if done else "planned", channel=channel, created_at=now, reported_at=now if done else None,
     ))
+    if done and rules is not None:
+        hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
     return visit, ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier) if done else 0
 
 
 def report_planned(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
-                   notes: str) -> int | None:
+                   notes: str, rules: QuotasConfig | None = None) -> int | None:
     """A planned visit took place: done, and its contacts asked to rate it (how many is returned);
     None when it was reported or cancelled already."""
     if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes):
         return None
+    if rules is not None:
+        hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
     return ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier)
+
+
+# --- the 7-day rule (001 flow chart step 5; handlers/rules/visit_timing.py) -----------------------
+
+
+@dataclass(frozen=True)
+class LateHold:
+    """A late visit for a closed quarter, kept but not counted until `supervisor` approves."""
+
+    quarter: quotas.Quarter
+    supervisor: Staff | None  # None: nobody named in the roster
+
+
+def late_hold(session: Session, visit: Visit, rules: QuotasConfig) -> LateHold | None:
+    if visit.late_approval != visit_timing.PENDING:
+        return None
+    reporter = session.get(Staff, visit.staff_id)
+    return LateHold(quotas.quarter_of(rules, visit.visit_date),
+                    roles.person_for(session, reporter, (roles.NAMED_SUPERVISOR,)))
+
+
+def hold_if_late(session: Session, visit: Visit, account: Account, *, now: datetime, rules: QuotasConfig,
+                 notifier: Notifier) -> LateHold | None:
+    """Recorded late for a closed quarter: pending, and the reporter's supervisor gets the approval card."""
+    if not visit_timing.needs_approval(rules, visit.visit_date, visit.reported_at or now):
+        return None
+    visit.late_approval = visit_timing.PENDING
+    session.add(visit)
+    hold = late_hold(session, visit, rules)
+    if hold.supervisor is not None and notifier.reachable(hold.supervisor):
+        notifier.push(hold.supervisor, [approval_request(session, visit, account, rules, hold.supervisor.language)])
+    return hold
+
+
+def approval_request(session: Session, visit: Visit, account: Account, rules: QuotasConfig, lang: str) -> Message:
+    reporter = session.get(Staff, visit.staff_id)
+    q = quotas.quarter_of(rules, visit.visit_date)
+    line = t("late_approval_line", lang, staff=reporter.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
+             date=format_date(visit.visit_date, lang), reported=format_date(visit.reported_at, lang),
+             late=visit_timing.days_late(rules, visit.visit_date, visit.reported_at), quarter=q.label)
+    approve, refuse = t("btn_late_approve", lang), t("btn_late_refuse", lang)
+    return Message(card=Card(title=t("late_approval_title", lang), lines=(line,), buttons=(
+        Button(approve, data=build("visit.late", v=visit.id, d="y"), display=approve),
+        Button(refuse, data=build("visit.late", v=visit.id, d="n"), display=refuse))))
+
+
+def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, approve: bool, rules: QuotasConfig,
+                notifier: Notifier) -> str:
+    """The supervisor's decision on a pending late visit: 'decided', 'already' or 'not_yours'."""
+    hold = late_hold(session, visit, rules)
+    if hold is None:
+        return "already"
+    if hold.supervisor is None or hold.supervisor.id != actor.id:
+        return "not_yours"
+    visit.late_approval = visit_timing.APPROVED if approve else visit_timing.REFUSED
+    visit.late_decided_by, visit.late_decided_at = actor.id, now
+    session.add(visit)
+    reporter, account = session.get(Staff, visit.staff_id), session.get(Account, visit.account_id)
+    if reporter is not None and notifier.reachable(reporter):
+        lang = reporter.language
+        decision = t("late_decision_approved" if approve else "late_decision_refused", lang)
+        notifier.push(reporter, [Message(text=t("late_decided_to_reporter", lang, supervisor=actor.name,
+                                                decision=decision, account=account.name,
+                                                date=format_date(visit.visit_date, lang)))])
+    return "decided"
 
 
 def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier) -> int:

@@ -47,6 +47,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         satisfaction.anova_table(data, settings, office),
         voc.topics_table(data, office),
         voc.low_comments_table(data, settings, office),
+        visits.quota_year_table(data, office),
     ]
     return Report(period, office, now, tables)
 

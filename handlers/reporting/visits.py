@@ -50,3 +50,20 @@ def services_table(data, period: Period, settings, offices: list[str]) -> Table:
                   "delivered_pct"],
                  ["สำนักงาน", "คำขอ", "ให้บริการทันกำหนด", "ให้บริการเกินกำหนด", "ปฏิเสธ/ยกเลิก", "ค้างอยู่",
                   "% ทันกำหนด"], rows)
+
+
+def quota_year_table(data, office: str | None) -> Table:
+    """Managers against the year rule (002 §3.1.2(3)): distinct customers done in the year to the period's
+    end, what is still planned, and how far the plan leaves the year below the rule (issue 17)."""
+    rows = []
+    for item in sorted(data.progress_to_date, key=lambda p: (p.staff.office, p.staff.staff_code)):
+        if item.year is None or (office and item.staff.office != office):
+            continue
+        to_come = max(item.target - item.done, 0) + item.year.planned_after
+        rows.append([item.staff.office, item.staff.staff_code, item.staff.name, item.staff.role, item.year.rule,
+                     item.year_done, to_come, item.year_short])
+    return Table("quota_year", "โควตาการเยี่ยมทั้งปีของผู้บริหาร (จำนวนราย)",
+                 ["office", "staff_code", "name", "role", "year_rule", "customers_year_to_date", "planned_rest",
+                  "year_short"],
+                 ["สำนักงาน", "รหัส", "ชื่อ", "ตำแหน่ง", "เกณฑ์ทั้งปี", "เยี่ยมแล้วสะสมทั้งปี", "ตามแผนที่เหลือ",
+                  "ยังขาด"], rows)

@@ -5,12 +5,20 @@ zone directors 3, deputy governors 1; a KAMR visits every one of their own accou
 quarter. A supervisor may move targets between quarters as long as the year's total stays at
 or above the rule (002 §3.1.1, §3.1.2(3)). The quota year starts in ``year_start_month`` and is
 named by the calendar year it starts in.
+
+As the manuals mean them (issue 17): a manager's quota counts *customers* ("6 ราย"), distinct within
+each quarter, credited to the person a named representative (ผู้แทน) visited for (002 §3.1.2(2));
+the year's floor is judged on what was done in the closed quarters plus what is planned for the
+open ones, and a closed quarter's target is history (002 §3.1.2(3)); the deputy governor's quota is
+suspended unless switched on (002 §3.1.2(1)); department heads carry the visit targets of their
+office's Streamline accounts (001 §4.15.5); a visit reported late for a closed quarter counts only
+once approved (001 flow chart step 5; handlers/rules/visit_timing.py).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, or_, select
 
@@ -64,8 +72,23 @@ def parse_quarter(config: QuotasConfig, text: str) -> Quarter:
     return quarter(config, int(year), int(number))
 
 
+def closes_on(config: QuotasConfig, q: Quarter) -> date:
+    """The first day the quarter is closed: its targets are history, late visits need approval."""
+    return q.end + timedelta(days=config.quarter_closes_after_days + 1)
+
+
+def is_closed(config: QuotasConfig, q: Quarter, today: date) -> bool:
+    return today >= closes_on(config, q)
+
+
 def has_role_quota(config: QuotasConfig, role: str) -> bool:
-    return config.per_quarter.get(role, 0) > 0 or config.per_year.get(role, 0) > 0
+    return config.quarter_rule(role) > 0 or config.year_rule(role) > 0
+
+
+def plan_for_year(config: QuotasConfig, role: str, moved: dict[int, int]) -> list[int]:
+    """The four quarter targets of a manager role: the configured default unless moved."""
+    default = config.quarter_rule(role)
+    return [moved.get(number, default) for number in (1, 2, 3, 4)]
 
 
 class PlanRefused(ValueError):
@@ -73,15 +96,79 @@ class PlanRefused(ValueError):
 
 
 def check_plan(config: QuotasConfig, role: str, targets: list[int]) -> None:
+    """The plan's shape and the plain sum; `check_year_plan` adds what was done and which quarters are closed."""
     if len(targets) != 4:
         raise PlanRefused("a plan gives 4 quarter targets, e.g. 4,8,6,6")
     if any(target < 0 for target in targets):
         raise PlanRefused("a quarter target cannot be negative")
     if not has_role_quota(config, role):
+        if role == "deputy_governor":
+            raise PlanRefused("the deputy governor's quota is suspended (002 §3.1.2(1); "
+                              "[quotas] deputy_governor_quota = false)")
         raise PlanRefused(f"role {role} has no visit quota to move (KAMRs visit every account every quarter)")
     rule = config.year_rule(role)
     if sum(targets) < rule:
         raise PlanRefused(f"the year's total would be {sum(targets)}, below the rule of {rule} for {role}")
+
+
+def customers_per_quarter(session: Session, config: QuotasConfig, year: int,
+                          staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
+    """{(staff id, quarter number): distinct customers credited} over the whole quota year."""
+    first, last = quarter(config, year, 1), quarter(config, year, 4)
+    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for credited, account_id, day in visits.credited_between(session, first.start, last.end, staff_ids=staff_ids):
+        seen[(credited, quarter_of(config, day).number)].add(account_id)
+    return {key: len(accounts) for key, accounts in seen.items()}
+
+
+def check_year_plan(session: Session, config: QuotasConfig, person: Staff, year: int, targets: list[int], *,
+                    today: date) -> None:
+    """A plan for `person`'s quota year, judged as 002 §3.1.2(3) means it: closed quarters keep their
+    target, and what was done in them plus what is planned for the open ones reaches the year rule."""
+    if len(targets) != 4 or any(target < 0 for target in targets) or not has_role_quota(config, person.role):
+        check_plan(config, person.role, targets)
+    moved = {number: target for (_, number), target in visits.moved_targets(session, year, [person.id]).items()}
+    current = plan_for_year(config, person.role, moved)
+    quarters = [quarter(config, year, number) for number in (1, 2, 3, 4)]
+    closed = [q for q in quarters if is_closed(config, q, today)]
+    for q in closed:
+        if targets[q.number - 1] != current[q.number - 1]:
+            raise PlanRefused(
+                f"{q.label} closed on {closes_on(config, q).isoformat()}: its target stays "
+                f"{current[q.number - 1]} (asked {targets[q.number - 1]}); closed quarters are history, "
+                f"nobody may move them")
+    rule = config.year_rule(person.role)
+    done = customers_per_quarter(session, config, year, [person.id])
+    done_closed = sum(done.get((person.id, q.number), 0) for q in closed)
+    open_quarters = [q for q in quarters if q not in closed]
+    planned_open = sum(targets[q.number - 1] for q in open_quarters)
+    if done_closed + planned_open < rule:
+        open_labels = "–".join(dict.fromkeys([open_quarters[0].label, open_quarters[-1].label])) if open_quarters \
+            else "no open quarter"
+        closed_text = (f"{done_closed} customers done in the closed quarters "
+                       f"{closed[0].label}–{closed[-1].label} + " if closed else "")
+        raise PlanRefused(
+            f"the year would reach {closed_text}{planned_open} planned for {open_labels} = "
+            f"{done_closed + planned_open}, below the rule of {rule} for {person.role} (002 §3.1.2(3)); "
+            + (f"plan at least {rule - done_closed} for {open_labels}" if open_quarters
+               else "the year is closed"))
+
+
+@dataclass(frozen=True)
+class YearStanding:
+    """Where a manager stands against the year rule: customers done in the year's earlier quarters,
+    this quarter's figure, and the targets still planned after it."""
+
+    rule: int
+    done_before: int
+    planned_after: int
+
+    def expected(self, done: int, target: int) -> int:
+        return self.done_before + max(done, target) + self.planned_after
+
+    def short(self, done: int, target: int) -> int:
+        """How many customers the plan leaves the year below its rule (0: on course)."""
+        return max(0, self.rule - self.expected(done, target))
 
 
 @dataclass(frozen=True)
@@ -91,10 +178,19 @@ class Progress:
     done: int
     target: int
     unvisited: tuple[Account, ...]  # the person's own accounts (KAMRs) or their office's, not yet visited
+    year: YearStanding | None = None  # managers only
+
+    @property
+    def year_done(self) -> int:
+        return (self.year.done_before if self.year else 0) + self.done
+
+    @property
+    def year_short(self) -> int:
+        return self.year.short(self.done, self.target) if self.year else 0
 
     @property
     def met(self) -> bool:
-        return self.done >= self.target
+        return self.done >= self.target and self.year_short == 0
 
 
 def progress(session: Session, config: QuotasConfig, q: Quarter, *, staff_ids: list[int] | None = None) -> list[Progress]:
@@ -106,38 +202,56 @@ def progress(session: Session, config: QuotasConfig, q: Quarter, *, staff_ids: l
         query = query.where(col(Staff.id).in_(staff_ids))
     people = session.exec(query).all()
     accounts_query = select(Account).order_by(Account.account_code)
+    ids = [person.id for person in people] if staff_ids is not None else None
     if staff_ids is None:
         done = visits.done_between(session, q.start, q.end)
         moved = visits.moved_targets(session, q.year)
     else:
-        ids = [person.id for person in people]
         in_scope = or_(col(Account.kamr_id).in_(ids), col(Account.office).in_({person.office for person in people}))
         accounts_query = accounts_query.where(in_scope)
         done = visits.done_between(session, q.start, q.end, staff_ids=ids, account_ids=select(Account.id).where(in_scope))
         moved = visits.moved_targets(session, q.year, ids)
     accounts = session.exec(accounts_query).all()
+    year_start = quarter(config, q.year, 1).start
+    customers: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for credited, account_id, day in visits.credited_between(session, year_start, q.end, staff_ids=ids):
+        number = quarter_of(config, day).number
+        if q.contains(day) or number < q.number:  # a month's report: the quarter's earlier days are neither
+            customers[(credited, number)].add(account_id)
 
     visited_by: dict[int, set[int]] = defaultdict(set)
-    visit_count: dict[int, int] = defaultdict(int)
     for staff_id, account_id in done:
         visited_by[staff_id].add(account_id)
-        visit_count[staff_id] += 1
     visited_at_all = {account_id for _, account_id in done}
     own: dict[int, list[Account]] = defaultdict(list)
     by_office: dict[str, list[Account]] = defaultdict(list)
+    held_by = {person.id: person for person in people}
     for account in accounts:
         if account.kamr_id:
             own[account.kamr_id].append(account)
         by_office[account.office].append(account)
 
+    def streamline_of(office: str) -> list[Account]:
+        """The office's Streamline accounts not held by a KAMR (those stay the KAMR's, flagged by staff load)."""
+        return [a for a in by_office.get(office, ()) if a.tier == "streamline"
+                and not (a.kamr_id in held_by and held_by[a.kamr_id].role in config.kamr_roles)]
+
     result = []
     for person in people:
+        credited = customers.get((person.id, q.number), set())
         if person.role in config.kamr_roles and own.get(person.id):
             mine = own[person.id]
             unvisited = tuple(a for a in mine if a.id not in visited_by[person.id])
             result.append(Progress(person, q, len(mine) - len(unvisited), len(mine), unvisited))
+        elif person.role in config.streamline_roles and (mine := streamline_of(person.office)):
+            unvisited = tuple(a for a in mine if a.id not in credited)
+            result.append(Progress(person, q, len(mine) - len(unvisited), len(mine), unvisited))
         elif has_role_quota(config, person.role):
-            target = moved.get((person.id, q.number), config.per_quarter.get(person.role, 0))
+            plan = plan_for_year(config, person.role, {n: t for (sid, n), t in moved.items() if sid == person.id})
+            standing = YearStanding(
+                rule=config.year_rule(person.role),
+                done_before=sum(len(customers.get((person.id, n), ())) for n in range(1, q.number)),
+                planned_after=sum(plan[q.number:]))
             unvisited = tuple(a for a in by_office.get(person.office, ()) if a.id not in visited_at_all)
-            result.append(Progress(person, q, visit_count[person.id], target, unvisited))
+            result.append(Progress(person, q, len(credited), plan[q.number - 1], unvisited, standing))
     return result

@@ -2,7 +2,7 @@
 
 Sources: the people of manual 001 (KAMR §4.14.4, senior KAMR and department head §4.13 / §4.15, the zone
 KAMR backing up office KAMRs §4.12.5), the close-out a manager certifies (VOC 04; 002 §3.2), the urgent
-report to the decision maker (CRM-KAM-003) and the visit quotas a supervisor may move (002 §3.1.2(3)).
+report to the decision maker (CRM-KAM-003) and the visit quotas only a person's own supervisor may move (002 §3.1.2(3)).
 The role names are defined with the Staff table (storage/models.py), which the roster import checks.
 
 Who answers for a person is a *chain*: steps asked in order until one names someone. A step is the
@@ -38,8 +38,6 @@ CERTIFYING_ROLES = ("senior_kamr", "dept_head", "office_manager")
 # May log visits for every account of their office, or of the organisation (002 §3.1.2).
 OFFICE_ROLES = ("office_manager", *SUPERVISING_ROLES)
 ORG_WIDE_ROLES = ("zone_director", "deputy_governor")
-# May move a person's visit targets between quarters (002 §3.1.2(3)).
-PLANNING_ROLES = (*SUPERVISING_ROLES, *DECISION_ROLES)
 
 
 @dataclass(frozen=True)
@@ -117,5 +115,6 @@ def may_certify(staff: Staff, recorder: Staff, account: Account) -> bool:
 
 
 def may_move_targets(staff: Staff, person: Staff) -> bool:
-    """A planning role, or the person's named supervisor, may move their visit targets (002 §3.1.2(3))."""
-    return staff.role in PLANNING_ROLES or _is_named_supervisor(staff, person)
+    """Only the person's own supervisor (Staff.supervisor_code), never the person themself, moves their
+    visit targets: "ผู้บังคับบัญชาแต่ละหน่วยงาน ... พิจารณาปรับแผนงานและเบี้ยหมาย" (002 §3.1.1, §3.1.2(3))."""
+    return staff.id != person.id and staff.active and _is_named_supervisor(staff, person)

@@ -1,0 +1,39 @@
+"""Sentences of the manuals' rules as the manuals mean them (issue 17): the year's quota, late visits."""
+from __future__ import annotations
+
+RULES_TEXTS: dict[str, tuple[str, str]] = {
+    # the year's quota for managers (002 §3.1.2(3)), on the weekly card and 'my quarter'
+    "quota_year": ("ทั้งปี: เยี่ยมแล้ว {done} ราย + ตามแผนอีก {to_come} ราย (เกณฑ์ {rule} ราย/ปี)",
+                   "Year: {done} customers visited + {to_come} planned (rule {rule} a year)"),
+    "quota_year_short": ("⚠️ ทั้งปียังขาด {short} ราย จากเกณฑ์ {rule} ราย",
+                         "⚠️ The year is {short} customers short of the rule of {rule}"),
+    # the 7-day rule (001 flow chart step 5): a late visit for a closed quarter
+    "late_visit_note": ("⚠️ บันทึกช้ากว่า {days} วันหลังการเยี่ยม", "⚠️ Recorded more than {days} days after the visit"),
+    "late_visit_pending": (
+        "⚠️ บันทึกช้ากว่า {days} วัน และไตรมาส {quarter} ปิดแล้ว: จะนับเมื่อ {supervisor} อนุมัติ ได้ส่งคำขอแล้วค่ะ",
+        "⚠️ Recorded more than {days} days late for the closed quarter {quarter}: it counts once {supervisor} "
+        "approves; the request has been sent."),
+    "late_visit_no_supervisor": (
+        "⚠️ บันทึกช้ากว่า {days} วัน และไตรมาส {quarter} ปิดแล้ว: ต้องให้หัวหน้าอนุมัติ แต่ยังไม่มีหัวหน้าของคุณในระบบ "
+        "กรุณาแจ้งผู้ประสานงาน",
+        "⚠️ Recorded more than {days} days late for the closed quarter {quarter}: your supervisor must approve, "
+        "but none is set in the roster; please tell the coordinator."),
+    "late_approval_title": ("ขออนุมัติการเยี่ยมที่บันทึกช้า", "Approve a late visit record"),
+    "late_approval_line": (
+        "{staff} เยี่ยม {account} ({mode}) วันที่ {date} บันทึกเมื่อ {reported} ช้า {late} วัน ไตรมาส {quarter} ปิดแล้ว",
+        "{staff} visited {account} ({mode}) on {date}, recorded {reported}: {late} days late; quarter {quarter} "
+        "is closed"),
+    "btn_late_approve": ("อนุมัติ", "Approve"),
+    "btn_late_refuse": ("ไม่อนุมัติ", "Refuse"),
+    "late_approved": ("อนุมัติแล้ว: การเยี่ยม {account} วันที่ {date} นับในไตรมาส {quarter}",
+                      "Approved: the visit to {account} on {date} counts in {quarter}"),
+    "late_refused": ("ไม่อนุมัติ: การเยี่ยม {account} วันที่ {date} ไม่นับในไตรมาส {quarter}",
+                     "Refused: the visit to {account} on {date} does not count in {quarter}"),
+    "late_decided_to_reporter": ("{supervisor} {decision}การเยี่ยม {account} วันที่ {date} ที่บันทึกช้า",
+                                 "{supervisor}: {decision} for your late visit to {account} on {date}"),
+    "late_decision_approved": ("อนุมัติ", "approved"),
+    "late_decision_refused": ("ไม่อนุมัติ", "refused"),
+    "late_already_decided": ("เรื่องนี้ตัดสินไปแล้วค่ะ ({decision})", "Already decided ({decision})."),
+    "late_not_yours": ("คุณไม่ใช่หัวหน้าที่อนุมัติการเยี่ยมนี้ได้ ผู้อนุมัติคือ {supervisor}",
+                       "You are not the supervisor who approves this visit; {supervisor} is."),
+}
