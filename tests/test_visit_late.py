@@ -3,7 +3,7 @@ recorded late for a closed quarter waits for the reporter's supervisor, who appr
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlmodel import select
