@@ -111,9 +111,64 @@ class BotConfig(_Section):
         return lang
 
 
+# --- issue 15: the escalation chain ------------------------------------------------------------
+# What a level of the chain may name: the KAMR's backup, or a role asked in the account's office and
+# then its zone (the role names of storage.models.STAFF_ROLES; "kamr" is level 0, so naming it loops).
+ESCALATION_STEPS = ("backup", "zone_kamr", "senior_kamr", "dept_head", "office_manager", "zone_director",
+                    "deputy_governor")
+
+
+class EscalationLevel(_Section):
+    """One level after the KAMR: who (the first of these roles found on LINE) and how long they have."""
+
+    step: list[str]
+    wait_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("step", mode="before")
+    @classmethod
+    def _one_or_many(cls, step):
+        return [step] if isinstance(step, str) else step
+
+    @field_validator("step")
+    @classmethod
+    def _known_roles(cls, step: list[str]) -> list[str]:
+        if not step:
+            raise ValueError("names no role")
+        for role in step:
+            if role == "kamr":
+                raise ValueError("'kamr' is level 0 (the account's KAMR): naming it again makes the chain loop")
+            if role not in ESCALATION_STEPS:
+                raise ValueError(f"{role!r} is not a role the chain knows (one of {', '.join(ESCALATION_STEPS)})")
+        return step
+
+
+DEFAULT_ESCALATION_LEVELS = [  # manual 001 §4.12.5, §4.14.4: office KAMR, zone KAMR, senior KAMR or head, manager
+    EscalationLevel(step=["backup"], wait_minutes=15),
+    EscalationLevel(step=["zone_kamr"], wait_minutes=15),
+    EscalationLevel(step=["senior_kamr", "dept_head"], wait_minutes=15),
+    EscalationLevel(step=["office_manager"], wait_minutes=30),
+]
+
+
 class EscalationConfig(_Section):
     outage_ack_minutes: int = Field(default=15, ge=1)
     check_every_seconds: int = Field(default=60, ge=5)
+    levels: list[EscalationLevel] = DEFAULT_ESCALATION_LEVELS
+
+    @field_validator("levels")
+    @classmethod
+    def _no_loop(cls, levels: list[EscalationLevel]) -> list[EscalationLevel]:
+        seen: dict[str, int] = {}
+        for number, level in enumerate(levels, start=1):
+            for role in level.step:
+                if role in seen:
+                    raise ValueError(f"level {number} names {role!r} again (level {seen[role]}): the chain would loop")
+                seen[role] = number
+        return levels
+
+    def wait_at(self, level: int) -> int:
+        """Minutes level `level` (0 the KAMR) has to acknowledge before the next one is called."""
+        return self.outage_ack_minutes if level == 0 else self.levels[level - 1].wait_minutes
 
 
 class OutboxConfig(_Section):
