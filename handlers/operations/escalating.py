@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.config import EscalationConfig, EscalationLevel
 from handlers.messages import Card, Message
@@ -20,7 +20,7 @@ from handlers.notify import Notifier
 from handlers.rules import roles
 from handlers.texts import t
 from storage import escalations, roster, tickets
-from storage.models import Account, Staff, Ticket
+from storage.models import Account, Office, Staff, Ticket
 
 # card_for(lang, minutes since the report or None for the KAMR's own card, last level?)
 CardFor = Callable[[str, "int | None", bool], Card]
@@ -135,3 +135,29 @@ def due_levels(session: Session, candidates: list[Ticket], *, now: datetime, cha
         if level < len(chain.levels) and now >= since + timedelta(minutes=chain.wait_at(level)):
             due[ticket.id] = level + 1
     return due
+
+
+def accounts_without_route(session: Session, chain: EscalationConfig) -> list[tuple[Account, list[str]]]:
+    """Accounts whose whole chain (KAMR and every level) reaches nobody on LINE, with why per level."""
+    missing = []
+    for account in session.exec(select(Account).order_by(Account.office, Account.account_code)):
+        kamr = kamr_of(session, account)
+        reasons = []
+        for level in range(len(chain.levels) + 1):
+            person, skipped = _person_at(session, account, kamr, chain.levels[level - 1] if level else None, set())
+            if person is not None:
+                break
+            reasons.append(f"{level}:{skipped['reason']}")
+        else:
+            missing.append((account, reasons))
+    return missing
+
+
+def offices_without_route(session: Session, chain: EscalationConfig) -> list[str]:
+    """Offices where no role level of the chain names anyone on LINE: an account there without a
+    reachable KAMR or backup reaches nobody."""
+    offices = set(session.exec(select(Account.office)).all()) | set(session.exec(select(Office.code)).all())
+    roles_in_chain = tuple(role for level in chain.levels for role in level.step if role != "backup")
+    return sorted(office for office in offices
+                  if not any((holder := roles.holder_for_office(session, office, (role,))) and holder.line_user_id
+                             for role in roles_in_chain))
