@@ -16,7 +16,8 @@ STAFF_COLUMNS = ("staff_code", "name", "role", "office")
 STAFF_OPTIONAL = ("backup", "supervisor", "language", "phone", "zone")
 ACCOUNT_COLUMNS = ("account_code", "name", "tier", "office", "kamr")
 ACCOUNT_OPTIONAL = ("sites", "zone")
-PHONE = re.compile(r"^[0-9+#() ,\-]{1,40}$")
+# Digits and the usual separators, with an extension written as Thai offices do ("ต่อ 12", "ext. 12").
+PHONE = re.compile(r"^[0-9+#() ,\-]{1,40}((ต่อ|ext\.?|x) ?[0-9]{1,6})?$")
 
 
 @dataclass
