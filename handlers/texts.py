@@ -301,8 +301,8 @@ REACHING_TEXTS = {
     "btn_call_kamr": ("📞 โทร {name}", "📞 Call {name}"),
     "btn_call": ("📞 โทร {name}", "📞 Call {name}"),
     "your_kamr_and_backup": (
-        "KAMR ของ {account}: คุณ{name} ({office})\nผู้รับแทน: คุณ{backup}",
-        "KAMR of {account}: {name} ({office})\nBackup: {backup}",
+        "KAMR ของ {account} คือ คุณ{name} ({office})\nผู้รับแทน: คุณ{backup}",
+        "The KAMR of {account} is {name} ({office}).\nBackup: {backup}",
     ),
     # handover (an import gave the account another KAMR)
     "handover_new_title": ("🤝 รับดูแล {account}", "🤝 Now yours: {account}"),

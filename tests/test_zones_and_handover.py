@@ -89,7 +89,7 @@ def test_contact_kamr_shows_the_kamr_and_the_backup_with_call_buttons(org):
     bot = _zone_org(org)
     bot.tap("Ucust1", "a=contact")
     card = bot.last_to("Ucust1")
-    assert "KAMR ของ บริษัท น้ำตาลไทย จำกัด: คุณสมชาย ใจดี (PEA-N1)\nผู้รับแทน: คุณวีระ ประจำเขต" in card["altText"]
+    assert "KAMR ของ บริษัท น้ำตาลไทย จำกัด คือ คุณสมชาย ใจดี (PEA-N1)\nผู้รับแทน: คุณวีระ ประจำเขต" in card["altText"]
     assert [b for b in _footer(card)] == [
         {"type": "uri", "label": "📞 โทร สมชาย ใจดี", "uri": "tel:0812345678"},
         {"type": "uri", "label": "📞 โทร วีระ ประจำเขต", "uri": "tel:025550101"}]
@@ -97,7 +97,7 @@ def test_contact_kamr_shows_the_kamr_and_the_backup_with_call_buttons(org):
     # A KAMR without a phone: still named, with the backup's call button.
     bot.tap("Uhosp", "a=contact")
     card = bot.last_to("Uhosp")
-    assert "KAMR ของ โรงพยาบาลเมือง: คุณสมหญิง รักงาน (PEA-N1)\nผู้รับแทน: คุณวีระ ประจำเขต" in card["altText"]
+    assert "KAMR ของ โรงพยาบาลเมือง คือ คุณสมหญิง รักงาน (PEA-N1)\nผู้รับแทน: คุณวีระ ประจำเขต" in card["altText"]
     assert [b["label"] for b in _footer(card)] == ["📞 โทร วีระ ประจำเขต"]
 
 
