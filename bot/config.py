@@ -171,6 +171,34 @@ class EscalationConfig(_Section):
         return self.outage_ack_minutes if level == 0 else self.levels[level - 1].wait_minutes
 
 
+_HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class FirstAnswerConfig(_Section):
+    """A clock on every service request (issue 15): the KAMR answers (books, proposes or declines)
+    within so many working hours, counted in office hours on Thai working days ([calendar])."""
+
+    service_working_hours: float = Field(default=8, gt=0, le=200)
+    remind_before_minutes: int = Field(default=60, ge=0)
+    office_opens: str = "08:30"
+    office_closes: str = "16:30"
+    check_every_seconds: int = Field(default=300, ge=5)
+
+    @field_validator("office_opens", "office_closes")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not _HH_MM.match(value):
+            raise ValueError("must be HH:MM (24-hour)")
+        return value
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> "FirstAnswerConfig":
+        if self.office_opens >= self.office_closes:
+            raise ValueError(f"first_answer.office_opens ({self.office_opens}) must be before office_closes "
+                             f"({self.office_closes})")
+        return self
+
+
 class OutboxConfig(_Section):
     max_attempts: int = Field(default=8, ge=1)
     backoff_base_seconds: float = Field(default=2.0, gt=0)
@@ -454,6 +482,7 @@ class Config(_Section):
     media: MediaConfig = MediaConfig()
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
+    first_answer: FirstAnswerConfig = FirstAnswerConfig()
     outbox: OutboxConfig = OutboxConfig()
     calendar: CalendarConfig = CalendarConfig()
     scheduler: SchedulerConfig = SchedulerConfig()

@@ -304,6 +304,10 @@ REACHING_TEXTS = {
         "KAMR ของ {account} คือ คุณ{name} ({office})\nผู้รับแทน: คุณ{backup}",
         "The KAMR of {account} is {name} ({office}).\nBackup: {backup}",
     ),
+    # the first-answer clock on service requests (jobs/first_answer.py)
+    "service_answer_reminder_title": ("⏰ {number}: กรุณาตอบลูกค้าภายใน {due}", "⏰ {number}: please answer by {due}"),
+    "service_answer_overdue_title": ("⚠️ ส่งต่อ: {number} ยังไม่ได้ตอบลูกค้า (ครบกำหนด {due})",
+                                     "⚠️ Escalated: {number} not answered (due {due})"),
     # handover (an import gave the account another KAMR)
     "handover_new_title": ("🤝 รับดูแล {account}", "🤝 Now yours: {account}"),
     "handover_new_from": ("ก่อนหน้า: คุณ{name}", "Before: {name}"),
