@@ -11,12 +11,17 @@ the person), or the first active holder of a role in the person's office (roles 
 those on LINE first). The callers differ only in their chain:
 
 * BACKUP, when a KAMR does not answer an outage (001 §4.12.5): the named backup, else the office's
-  zone KAMR, senior KAMR or department head;
+  zone KAMR, a zone KAMR of any office of the zone (InZone, storage.models.Office), senior KAMR or
+  department head;
 * OVERSEER, told of overdue complaints (jobs/complaint_digest.py): the named supervisor, else BACKUP;
 * CERTIFIER of a close-out recorded for the customer (VOC 04): the named supervisor, else the office's
   senior KAMR, department head or office manager;
-* DECISION_MAKER of an urgent report (CRM-KAM-003): the office's manager, zone director or deputy
-  governor, and only then the named supervisor.
+* DECISION_MAKER of an urgent report (CRM-KAM-003): the office's manager on LINE, else the zone's
+  director on LINE, else the office's manager, zone director or deputy governor, and only then the
+  named supervisor.
+
+The escalation chain of an outage ([escalation] levels, handlers/operations/escalating.py) asks
+BACKUP for its "backup" step and holder_for_office for its role steps.
 """
 from __future__ import annotations
 
