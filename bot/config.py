@@ -127,9 +127,92 @@ class BotConfig(_Section):
         return lang
 
 
+# --- issue 15: the escalation chain ------------------------------------------------------------
+# What a level of the chain may name: the KAMR's backup, or a role asked in the account's office and
+# then its zone (the role names of storage.models.STAFF_ROLES; "kamr" is level 0, so naming it loops).
+ESCALATION_STEPS = ("backup", "zone_kamr", "senior_kamr", "dept_head", "office_manager", "zone_director",
+                    "deputy_governor")
+
+
+class EscalationLevel(_Section):
+    """One level after the KAMR: who (the first of these roles found on LINE) and how long they have."""
+
+    step: list[str]
+    wait_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("step", mode="before")
+    @classmethod
+    def _one_or_many(cls, step):
+        return [step] if isinstance(step, str) else step
+
+    @field_validator("step")
+    @classmethod
+    def _known_roles(cls, step: list[str]) -> list[str]:
+        if not step:
+            raise ValueError("names no role")
+        for role in step:
+            if role == "kamr":
+                raise ValueError("'kamr' is level 0 (the account's KAMR): naming it again makes the chain loop")
+            if role not in ESCALATION_STEPS:
+                raise ValueError(f"{role!r} is not a role the chain knows (one of {', '.join(ESCALATION_STEPS)})")
+        return step
+
+
+DEFAULT_ESCALATION_LEVELS = [  # manual 001 §4.12.5, §4.14.4: office KAMR, zone KAMR, senior KAMR or head, manager
+    EscalationLevel(step=["backup"], wait_minutes=15),
+    EscalationLevel(step=["zone_kamr"], wait_minutes=15),
+    EscalationLevel(step=["senior_kamr", "dept_head"], wait_minutes=15),
+    EscalationLevel(step=["office_manager"], wait_minutes=30),
+]
+
+
 class EscalationConfig(_Section):
     outage_ack_minutes: int = Field(default=15, ge=1)
     check_every_seconds: int = Field(default=60, ge=5)
+    levels: list[EscalationLevel] = DEFAULT_ESCALATION_LEVELS
+
+    @field_validator("levels")
+    @classmethod
+    def _no_loop(cls, levels: list[EscalationLevel]) -> list[EscalationLevel]:
+        seen: dict[str, int] = {}
+        for number, level in enumerate(levels, start=1):
+            for role in level.step:
+                if role in seen:
+                    raise ValueError(f"level {number} names {role!r} again (level {seen[role]}): the chain would loop")
+                seen[role] = number
+        return levels
+
+    def wait_at(self, level: int) -> int:
+        """Minutes level `level` (0 the KAMR) has to acknowledge before the next one is called."""
+        return self.outage_ack_minutes if level == 0 else self.levels[level - 1].wait_minutes
+
+
+_HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class FirstAnswerConfig(_Section):
+    """A clock on every service request (issue 15): the KAMR answers (books, proposes or declines)
+    within so many working hours, counted in office hours on Thai working days ([calendar])."""
+
+    service_working_hours: float = Field(default=8, gt=0, le=200)
+    remind_before_minutes: int = Field(default=60, ge=0)
+    office_opens: str = "08:30"
+    office_closes: str = "16:30"
+    check_every_seconds: int = Field(default=300, ge=5)
+
+    @field_validator("office_opens", "office_closes")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not _HH_MM.match(value):
+            raise ValueError("must be HH:MM (24-hour)")
+        return value
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> "FirstAnswerConfig":
+        if self.office_opens >= self.office_closes:
+            raise ValueError(f"first_answer.office_opens ({self.office_opens}) must be before office_closes "
+                             f"({self.office_closes})")
+        return self
 
 
 class OutboxConfig(_Section):
@@ -460,6 +543,7 @@ class Config(_Section):
     media: MediaConfig = MediaConfig()
     bot: BotConfig = BotConfig()
     escalation: EscalationConfig = EscalationConfig()
+    first_answer: FirstAnswerConfig = FirstAnswerConfig()
     outbox: OutboxConfig = OutboxConfig()
     inbox: InboxConfig = InboxConfig()
     retention: RetentionConfig = RetentionConfig()

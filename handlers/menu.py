@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from handlers.context import Action, Context
-from handlers.messages import Button, Message
+from handlers.messages import Button, Card, Message
+from handlers.operations.reachable import call_button
 from handlers.postback import build
+from handlers.rules import roles
 from handlers.texts import t
 from storage.models import Account, Staff
 
@@ -37,14 +39,24 @@ def show_menu(ctx: Context) -> None:
 
 
 def contact_kamr(ctx: Context) -> None:
+    """The KAMR and whoever stands in for them, each with a tap-to-call button when a phone is known."""
     account = ctx.session.get(Account, ctx.contact.account_id)
     kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-    text = (
-        t("your_kamr", ctx.lang, account=account.name, name=kamr.name, office=kamr.office)
-        if kamr
-        else t("no_kamr", ctx.lang)
-    )
-    ctx.reply(text_with_menu(ctx, text))
+    if kamr is None:
+        ctx.reply(text_with_menu(ctx, t("no_kamr", ctx.lang)))
+        return
+    backup = roles.person_for(ctx.session, kamr, roles.BACKUP)
+    if backup is None:
+        text = t("your_kamr", ctx.lang, account=account.name, name=kamr.name, office=kamr.office)
+    else:
+        text = t("your_kamr_and_backup", ctx.lang, account=account.name, name=kamr.name, office=kamr.office,
+                 backup=backup.name)
+    calls = tuple(call_button(person, ctx.lang) for person in (kamr, backup) if person is not None and person.phone)
+    if not calls:
+        ctx.reply(text_with_menu(ctx, text))
+        return
+    card = Card(title=t("btn_contact", ctx.lang), lines=tuple(text.splitlines()), buttons=calls)
+    ctx.reply(Message(card=card, quick_replies=buttons_for(ctx)))
 
 
 PREFIXES = ("menu", "contact")  # the action names this module owns

@@ -11,7 +11,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Message
-from handlers.operations import outages
+from handlers.operations import outages, reaching
 from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
 from handlers.thai_dates import BANGKOK, format_datetime
@@ -106,7 +106,8 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
     site_name = site.name if site else "-"
     ticket, joined = outages.open_outage(
         ctx.session, now=ctx.now, actor=ctx.contact, channel=ctx.inbound.channel, notifier=ctx.notifier,
-        account_id=ctx.contact.account_id, site_id=data.get("site_id"), symptom=data["symptom"], started=started)
+        account_id=ctx.contact.account_id, site_id=data.get("site_id"), symptom=data["symptom"], started=started,
+        chain=ctx.config.escalation)
     if joined:
         conversations.clear(ctx.state, now=ctx.now)
         status = t(f"status_{ticket.status}", ctx.lang)
@@ -121,6 +122,7 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
         symptom=t(f"symptom_{ticket.category}", ctx.lang),
         since=format_datetime(started, ctx.lang),
     )
+    text += "\n" + reaching.who_calls(ctx.session, ticket, ctx.config.escalation, ctx.lang)
     ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
 
 

@@ -298,6 +298,51 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# --- issue 15: every report reaches a person, and both sides know what happens next ---------------
+REACHING_TEXTS = {
+    "outage_who_calls": ("คุณ{staff} จะติดต่อกลับภายใน {minutes} นาทีค่ะ", "{staff} will call you back within {minutes} minutes."),
+    "outage_nobody_on_line": (
+        "ขณะนี้ยังไม่มีเจ้าหน้าที่รับเรื่องทาง LINE กรุณาโทร 1129 ค่ะ",
+        "No staff member can take this on LINE right now; please call 1129.",
+    ),
+    "outage_escalated_customer": (
+        "{number}: ส่งต่อให้คุณ{staff} ดูแลแล้วค่ะ จะติดต่อกลับภายใน {minutes} นาที",
+        "{number}: now with {staff}, who will call you back within {minutes} minutes.",
+    ),
+    "outage_taken_by_other": (
+        "{number} ({account}): คุณ{staff} รับเรื่องแทนแล้วค่ะ",
+        "{number} ({account}): {staff} has taken it.",
+    ),
+    "card_last_level": (
+        "ท่านเป็นผู้รับเรื่องลำดับสุดท้าย กรุณารับเรื่องหรือโทรหาลูกค้าทันที",
+        "You are the last level: please take it or call the customer now.",
+    ),
+    "btn_call_kamr": ("📞 โทร {name}", "📞 Call {name}"),
+    "btn_call": ("📞 โทร {name}", "📞 Call {name}"),
+    "your_kamr_and_backup": (
+        "KAMR ของ {account} คือ คุณ{name} ({office})\nผู้รับแทน: คุณ{backup}",
+        "The KAMR of {account} is {name} ({office}).\nBackup: {backup}",
+    ),
+    # the first-answer clock on service requests (jobs/first_answer.py)
+    "service_answer_reminder_title": ("⏰ {number}: กรุณาตอบลูกค้าภายใน {due}", "⏰ {number}: please answer by {due}"),
+    "service_answer_overdue_title": ("⚠️ ส่งต่อ: {number} ยังไม่ได้ตอบลูกค้า (ครบกำหนด {due})",
+                                     "⚠️ Escalated: {number} not answered (due {due})"),
+    # handover (an import gave the account another KAMR)
+    "handover_new_title": ("🤝 รับดูแล {account}", "🤝 Now yours: {account}"),
+    "handover_new_from": ("ก่อนหน้า: คุณ{name}", "Before: {name}"),
+    "handover_open_ticket": ("เรื่องค้าง {number} – {status}", "Open {number} – {status}"),
+    "handover_visit": ("นัดเยี่ยม {date}", "Visit planned {date}"),
+    "handover_nothing_open": ("ไม่มีเรื่องค้างหรือนัดเยี่ยม", "No open tickets or planned visits"),
+    "handover_old": (
+        "{account} ย้ายไปอยู่ในความดูแลของคุณ{name} แล้วค่ะ (เรื่องค้าง {tickets} เรื่อง นัดเยี่ยม {visits} นัด ส่งต่อแล้ว)",
+        "{account} is now with {name} ({tickets} open tickets and {visits} planned visits handed over).",
+    ),
+    "handover_intro_title": ("KAMR คนใหม่ของ {account}", "Your new KAMR for {account}"),
+    "handover_intro_line": ("คุณ{name} จะดูแลท่านต่อจากนี้ค่ะ", "{name} will look after you from now on."),
+}
+TEXTS.update(REACHING_TEXTS)
+
+
 TEXTS.update(RELATIONSHIP_TEXTS)
 TEXTS.update(RULES_TEXTS)  # issue 17
 

@@ -9,7 +9,7 @@ from handlers.messages import Button
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
-from storage import media, tickets
+from storage import escalations, media, tickets
 from storage.models import Account, Contact, Ticket
 
 def cancel_button(ctx: Context) -> Button:
@@ -81,7 +81,8 @@ def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return None
     account = ctx.session.get(Account, ticket.account_id)
-    if ticket.escalated_to != ctx.staff.id and not roles.may_act_for_account(ctx.session, ctx.staff, account):
+    if (ticket.escalated_to != ctx.staff.id and not escalations.had_ticket(ctx.session, ticket.id, ctx.staff.id)
+            and not roles.may_act_for_account(ctx.session, ctx.staff, account)):
         ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
         return None
     return ticket

@@ -1,52 +1,37 @@
-"""Outages nobody acknowledged in time go to the backup (zone KAMR or senior KAMR), day and night."""
+"""Outages nobody acknowledged climb the escalation chain ([escalation] levels), day and night.
+
+Each run finds the open outages whose current level's wait is over and calls the next level that
+reaches someone (handlers/operations/escalating.py); each level is claimed in storage first, so two
+schedulers on one database call it once."""
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.config import Config
-from handlers.messages import Message
 from handlers.notify import Notifier
+from handlers.operations import escalating
 from handlers.operations.outages import staff_card
-from handlers.rules import roles
-from storage import tickets
-from storage.models import Account, Contact, Site, Staff
-
-log = logging.getLogger(__name__)
+from storage import escalations
+from storage.models import Ticket
 
 
 def escalate_unacknowledged(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
-    """Returns the number of pushes queued. Looks up and claims in a fixed number of statements;
-    each escalation then adds its history row and its push."""
-    minutes = config.escalation.outage_ack_minutes
-    due = tickets.unacknowledged_before(session, kind="outage", cutoff=now - timedelta(minutes=minutes))
-    # Everything the cards show, loaded once and held until the end (the session keeps only weak
-    # references): staff_card's look-ups then come from the session.
-    accounts = _by_id(session, Account, {ticket.account_id for ticket in due})
-    kamrs = _by_id(session, Staff, {account.kamr_id for account in accounts.values() if account.kamr_id})
-    held_for_cards = (_by_id(session, Site, {ticket.site_id for ticket in due if ticket.site_id}),
-                  _by_id(session, Contact, {ticket.contact_id for ticket in due if ticket.contact_id}))
-    backups = roles.people_for(session, list(kamrs.values()), roles.BACKUP)
-    backup_of = {ticket.id: backups.get(accounts[ticket.account_id].kamr_id) for ticket in due}
-    claimed = tickets.mark_escalated(session, {ticket_id: backup.id if backup else None
-                                               for ticket_id, backup in backup_of.items()}, now=now)
-    pushes = 0
-    for ticket in due:
-        if ticket.id not in claimed:
-            continue  # another scheduler got there first
-        backup = backup_of[ticket.id]
-        tickets.log(session, ticket, "escalated", now=now, staff_id=backup.id if backup else None, reason="not_acknowledged")
-        if not notifier.reachable(backup):
-            log.warning("ticket %s unacknowledged and no backup on LINE to escalate to", ticket.number)
+    """Returns the number of people called."""
+    chain = config.escalation
+    candidates = escalations.unacknowledged(session, kind="outage",
+                                            created_before=now - timedelta(minutes=chain.outage_ack_minutes))
+    due = escalating.due_levels(session, candidates, now=now, chain=chain)
+    called = 0
+    for ticket in candidates:
+        if ticket.id not in due:
             continue
-        card = staff_card(session, ticket, backup.language, escalated_minutes=minutes)
-        notifier.push(backup, [Message(card=card)])
-        pushes += 1
-    del held_for_cards
-    return pushes
+        reached = escalating.reach(session, ticket, _card_for(session, ticket), from_level=due[ticket.id], now=now,
+                                   chain=chain, notifier=notifier, reason="not_acknowledged")
+        called += reached is not None
+    return called
 
 
-def _by_id(session: Session, model, ids: set[int]) -> dict:
-    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(ids)))} if ids else {}
+def _card_for(session: Session, ticket: Ticket) -> escalating.CardFor:
+    return lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes, last_level=last)

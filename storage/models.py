@@ -59,6 +59,7 @@ class Staff(SQLModel, table=True):
     line_user_id: Optional[str] = Field(default=None, unique=True)
     language: str = "th"
     active: bool = True
+    phone: str = ""  # for the tap-to-call buttons customers and colleagues see
 
 
 class Account(SQLModel, table=True):
@@ -339,3 +340,26 @@ class MediaContent(SQLModel, table=True):
     media_id: int = Field(primary_key=True, foreign_key="media.id")
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     preview: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+# --- issue 15: zones and the escalation chain ---------------------------------------------------
+
+
+class Office(SQLModel, table=True):
+    """An office and the zone it belongs to (CRM-KAM-005): a zone KAMR backs up every office of the zone."""
+
+    code: str = Field(primary_key=True)
+    zone: str = Field(default="", index=True)
+
+
+class EscalationStep(SQLModel, table=True):
+    """One level of a ticket's escalation chain, claimed once (even by two schedulers) before anyone is told.
+
+    staff_id None: the level had nobody to take it (skipped, see the ticket history)."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "level"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    level: int  # 0 the KAMR, 1.. the configured [escalation] levels
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    at: datetime = _utc_column(nullable=False)

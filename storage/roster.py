@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Contact, Site, Staff
+from storage.models import Account, Contact, Office, Site, Staff
 
 
 def staff_by_code(session: Session, code: str) -> Staff | None:
@@ -59,3 +59,35 @@ def active_in_roles(session: Session, offices: set[str], roles: tuple[str, ...])
     ):
         found[(candidate.office, candidate.role)].append(candidate)
     return found
+
+
+# --- issue 15: offices belong to zones -----------------------------------------------------------
+
+
+def set_zone(session: Session, office: str, zone: str) -> None:
+    """Record that `office` belongs to `zone` (an empty zone leaves a known link as it was)."""
+    row = session.get(Office, office)
+    if row is None:
+        session.add(Office(code=office, zone=zone))
+    elif zone and row.zone != zone:
+        row.zone = zone
+        session.add(row)
+
+
+def zone_of(session: Session, office: str) -> str:
+    row = session.get(Office, office)
+    return row.zone if row else ""
+
+
+def offices_in_zone(session: Session, zone: str) -> set[str]:
+    """The offices of `zone`, and the zone's own code (a zone office's staff may carry it as their office)."""
+    if not zone:
+        return set()
+    return {zone, *session.exec(select(Office.code).where(Office.zone == zone)).all()}
+
+
+def zones_of(session: Session, offices: set[str]) -> dict[str, str]:
+    """{office: zone} for the offices that have one, in one query."""
+    if not offices:
+        return {}
+    return {row.code: row.zone for row in session.exec(select(Office).where(col(Office.code).in_(offices))) if row.zone}

@@ -16,17 +16,19 @@ from sqlmodel import Session, col, select
 
 from storage import csv_cells
 from storage.models import Account, Contact, Site, Staff
-from storage.roster import account_by_code
+from storage.roster import account_by_code, zones_of
 from storage.roster_import import ImportResult, import_account_rows, import_staff_rows, read_rows
 from storage.workload import LoadRule
 
 COLUMNS = ("record", "code", "name", "office", "role", "tier", "kamr", "backup", "supervisor", "language",
            "account", "ca_number", "position", "phone", "email", "line", "line_name")
+# Added later (issue 15): files written before still import.
+LATER_COLUMNS = ("zone",)
 RECORDS = ("staff", "account", "site", "contact")
 # Which columns each record uses; anything else on the row must be empty.
 USES = {
-    "staff": {"code", "name", "office", "role", "backup", "supervisor", "language"},
-    "account": {"code", "name", "office", "tier", "kamr"},
+    "staff": {"code", "name", "office", "role", "backup", "supervisor", "language", "phone", "zone"},
+    "account": {"code", "name", "office", "tier", "kamr", "zone"},
     "site": {"account", "name", "ca_number"},
     "contact": {"code", "account", "name", "position", "phone", "email", "language", "line", "line_name"},
 }
@@ -38,7 +40,7 @@ EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 def export_roster(session: Session, file: TextIO) -> int:
     """Write every active staff member, account, site and active contact; returns the row count."""
-    writer = csv_cells.dict_writer(file, COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(file, COLUMNS + LATER_COLUMNS, lineterminator="\n")
     writer.writeheader()
     rows = _staff_rows(session) + _account_rows(session) + _site_rows(session) + _contact_rows(session)
     writer.writerows(rows)
@@ -46,16 +48,21 @@ def export_roster(session: Session, file: TextIO) -> int:
 
 
 def _staff_rows(session: Session) -> list[dict]:
+    people = list(session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_code)))
+    zones = zones_of(session, {s.office for s in people})
     return [{"record": "staff", "code": s.staff_code, "name": s.name, "office": s.office, "role": s.role,
-             "backup": s.backup_code or "", "supervisor": s.supervisor_code or "", "language": s.language}
-            for s in session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_code))]
+             "backup": s.backup_code or "", "supervisor": s.supervisor_code or "", "language": s.language,
+             "phone": s.phone, "zone": zones.get(s.office, "")}
+            for s in people]
 
 
 def _account_rows(session: Session) -> list[dict]:
     codes = {s.id: s.staff_code for s in session.exec(select(Staff))}
+    accounts = list(session.exec(select(Account).order_by(Account.account_code)))
+    zones = zones_of(session, {a.office for a in accounts})
     return [{"record": "account", "code": a.account_code, "name": a.name, "office": a.office, "tier": a.tier,
-             "kamr": codes.get(a.kamr_id, "")}
-            for a in session.exec(select(Account).order_by(Account.account_code))]
+             "kamr": codes.get(a.kamr_id, ""), "zone": zones.get(a.office, "")}
+            for a in accounts]
 
 
 def _site_rows(session: Session) -> list[dict]:
@@ -84,12 +91,12 @@ def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None 
     has an error: a refused row would look like a person who left."""
     result = ImportResult()
     by_record: dict[str, list[tuple[int, dict]]] = {record: [] for record in RECORDS}
-    for number, row in read_rows(file, COLUMNS, ()):
+    for number, row in read_rows(file, COLUMNS, LATER_COLUMNS):
         record = row["record"].lower()
         if record not in RECORDS:
             result.errors.append(f"row {number}, column record: {row['record']!r} is not one of {', '.join(RECORDS)}")
             continue
-        stray = [c for c in COLUMNS if c != "record" and c not in USES[record] and row.get(c)]
+        stray = [c for c in COLUMNS + LATER_COLUMNS if c != "record" and c not in USES[record] and row.get(c)]
         if stray:
             result.errors.append(f"row {number}, column {stray[0]}: not used by {record} rows (leave it empty)")
             continue
@@ -136,6 +143,7 @@ def _merge(result: ImportResult, part: ImportResult, code_column: str) -> None:
     result.updated += part.updated
     result.errors += [error.replace(f"column {code_column}:", "column code:") for error in part.errors]
     result.warnings += part.warnings
+    result.handovers += part.handovers
 
 
 def _account_of(session: Session, number: int, row: dict, result: ImportResult) -> Account | None:

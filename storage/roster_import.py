@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -11,13 +12,15 @@ from sqlmodel import Session
 
 from storage.csv_cells import unescape
 from storage.models import STAFF_ROLES, TIERS, Account, Site, Staff
-from storage.roster import account_by_code, sites_of, staff_by_code
+from storage.roster import account_by_code, set_zone, sites_of, staff_by_code
 from storage.workload import LoadRule, out_of_range, staff_loads
 
 STAFF_COLUMNS = ("staff_code", "name", "role", "office")
-STAFF_OPTIONAL = ("backup", "supervisor", "language")
+STAFF_OPTIONAL = ("backup", "supervisor", "language", "phone", "zone")
 ACCOUNT_COLUMNS = ("account_code", "name", "tier", "office", "kamr")
-ACCOUNT_OPTIONAL = ("sites",)
+ACCOUNT_OPTIONAL = ("sites", "zone")
+# Digits and the usual separators, with an extension written as Thai offices do ("ต่อ 12", "ext. 12").
+PHONE = re.compile(r"^[0-9+#() ,\-]{1,40}((ต่อ|ext\.?|x) ?[0-9]{1,6})?$")
 
 
 @dataclass
@@ -26,6 +29,8 @@ class ImportResult:
     updated: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Accounts that changed KAMR: (account id, old KAMR id or None, new KAMR id); the caller tells people.
+    handovers: list[tuple[int, int | None, int]] = field(default_factory=list)
 
 
 class HeaderError(ValueError):
@@ -131,9 +136,21 @@ def import_staff_rows(session: Session, rows: list[tuple[int, dict]], result: Im
         staff.backup_code = row.get("backup") or None
         staff.supervisor_code = row.get("supervisor") or None
         staff.language = language
+        phone = row.get("phone", "")
+        if phone and not PHONE.match(phone):
+            result.warnings.append(f"row {number}, column phone: {phone!r} is not a phone number (imported without it)")
+            phone = ""
+        if phone or "phone" in row:
+            staff.phone = phone
+        _link_zone(session, row)
         session.add(staff)
     session.flush()
     return result
+
+
+def _link_zone(session: Session, row: dict) -> None:
+    """The row's office belongs to the row's zone (issue 15); every office is known, zone or not."""
+    set_zone(session, row["office"], row.get("zone", ""))
 
 
 def parse_sites(value: str) -> list[str]:
@@ -174,6 +191,9 @@ def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], resu
         else:
             result.updated += 1
         touched |= {account.kamr_id, kamr.id if kamr else None} - {None}
+        if account.id is not None and kamr is not None and account.kamr_id != kamr.id:
+            result.handovers.append((account.id, account.kamr_id, kamr.id))
+        _link_zone(session, row)
         account.name, account.tier, account.office = row["name"], tier, row["office"]
         account.kamr_id = kamr.id if kamr else None
         session.add(account)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.db import lock_key
@@ -112,22 +112,6 @@ def open_for_staff(session: Session, staff_id: int, *, limit: int = 20) -> list[
     )
 
 
-def unacknowledged_before(session: Session, *, kind: str, cutoff: datetime, limit: int = 200) -> list[Ticket]:
-    return list(
-        session.exec(
-            select(Ticket)
-            .where(
-                Ticket.kind == kind,
-                Ticket.status == "open",
-                col(Ticket.escalated_at).is_(None),
-                Ticket.created_at <= cutoff,
-            )
-            .order_by(Ticket.id)
-            .limit(limit)
-        ).all()
-    )
-
-
 def transition(session: Session, ticket: Ticket, from_statuses: tuple[str, ...], **values) -> bool:
     """Change a ticket only if it is still in one of from_statuses; False if someone else got there first."""
     result = session.execute(
@@ -135,18 +119,3 @@ def transition(session: Session, ticket: Ticket, from_statuses: tuple[str, ...],
     )
     session.refresh(ticket)
     return result.rowcount == 1
-
-
-def mark_escalated(session: Session, escalate_to: dict[int, int | None], *, now: datetime) -> set[int]:
-    """Claim the escalations {ticket id: staff id or None} in one statement, each once even with two
-    schedulers running; returns the ticket ids this call claimed (their escalation columns expire)."""
-    if not escalate_to:
-        return set()
-    claimed = session.execute(
-        update(Ticket)
-        .where(col(Ticket.id).in_(escalate_to), Ticket.status == "open", col(Ticket.escalated_at).is_(None))
-        .values(escalated_at=now, escalated_to=cast(case(escalate_to, value=Ticket.id, else_=None), Integer))
-        .returning(Ticket.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    return set(claimed.scalars())

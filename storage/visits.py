@@ -102,3 +102,15 @@ def mark_done(session: Session, visit: Visit, *, now: datetime, **values) -> boo
     )
     session.refresh(visit)
     return result.rowcount == 1
+
+
+def move_planned(session: Session, *, account_id: int, from_staff_id: int | None, to_staff_id: int) -> list[Visit]:
+    """Planned visits of the account by its former KAMR go to the new one (a handover); returns them."""
+    query = select(Visit).where(Visit.account_id == account_id, Visit.status == "planned")
+    if from_staff_id is not None:
+        query = query.where(Visit.staff_id == from_staff_id)
+    moved = list(session.exec(query.order_by(Visit.visit_date, Visit.id)).all())
+    for visit in moved:
+        visit.staff_id = to_staff_id
+        session.add(visit)
+    return moved

@@ -46,7 +46,7 @@ def test_with_the_kamr_unreachable_the_backup_gets_the_card_at_once(session):
     assert notifier.people() == [z001]
     assert ticket.escalated_to == z001.id and ticket.escalated_at == NOW
     assert [(e.action, e.details.get("reason")) for e in tickets.history(session, ticket)] == [
-        ("reported", None), ("escalated", "kamr_unreachable")]
+        ("reported", None), ("escalation_skipped", "not_on_line"), ("escalated", "kamr_unreachable")]
     assert notifier.to(z001)[0].card.title == t("outage_card_escalated_title", "th", number=ticket.number)
 
 

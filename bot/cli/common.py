@@ -112,10 +112,26 @@ def run_import(config: Config, file: Path, importer) -> None:
             result = importer(session, text)
         except ValueError as error:
             raise click.ClickException(f"{file}: {error}") from None
+        handed_over = _hand_over(session, result.handovers)
     for error in result.errors:
         click.echo(f"{file}: {error}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{file}: {result.created} created, {result.updated} updated, {len(result.errors)} rows with errors")
+    if handed_over:
+        click.echo(f"{file}: {handed_over} accounts handed over to another KAMR (both KAMRs and the contacts told)")
     if result.errors:
         sys.exit(1)
+
+
+def _hand_over(session, handovers) -> int:
+    """Accounts the import gave another KAMR: tell both KAMRs and the contacts, move planned visits,
+    in the import's own transaction (the messages go out with what they describe)."""
+    if not handovers:
+        return 0
+    from bot.line.notifier import notifier_for
+    from handlers.operations.handover import hand_over
+    from storage.models import utcnow
+
+    now = utcnow()
+    return hand_over(session, handovers, now=now, notifier=notifier_for(session, now))

@@ -20,12 +20,15 @@ def register(main: click.Group) -> None:
     @report.command("quarter")
     @click.argument("quarter")
     @click.option("--office", default=None, help="Only this office.")
+    @click.option("--zone", default=None, help="Only the offices of this zone (the roster's office → zone link).")
     @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Folder for the files (default: [reports] output_dir/QUARTER).")
     @with_config
-    def report_quarter(config: Config, quarter: str, office: str | None, out: Path | None) -> None:
+    def report_quarter(config: Config, quarter: str, office: str | None, zone: str | None, out: Path | None) -> None:
         """QUARTER like 2026Q3: quarterly review of zones and head office."""
-        _report(config, quarter, "quarter", office, out)
+        if office and zone:
+            raise click.BadParameter("give --office or --zone, not both")
+        _report(config, quarter, "quarter", office, out, zone=zone)
 
 
     @report.command("month")
@@ -39,9 +42,10 @@ def register(main: click.Group) -> None:
         _report(config, month, "month", office, out)
 
 
-def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None) -> None:
+def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None, *, zone: str | None = None) -> None:
     from bot.services import utcnow
-    from handlers.reporting.build import build_report, load, report_tabs
+    from handlers.reporting.build import build_report, load, only_offices, report_tabs
+    from storage.roster import offices_in_zone
     from handlers.reporting.html import render_html
     from handlers.reporting.period import parse_period
 
@@ -53,10 +57,16 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         raise click.BadParameter(f"{text!r} is a {period.kind}; use `kambot report {period.kind} {text}`")
     with session_scope(open_database(config)) as session:
         data = load(session, period, config.quotas)
+        zone_offices = offices_in_zone(session, zone) if zone else set()
+    if zone:
+        data = only_offices(data, zone_offices)
+        if not data.accounts:
+            raise click.ClickException(f"no accounts in zone {zone!r} (the roster's zone column links offices to zones)")
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")
     result = build_report(data, period, config.reports, now=utcnow(), office=office)
-    folder = out or Path(config.reports.output_dir) / (period.code + (f"-{office}" if office else ""))
+    scope = office or zone
+    folder = out or Path(config.reports.output_dir) / (period.code + (f"-{scope}" if scope else ""))
     folder.mkdir(parents=True, exist_ok=True)
     for table in result.tables:
         with open(folder / f"{table.name}.csv", "w", newline="", encoding="utf-8-sig") as handle:
@@ -68,7 +78,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         click.echo(f"{table.name}: {len(table.rows)} rows")
     click.echo(f"wrote {folder}/report.html and {len(result.tables)} CSV files")
     if config.sheets.enabled and config.sheets.coordinator_spreadsheet:
-        _to_coordinator_sheet(config, report_tabs(result, prefix=f"{period.code}{'-' + office if office else ''} "))
+        _to_coordinator_sheet(config, report_tabs(result, prefix=f"{period.code}{'-' + scope if scope else ''} "))
 
 
 def _to_coordinator_sheet(config: Config, tabs: dict[str, list[list]]) -> None:

@@ -110,6 +110,24 @@ def register(main: click.Group) -> None:
         click.echo(f"{file}: {count} rows")
 
 
+    @roster.command("routes")
+    @with_config
+    def roster_routes(config: Config) -> None:
+        """Accounts and offices whose reports would reach nobody on LINE (exit 1 when there are any)."""
+        from handlers.operations.escalating import accounts_without_route, offices_without_route
+
+        with session_scope(open_database(config)) as session:
+            accounts = [(a.account_code, a.name, a.office, reasons)
+                        for a, reasons in accounts_without_route(session, config.escalation)]
+            offices = offices_without_route(session, config.escalation)
+        for code, name, office, reasons in accounts:
+            click.echo(f"account {code} {name} ({office}): no route to a person on LINE ({', '.join(reasons)})")
+        for office in offices:
+            click.echo(f"office {office}: no one on LINE in the escalation chain's roles")
+        click.echo(f"{len(accounts)} accounts and {len(offices)} offices without a route")
+        if accounts or offices:
+            sys.exit(1)
+
     @roster.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--deactivate-missing", is_flag=True,

@@ -232,7 +232,8 @@ def _outage(who: Respondent, form: FormConfig, response: ParsedResponse, match: 
     ticket, _joined = outages.open_outage(
         who.session, now=who.now, actor=who.contact, channel="form", notifier=who.notifier, account_id=match.account_id,
         site_id=match.site_id or _site_named(who.session, match, answers), symptom=symptom, started=min(started, who.now),
-        description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers))
+        description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers),
+        chain=who.config.escalation)
     stored.ticket_id = ticket.id
     return "ingested", ""
 

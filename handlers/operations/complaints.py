@@ -43,7 +43,8 @@ def file_complaint(session: Session, config: Config, *, now: datetime, actor: Co
                  **(details or {})},
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
-    call_responders(session, ticket, lambda lang, _minutes: staff_card(session, ticket, lang), now=now, notifier=notifier)
+    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, ticket, lang), now=now,
+                    notifier=notifier, chain=config.escalation)
     return ticket
 
 

@@ -6,9 +6,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers import ticketing
-from handlers.messages import Button, Card
+from bot.config import EscalationConfig
+from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations.ratings import score_buttons
+from handlers.operations.reachable import call_button
 from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
 from handlers.rules.statuses import OPEN_STATUSES
@@ -20,7 +22,7 @@ from storage.models import Account, Contact, Site, Staff, Ticket
 
 def open_outage(session: Session, *, now: datetime, actor: Contact | None, channel: str, notifier: Notifier,
                 account_id: int, site_id: int | None, symptom: str, started: datetime, description: str = "",
-                details: dict | None = None) -> tuple[Ticket, bool]:
+                details: dict | None = None, chain: EscalationConfig | None = None) -> tuple[Ticket, bool]:
     """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined)."""
     contact_id = actor.id if actor else None
     # Two contacts reporting one site at the same moment must find each other: the second waits
@@ -36,8 +38,9 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
         category=symptom, description=description, details=details or {}, created_at=now, started_at=started,
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
-    call_responders(session, ticket, lambda lang, minutes: staff_card(session, ticket, lang, escalated_minutes=minutes),
-                    now=now, notifier=notifier)
+    call_responders(session, ticket, lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes,
+                                                                           last_level=last),
+                    now=now, notifier=notifier, chain=chain)
     return ticket, False
 
 
@@ -48,7 +51,17 @@ def acknowledge(session: Session, ticket: Ticket, *, now: datetime, actor: Staff
         return False
     tickets.log(session, ticket, "acknowledged", now=now, staff_id=actor.id)
     tell_reporters(session, ticket, "outage_ack_customer", notifier=notifier, staff=actor.name)
+    tell_kamr_who_took_it(session, ticket, actor, notifier=notifier)
     return True
+
+
+def tell_kamr_who_took_it(session: Session, ticket: Ticket, actor: Staff, *, notifier: Notifier) -> None:
+    """The account's own KAMR hears who took their case when it was someone else (issue 15)."""
+    account = session.get(Account, ticket.account_id)
+    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
+    if kamr is not None and kamr.id != actor.id and kamr.active and notifier.reachable(kamr):
+        notifier.push(kamr, [Message(text=t("outage_taken_by_other", kamr.language, number=ticket.number,
+                                            account=account.name, staff=actor.name))])
 
 
 def post_update(session: Session, ticket: Ticket, text: str, *, now: datetime, actor: Staff, notifier: Notifier) -> None:
@@ -76,7 +89,8 @@ def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
     return score_buttons("ticket", ticket.id)
 
 
-def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
+def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None,
+               last_level: bool = False) -> Card:
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
@@ -92,6 +106,8 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         title_key = "outage_card_escalated_title"
         kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
         lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
+        if last_level:
+            lines.append(t("card_last_level", lang))
     buttons = []
     if ticket.status == "open":
         buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
@@ -99,4 +115,6 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
         buttons.append(ticketing.urgent_button(ticket, lang))
+    if escalated_minutes is not None and kamr is not None and kamr.phone:
+        buttons.append(call_button(kamr, lang))
     return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))

@@ -1,4 +1,4 @@
-"""Who hears about a ticket: the responders (the KAMR, else the backup at once) and the reporters."""
+"""Who hears about a ticket: the responders (the KAMR, else the escalation chain at once) and the reporters."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,29 +6,37 @@ from typing import Callable
 
 from sqlmodel import Session
 
-from handlers.messages import Button, Card, Message
+from bot.config import EscalationConfig
+from handlers.messages import Button, Message
 from handlers.notify import Notifier
+from handlers.operations import escalating
+from handlers.operations.escalating import CardFor, Reached
 from handlers.texts import t
-from handlers.rules import roles
 from storage import tickets
-from storage.models import Account, Staff, Ticket
+from storage.models import Ticket
 
-# card_for(lang, escalated_minutes): the staff card in one person's language
-CardFor = Callable[[str, "int | None"], Card]
+def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now: datetime, notifier: Notifier,
+                    chain: EscalationConfig | None = None) -> Reached | None:
+    """The person holding the ticket gets the card: the KAMR, or with no KAMR on LINE the first level of
+    the escalation chain that reaches someone, at once (the ticket is then escalated). A ticket already
+    with someone goes to them again. None: nobody in the chain is on LINE (the history says why)."""
+    chain = chain or EscalationConfig()
+    holder = escalating.current(session, ticket, chain)
+    if holder is not None and holder.staff.active and holder.staff.line_user_id:
+        minutes = None if holder.level == 0 else 0
+        notifier.push(holder.staff, [Message(card=card_for(holder.staff.language, minutes, holder.level == len(chain.levels)))])
+        return holder
+    start = holder.level + 1 if holder is not None else 0
+    return escalating.reach(session, ticket, card_for, from_level=start, now=now, chain=chain, notifier=notifier,
+                            reason="kamr_unreachable")
 
 
-def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now: datetime, notifier: Notifier) -> None:
-    """The KAMR gets the card; with no KAMR on LINE the backup gets it at once and the ticket is escalated."""
-    account = session.get(Account, ticket.account_id)
-    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None and kamr.line_user_id:
-        notifier.push(kamr, [Message(card=card_for(kamr.language, None))])
-        return
-    backup = roles.person_for(session, kamr, roles.BACKUP) if kamr else None
-    if backup is not None:
-        ticket.escalated_at, ticket.escalated_to = now, backup.id
-        tickets.log(session, ticket, "escalated", now=now, staff_id=backup.id, reason="kamr_unreachable")
-        notifier.push(backup, [Message(card=card_for(backup.language, 0))])
+def who_calls(session: Session, ticket: Ticket, chain: EscalationConfig, lang: str) -> str:
+    """What the reporter is told at the report: who has it and by when to expect a call, or whom to phone."""
+    holder = escalating.current(session, ticket, chain)
+    if holder is None:
+        return t("outage_nobody_on_line", lang)
+    return t("outage_who_calls", lang, staff=holder.staff.name, minutes=holder.minutes)
 
 
 def tell_reporters(session: Session, ticket: Ticket, key: str, *, notifier: Notifier,

@@ -45,8 +45,8 @@ def open_request(session: Session, config: Config, *, now: datetime, actor: Cont
         details={"preferred_date": preferred.isoformat(), **(details or {})},
     ))
     tickets.log(session, ticket, "requested", now=now, contact_id=contact_id, preferred_date=preferred.isoformat())
-    call_responders(session, ticket, lambda lang, _minutes: staff_card(session, config, ticket, lang), now=now,
-                    notifier=notifier)
+    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, config, ticket, lang), now=now,
+                    notifier=notifier, chain=config.escalation)
     return ticket
 
 
@@ -74,12 +74,12 @@ def ask_new_date(session: Session, config: Config, ticket: Ticket, day: date, *,
 
 def _tell_kamr(session: Session, config: Config, ticket: Ticket, key: str, *, day: date, now: datetime,
                notifier: Notifier) -> None:
-    def card_for(lang: str, _minutes) -> Card:
+    def card_for(lang: str, _minutes, _last) -> Card:
         card = staff_card(session, config, ticket, lang)
         return Card(title=t(key, lang, number=ticket.number, date=format_date(day, lang)), lines=card.lines,
                     buttons=card.buttons)
 
-    call_responders(session, ticket, card_for, now=now, notifier=notifier)
+    call_responders(session, ticket, card_for, now=now, notifier=notifier, chain=config.escalation)
 
 
 def book(session: Session, config: Config, ticket: Ticket, day: date, *, status: str, now: datetime, actor: Staff,

@@ -55,3 +55,13 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
 def report_tabs(report, *, prefix: str = "") -> dict[str, list[list]]:
     """Each table as a header row and plain rows, keyed by tab name: what a coordinator sheet tab takes."""
     return {f"{prefix}{table.name}": table.as_rows() for table in report.tables}
+
+
+def only_offices(data: ReportData, offices: set[str]) -> ReportData:
+    """The report data of these offices alone (a zone's quarterly review, issue 15)."""
+    accounts = {key: account for key, account in data.accounts.items() if account.office in offices}
+    return ReportData(accounts, [t for t in data.tickets if t.account_id in accounts],
+                      [r for r in data.ratings if r.account_id in accounts],
+                      {key: t for key, t in data.rated_tickets.items() if t.account_id in accounts},
+                      [p for p in data.progress_in_period if p.staff.office in offices],
+                      [p for p in data.progress_to_date if p.staff.office in offices])

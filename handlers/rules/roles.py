@@ -11,12 +11,17 @@ the person), or the first active holder of a role in the person's office (roles 
 those on LINE first). The callers differ only in their chain:
 
 * BACKUP, when a KAMR does not answer an outage (001 §4.12.5): the named backup, else the office's
-  zone KAMR, senior KAMR or department head;
+  zone KAMR, a zone KAMR of any office of the zone (InZone, storage.models.Office), senior KAMR or
+  department head;
 * OVERSEER, told of overdue complaints (jobs/complaint_digest.py): the named supervisor, else BACKUP;
 * CERTIFIER of a close-out recorded for the customer (VOC 04): the named supervisor, else the office's
   senior KAMR, department head or office manager;
-* DECISION_MAKER of an urgent report (CRM-KAM-003): the office's manager, zone director or deputy
-  governor, and only then the named supervisor.
+* DECISION_MAKER of an urgent report (CRM-KAM-003): the office's manager on LINE, else the zone's
+  director on LINE, else the office's manager, zone director or deputy governor, and only then the
+  named supervisor.
+
+The escalation chain of an outage ([escalation] levels, handlers/operations/escalating.py) asks
+BACKUP for its "backup" step and holder_for_office for its role steps.
 """
 from __future__ import annotations
 
@@ -49,19 +54,31 @@ class Named:
 
 @dataclass(frozen=True)
 class InOffice:
-    """The first active holder of these roles in the person's office."""
+    """The first active holder of these roles in the person's office (on_line: only those on LINE)."""
 
     roles: tuple[str, ...]
+    on_line: bool = False
 
 
-Step = Named | InOffice
+@dataclass(frozen=True)
+class InZone:
+    """The first active holder of these roles in any office of the person's zone (issue 15: a zone
+    KAMR backs up every office of the zone, not only the one whose code they carry)."""
+
+    roles: tuple[str, ...]
+    on_line: bool = False
+
+
+Step = Named | InOffice | InZone
 NAMED_SUPERVISOR = Named("supervisor_code")
 NAMED_BACKUP = Named("backup_code")
 
-BACKUP: tuple[Step, ...] = (NAMED_BACKUP, InOffice(BACKUP_ROLES))
+BACKUP: tuple[Step, ...] = (NAMED_BACKUP, InOffice(BACKUP_ROLES[:1]), InZone(BACKUP_ROLES[:1]), InOffice(BACKUP_ROLES[1:]))
 OVERSEER: tuple[Step, ...] = (NAMED_SUPERVISOR, *BACKUP)
 CERTIFIER: tuple[Step, ...] = (NAMED_SUPERVISOR, InOffice(CERTIFYING_ROLES))
-DECISION_MAKER: tuple[Step, ...] = (InOffice(DECISION_ROLES), NAMED_SUPERVISOR)
+# The office manager on LINE, else the zone's director on LINE (CRM-KAM-003), else as before.
+DECISION_MAKER: tuple[Step, ...] = (InOffice(DECISION_ROLES[:1], on_line=True), InZone(DECISION_ROLES[1:2], on_line=True),
+                                    InOffice(DECISION_ROLES), NAMED_SUPERVISOR)
 
 
 def person_for(session: Session, person: Staff, chain: tuple[Step, ...]) -> Staff | None:
@@ -82,12 +99,47 @@ def people_for(session: Session, people: list[Staff], chain: tuple[Step, ...]) -
                 chosen = named.get(getattr(person, step.field) or "")
                 if chosen is not None and chosen.active and chosen.id != person.id:
                     found[person.id] = chosen
-        else:
+        elif isinstance(step, InOffice):
             holders = roster.active_in_roles(session, {person.office for person in waiting}, step.roles)
             for person in waiting:
                 found[person.id] = next((c for role in step.roles for c in holders[(person.office, role)]
-                                         if c.id != person.id), None)
+                                         if c.id != person.id and (c.line_user_id or not step.on_line)), None)
+        else:
+            for person in waiting:
+                found[person.id] = holder_in_zone(session, person.office, step.roles, on_line=step.on_line,
+                                                  besides={person.id})
     return found
+
+
+def holder_in_zone(session: Session, office: str, roles: tuple[str, ...], *, on_line: bool = False,
+                   besides: set[int] = frozenset()) -> Staff | None:
+    """The first active holder of `roles` (in that order) in any office of `office`'s zone, those on
+    LINE first; None when the office has no zone."""
+    offices = roster.offices_in_zone(session, roster.zone_of(session, office))
+    if not offices:
+        return None
+    holders = roster.active_in_roles(session, offices, roles)
+    for role in roles:
+        candidates = sorted((c for (_, held), people in holders.items() if held == role for c in people),
+                            key=lambda c: (c.line_user_id is None, c.id))
+        chosen = next((c for c in candidates if c.id not in besides and (c.line_user_id or not on_line)), None)
+        if chosen is not None:
+            return chosen
+    return None
+
+
+def holder_for_office(session: Session, office: str, roles: tuple[str, ...], *, besides: set[int] = frozenset()) -> Staff | None:
+    """The first active holder of `roles` for an office: in the office itself, else in its zone; those
+    on LINE first (an escalation level, or an account with no KAMR)."""
+    holders = roster.active_in_roles(session, {office}, roles)
+    for role in roles:
+        chosen = next((c for c in holders[(office, role)] if c.id not in besides), None)
+        if chosen is not None and chosen.line_user_id:
+            return chosen
+    in_zone = holder_in_zone(session, office, roles, besides=besides)
+    if in_zone is not None and in_zone.line_user_id:
+        return in_zone
+    return next((c for role in roles for c in holders[(office, role)] if c.id not in besides), None) or in_zone
 
 
 def may_act_for_account(session: Session, staff: Staff, account: Account) -> bool:
