@@ -19,7 +19,8 @@ from storage.roster_exchange import export_roster, import_roster
 from storage.roster_import import import_accounts, import_staff
 
 from conftest import SECRET, STAFF_CSV, TOKEN
-from procs import free_port, write_config
+from line_wire import free_port
+from procs import write_config
 
 # PEA-N2 is a second office of zone N: its KAMR names no backup; the zone's KAMR sits in PEA-N1.
 ZONE_CSV = """staff_code,name,role,office,backup,supervisor,phone,zone
