@@ -51,4 +51,5 @@ def on_decision(ctx: Context) -> None:
                                  quarter=q.label)))
 
 
-ACTIONS = {"visit.late": Action(on_decision, "staff")}
+PREFIXES = ("latevisit",)  # the action names this module owns
+ACTIONS = {"latevisit.decide": Action(on_decision, "staff")}
