@@ -211,3 +211,6 @@ STEPS = {
 
 # Postbacks that only make sense at one step of the dialog.
 STEP_OF_ACTION = {"outage.site": "site", "outage.symptom": "symptom", "outage.since": "since", "outage.done": "attach"}
+
+# The staff's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"update": ("parked_update", "outage.update")}

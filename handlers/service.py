@@ -249,3 +249,6 @@ STEPS = {
 }
 
 STEP_OF_ACTION = {"service.pick": "pick", "service.date": "date"}
+
+# The staff's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"decline_reason": ("parked_decline_reason", "service.decline")}

@@ -276,6 +276,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest_more": ("…และอีก {count} เรื่อง", "…and {count} more"),
     "btn_view_complaint": ("ดู {number}", "View {number}"),
+    # --- issue 21: the staff side --------------------------------------------------------
+    # a typing step put aside by another tap (handlers/parking.py)
+    "parked_answer": ("พักการพิมพ์คำชี้แจง {number} ไว้ก่อน", "Answer to {number} put aside for now"),
+    "parked_update": ("พักการพิมพ์ความคืบหน้า {number} ไว้ก่อน", "Update on {number} put aside for now"),
+    "parked_risk": ("พักการพิมพ์รายงานด่วน {number} ไว้ก่อน", "Urgent report on {number} put aside for now"),
+    "parked_followup": ("พักการพิมพ์ข้อสั่งการ {number} ไว้ก่อน", "Instruction on {number} put aside for now"),
+    "parked_decline_reason": ("พักการพิมพ์เหตุผล {number} ไว้ก่อน", "Reason for {number} put aside for now"),
+    "parked_refusal": ("พักการพิมพ์เหตุผลไม่รับรอง {number} ไว้ก่อน", "Refusal reason for {number} put aside"),
+    "btn_resume_typing": ("กลับไปพิมพ์ต่อ", "Go back to typing"),
+    # an official answer shown back before it goes out
+    "answer_preview_title": ("ตรวจคำชี้แจง {number} ก่อนส่ง", "Check the answer to {number}"),
+    "answer_preview_to": ("ถึงลูกค้า: {account}", "To: {account}"),
+    "btn_send_answer": ("ส่งถึงลูกค้า", "Send to customer"),
+    "btn_edit_answer": ("แก้ไขข้อความ", "Edit"),
 }
 
 

@@ -71,6 +71,7 @@ def test_complaint_filed_answered_and_listed(org):
     bot.tap("Ukamr1", button["data"])
     assert bot.last_to("Ukamr1")["text"] == "พิมพ์คำชี้แจงเรื่องร้องเรียน CMP-69-00001 ที่จะส่งถึงลูกค้าค่ะ"
     bot.say("Ukamr1", "ตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย.")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
     assert bot.last_to("Ucust1")["text"] == (
         "CMP-69-00001 คำชี้แจงจากคุณสมชาย ใจดี:\nตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย."
     )
@@ -124,6 +125,7 @@ def test_only_the_accounts_staff_may_answer(org):
 
     bot.tap("Uzone", data)  # K001's backup may
     bot.say("Uzone", "รับทราบ จะตรวจสอบให้ค่ะ")
+    bot.tap("Uzone", f"a=complaint.send&t={ticket.id}")
     assert bot.last_to("Ucust1")["text"] == "CMP-69-00001 คำชี้แจงจากคุณวีระ ประจำเขต:\nรับทราบ จะตรวจสอบให้ค่ะ"
 
 
