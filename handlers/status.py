@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from handlers.context import Action, Context
 from handlers.menu import buttons_for
-from handlers.messages import Button, Card, Message
-from handlers.postback import build
+from handlers.my_work import my_work
+from handlers.messages import Card, Message
 from handlers.texts import t
 from storage import tickets
 from storage.models import Site
-
-MAX_BUTTONS = 4
 
 
 def customer_status(ctx: Context) -> None:
@@ -41,23 +39,7 @@ def _topic(ticket, lang: str) -> str:
     return ticket.category if ticket.kind == "service" else "-"
 
 
-def staff_tickets(ctx: Context) -> None:
-    rows = tickets.open_for_staff(ctx.session, ctx.staff.id)
-    if not rows:
-        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
-        return
-    lines = tuple(
-        t("my_tickets_line", ctx.lang, number=ticket.number, account=account.name, status=t(f"status_{ticket.status}", ctx.lang))
-        for ticket, account in rows
-    )
-    buttons = tuple(
-        Button(t("btn_view", ctx.lang, number=ticket.number), data=build(f"{ticket.kind}.view", t=ticket.id))
-        for ticket, _ in rows[:MAX_BUTTONS]
-    )
-    ctx.reply(Message(card=Card(title=t("my_tickets_title", ctx.lang, count=len(rows)), lines=lines, buttons=buttons)))
-
-
 ACTIONS = {
     "status": Action(customer_status, "contact"),
-    "mytickets": Action(staff_tickets, "staff"),
+    "mytickets": Action(my_work, "staff"),  # everything waiting for the person, as cards (handlers/my_work.py)
 }

@@ -290,6 +290,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "answer_preview_to": ("ถึงลูกค้า: {account}", "To: {account}"),
     "btn_send_answer": ("ส่งถึงลูกค้า", "Send to customer"),
     "btn_edit_answer": ("แก้ไขข้อความ", "Edit"),
+    # งานของฉัน as cards (handlers/my_work.py)
+    "my_work_header": ("งานที่รอท่าน {count} เรื่อง (ด่วน/เกินกำหนด {overdue}) เรียงตามความเร่งด่วน",
+                       "{count} waiting for you ({overdue} urgent or overdue), most urgent first"),
+    "work_age": ("รับแจ้งเมื่อ {age}ที่แล้ว", "Reported {age} ago"),
+    "work_due": ("ครบกำหนด: {date}", "Due: {date}"),
+    "work_overdue": ("⚠️ เกินกำหนด {days} วัน", "⚠️ {days} days overdue"),
+    "work_not_taken": ("⚠️ ยังไม่มีผู้รับเรื่อง (KAMR: {kamr})", "⚠️ Nobody has taken it (KAMR: {kamr})"),
+    "more_work_title": ("ยังมีอีก {count} เรื่อง", "{count} more"),
+    "btn_more_work": ("ดูเรื่องถัดไป", "Show the next"),
+    # certification of a close-out recorded for the customer
+    "cert_card_title": ("✅ รอรับรองการปิดเรื่อง {number}", "✅ Certify close-out {number}"),
+    "cert_complaint": ("เรื่องร้องเรียน: {text}", "Complaint: {text}"),
+    "cert_answer": ("คำชี้แจง: {text}", "Answer: {text}"),
+    "cert_channel_score": ("ความเห็นลูกค้าทาง{channel} คะแนน {score}/5", "Customer reached by {channel}, score {score}/5"),
+    "cert_recorded_by": ("บันทึกโดยคุณ{staff} เมื่อ {age}ที่แล้ว", "Recorded by {staff} {age} ago"),
+    "btn_refuse_certify": ("ไม่รับรอง", "Do not certify"),
+    "refuse_ask_reason": ("พิมพ์เหตุผลที่ไม่รับรองการปิดเรื่อง {number} (จะส่งถึงคุณ{staff})",
+                          "Type why you do not certify the close-out of {number} (it goes to {staff})."),
+    "refuse_done": ("ไม่รับรองการปิดเรื่อง {number} แล้ว แจ้งคุณ{staff}แล้ว", "Close-out of {number} not certified; {staff} was told."),
+    "refused_staff": ("{number}: คุณ{manager}ไม่รับรองการปิดเรื่องแทนลูกค้า\nเหตุผล: {reason}\nกรุณาติดต่อลูกค้าอีกครั้ง",
+                      "{number}: {manager} did not certify your close-out.\nReason: {reason}\nPlease contact the customer again."),
 }
 
 

@@ -126,3 +126,17 @@ def picked_date(params: dict, typed: str) -> date | None:
     """The day from a date picker's answer (``params['date']``), else the day typed in the chat."""
     picked = params.get("date") or params.get("d")
     return parse_thai_date(str(picked)) if picked else parse_thai_date(typed)
+
+
+# --- how long ago (issue 21: ages on the staff's work cards) ---------------------------
+
+
+def format_age(now: datetime, since: datetime, lang: str = "th") -> str:
+    """How long ago, in the largest whole unit: ``15 นาที``, ``3 ชม.``, ``2 วัน`` (``15 min``, ``3 h``, ``2 days``)."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} นาที" if lang == "th" else f"{minutes} min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} ชม." if lang == "th" else f"{minutes // 60} h"
+    days = minutes // (24 * 60)
+    return f"{days} วัน" if lang == "th" else f"{days} day{'s' if days > 1 else ''}"

@@ -90,10 +90,11 @@ def test_complaint_filed_answered_and_listed(org):
     bot.tap("Ucust1", "a=status")
     assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว" in _body_lines(bot.last_to("Ucust1"))
     bot.tap("Ukamr1", "a=mytickets")
-    mine = bot.last_to("Ukamr1")
-    assert _body_lines(mine)[1] == "CMP-69-00001 บริษัท น้ำตาลไทย จำกัด – ตอบชี้แจงแล้ว"
-    bot.tap("Ukamr1", mine["contents"]["footer"]["contents"][0]["action"]["data"])
-    assert bot.last_to("Ukamr1")["altText"].startswith("📝 ร้องเรียน CMP-69-00001")
+    [mine] = bot.last_to("Ukamr1")["contents"]["contents"]  # one card per ticket (handlers/my_work.py)
+    assert [c["text"] for c in mine["body"]["contents"]][:3] == [
+        "📝 ร้องเรียน CMP-69-00001", "ลูกค้า: บริษัท น้ำตาลไทย จำกัด", "สถานะ: ตอบชี้แจงแล้ว"]
+    bot.tap("Ukamr1", mine["footer"]["contents"][0]["action"]["data"])
+    assert bot.last_to("Ukamr1")["text"] == "พิมพ์คำชี้แจงเรื่องร้องเรียน CMP-69-00001 ที่จะส่งถึงลูกค้าค่ะ"
 
 
 def test_typed_keyword_and_topic_start_the_dialog(org):

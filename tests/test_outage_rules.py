@@ -187,17 +187,17 @@ def test_status_and_my_tickets(org):
     assert bot.last_to("Ucust2")["altText"] == card["altText"]
 
     bot.tap("Ukamr1", "a=mytickets")
-    mine = bot.last_to("Ukamr1")
-    assert f"{ticket.number} บริษัท น้ำตาลไทย จำกัด – รอรับเรื่อง" in mine["altText"]
-    [view] = _buttons(mine)
-    assert view["label"] == f"ดู {ticket.number}"
-    bot.tap("Ukamr1", view["data"])
-    assert bot.last_to("Ukamr1")["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}")
+    [mine] = bot.last_to("Ukamr1")["contents"]["contents"]  # one card per ticket, with its own buttons
+    lines = [c["text"] for c in mine["body"]["contents"]]
+    assert lines[:3] == [f"⚡ แจ้งไฟดับ {ticket.number}", "ลูกค้า: บริษัท น้ำตาลไทย จำกัด", "สถานะ: รอรับเรื่อง"]
+    ack = mine["footer"]["contents"][0]["action"]
+    assert ack["label"] == "รับเรื่อง"
+    bot.tap("Ukamr1", ack["data"])
+    assert bot.line.messages_to("Ukamr1")[-2]["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}")
     # Someone else's KAMR sees nothing of it.
     bot.tap("Ukamr2", "a=mytickets")
     assert _text(bot, "Ukamr2") == STATUS_NONE
 
-    bot.tap("Ukamr1", f"a=outage.ack&t={ticket.id}")
     bot.tap("Ucust1", "a=status")
     assert bot.last_to("Ucust1")["altText"].endswith("โรงงาน 2 – กำลังดำเนินการ")
     bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")

@@ -61,8 +61,9 @@ def notifier_for(session: Session, now: datetime) -> LineNotifier:
 
 
 def _parts(message: dict) -> int:
-    """LINE messages one neutral message becomes: each attachment, the card, the text."""
-    return max(1, len(message.get("attachments") or ()) + bool(message.get("card")) + bool(message.get("text")))
+    """LINE messages one neutral message becomes: each attachment, the card, the carousel, the text."""
+    return max(1, len(message.get("attachments") or ()) + bool(message.get("card")) + bool(message.get("cards"))
+               + bool(message.get("text")))
 
 
 def calls(messages: list[dict]) -> list[list[dict]]:
