@@ -299,6 +299,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "work_not_taken": ("⚠️ ยังไม่มีผู้รับเรื่อง (KAMR: {kamr})", "⚠️ Nobody has taken it (KAMR: {kamr})"),
     "more_work_title": ("ยังมีอีก {count} เรื่อง", "{count} more"),
     "btn_more_work": ("ดูเรื่องถัดไป", "Show the next"),
+    "status_reported_at": ("แจ้งเมื่อ {at}", "Reported {at}"),
     # certification of a close-out recorded for the customer
     "cert_card_title": ("✅ รอรับรองการปิดเรื่อง {number}", "✅ Certify close-out {number}"),
     "cert_complaint": ("เรื่องร้องเรียน: {text}", "Complaint: {text}"),

@@ -14,6 +14,11 @@ def _body_lines(card: dict) -> list[str]:
     return [item["text"] for item in card["contents"]["body"]["contents"]]
 
 
+def _carousel_lines(message: dict) -> list[str]:
+    """The lines of every card of a carousel (ติดตามสถานะ: one card per request)."""
+    return [item["text"] for bubble in message["contents"]["contents"] for item in bubble["body"]["contents"]]
+
+
 def _file(bot, user="Ucust1", details="ไฟตกบ่อยช่วงบ่าย เครื่องจักรหยุดทำงาน 3 ครั้งในสัปดาห์นี้"):
     bot.tap(user, "a=complaint")
     bot.tap(user, "a=complaint.topic&v=power_quality")
@@ -65,7 +70,7 @@ def test_complaint_filed_answered_and_listed(org):
 
     bot.tap("Ucust1", "a=status")
     status = bot.last_to("Ucust1")
-    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – รอรับเรื่อง" in _body_lines(status)
+    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – รอรับเรื่อง" in _carousel_lines(status)
 
     bot.advance(days=1)
     bot.tap("Ukamr1", button["data"])
@@ -88,7 +93,7 @@ def test_complaint_filed_answered_and_listed(org):
 
     # Answered is still open until closed: the customer and the KAMR still see it.
     bot.tap("Ucust1", "a=status")
-    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว" in _body_lines(bot.last_to("Ucust1"))
+    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว" in _carousel_lines(bot.last_to("Ucust1"))
     bot.tap("Ukamr1", "a=mytickets")
     [mine] = bot.last_to("Ukamr1")["contents"]["contents"]  # one card per ticket (handlers/my_work.py)
     assert [c["text"] for c in mine["body"]["contents"]][:3] == [

@@ -160,3 +160,23 @@ def test_more_than_a_carousel_holds_pages_on(org):
     assert [_texts(c)[0] for c in rest] == ["📝 ร้องเรียน CMP-69-00012", "📝 ร้องเรียน CMP-69-00013"]
     bot.tap("Ukamr1", "a=mytickets&p=x")  # tampered page: the first page
     assert len(_bubbles(bot.last_to("Ukamr1"))) == 12
+
+
+def test_customer_status_is_one_card_per_request_with_what_they_can_do(org):
+    bot = org
+    bot.now = FRIDAY_10_APRIL
+    ticket = _complaint(bot)
+    outage = _outage(bot, user="Ucust1")
+    bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
+    bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")
+    bot.tap("Ucust2", "a=status")  # the other contact of the account, whose answer push scrolled away
+    header, carousel = bot.line.messages_to("Ucust2")[-2:]
+    assert header["text"] == "เรื่องที่กำลังดำเนินการ (2)"
+    complaint_card, outage_card = _bubbles(carousel)
+    assert _texts(complaint_card) == [f"{ticket.number} ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว",
+                                      "แจ้งเมื่อ 10 เม.ย. 2569 10:00 น."]
+    assert _labels(complaint_card) == ["รับทราบคำชี้แจง"]
+    assert _texts(outage_card)[0] == f"{outage.number} ไฟดับ – โรงงาน 1 – รอรับเรื่อง"
+    bot.tap("Ucust2", complaint_card["footer"]["contents"][0]["action"]["data"])
+    assert "พึงพอใจกับการแก้ไขปัญหาเพียงใด" in bot.last_to("Ucust2")["text"]

@@ -180,9 +180,10 @@ def test_status_and_my_tickets(org):
     _report(bot, "Ucust1", "โรงงาน 2")
     [ticket] = _tickets(bot)
     bot.tap("Ucust1", "a=status")
-    card = bot.last_to("Ucust1")
-    assert card["type"] == "flex"
-    assert card["altText"] == f"เรื่องที่กำลังดำเนินการ (1)\n{ticket.number} ไฟดับ – โรงงาน 2 – รอรับเรื่อง"
+    header, card = bot.line.messages_to("Ucust1")[-2:]
+    assert header["text"] == "เรื่องที่กำลังดำเนินการ (1)"
+    assert card["type"] == "flex" and card["contents"]["type"] == "carousel"  # one card per request
+    assert card["altText"] == f"{ticket.number} ไฟดับ – โรงงาน 2 – รอรับเรื่อง"
     bot.say("Ucust2", "สถานะ")  # typed instead of tapped, by the other contact
     assert bot.last_to("Ucust2")["altText"] == card["altText"]
 
