@@ -12,6 +12,7 @@ from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
+from handlers.operations.ratings import follow_up_low_score
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.rules.scores import is_low
@@ -204,6 +205,8 @@ def certify(ctx: Context) -> None:
     ctx.session.add(ticket)
     tickets.log(ctx.session, ticket, "certified", now=ctx.now, staff_id=ctx.staff.id, recorded_by=record["by"], score=score)
     ctx.reply(text_with_menu(ctx, t("certify_done", ctx.lang, number=ticket.number)))
+    if is_low(score, ctx.config.reports):  # the same follow-up call as a low score the customer gave
+        follow_up_low_score(ctx.session, ticket, score, notifier=ctx.notifier)
     recorder = ctx.session.get(Staff, record["by"])
     if recorder is not None:
         ctx.push(recorder, Message(text=t("certify_done_staff", recorder.language, number=ticket.number)))

@@ -14,6 +14,7 @@ from handlers.messages import Button, Message
 from handlers.operations import outages
 from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
+from handlers.rules.statuses import OPEN_STATUSES
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster
@@ -173,8 +174,15 @@ def on_update_text(ctx: Context) -> None:
 
 
 def resolve(ctx: Context) -> None:
+    """Closing is deliberate: the first tap asks, the second ([ยืนยัน ไฟมาแล้ว]) closes and asks the customers to rate."""
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
+        return
+    if ctx.params.get("ok") != "1" and ticket.status in OPEN_STATUSES:
+        yes, no = t("btn_confirm_resolve", ctx.lang), t("btn_not_yet", ctx.lang)
+        ctx.reply(Message(text=t("resolve_confirm", ctx.lang, number=ticket.number),
+                          quick_replies=(Button(yes, data=build("outage.resolve", t=ticket.id, ok=1), display=yes),
+                                         Button(no, data=build("outage.view", t=ticket.id), display=no))))
         return
     if not outages.resolve(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))

@@ -17,7 +17,7 @@ from handlers.postback import build
 from handlers.rules.entitlement import is_entitled, offers_for
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
-from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.thai_dates import bangkok_today, format_date, format_weekday_date, picked_date
 from handlers.ticketing import cancel_button
 from storage import conversations
 from storage.models import Account, Ticket
@@ -215,10 +215,43 @@ def on_decline_reason(ctx: Context) -> None:
 
 
 def mark_done(ctx: Context) -> None:
+    """Delivered is deliberate: confirmed with a second tap, and before the appointment only with a reason."""
     ticket = _staff_ticket(ctx, ("scheduled",))
     if ticket is None:
         return
-    if not services.mark_done(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
+    if ticket.scheduled_date and bangkok_today(ctx.now) < ticket.scheduled_date:
+        conversations.set_step(ctx.state, FLOW, "early_reason", now=ctx.now, ticket_id=ticket.id)
+        ctx.reply(Message(text=t("service_done_early_ask", ctx.lang, number=ticket.number,
+                                 date=format_weekday_date(ticket.scheduled_date, ctx.lang)),
+                          quick_replies=(cancel_button(ctx),)))
+        return
+    if ctx.params.get("ok") != "1":
+        yes, no = t("btn_confirm_done", ctx.lang), t("btn_not_yet", ctx.lang)
+        ctx.reply(Message(text=t("service_done_confirm", ctx.lang, number=ticket.number,
+                                 name=services.offer_name(ctx.config, ticket, ctx.lang)),
+                          quick_replies=(Button(yes, data=build("service.done", t=ticket.id, ok=1), display=yes),
+                                         Button(no, data=build("service.view", t=ticket.id), display=no))))
+        return
+    _done(ctx, ticket)
+
+
+def on_early_reason(ctx: Context) -> None:
+    ticket = _staff_ticket(ctx, ("scheduled",))
+    if ticket is None:
+        return
+    reason = ctx.inbound.text.strip()[:MAX_REASON] if ctx.inbound.kind == "text" else ""
+    if not reason:
+        ctx.reply(Message(text=t("service_done_early_ask", ctx.lang, number=ticket.number,
+                                 date=format_weekday_date(ticket.scheduled_date, ctx.lang)),
+                          quick_replies=(cancel_button(ctx),)))
+        return
+    conversations.clear(ctx.state, now=ctx.now)
+    _done(ctx, ticket, reason=reason)
+
+
+def _done(ctx: Context, ticket: Ticket, *, reason: str = "") -> None:
+    if not services.mark_done(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier,
+                              early_reason=reason):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     ctx.reply(text_with_menu(ctx, t("staff_service_done", ctx.lang, number=ticket.number)))
@@ -246,9 +279,11 @@ ACTIONS = {
 STEPS = {
     (FLOW, "date"): Action(on_date, "contact"),
     (FLOW, "decline_reason"): Action(on_decline_reason, "staff"),
+    (FLOW, "early_reason"): Action(on_early_reason, "staff"),
 }
 
 STEP_OF_ACTION = {"service.pick": "pick", "service.date": "date"}
 
 # The staff's typing steps: any other tap parks them (handlers/parking.py).
-TYPING_STEPS = {"decline_reason": ("parked_decline_reason", "service.decline")}
+TYPING_STEPS = {"decline_reason": ("parked_decline_reason", "service.decline"),
+                "early_reason": ("parked_decline_reason", "service.done")}

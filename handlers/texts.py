@@ -300,6 +300,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "more_work_title": ("ยังมีอีก {count} เรื่อง", "{count} more"),
     "btn_more_work": ("ดูเรื่องถัดไป", "Show the next"),
     "status_reported_at": ("แจ้งเมื่อ {at}", "Reported {at}"),
+    # closing is deliberate (issue 21 item 3)
+    "resolve_confirm": ("ยืนยันว่า {number} ไฟกลับมาใช้ได้ตามปกติแล้ว? ลูกค้าจะได้รับแจ้งและแบบประเมินทันที",
+                        "Confirm that power is back to normal for {number}? The customer is told and asked to rate at once."),
+    "btn_confirm_resolve": ("ยืนยัน ไฟมาแล้ว", "Yes, power is back"),
+    "btn_not_yet": ("ยังไม่ใช่", "Not yet"),
+    "service_done_confirm": ("ยืนยันว่าให้บริการ {name} ({number}) เรียบร้อยแล้ว? ลูกค้าจะได้รับแบบประเมิน",
+                             "Confirm that {name} ({number}) was delivered? The customer will be asked to rate it."),
+    "btn_confirm_done": ("ยืนยัน ให้บริการแล้ว", "Yes, delivered"),
+    "service_done_early_ask": ("{number} นัดไว้{date} ยังไม่ถึงวันนัด\nหากให้บริการแล้ว พิมพ์เหตุผลที่ให้บริการก่อนวันนัดค่ะ",
+                               "{number} is booked for {date}, which has not come yet.\nIf it was delivered, type why it was before the appointment."),
     # certification of a close-out recorded for the customer
     "cert_card_title": ("✅ รอรับรองการปิดเรื่อง {number}", "✅ Certify close-out {number}"),
     "cert_complaint": ("เรื่องร้องเรียน: {text}", "Complaint: {text}"),

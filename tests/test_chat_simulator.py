@@ -140,6 +140,7 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     kamr.sendline("งานของฉัน")
     kamr.expect_exact(f"┌ ⚡ แจ้งไฟดับ {number}")
     kamr.sendline(button(kamr, "แก้ไขแล้ว"))
+    kamr.sendline(button(kamr, "ยืนยัน ไฟมาแล้ว"))  # closing asks first
     kamr.expect_exact(f"🤖 ปิดงาน {number} แล้ว")
     customer.expect_exact(f"🤖 {number}: แก้ไขเรียบร้อยแล้วค่ะ ✅")
     customer.sendline(button(customer, "5"))

@@ -145,7 +145,7 @@ def test_tampered_and_out_of_turn_postbacks_are_refused(org):
     # Rating before it is resolved, then twice.
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=5")
     assert _text(bot, "Ucust1") == "เรื่องนี้ยังไม่เสร็จสิ้น จึงยังให้คะแนนไม่ได้ค่ะ"
-    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=5")
     assert _text(bot, "Ucust1").startswith("ขอบคุณสำหรับคะแนน 5/5")
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=1")
@@ -201,7 +201,7 @@ def test_status_and_my_tickets(org):
 
     bot.tap("Ucust1", "a=status")
     assert bot.last_to("Ucust1")["altText"].endswith("โรงงาน 2 – กำลังดำเนินการ")
-    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     bot.tap("Ucust1", "a=status")
     assert _text(bot, "Ucust1") == STATUS_NONE
     bot.tap("Ukamr1", "a=mytickets")
@@ -251,7 +251,7 @@ def test_low_rating_asks_the_kamr_to_follow_up(org):
     _report(bot, "Ucust1", "โรงงาน 2")
     first, second = _tickets(bot)
     for ticket in (first, second):
-        bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+        bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     before = len(bot.line.messages_to("Ukamr1"))
 
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={first.id}&s=4")

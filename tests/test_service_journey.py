@@ -1,5 +1,5 @@
 """Free services through the real webhook and SDK client: catalogue by tier, dates, booking, rating."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
@@ -84,7 +84,11 @@ def test_request_accept_done_and_rate(org):
     bot.tap("Ucust2", bot.last_to("Ucust1")["quickReply"]["items"][0]["action"]["data"].replace("service.other", "service.confirm"))
     assert bot.last_to("Ucust2")["text"].startswith("SRV-69-00001 อยู่ในสถานะ ‘นัดหมายแล้ว’")  # nothing to confirm
 
+    bot.now = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # the appointment day, 14:00 in Bangkok
     bot.tap("Ukamr1", f"a=service.done&t={ticket.id}")
+    confirm = _quick(bot.last_to("Ukamr1"))  # delivered is confirmed with a second tap
+    assert [a["label"] for a in confirm] == ["ยืนยัน ให้บริการแล้ว", "ยังไม่ใช่"]
+    bot.tap("Ukamr1", confirm[0]["data"])
     assert bot.last_to("Ukamr1")["text"] == "ปิดงาน SRV-69-00001 แล้ว ลูกค้าจะได้รับแบบประเมิน"
     done = bot.last_to("Ucust1")
     assert done["text"].startswith("SRV-69-00001: ให้บริการ ตรวจสอบข้อมูลโหลด (Load Profile) เรียบร้อยแล้วค่ะ")

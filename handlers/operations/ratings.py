@@ -41,6 +41,11 @@ def record(session: Session, subject: Ticket | Visit, *, now: datetime, actor: C
     return True
 
 
+def follow_up_low_score(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier) -> None:
+    """The KAMR (and a visit's visitor) are asked to call back, whoever recorded the score."""
+    _ask_kamr_to_call(session, subject, score, notifier=notifier)
+
+
 def _ask_kamr_to_call(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier) -> None:
     account = session.get(Account, subject.account_id)
     people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())

@@ -124,11 +124,14 @@ def decline(session: Session, config: Config, ticket: Ticket, reason: str, *, no
 
 
 def mark_done(session: Session, config: Config, ticket: Ticket, *, now: datetime, actor: Staff,
-              notifier: Notifier) -> bool:
-    """The service was given: the reporters are asked to rate it; False unless it was scheduled."""
+              notifier: Notifier, early_reason: str = "") -> bool:
+    """The service was given: the reporters are asked to rate it; False unless it was scheduled.
+
+    `early_reason` says why it was given before the appointment day (kept on the event)."""
     if not tickets.transition(session, ticket, ("scheduled",), status="resolved", resolved_at=now):
         return False
-    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id)
+    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id, text=early_reason,
+                **({"before_appointment": True} if early_reason else {}))
     tell_reporters(session, ticket, "service_done_customer", notifier=notifier,
                    buttons=lambda lang: rating_buttons(ticket, lang),
                    localized=lambda lang: {"name": offer_name(config, ticket, lang)})
