@@ -4,7 +4,7 @@ Filing and answering, with the due date and who is told, are handlers/operations
 """
 from __future__ import annotations
 
-from handlers import ticketing
+from handlers import answer_delivery, ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
@@ -124,6 +124,10 @@ def send_answer(ctx: Context) -> None:
     if not text or not complaints.answer_complaint(ctx.session, ticket, text, now=ctx.now, actor=ctx.staff,
                                                    notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return
+    if ticket.details.get("answer_undelivered"):  # nobody on LINE got it: the KAMR delivers it
+        ctx.reply(Message(card=answer_delivery.delivery_card(ctx.session, ticket, ctx.lang)),
+                  text_with_menu(ctx, t("staff_answer_not_delivered", ctx.lang, number=ticket.number)))
         return
     ctx.reply(text_with_menu(ctx, t("staff_answer_sent", ctx.lang, number=ticket.number)))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.menu import buttons_for
 from handlers.messages import CAROUSEL_CARDS, Button, Card, Message
+from handlers.answer_delivery import delivery_card
 from handlers.complaint_close import certification_card
 from handlers.operations import complaints, outages, services
 from handlers.operations.worklist import WorkItem, waiting_for
@@ -43,6 +44,8 @@ def work_card(ctx: Context, item: WorkItem) -> Card:
     ticket, lang = item.ticket, ctx.lang
     if item.reason == "certify":
         return certification_card(ctx.session, ticket, lang, now=ctx.now)
+    if ticket.details.get("answer_undelivered"):
+        return delivery_card(ctx.session, ticket, lang)
     base = _ticket_card(ctx, ticket)
     lines = [t("card_account", lang, account=item.account.name),
              t("card_status", lang, status=t(f"status_{ticket.status}", lang)),

@@ -35,8 +35,8 @@ class WorkItem:
             return (0, ticket.created_at.timestamp())
         if self.overdue_days:
             return (1, -self.overdue_days, ticket.id)
-        if self.reason == "certify":
-            return (2, ticket.id)
+        if self.reason == "certify" or ticket.details.get("answer_undelivered"):
+            return (2, ticket.id)  # a person is waiting on this one: a certifier's word, or the answer in hand
         if self.due is not None:
             return (3, self.due.toordinal(), ticket.id)
         return (4, ticket.created_at.timestamp())
