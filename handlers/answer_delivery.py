@@ -3,7 +3,6 @@ as delivered: the KAMR gets the filer's name, phone (tap to call) and e-mail wit
 phone, e-mail or in person, and records how (issue 21 item 4)."""
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 from handlers import ticketing
@@ -30,12 +29,6 @@ def filer(session, ticket: Ticket) -> tuple[str, str, str]:
     return name, phone, email
 
 
-def call_button(phone: str, lang: str) -> Button | None:
-    """Tap to call, for a number with at least a few digits."""
-    number = re.sub(r"[^\d+]", "", phone)
-    return Button(t("btn_call", lang, phone=phone), kind="uri", data=f"tel:{number}") if len(number) >= 3 else None
-
-
 def delivery_card(session, ticket: Ticket, lang: str) -> Card:
     name, phone, email = filer(session, ticket)
     answer = next((e.text for e in reversed(tickets.history(session, ticket)) if e.action == "answered"), "")
@@ -44,7 +37,7 @@ def delivery_card(session, ticket: Ticket, lang: str) -> Card:
              t("card_phone", lang, phone=phone or "-"),
              t("delivery_email", lang, email=email or "-"),
              t("cert_answer", lang, text=answer if len(answer) <= CARD_ANSWER else answer[: CARD_ANSWER - 1] + "…")]
-    buttons = [b for b in (call_button(phone, lang),) if b]
+    buttons = [b for b in (ticketing.call_button(phone, lang),) if b]
     if email:
         subject = quote(t("delivery_mail_subject", lang, number=ticket.number))
         buttons.append(Button(t("btn_mail", lang), kind="uri", data=f"mailto:{email}?subject={subject}"))

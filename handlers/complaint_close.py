@@ -95,11 +95,7 @@ def rate(ctx: Context) -> None:
     tickets.log(ctx.session, ticket, "closed", now=ctx.now, contact_id=ctx.contact.id, score=score)
     ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
     if low:
-        account = ctx.session.get(Account, ticket.account_id)
-        kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-        if kamr is not None:
-            ctx.push(kamr, Message(text=t("staff_low_rating", kamr.language, number=ticket.number,
-                                          account=account.name, score=score)))
+        follow_up_low_score(ctx.session, ticket, score, notifier=ctx.notifier, contact_id=ctx.contact.id)
 
 
 # --- on behalf of the customer: the KAMR records, a manager certifies ----------------

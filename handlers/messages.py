@@ -8,6 +8,8 @@ from typing import Any, Literal
 ButtonKind = Literal["postback", "text", "date", "datetime", "camera", "camera_roll", "location", "uri"]
 # Cards a channel shows side by side in one message at most (LINE's carousel: bot/line/limits.py).
 CAROUSEL_CARDS = 12
+# Characters of a button or quick-reply label a channel shows uncut (LINE's: bot/line/limits.py); labels are written to fit.
+LABEL_CHARS = 20
 AttachmentKind = Literal["image", "video", "audio", "file", "location"]
 
 

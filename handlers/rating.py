@@ -14,7 +14,7 @@ from handlers.postback import build, int_param
 from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
-from handlers.operations.ratings import record, score_buttons
+from handlers.operations.ratings import record, relay_low_comment, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
 from storage import conversations
@@ -74,6 +74,7 @@ def on_comment(ctx: Context) -> None:
         return
     rating.comment = comment
     ctx.session.add(rating)
+    relay_low_comment(ctx.session, rating, notifier=ctx.notifier, reports=ctx.config.reports)
     ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
 
 

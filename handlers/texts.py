@@ -327,6 +327,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "delivered_how_email": ("ทางอีเมล", "by e-mail"),
     "delivered_how_in_person": ("ด้วยตนเอง", "in person"),
     "delivery_already": ("คำชี้แจง {number} ไม่มีรายการรอแจ้งค่ะ", "Nothing is waiting to be delivered for {number}."),
+    # low scores followed up (issue 21 item 5)
+    "low_card_title": ("⚠️ คะแนนต่ำ {score}/5 กรุณาโทรติดตาม", "⚠️ Low score {score}/5: please call back"),
+    "low_about_ticket": ("เรื่อง: {kind} {number}", "About: {kind} {number}"),
+    "low_about_visit": ("เรื่อง: การเยี่ยมวันที่ {date}", "About: the visit of {date}"),
+    "low_person": ("ผู้ให้คะแนน: {name}", "Given by: {name}"),
+    "low_on_behalf": ("บันทึกแทนลูกค้า", "recorded for the customer"),
+    "low_comment": ("ความเห็น: {comment}", "Comment: {comment}"),
+    "btn_record_call": ("บันทึกการโทร", "Record the call"),
+    "btn_called": ("โทรแล้ว {account}", "Called {account}"),
+    "follow_up_recorded": ("บันทึกการโทรติดตาม {account} ({score}/5) แล้วค่ะ", "Call-back to {account} ({score}/5) recorded."),
+    "follow_up_already": ("บันทึกการโทรติดตาม {account} ไว้แล้วค่ะ", "The call-back to {account} was already recorded."),
     # certification of a close-out recorded for the customer
     "cert_card_title": ("✅ รอรับรองการปิดเรื่อง {number}", "✅ Certify close-out {number}"),
     "cert_complaint": ("เรื่องร้องเรียน: {text}", "Complaint: {text}"),

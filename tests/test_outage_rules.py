@@ -260,7 +260,7 @@ def test_low_rating_asks_the_kamr_to_follow_up(org):
 
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={second.id}&s=3")
     assert _text(bot, "Ucust1").startswith("ขอบคุณสำหรับคะแนน 3/5 ค่ะ ขออภัยที่ยังไม่ประทับใจ")
-    assert len(bot.line.messages_to("Ukamr1")) == before + 1
+    assert len(bot.line.messages_to("Ukamr1")) == before + 2  # one alert: its card (call, record) and its line
     assert _text(bot, "Ukamr1") == f"{second.number}: ลูกค้า บริษัท น้ำตาลไทย จำกัด ให้คะแนน 3/5 กรุณาโทรติดตาม"
 
 
