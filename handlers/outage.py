@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from handlers import ticketing
 from handlers.context import Action, Context
+from handlers.labels import fitted
 from handlers.menu import text_with_menu
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Message
@@ -32,7 +33,8 @@ def start(ctx: Context) -> None:
     sites = roster.sites_of(ctx.session, ctx.contact.account_id)
     if len(sites) > 1:
         conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
-        buttons = [Button(s.name[:20], data=build("outage.site", s=s.id), display=s.name) for s in sites[:12]]
+        buttons = [Button(fitted("btn_site", ctx.lang, "name", name=s.name), data=build("outage.site", s=s.id),
+                          display=s.name) for s in sites[:12]]
         ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
         return
     conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=sites[0].id if sites else None)

@@ -7,7 +7,8 @@ from sqlmodel import Session, col, func, or_, select
 
 from handlers.rules import quotas
 from handlers.context import Action, Context
-from handlers.messages import LABEL_CHARS, Button, Card, Message
+from handlers.labels import fitted
+from handlers.messages import Button, Card, Message
 from handlers.postback import build
 from handlers.texts import t
 from handlers.thai_dates import BANGKOK, bangkok_today, format_date
@@ -78,16 +79,11 @@ def my_quarter(ctx: Context) -> None:
     buttons = []
     for rating, account in to_call[:MAX_LOW_LINES]:
         lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
-        label = t("btn_called", lang, account=_fit(account.name, LABEL_CHARS - len(t("btn_called", lang, account=""))))
+        label = fitted("btn_called", lang, "account", account=account.name)
         buttons.append(Button(label, data=build("rate.called", r=rating.id), display=label))
     card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines),
                 buttons=tuple(buttons))
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))
-
-
-def _fit(name: str, room: int) -> str:
-    """A name shortened to the room a button label leaves it, so LINE need not cut the label."""
-    return name if len(name) <= room else name[: max(1, room - 1)] + "…"
 
 
 ACTIONS = {"myquarter": Action(my_quarter, "staff")}

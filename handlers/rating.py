@@ -14,6 +14,7 @@ from handlers.postback import build, int_param
 from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
+from handlers.labels import fitted
 from handlers.operations.ratings import record, relay_low_comment, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
@@ -86,7 +87,7 @@ def menu(ctx: Context) -> None:
     if not items:
         ctx.reply(text_with_menu(ctx, t("rate_menu_none", ctx.lang)))
         return
-    buttons = tuple(Button(t("btn_rate_item", ctx.lang, label=label), data=build("rate.ask", k=kind, i=subject_id),
+    buttons = tuple(Button(fitted("btn_rate_item", ctx.lang, "label", label=label), data=build("rate.ask", k=kind, i=subject_id),
                            display=label) for kind, subject_id, label in items[:MAX_ITEMS])
     card = Card(title=t("rate_menu_title", ctx.lang), lines=tuple(label for _, _, label in items[:MAX_ITEMS]),
                 buttons=buttons)

@@ -6,6 +6,7 @@ from handlers.menu import buttons_for
 from handlers.my_work import my_work
 from handlers.complaint_close import ack_buttons
 from handlers.messages import CAROUSEL_CARDS, Card, Message
+from handlers.operations.services import offer_name
 from handlers.texts import t
 from handlers.thai_dates import format_datetime
 from storage import tickets
@@ -26,17 +27,17 @@ def customer_status(ctx: Context) -> None:
 def _customer_card(ctx: Context, ticket) -> Card:
     site = ctx.session.get(Site, ticket.site_id) if ticket.site_id else None
     title = t("status_line", ctx.lang, number=ticket.number, kind=t(f"kind_{ticket.kind}", ctx.lang),
-              site=site.name if site else _topic(ticket, ctx.lang), status=t(f"status_{ticket.status}", ctx.lang))
+              site=site.name if site else _topic(ctx, ticket, ctx.lang), status=t(f"status_{ticket.status}", ctx.lang))
     lines = (t("status_reported_at", ctx.lang, at=format_datetime(ticket.created_at, ctx.lang)),)
     buttons = ack_buttons(ticket, ctx.lang) if ticket.kind == "complaint" and ticket.status == "answered" else ()
     return Card(title=title, lines=lines, buttons=buttons)
 
 
-def _topic(ticket, lang: str) -> str:
-    """What a ticket without a site is about: a complaint's topic, a service's code."""
+def _topic(ctx: Context, ticket, lang: str) -> str:
+    """What a ticket without a site is about: a complaint's topic, a service's name (not the office's code)."""
     if ticket.kind == "complaint" and ticket.category:
         return t(f"topic_{ticket.category}", lang)
-    return ticket.category if ticket.kind == "service" else "-"
+    return offer_name(ctx.config, ticket, lang) if ticket.kind == "service" else "-"
 
 
 ACTIONS = {

@@ -114,7 +114,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_pending_certification": ("รอรับรองการปิดเรื่อง", "awaiting certification"),
     # outage: staff
     "outage_card_title": ("⚡ แจ้งไฟดับ {number}", "⚡ Outage {number}"),
-    "outage_card_escalated_title": ("⚠️ ส่งต่อ: ไฟดับ {number}", "⚠️ Escalated: outage {number}"),
+    "outage_card_escalated_title": ("⚠️ ส่งต่อ: {symptom} {number}", "⚠️ Escalated: {symptom} {number}"),
     "card_account": ("ลูกค้า: {account}", "Account: {account}"),
     "card_site": ("สถานที่: {site}", "Site: {site}"),
     "card_symptom": ("อาการ: {symptom}", "Problem: {symptom}"),
@@ -277,6 +277,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "digest_more": ("…และอีก {count} เรื่อง", "…and {count} more"),
     "btn_view_complaint": ("ดู {number}", "View {number}"),
     # --- issue 21: the staff side --------------------------------------------------------
+    "btn_site": ("{name}", "{name}"),
+    "date_unreadable": ("อ่านวันที่ไม่ออกค่ะ พิมพ์แบบ 15 ธ.ค. 69, 15/12/69 หรือ พรุ่งนี้ หรือกดเลือกวันที่",
+                        "I could not read that date. Type it like 15 Dec 2026, 15/12/2026 or tomorrow, or pick one."),  # a site's name as a button (handlers/labels.py shortens it)
+    # outage cards titled by symptom (no power keeps "outage_card_title")
+    "outage_card_title_low_voltage": ("🔻 แรงดันต่ำ {number}", "🔻 Low voltage {number}"),
+    "outage_card_title_flicker": ("〰️ ไฟกระพริบ {number}", "〰️ Flicker {number}"),
+    "outage_card_title_other": ("⚠️ ปัญหาไฟฟ้า {number}", "⚠️ Power problem {number}"),
     # a typing step put aside by another tap (handlers/parking.py)
     "parked_answer": ("พักการพิมพ์คำชี้แจง {number} ไว้ก่อน", "Answer to {number} put aside for now"),
     "parked_update": ("พักการพิมพ์ความคืบหน้า {number} ไว้ก่อน", "Update on {number} put aside for now"),

@@ -114,8 +114,11 @@ def _ask_choice(ctx: Context, name: str) -> None:
 def on_date(ctx: Context) -> None:
     today = bangkok_today(ctx.now)
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
-    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text)
-    if day is None or not first <= day <= last:
+    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text, bangkok_today(ctx.now))
+    if day is None:  # not a date at all: say so, not that it is out of range
+        _ask_date(ctx, t("date_unreadable", ctx.lang))
+        return
+    if not first <= day <= last:
         _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())

@@ -61,7 +61,7 @@ def test_my_work_is_a_carousel_most_urgent_first_with_age_due_and_overdue(org):
     assert header["text"] == "งานที่รอท่าน 3 เรื่อง (ด่วน/เกินกำหนด 2) เรียงตามความเร่งด่วน"
     first, second, third = _bubbles(carousel)
     # The outage nobody has taken, then the overdue complaint, then the one due later.
-    assert _texts(first)[0] == f"⚡ แจ้งไฟดับ {outage.number}"
+    assert _texts(first)[0] == f"🔻 แรงดันต่ำ {outage.number}"  # titled by the symptom reported
     assert "รับแจ้งเมื่อ 20 นาทีที่แล้ว" in _texts(first)
     assert "⚠️ ยังไม่มีผู้รับเรื่อง (KAMR: สมชาย ใจดี)" in _texts(first)
     assert _labels(first)[0] == "รับเรื่อง"
@@ -87,7 +87,7 @@ def test_supervisor_and_backup_see_the_unacknowledged_outage_of_their_kamr(org):
     for user in ("Usup", "Uzone"):  # K001's senior KAMR and their backup
         bot.tap(user, "a=mytickets")
         [card] = _bubbles(bot.last_to(user))
-        assert _texts(card)[0] == f"⚡ แจ้งไฟดับ {outage.number}"
+        assert _texts(card)[0] == f"🔻 แรงดันต่ำ {outage.number}"
         assert "⚠️ ยังไม่มีผู้รับเรื่อง (KAMR: สมชาย ใจดี)" in _texts(card), user
     bot.tap("Ukamr2", "a=mytickets")  # another KAMR of the office stands above nobody
     assert bot.last_to("Ukamr2")["text"] == NONE

@@ -19,7 +19,7 @@ from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
-from handlers.thai_dates import format_date
+from handlers.thai_dates import format_day as format_date  # appointments show their weekday
 from storage import tickets
 from storage.models import Account, Contact, Staff, Ticket
 
@@ -27,6 +27,12 @@ from storage.models import Account, Contact, Staff, Ticket
 
 def offer_label(offer: ServiceOffer, lang: str) -> str:
     return offer.name_en if lang == "en" and offer.name_en else offer.name_th
+
+
+def offer_button(offer: ServiceOffer, lang: str) -> str:
+    """The offer's name on a button: its short button name, else its name."""
+    short = offer.button_en if lang == "en" and offer.button_en else offer.button_th
+    return short or offer_label(offer, lang)
 
 
 def offer_name(config: Config, ticket: Ticket, lang: str) -> str:
