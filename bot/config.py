@@ -315,8 +315,13 @@ class RemindersConfig(_Section):
     visit_reminder_time: str = "09:00"
     # Contacts who did not rate a visit get one reminder after this many days.
     visit_rating_reminder_days: int = Field(default=2, ge=1, le=30)
+    # Visit rating requests go out only between these Bangkok times; one logged at night waits for the
+    # morning (issue 21: nobody is asked to rate at 02:40).
+    rating_window_start: str = "08:00"
+    rating_window_end: str = "20:00"
 
-    @field_validator("complaint_digest_time", "quota_digest_time", "visit_reminder_time")
+    @field_validator("complaint_digest_time", "quota_digest_time", "visit_reminder_time", "rating_window_start",
+                     "rating_window_end")
     @classmethod
     def _hh_mm(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
@@ -329,6 +334,12 @@ class RemindersConfig(_Section):
         if value not in WEEKDAYS:
             raise ValueError(f"must be one of {', '.join(WEEKDAYS)}")
         return value
+
+    @model_validator(mode="after")
+    def _rating_window_opens_before_it_closes(self) -> "RemindersConfig":
+        if self.rating_window_start >= self.rating_window_end:
+            raise ValueError("rating_window_start must be earlier than rating_window_end")
+        return self
 
     @staticmethod
     def hour_minute(value: str) -> tuple[int, int]:

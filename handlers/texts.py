@@ -317,6 +317,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_confirm_done": ("ยืนยัน ให้บริการแล้ว", "Yes, delivered"),
     "service_done_early_ask": ("{number} นัดไว้{date} ยังไม่ถึงวันนัด\nหากให้บริการแล้ว พิมพ์เหตุผลที่ให้บริการก่อนวันนัดค่ะ",
                                "{number} is booked for {date}, which has not come yet.\nIf it was delivered, type why it was before the appointment."),
+    # visit rating requests wait for the daytime window ([reminders] rating_window_start/end)
+    "visit_saved_rating_later": ("บันทึกการเยี่ยม {account} วันที่ {date} ({mode}) แล้วค่ะ ✅\nจะส่งแบบประเมินถึงผู้ติดต่อเวลา {time} น.",
+                                 "Visit to {account} on {date} ({mode}) saved ✅\nContacts will be asked to rate it at {time}."),
     # answers to people without LINE (issue 21 item 4)
     "staff_answer_not_delivered": ("บันทึกคำชี้แจง {number} แล้ว แต่ผู้แจ้งไม่มี LINE จึงยังไม่มีใครได้รับ\nกรุณาแจ้งทางโทรศัพท์หรืออีเมล แล้วกดบันทึกว่าแจ้งทางใด",
                                    "Answer to {number} recorded, but the filer is not on LINE, so nobody has it yet.\nPlease deliver it by phone or e-mail, then record how."),

@@ -159,10 +159,13 @@ def save(ctx: Context) -> None:
     day = date.fromisoformat(data["visit_date"])
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
-        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes)
+        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
+        hours=ctx.config.reminders)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
-    if visit.status == "done":
+    if visit_operations.rating_deferred(visit):
+        text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
+    elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values)
     else:
         text = t("visit_planned", ctx.lang, **values)
@@ -218,7 +221,8 @@ def on_result(ctx: Context) -> None:
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     conversations.clear(ctx.state, now=ctx.now)
-    asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes)
+    asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
+                                            hours=ctx.config.reminders)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
