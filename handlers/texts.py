@@ -317,6 +317,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_confirm_done": ("ยืนยัน ให้บริการแล้ว", "Yes, delivered"),
     "service_done_early_ask": ("{number} นัดไว้{date} ยังไม่ถึงวันนัด\nหากให้บริการแล้ว พิมพ์เหตุผลที่ให้บริการก่อนวันนัดค่ะ",
                                "{number} is booked for {date}, which has not come yet.\nIf it was delivered, type why it was before the appointment."),
+    # who a contact is, asked once after linking (handlers/profile.py)
+    "profile_ask_name": ("ขอทราบชื่อของท่านค่ะ KAMR จะได้ทราบว่าใครแจ้งเรื่อง (พิมพ์ชื่อ หรือกด ‘ข้าม’)",
+                         "May we have your name, so your KAMR knows who reports? (type it, or tap ‘Skip’)"),
+    "profile_ask_name_suggested": ("ขอทราบชื่อของท่านค่ะ ใช้ชื่อ LINE ‘{name}’ ได้ หรือพิมพ์ชื่อจริง",
+                                   "May we have your name? Use your LINE name ‘{name}’, or type your name."),
+    "btn_use_line_name": ("ใช้ชื่อ LINE", "Use LINE name"),
+    "profile_ask_phone": ("เบอร์โทรที่ KAMR ติดต่อท่านได้คะ (เช่น 081-234-5678 หรือกด ‘ข้าม’)",
+                          "A phone number your KAMR can call? (e.g. 081-234-5678, or tap ‘Skip’)"),
+    "profile_bad_phone": ("เบอร์โทรไม่ถูกต้องค่ะ กรุณาพิมพ์ 9–10 หลัก เช่น 081-234-5678 หรือกด ‘ข้าม’",
+                          "That is not a phone number. Please type 9–10 digits, e.g. 081-234-5678, or tap ‘Skip’."),
+    "profile_thanks": ("ขอบคุณค่ะ คุณ{name} เลือกเมนูด้านล่างได้เลย", "Thank you, {name}. Choose from the menu below."),
+    "profile_done": ("เรียบร้อยค่ะ เลือกเมนูด้านล่างได้เลย", "Done. Choose from the menu below."),
     # visit rating requests wait for the daytime window ([reminders] rating_window_start/end)
     "visit_saved_rating_later": ("บันทึกการเยี่ยม {account} วันที่ {date} ({mode}) แล้วค่ะ ✅\nจะส่งแบบประเมินถึงผู้ติดต่อเวลา {time} น.",
                                  "Visit to {account} on {date} ({mode}) saved ✅\nContacts will be asked to rate it at {time}."),

@@ -49,9 +49,12 @@ def test_contact_code_links_a_new_line_user(seeded):
     assert contact.line_user_id == "Unew"
     with session_scope(bot.engine) as session:
         assert contact.account_id == roster.account_by_code(session, "A100").id
-    [reply] = bot.texts_to("Unew")
+    reply, ask_name = bot.texts_to("Unew")
     assert "เชื่อมบัญชีเรียบร้อยแล้วค่ะ" in reply
     assert A100_NAME in reply
+    assert ask_name.startswith("ขอทราบชื่อของท่านค่ะ")  # then who they are (issue 21), which they may skip
+    bot.tap("Unew", "a=profile.skip")
+    bot.tap("Unew", "a=profile.skip")
     assert bot.last_to("Unew").get("quickReply")  # the customer menu comes with it
     # From now on the user is a contact: text gets the menu, not the "not linked" answer.
     bot.say("Unew", "สวัสดี")
