@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from handlers import (answer_delivery, complaint, complaint_close, follow_up, link, menu, outage, parking, profile, quarter,
-                      rating, service, status, urgent, visit)
+                      rating, service, status, urgent, visit, visit_notice)
 from handlers.context import Action, Context
 from handlers.parking import NoticeFirst, TypingStep
 from handlers.postback import parse
@@ -13,7 +13,8 @@ from storage import conversations
 
 log = logging.getLogger(__name__)
 
-INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service, visit, quarter)
+INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service,
+           visit, visit_notice, quarter)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
+from handlers import visit_notice
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
@@ -168,7 +169,8 @@ def save(ctx: Context) -> None:
     elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values)
     else:
-        text = t("visit_planned", ctx.lang, **values)
+        told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
+        text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
     ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
 
 

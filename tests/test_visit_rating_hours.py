@@ -70,3 +70,30 @@ def test_the_window_is_configurable_and_the_scheduler_runs_it_when_it_opens(org)
                                 on_messages=lambda: None)
     job = scheduler.get_job("deferred_rating_requests")
     assert str(job.trigger).startswith("cron[") and "hour='7'" in str(job.trigger) and "minute='0'" in str(job.trigger)
+
+
+def test_a_planned_visit_is_announced_and_the_customer_confirms_or_asks_to_move_it(org):
+    bot = org  # Monday 23 November 2026, 10:00
+    with session_scope(bot.engine) as session:
+        from storage.models import Contact
+
+        contact = session.exec(select(Contact).where(Contact.line_user_id == "Ucust2")).one()
+        contact.name, contact.phone = "มานี ใจงาม", "02-123-4567"
+        session.add(contact)
+    _log_visit(bot, day="2026-11-27", mode="on_site")
+    assert bot.last_to("Ukamr1")["text"].endswith("แจ้งผู้ติดต่อแล้ว 2 คน")
+    notice = bot.last_to("Ucust1")
+    assert notice["text"] == ("คุณสมชาย ใจดี มีแผนเข้าเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 27 พ.ย. 2569 (ศุกร์) (ลงพื้นที่)\n"
+                              "สะดวกไหมคะ")
+    confirm, later = _quick(notice)
+    assert (confirm["label"], later["label"]) == ("ยืนยันนัดเยี่ยม", "ขอเลื่อนนัด")
+    assert _asked(bot, "Ucust1") == 0  # a plan is not rated
+
+    bot.tap("Ucust1", confirm["data"])
+    assert bot.last_to("Ucust1")["text"] == "ขอบคุณค่ะ แจ้งคุณสมชาย ใจดีแล้วว่าท่านยืนยันนัด"
+    bot.tap("Ucust2", _quick(bot.last_to("Ucust2"))[1]["data"])
+    told = bot.last_to("Ukamr1")
+    assert told["text"] == "คุณมานี ใจงาม (บริษัท น้ำตาลไทย จำกัด) ขอเลื่อนนัดเยี่ยมวันที่ 27 พ.ย. 2569 (ศุกร์) กรุณาติดต่อเพื่อนัดใหม่"
+    assert [(a["type"], a["uri"]) for a in _quick(told)] == [("uri", "tel:021234567")]
+    bot.tap("Uhosp", confirm["data"])  # another account's contact
+    assert bot.last_to("Uhosp")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
