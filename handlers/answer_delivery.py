@@ -8,7 +8,7 @@ from urllib.parse import quote
 from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
-from handlers.messages import Button, Card, Message
+from handlers.messages import Button, Card
 from handlers.operations import complaints
 from handlers.operations.complaints import DELIVERY_CHANNELS
 from handlers.postback import build

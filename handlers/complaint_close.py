@@ -179,15 +179,8 @@ def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:
 
 
 def certify(ctx: Context) -> None:
-    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
-    if ticket is None or ticket.kind != "complaint":
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return
-    if ticket.status != "pending_certification" or "on_behalf" not in ticket.details:
-        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
-        return
-    if not _may_certify(ctx.session, ctx.staff, ticket):
-        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+    ticket = _certifiable(ctx)
+    if ticket is None:
         return
     if not tickets.transition(ctx.session, ticket, ("pending_certification",), status="closed", resolved_at=ctx.now):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))

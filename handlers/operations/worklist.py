@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from handlers.rules import roles
-from handlers.rules.statuses import OPEN_STATUSES
 from handlers.thai_dates import bangkok_today
 from storage import tickets
 from storage.models import Account, Staff, Ticket
@@ -87,5 +86,5 @@ def _pending_certification(session: Session) -> list[tuple[Ticket, Account]]:
 def _unacknowledged_outages(session: Session) -> list[tuple[Ticket, Account]]:
     return list(session.exec(
         select(Ticket, Account).join(Account, col(Account.id) == Ticket.account_id)
-        .where(Ticket.kind == "outage", Ticket.status == "open", col(Ticket.status).in_(OPEN_STATUSES))
+        .where(Ticket.kind == "outage", Ticket.status == "open")
         .order_by(Ticket.id).limit(SCAN_LIMIT)).all())
