@@ -342,7 +342,10 @@ class ServiceOffer(_Section):
     description_th: str = ""
     description_en: str = ""
     tiers: list[str]
-    example: bool = False  # shipped as an illustration; replace with the office's own catalogue
+    example: bool = False
+    # The name on the catalogue's button, written to fit LINE's 20-character labels (issue 21); "" = name_th / name_en.
+    button_th: str = Field(default="", max_length=20)
+    button_en: str = Field(default="", max_length=20)  # shipped as an illustration; replace with the office's own catalogue
 
     @field_validator("tiers")
     @classmethod
@@ -357,22 +360,27 @@ DEFAULT_SERVICES = [
     ServiceOffer(code="FMS2", name_th="ตรวจสอบข้อมูลโหลด (Load Profile)", name_en="Load-profile check",
                  description_th="วิเคราะห์การใช้ไฟฟ้ารายช่วงเวลา เพื่อเลือกอัตราและลดค่าความต้องการพลังไฟฟ้า",
                  description_en="Interval load analysis to choose a tariff and cut demand charges",
+                 button_th="ตรวจข้อมูลโหลด", button_en="Load-profile check",
                  tiers=["strategic", "star", "status", "streamline"]),
     ServiceOffer(code="FMS3", name_th="ให้คำปรึกษาการใช้ไฟฟ้าและการจัดการโหลด", name_en="Energy-efficiency consulting",
                  description_th="แนะนำการใช้ไฟฟ้าอย่างมีประสิทธิภาพและการบริหารโหลด",
                  description_en="Advice on efficient use of electricity and load management",
+                 button_th="ปรึกษาการใช้ไฟฟ้า", button_en="Efficiency advice",
                  tiers=["strategic", "star", "status"]),
     ServiceOffer(code="MAINT", name_th="บำรุงรักษาระบบไฟฟ้าของลูกค้า", name_en="Maintenance of your electrical system",
                  description_th="ตรวจและบำรุงรักษาหม้อแปลงและอุปกรณ์ในระบบไฟฟ้าของลูกค้า",
                  description_en="Inspection and maintenance of transformers and switchgear",
+                 button_th="บำรุงรักษาระบบไฟฟ้า", button_en="Maintenance",
                  tiers=["strategic", "star"], example=True),
     ServiceOffer(code="THERMO", name_th="ตรวจจุดร้อนด้วยกล้องอินฟราเรด", name_en="Infrared hot-spot scan",
                  description_th="ถ่ายภาพความร้อนหาจุดต่อหลวมก่อนเกิดไฟดับ",
                  description_en="Thermal imaging to find loose joints before they fail",
+                 button_th="ตรวจจุดร้อน", button_en="Hot-spot scan",
                  tiers=["strategic", "star", "status"], example=True),
     ServiceOffer(code="PQ", name_th="ตรวจวัดคุณภาพไฟฟ้า", name_en="Power-quality measurement",
                  description_th="ติดตั้งเครื่องวัดแรงดันตก ฮาร์มอนิก 7 วัน พร้อมรายงาน",
                  description_en="A 7-day recording of sags and harmonics, with a report",
+                 button_th="วัดคุณภาพไฟฟ้า", button_en="Power-quality test",
                  tiers=["strategic"], example=True),
 ]
 
@@ -451,8 +459,13 @@ class RemindersConfig(_Section):
     visit_reminder_time: str = "09:00"
     # Contacts who did not rate a visit get one reminder after this many days.
     visit_rating_reminder_days: int = Field(default=2, ge=1, le=30)
+    # Visit rating requests go out only between these Bangkok times; one logged at night waits for the
+    # morning (issue 21: nobody is asked to rate at 02:40).
+    rating_window_start: str = "08:00"
+    rating_window_end: str = "20:00"
 
-    @field_validator("complaint_digest_time", "quota_digest_time", "visit_reminder_time")
+    @field_validator("complaint_digest_time", "quota_digest_time", "visit_reminder_time", "rating_window_start",
+                     "rating_window_end")
     @classmethod
     def _hh_mm(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
@@ -465,6 +478,12 @@ class RemindersConfig(_Section):
         if value not in WEEKDAYS:
             raise ValueError(f"must be one of {', '.join(WEEKDAYS)}")
         return value
+
+    @model_validator(mode="after")
+    def _rating_window_opens_before_it_closes(self) -> "RemindersConfig":
+        if self.rating_window_start >= self.rating_window_end:
+            raise ValueError("rating_window_start must be earlier than rating_window_end")
+        return self
 
     @staticmethod
     def hour_minute(value: str) -> tuple[int, int]:

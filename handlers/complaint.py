@@ -4,18 +4,19 @@ Filing and answering, with the due date and who is told, are handlers/operations
 """
 from __future__ import annotations
 
-from handlers import ticketing
+from handlers import answer_delivery, ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
-from handlers.messages import Message
+from handlers.messages import Button, Card, Message
 from handlers.operations import complaints
 from handlers.operations.complaints import MAX_TEXT, staff_card
+from handlers.postback import build, int_param
 from handlers.thai_dates import format_date
 from handlers.rules.statuses import ANSWERABLE_STATUSES
 from handlers.texts import t
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
-from storage.models import Ticket
+from storage.models import Account, Ticket
 
 FLOW = "complaint"
 TOPICS = ("power_quality", "billing", "service", "staff", "other")
@@ -97,10 +98,37 @@ def on_answer_text(ctx: Context) -> None:
     if not text:
         ctx.reply(Message(text=t("staff_ask_answer", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
         return
-    if not complaints.answer_complaint(ctx.session, ticket, text, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
+    # An official answer is shown back before it goes out; typing again replaces the draft.
+    conversations.set_step(ctx.state, FLOW, "confirm", now=ctx.now, ticket_id=ticket.id, draft=text)
+    ctx.reply(Message(card=answer_preview(ctx, ticket, text), quick_replies=(cancel_button(ctx),)))
+
+
+def answer_preview(ctx: Context, ticket: Ticket, text: str) -> Card:
+    account = ctx.session.get(Account, ticket.account_id)
+    send, edit = t("btn_send_answer", ctx.lang), t("btn_edit_answer", ctx.lang)
+    return Card(title=t("answer_preview_title", ctx.lang, number=ticket.number),
+                lines=(t("answer_preview_to", ctx.lang, account=account.name), text),
+                buttons=(Button(send, data=build("complaint.send", t=ticket.id), display=send),
+                         Button(edit, data=build("complaint.answer", t=ticket.id), display=edit)))
+
+
+def send_answer(ctx: Context) -> None:
+    if int_param(ctx.params, "t") != int_param(ctx.state.data, "ticket_id"):
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))  # a preview of another, older draft
+        return
+    ticket = _open_ticket(ctx)
+    if ticket is None:
+        return
+    text = ctx.state.data.get("draft", "")
+    conversations.clear(ctx.state, now=ctx.now)
+    if not text or not complaints.answer_complaint(ctx.session, ticket, text, now=ctx.now, actor=ctx.staff,
+                                                   notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
         return
-    conversations.clear(ctx.state, now=ctx.now)
+    if ticket.details.get("answer_undelivered"):  # nobody on LINE got it: the KAMR delivers it
+        ctx.reply(Message(card=answer_delivery.delivery_card(ctx.session, ticket, ctx.lang)),
+                  text_with_menu(ctx, t("staff_answer_not_delivered", ctx.lang, number=ticket.number)))
+        return
     ctx.reply(text_with_menu(ctx, t("staff_answer_sent", ctx.lang, number=ticket.number)))
 
 
@@ -116,6 +144,7 @@ ACTIONS = {
     "complaint.answer": Action(ask_answer, "staff"),
     "complaint.view": Action(view, "staff"),
     "complaint.done": Action(done, "contact"),
+    "complaint.send": Action(send_answer, "staff"),
 }
 
 # The dialog's states: what a typed message means at each step.
@@ -124,7 +153,11 @@ STEPS = {
     (FLOW, "details"): Action(on_details, "contact"),
     (FLOW, "attach"): Action(on_attach, "contact"),
     (FLOW, "answer"): Action(on_answer_text, "staff"),
+    (FLOW, "confirm"): Action(on_answer_text, "staff"),
 }
 
 # Postbacks that only make sense at one step of the dialog.
-STEP_OF_ACTION = {"complaint.topic": "topic", "complaint.done": "attach"}
+STEP_OF_ACTION = {"complaint.topic": "topic", "complaint.done": "attach", "complaint.send": "confirm"}
+
+# The KAMR's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"answer": ("parked_answer", "complaint.answer"), "confirm": ("parked_answer", "complaint.answer")}

@@ -11,18 +11,22 @@ from datetime import date, datetime
 from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
-from handlers.messages import Button, Message
+from handlers.messages import Button, Card, Message
+from handlers.operations.ratings import follow_up_low_score
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.rules.scores import is_low
 from handlers.texts import t
-from handlers.thai_dates import bangkok_today, format_date, to_bangkok
+from handlers.thai_dates import bangkok_today, format_age, format_date, to_bangkok
 from handlers.rules.workdays import calendar_from_config
-from storage import ratings, tickets
+from storage import conversations, ratings, tickets
 from storage.models import Account, Staff, Ticket
 
+FLOW = "closeout"
 SCORES = (5, 4, 3, 2, 1)
 CHANNELS = ("phone", "video", "email", "in_person")
+CARD_TEXT = 160  # the complaint and the answer as a certification card shows them
+MAX_REASON = 500
 
 
 # --- buttons -------------------------------------------------------------------
@@ -95,11 +99,7 @@ def rate(ctx: Context) -> None:
     tickets.log(ctx.session, ticket, "closed", now=ctx.now, contact_id=ctx.contact.id, score=score)
     ctx.reply(text_with_menu(ctx, t("rating_thanks_low" if low else "rating_thanks", ctx.lang, score=score)))
     if low:
-        account = ctx.session.get(Account, ticket.account_id)
-        kamr = ctx.session.get(Staff, account.kamr_id) if account.kamr_id else None
-        if kamr is not None:
-            ctx.push(kamr, Message(text=t("staff_low_rating", kamr.language, number=ticket.number,
-                                          account=account.name, score=score)))
+        follow_up_low_score(ctx.session, ticket, score, notifier=ctx.notifier, contact_id=ctx.contact.id)
 
 
 # --- on behalf of the customer: the KAMR records, a manager certifies ----------------
@@ -173,11 +173,11 @@ def onbehalf_score(ctx: Context) -> None:
     if manager is None or not manager.line_user_id:
         ctx.reply(text_with_menu(ctx, t("onbehalf_no_manager", ctx.lang, number=ticket.number)))
         return
-    label = t("btn_certify", manager.language)
     text = t("certify_request", manager.language, number=ticket.number, account=account.name, staff=ctx.staff.name,
              channel=t(f"channel_{channel}", manager.language), score=score)
-    ctx.push(manager, Message(text=text, quick_replies=(Button(label, data=build("closeout.certify", t=ticket.id),
-                                                               display=label),)))
+    # The card carries the case and both buttons, and stays in งานของฉัน after this push scrolls away.
+    ctx.push(manager, Message(card=certification_card(ctx.session, ticket, manager.language, now=ctx.now), text=text,
+                              quick_replies=certify_buttons(ticket, manager.language)[:1]))
     ctx.reply(text_with_menu(ctx, t("onbehalf_sent", ctx.lang, number=ticket.number, manager=manager.name)))
 
 
@@ -187,15 +187,8 @@ def _may_certify(session, staff: Staff, ticket: Ticket) -> bool:
 
 
 def certify(ctx: Context) -> None:
-    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or 0)
-    if ticket is None or ticket.kind != "complaint":
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return
-    if ticket.status != "pending_certification" or "on_behalf" not in ticket.details:
-        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
-        return
-    if not _may_certify(ctx.session, ctx.staff, ticket):
-        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+    ticket = _certifiable(ctx)
+    if ticket is None:
         return
     if not tickets.transition(ctx.session, ticket, ("pending_certification",), status="closed", resolved_at=ctx.now):
         ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
@@ -209,9 +202,94 @@ def certify(ctx: Context) -> None:
     ctx.session.add(ticket)
     tickets.log(ctx.session, ticket, "certified", now=ctx.now, staff_id=ctx.staff.id, recorded_by=record["by"], score=score)
     ctx.reply(text_with_menu(ctx, t("certify_done", ctx.lang, number=ticket.number)))
+    if is_low(score, ctx.config.reports):  # the same follow-up call as a low score the customer gave
+        follow_up_low_score(ctx.session, ticket, score, notifier=ctx.notifier)
     recorder = ctx.session.get(Staff, record["by"])
     if recorder is not None:
         ctx.push(recorder, Message(text=t("certify_done_staff", recorder.language, number=ticket.number)))
+
+
+def certify_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    certify, refuse = t("btn_certify", lang), t("btn_refuse_certify", lang)
+    return (Button(certify, data=build("closeout.certify", t=ticket.id), display=certify),
+            Button(refuse, data=build("closeout.refuse", t=ticket.id), display=refuse))
+
+
+def certification_card(session, ticket: Ticket, lang: str, *, now: datetime) -> Card:
+    """A close-out recorded for the customer: what was complained, what was answered, how, what score, by whom."""
+    record = ticket.details["on_behalf"]
+    recorder = session.get(Staff, record["by"])
+    account = session.get(Account, ticket.account_id)
+    answer = next((e.text for e in reversed(tickets.history(session, ticket)) if e.action == "answered"), "")
+    lines = (
+        t("card_account", lang, account=account.name),
+        t("cert_complaint", lang, text=_short(ticket.description)),
+        t("cert_answer", lang, text=_short(answer) or "-"),
+        t("cert_channel_score", lang, channel=t(f"channel_{record['channel']}", lang), score=record["score"]),
+        t("cert_recorded_by", lang, staff=recorder.name if recorder else "-",
+          age=format_age(now, datetime.fromisoformat(record["at"]), lang)),
+    )
+    return Card(title=t("cert_card_title", lang, number=ticket.number), lines=lines, buttons=certify_buttons(ticket, lang))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= CARD_TEXT else text[: CARD_TEXT - 1] + "…"
+
+
+def _certifiable(ctx: Context) -> Ticket | None:
+    """The close-out named by the postback (or the refusal being typed), if this person may certify it."""
+    ticket = ctx.session.get(Ticket, int_param(ctx.params, "t") or int_param(ctx.state.data, "ticket_id") or 0)
+    if ticket is None or ticket.kind != "complaint":
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    if ticket.status != "pending_certification" or "on_behalf" not in ticket.details:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return None
+    if not _may_certify(ctx.session, ctx.staff, ticket):
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("not_allowed", ctx.lang)))
+        return None
+    return ticket
+
+
+def ask_refusal(ctx: Context) -> None:
+    ticket = _certifiable(ctx)
+    if ticket is None:
+        return
+    recorder = ctx.session.get(Staff, ticket.details["on_behalf"]["by"])
+    conversations.set_step(ctx.state, FLOW, "refuse_reason", now=ctx.now, ticket_id=ticket.id)
+    ctx.reply(Message(text=t("refuse_ask_reason", ctx.lang, number=ticket.number, staff=recorder.name if recorder else "-"),
+                      quick_replies=(ticketing.cancel_button(ctx),)))
+
+
+def on_refusal(ctx: Context) -> None:
+    """Not certified: the complaint goes back to answered, the recorder hears why and may close it again."""
+    ticket = _certifiable(ctx)
+    if ticket is None:
+        return
+    reason = ctx.inbound.text.strip()[:MAX_REASON] if ctx.inbound.kind == "text" else ""
+    if not reason:
+        ask_refusal(ctx)
+        return
+    conversations.clear(ctx.state, now=ctx.now)
+    if not tickets.transition(ctx.session, ticket, ("pending_certification",), status="answered"):
+        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
+        return
+    record = {**ticket.details["on_behalf"], "refused_by": ctx.staff.id, "refused_at": ctx.now.isoformat(),
+              "reason": reason}
+    details = {k: v for k, v in ticket.details.items() if k != "on_behalf"}
+    ticket.details = {**details, "refused_close_outs": [*details.get("refused_close_outs", []), record]}
+    ctx.session.add(ticket)
+    tickets.log(ctx.session, ticket, "certification_refused", now=ctx.now, staff_id=ctx.staff.id, text=reason,
+                recorded_by=record["by"])
+    recorder = ctx.session.get(Staff, record["by"])
+    if recorder is not None:
+        ctx.push(recorder, Message(text=t("refused_staff", recorder.language, number=ticket.number,
+                                          manager=ctx.staff.name, reason=reason),
+                                   quick_replies=(onbehalf_button(ticket, recorder.language),)))
+    ctx.reply(text_with_menu(ctx, t("refuse_done", ctx.lang, number=ticket.number,
+                                    staff=recorder.name if recorder else "-")))
 
 
 # Its buttons say "closeout.…"; they said "complaint.…" until 2026-12 (aliases in handlers/router.py).
@@ -223,4 +301,10 @@ ACTIONS = {
     "closeout.obchannel": Action(onbehalf_channel, "staff"),
     "closeout.obscore": Action(onbehalf_score, "staff"),
     "closeout.certify": Action(certify, "staff"),
+    "closeout.refuse": Action(ask_refusal, "staff"),
 }
+
+STEPS = {(FLOW, "refuse_reason"): Action(on_refusal, "staff")}
+
+# The certifier's typing step: any other tap parks it (handlers/parking.py).
+TYPING_STEPS = {"refuse_reason": ("parked_refusal", "closeout.refuse")}

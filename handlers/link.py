@@ -1,8 +1,9 @@
 """Following the Official Account, and linking a LINE user with a one-time code."""
 from __future__ import annotations
 
+from handlers import profile
 from handlers.context import Context
-from handlers.menu import buttons_for, customer_buttons, staff_buttons
+from handlers.menu import buttons_for, staff_buttons
 from handlers.messages import Message
 from handlers.texts import t
 from storage import linking
@@ -47,7 +48,8 @@ def _link_contact(ctx: Context, account: Account) -> None:
     ctx.session.add(contact)
     ctx.session.flush()
     ctx.contact = contact
-    ctx.reply(Message(text=t("linked_contact", ctx.lang, account=account.name), quick_replies=customer_buttons(ctx.lang)))
+    # Then who they are, once, so the KAMR's cards name them (handlers/profile.py).
+    ctx.reply(Message(text=t("linked_contact", ctx.lang, account=account.name)), profile.ask_name(ctx))
 
 
 def _link_staff(ctx: Context, staff: Staff) -> None:

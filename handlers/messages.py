@@ -6,6 +6,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 ButtonKind = Literal["postback", "text", "date", "datetime", "camera", "camera_roll", "location", "uri"]
+# Cards a channel shows side by side in one message at most (LINE's carousel: bot/line/limits.py).
+CAROUSEL_CARDS = 12
+# Characters of a button or quick-reply label a channel shows uncut (LINE's: bot/line/limits.py); labels are written to fit.
+LABEL_CHARS = 20
 AttachmentKind = Literal["image", "video", "audio", "file", "location"]
 
 
@@ -46,6 +50,7 @@ class Message:
     card: Card | None = None
     quick_replies: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()  # shown before the card and the text
+    cards: tuple[Card, ...] = ()  # several cards side by side as one message (a carousel); after `card`
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -55,16 +60,16 @@ class Message:
         card = data.get("card")
         return Message(
             text=data.get("text", ""),
-            card=Card(
-                title=card["title"],
-                lines=tuple(card.get("lines", ())),
-                buttons=tuple(Button(**b) for b in card.get("buttons", ())),
-            )
-            if card
-            else None,
+            card=_card_from_dict(card) if card else None,
             quick_replies=tuple(Button(**b) for b in data.get("quick_replies", ())),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+            cards=tuple(_card_from_dict(c) for c in data.get("cards", ())),
         )
+
+
+def _card_from_dict(card: dict) -> Card:
+    return Card(title=card["title"], lines=tuple(card.get("lines", ())),
+                buttons=tuple(Button(**b) for b in card.get("buttons", ())))
 
 
 InboundKind = Literal[

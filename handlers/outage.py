@@ -8,12 +8,14 @@ from datetime import datetime, timedelta, timezone
 
 from handlers import ticketing
 from handlers.context import Action, Context
+from handlers.labels import fitted
 from handlers.menu import text_with_menu
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from handlers.messages import Button, Message
 from handlers.operations import outages, reaching
 from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
+from handlers.rules.statuses import OPEN_STATUSES
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster
@@ -32,7 +34,8 @@ def start(ctx: Context) -> None:
     sites = roster.sites_of(ctx.session, ctx.contact.account_id)
     if len(sites) > 1:
         conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
-        buttons = [Button(s.name[:20], data=build("outage.site", s=s.id), display=s.name) for s in sites[:12]]
+        buttons = [Button(fitted("btn_site", ctx.lang, "name", name=s.name), data=build("outage.site", s=s.id),
+                          display=s.name) for s in sites[:12]]
         ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
         return
     conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=sites[0].id if sites else None)
@@ -178,8 +181,15 @@ def on_update_text(ctx: Context) -> None:
 
 
 def resolve(ctx: Context) -> None:
+    """Closing is deliberate: the first tap asks, the second ([ยืนยัน ไฟมาแล้ว]) closes and asks the customers to rate."""
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
+        return
+    if ctx.params.get("ok") != "1" and ticket.status in OPEN_STATUSES:
+        yes, no = t("btn_confirm_resolve", ctx.lang), t("btn_not_yet", ctx.lang)
+        ctx.reply(Message(text=t("resolve_confirm", ctx.lang, number=ticket.number),
+                          quick_replies=(Button(yes, data=build("outage.resolve", t=ticket.id, ok=1), display=yes),
+                                         Button(no, data=build("outage.view", t=ticket.id), display=no))))
         return
     if not outages.resolve(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
@@ -216,3 +226,6 @@ STEPS = {
 
 # Postbacks that only make sense at one step of the dialog.
 STEP_OF_ACTION = {"outage.site": "site", "outage.symptom": "symptom", "outage.since": "since", "outage.done": "attach"}
+
+# The staff's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"update": ("parked_update", "outage.update")}

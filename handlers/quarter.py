@@ -7,7 +7,9 @@ from sqlmodel import Session, col, func, or_, select
 
 from handlers.rules import quotas
 from handlers.context import Action, Context
-from handlers.messages import Card, Message
+from handlers.labels import fitted
+from handlers.messages import Button, Card, Message
+from handlers.postback import build
 from handlers.texts import t
 from handlers.thai_dates import BANGKOK, bangkok_today, format_date
 from handlers.visit import visit_buttons
@@ -16,7 +18,7 @@ from handlers.rules.workdays import WorkCalendar, calendar_from_config
 from storage import tickets
 from storage.models import Account, Rating, Visit
 
-MAX_LOW_LINES = 5
+MAX_LOW_LINES = 4  # each with its [โทรแล้ว] button
 
 
 def quarter_label(q: quotas.Quarter, lang: str) -> str:
@@ -84,9 +86,15 @@ def my_quarter(ctx: Context) -> None:
     planned = ctx.session.exec(select(func.count()).select_from(Visit).where(
         Visit.staff_id == ctx.staff.id, Visit.status == "planned", Visit.visit_date <= today)).one()
     lines.append(t("myquarter_open", lang, tickets=open_tickets, planned=planned))
-    for rating, account in [(r, a) for r, a in scored if is_low(r.score, ctx.config.reports)][:MAX_LOW_LINES]:
+    # Low scores still to call back: once [บันทึกการโทร] records the call, the line goes.
+    to_call = [(r, a) for r, a in scored if is_low(r.score, ctx.config.reports) and r.followed_up_at is None]
+    buttons = []
+    for rating, account in to_call[:MAX_LOW_LINES]:
         lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
-    card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines))
+        label = fitted("btn_called", lang, "account", account=account.name)
+        buttons.append(Button(label, data=build("rate.called", r=rating.id), display=label))
+    card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines),
+                buttons=tuple(buttons))
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))
 
 

@@ -14,7 +14,8 @@ from handlers.postback import build, int_param
 from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
-from handlers.operations.ratings import record, score_buttons
+from handlers.labels import fitted
+from handlers.operations.ratings import record, relay_low_comment, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
 from storage import conversations
@@ -74,6 +75,7 @@ def on_comment(ctx: Context) -> None:
         return
     rating.comment = comment
     ctx.session.add(rating)
+    relay_low_comment(ctx.session, rating, notifier=ctx.notifier, reports=ctx.config.reports)
     ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
 
 
@@ -85,7 +87,7 @@ def menu(ctx: Context) -> None:
     if not items:
         ctx.reply(text_with_menu(ctx, t("rate_menu_none", ctx.lang)))
         return
-    buttons = tuple(Button(t("btn_rate_item", ctx.lang, label=label), data=build("rate.ask", k=kind, i=subject_id),
+    buttons = tuple(Button(fitted("btn_rate_item", ctx.lang, "label", label=label), data=build("rate.ask", k=kind, i=subject_id),
                            display=label) for kind, subject_id, label in items[:MAX_ITEMS])
     card = Card(title=t("rate_menu_title", ctx.lang), lines=tuple(label for _, _, label in items[:MAX_ITEMS]),
                 buttons=buttons)

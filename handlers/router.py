@@ -3,26 +3,32 @@ from __future__ import annotations
 
 import logging
 
-from handlers import complaint, complaint_close, link, menu, outage, quarter, rating, service, status, urgent, visit
+from handlers import (answer_delivery, complaint, complaint_close, follow_up, link, menu, outage, parking, profile, quarter,
+                      rating, service, status, urgent, visit, visit_notice)
 from handlers import visit_late  # issue 17
 from handlers.context import Action, Context
+from handlers.parking import NoticeFirst, TypingStep
 from handlers.postback import parse
 from handlers.texts import t
 from storage import conversations
 
 log = logging.getLogger(__name__)
 
-INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter, visit_late)
+INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service,
+           visit, visit_notice, quarter, visit_late)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
 # Postbacks that only make sense at one step of their module's dialog.
 STEP_OF_ACTION: dict[str, tuple[str, str]] = {
     name: (module.FLOW, step) for module in INTENTS for name, step in getattr(module, "STEP_OF_ACTION", {}).items()}
+# Staff steps waiting for one ticket's typed text: any other tap parks them (handlers/parking.py).
+TYPING: dict[tuple[str, str], TypingStep] = {
+    (module.FLOW, step): TypingStep(*typing) for module in INTENTS for step, typing in getattr(module, "TYPING_STEPS", {}).items()}
 
 # Buttons already sitting in people's chats keep working after an action is renamed: old name -> new.
 ALIASES: dict[str, str] = {f"complaint.{name}": f"closeout.{name}"
-                           for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify")}
+                           for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify", "refuse")}
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
@@ -55,6 +61,22 @@ KEYWORDS: dict[str, str] = {
 
 
 def dispatch(ctx: Context) -> None:
+    _dispatch(ctx)
+    if isinstance(ctx.notifier, NoticeFirst):
+        ctx.notifier.flush()
+
+
+def _park_unless_continuing(ctx: Context, name: str, params: dict) -> None:
+    """A tap (or a menu word) that is not part of the waiting typing step parks it and says so."""
+    typing = TYPING.get((ctx.state.flow, ctx.state.step))
+    if typing is None or parking.continues(ctx, typing, name, params, STEP_OF_ACTION.get(name)):
+        return
+    notice = parking.park(ctx, typing)
+    if notice is not None:
+        ctx.notifier = NoticeFirst(ctx.notifier, notice)
+
+
+def _dispatch(ctx: Context) -> None:
     inbound = ctx.inbound
     if inbound.kind == "unfollow":
         return  # nothing to say to someone who left; their data stays for the KAMR
@@ -71,11 +93,13 @@ def dispatch(ctx: Context) -> None:
     if inbound.kind == "postback":
         _postback(ctx)
         return
+    keyword = KEYWORDS.get(inbound.text.strip().lower()) if inbound.kind == "text" else None
+    if keyword:
+        _park_unless_continuing(ctx, keyword, {})
     step = STEPS.get((ctx.state.flow, ctx.state.step))
     if step is not None and inbound.kind in ("text", "image", "location"):
         _run(ctx, step)
         return
-    keyword = KEYWORDS.get(inbound.text.strip().lower()) if inbound.kind == "text" else None
     if keyword:
         _run(ctx, ACTIONS[keyword])
     elif inbound.kind == "text":
@@ -92,6 +116,7 @@ def _postback(ctx: Context) -> None:
         log.info("unknown postback action (%d characters of data)", len(ctx.inbound.data))
         ctx.reply(menu.text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
+    _park_unless_continuing(ctx, name, params)
     expected_step = STEP_OF_ACTION.get(name)
     if expected_step and (ctx.state.flow, ctx.state.step) != expected_step:
         # A button from an earlier, finished or timed-out dialog.

@@ -12,12 +12,12 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.operations import services
-from handlers.operations.services import offer_label, staff_card
+from handlers.operations.services import offer_button, offer_label, staff_card
 from handlers.postback import build
 from handlers.rules.entitlement import is_entitled, offers_for
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
-from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.thai_dates import bangkok_today, format_date, format_day, format_weekday_date, picked_date
 from handlers.ticketing import cancel_button
 from storage import conversations
 from storage.models import Account, Ticket
@@ -43,11 +43,12 @@ def catalogue(ctx: Context) -> None:
     conversations.set_step(ctx.state, FLOW, "pick", now=ctx.now)
     lang = ctx.lang
     lines = tuple(
-        t("service_line", lang, code=o.code, name=offer_label(o, lang),
+        t("service_line", lang, name=offer_label(o, lang),
           description=(o.description_en if lang == "en" and o.description_en else o.description_th))
         for o in offers
     )
-    buttons = tuple(Button(f"{o.code} {offer_label(o, lang)}", data=build("service.pick", c=o.code),
+    # Customers read names, not the office's codes; the button's short name is written to fit its label.
+    buttons = tuple(Button(offer_button(o, lang), data=build("service.pick", c=o.code),
                            display=offer_label(o, lang)) for o in offers)
     card = Card(title=t("service_catalogue_title", lang, tier=account.tier.capitalize()), lines=lines, buttons=buttons)
     ctx.reply(Message(card=card, quick_replies=(cancel_button(ctx),)))
@@ -80,8 +81,11 @@ def _ask_date(ctx: Context, text: str) -> None:
 def _date_in_range(ctx: Context) -> date | None:
     today = bangkok_today(ctx.now)
     first, last = today + timedelta(days=1), today + timedelta(days=ctx.config.services.max_days_ahead)
-    day = picked_date(ctx.inbound.params, ctx.inbound.text)
-    if day is None or not first <= day <= last:
+    day = picked_date(ctx.inbound.params, ctx.inbound.text, bangkok_today(ctx.now))
+    if day is None:  # not a date at all: say so, not that it is out of range
+        _ask_date(ctx, t("date_unreadable", ctx.lang))
+        return None
+    if not first <= day <= last:
         _ask_date(ctx, t("service_bad_date", ctx.lang, first=format_date(first, ctx.lang),
                          last=format_date(last, ctx.lang)))
         return None
@@ -102,7 +106,7 @@ def on_date(ctx: Context) -> None:
                                    notifier=ctx.notifier, account_id=ctx.contact.account_id, offer=offer, preferred=day)
     conversations.clear(ctx.state, now=ctx.now)
     ctx.reply(text_with_menu(ctx, t("service_requested", ctx.lang, name=offer_label(offer, ctx.lang),
-                                    number=ticket.number, date=format_date(day, ctx.lang))))
+                                    number=ticket.number, date=format_day(day, ctx.lang))))
 
 
 def _customer_ticket(ctx: Context, statuses: tuple[str, ...]) -> Ticket | None:
@@ -126,7 +130,7 @@ def confirm(ctx: Context) -> None:
     if not services.confirm_date(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
-    day = format_date(ticket.scheduled_date, ctx.lang)
+    day = format_day(ticket.scheduled_date, ctx.lang)
     ctx.reply(text_with_menu(ctx, t("service_confirmed_customer", ctx.lang, name=_offer_of(ctx, ticket), date=day,
                                     number=ticket.number)))
 
@@ -146,7 +150,7 @@ def _new_date_for(ctx: Context, day: date) -> None:
     if ticket is None or not services.ask_new_date(ctx.session, ctx.config, ticket, day, now=ctx.now, actor=ctx.contact,
                                                    notifier=ctx.notifier):
         return
-    ctx.reply(text_with_menu(ctx, t("service_rescheduled_customer", ctx.lang, date=format_date(day, ctx.lang),
+    ctx.reply(text_with_menu(ctx, t("service_rescheduled_customer", ctx.lang, date=format_day(day, ctx.lang),
                                     number=ticket.number)))
 
 
@@ -188,7 +192,7 @@ def _book(ctx: Context, ticket: Ticket, day: date, *, status: str) -> None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     key = "staff_service_accepted" if status == "scheduled" else "staff_service_proposed"
-    ctx.reply(text_with_menu(ctx, t(key, ctx.lang, number=ticket.number, date=format_date(day, ctx.lang))))
+    ctx.reply(text_with_menu(ctx, t(key, ctx.lang, number=ticket.number, date=format_day(day, ctx.lang))))
 
 
 def ask_decline_reason(ctx: Context) -> None:
@@ -215,10 +219,43 @@ def on_decline_reason(ctx: Context) -> None:
 
 
 def mark_done(ctx: Context) -> None:
+    """Delivered is deliberate: confirmed with a second tap, and before the appointment only with a reason."""
     ticket = _staff_ticket(ctx, ("scheduled",))
     if ticket is None:
         return
-    if not services.mark_done(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
+    if ticket.scheduled_date and bangkok_today(ctx.now) < ticket.scheduled_date:
+        conversations.set_step(ctx.state, FLOW, "early_reason", now=ctx.now, ticket_id=ticket.id)
+        ctx.reply(Message(text=t("service_done_early_ask", ctx.lang, number=ticket.number,
+                                 date=format_weekday_date(ticket.scheduled_date, ctx.lang)),
+                          quick_replies=(cancel_button(ctx),)))
+        return
+    if ctx.params.get("ok") != "1":
+        yes, no = t("btn_confirm_done", ctx.lang), t("btn_not_yet", ctx.lang)
+        ctx.reply(Message(text=t("service_done_confirm", ctx.lang, number=ticket.number,
+                                 name=services.offer_name(ctx.config, ticket, ctx.lang)),
+                          quick_replies=(Button(yes, data=build("service.done", t=ticket.id, ok=1), display=yes),
+                                         Button(no, data=build("service.view", t=ticket.id), display=no))))
+        return
+    _done(ctx, ticket)
+
+
+def on_early_reason(ctx: Context) -> None:
+    ticket = _staff_ticket(ctx, ("scheduled",))
+    if ticket is None:
+        return
+    reason = ctx.inbound.text.strip()[:MAX_REASON] if ctx.inbound.kind == "text" else ""
+    if not reason:
+        ctx.reply(Message(text=t("service_done_early_ask", ctx.lang, number=ticket.number,
+                                 date=format_weekday_date(ticket.scheduled_date, ctx.lang)),
+                          quick_replies=(cancel_button(ctx),)))
+        return
+    conversations.clear(ctx.state, now=ctx.now)
+    _done(ctx, ticket, reason=reason)
+
+
+def _done(ctx: Context, ticket: Ticket, *, reason: str = "") -> None:
+    if not services.mark_done(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier,
+                              early_reason=reason):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     ctx.reply(text_with_menu(ctx, t("staff_service_done", ctx.lang, number=ticket.number)))
@@ -246,6 +283,11 @@ ACTIONS = {
 STEPS = {
     (FLOW, "date"): Action(on_date, "contact"),
     (FLOW, "decline_reason"): Action(on_decline_reason, "staff"),
+    (FLOW, "early_reason"): Action(on_early_reason, "staff"),
 }
 
 STEP_OF_ACTION = {"service.pick": "pick", "service.date": "date"}
+
+# The staff's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"decline_reason": ("parked_decline_reason", "service.decline"),
+                "early_reason": ("parked_decline_reason", "service.done")}

@@ -3,62 +3,45 @@ from __future__ import annotations
 
 from handlers.context import Action, Context
 from handlers.menu import buttons_for
-from handlers.messages import Button, Card, Message
-from handlers.postback import build
+from handlers.my_work import my_work
+from handlers.complaint_close import ack_buttons
+from handlers.messages import CAROUSEL_CARDS, Card, Message
+from handlers.operations.services import offer_name
 from handlers.texts import t
+from handlers.thai_dates import format_datetime
 from storage import tickets
 from storage.models import Site
 
-MAX_BUTTONS = 4
-
 
 def customer_status(ctx: Context) -> None:
-    open_tickets = tickets.open_for_account(ctx.session, ctx.contact.account_id)
+    """One card per open request, with what the customer can do about it (as a carousel)."""
+    open_tickets = tickets.open_for_account(ctx.session, ctx.contact.account_id, limit=CAROUSEL_CARDS)
     if not open_tickets:
         ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
         return
-    lines = []
-    for ticket in open_tickets:
-        site = ctx.session.get(Site, ticket.site_id) if ticket.site_id else None
-        lines.append(
-            t(
-                "status_line",
-                ctx.lang,
-                number=ticket.number,
-                kind=t(f"kind_{ticket.kind}", ctx.lang),
-                site=site.name if site else _topic(ticket, ctx.lang),
-                status=t(f"status_{ticket.status}", ctx.lang),
-            )
-        )
-    card = Card(title=t("status_title", ctx.lang, count=len(open_tickets)), lines=tuple(lines))
-    ctx.reply(Message(card=card, quick_replies=buttons_for(ctx)))
+    cards = tuple(_customer_card(ctx, ticket) for ticket in open_tickets)
+    ctx.reply(Message(text=t("status_title", ctx.lang, count=len(open_tickets))),
+              Message(cards=cards, quick_replies=buttons_for(ctx)))
 
 
-def _topic(ticket, lang: str) -> str:
-    """What a ticket without a site is about: a complaint's topic, a service's code."""
+def _customer_card(ctx: Context, ticket) -> Card:
+    site = ctx.session.get(Site, ticket.site_id) if ticket.site_id else None
+    title = t("status_line", ctx.lang, number=ticket.number, kind=t(f"kind_{ticket.kind}", ctx.lang),
+              site=site.name if site else _topic(ctx, ticket, ctx.lang), status=t(f"status_{ticket.status}", ctx.lang))
+    lines = (t("status_reported_at", ctx.lang, at=format_datetime(ticket.created_at, ctx.lang)),)
+    buttons = ack_buttons(ticket, ctx.lang) if ticket.kind == "complaint" and ticket.status == "answered" else ()
+    return Card(title=title, lines=lines, buttons=buttons)
+
+
+def _topic(ctx: Context, ticket, lang: str) -> str:
+    """What a ticket without a site is about: a complaint's topic, a service's name (not the office's code)."""
     if ticket.kind == "complaint" and ticket.category:
         return t(f"topic_{ticket.category}", lang)
-    return ticket.category if ticket.kind == "service" else "-"
-
-
-def staff_tickets(ctx: Context) -> None:
-    rows = tickets.open_for_staff(ctx.session, ctx.staff.id)
-    if not rows:
-        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
-        return
-    lines = tuple(
-        t("my_tickets_line", ctx.lang, number=ticket.number, account=account.name, status=t(f"status_{ticket.status}", ctx.lang))
-        for ticket, account in rows
-    )
-    buttons = tuple(
-        Button(t("btn_view", ctx.lang, number=ticket.number), data=build(f"{ticket.kind}.view", t=ticket.id))
-        for ticket, _ in rows[:MAX_BUTTONS]
-    )
-    ctx.reply(Message(card=Card(title=t("my_tickets_title", ctx.lang, count=len(rows)), lines=lines, buttons=buttons)))
+    return offer_name(ctx.config, ticket, lang) if ticket.kind == "service" else "-"
 
 
 PREFIXES = ("status", "mytickets")  # the action names this module owns
 ACTIONS = {
     "status": Action(customer_status, "contact"),
-    "mytickets": Action(staff_tickets, "staff"),
+    "mytickets": Action(my_work, "staff"),  # everything waiting for the person, as cards (handlers/my_work.py)
 }

@@ -82,11 +82,16 @@ _WEEKDAY_PREFIX = re.compile(
     r"^วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)(?:ที่)?\s*")
 _ERA = re.compile(r"(?:พ\s*\.?\s*ศ|ค\s*\.?\s*ศ)\s*\.?")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_TEXTUAL = re.compile(r"^(\d{1,2})\s*([^\d]+?)\s*(\d{4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_TEXTUAL = re.compile(r"^(\d{1,2})\s*([^\d]+?)\s*(\d{4}|\d{2})$")
+# Words for days counted from today, as people type them.
+_RELATIVE = {"วันนี้": 0, "today": 0, "พรุ่งนี้": 1, "tomorrow": 1, "มะรืนนี้": 2, "มะรืน": 2,
+             "day after tomorrow": 2}
 
 
 def _make(year: int, month: int, day: int) -> date | None:
+    if year < 100:  # two digits are the Buddhist era's, as Thai people write them: 69 is 2569
+        year += 2500
     if year > 2400:  # Buddhist era
         year -= BE_OFFSET
     if not 1900 <= year <= 2200:
@@ -97,17 +102,20 @@ def _make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_thai_date(text: str) -> date | None:
+def parse_thai_date(text: str, today: date | None = None) -> date | None:
     """Parse a date as Thai users type it; None when it is not a date.
 
     Accepts ``2026-04-22``, ``22/4/2569``, ``22/04/2026`` (also ``-`` or ``.``
     separators), ``22 เม.ย. 2569``, ``22 เมษายน 2569``, ``22 เมษายน พ.ศ. 2569``,
     ``วันพุธที่ 22 เม.ย. 2569``, ``22 Apr 2026``, and Thai digits. A year above
-    2400 is Buddhist era. Two-digit years are refused (``69`` could be 2569 BE
-    or 2069 CE).
+    2400 is Buddhist era; a two-digit year is the Buddhist era's last digits, as
+    Thai people write it (``15/12/69``, ``15 ธ.ค. 69`` are 15 December 2569).
+    Given `today`, also วันนี้, พรุ่งนี้, มะรืนนี้ (today, tomorrow).
     """
     if not isinstance(text, str):
         return None
+    if today is not None and (ahead := _RELATIVE.get(re.sub(r"\s+", " ", text.strip().lower()))) is not None:
+        return date.fromordinal(today.toordinal() + ahead)
     s = text.strip().translate(_THAI_DIGITS)
     s = _WEEKDAY_PREFIX.sub("", s)
     if m := _ISO.match(s):
@@ -122,7 +130,29 @@ def parse_thai_date(text: str) -> date | None:
     return None
 
 
-def picked_date(params: dict, typed: str) -> date | None:
-    """The day from a date picker's answer (``params['date']``), else the day typed in the chat."""
+def picked_date(params: dict, typed: str, today: date | None = None) -> date | None:
+    """The day from a date picker's answer (``params['date']``), else the day typed in the chat (with `today`,
+    relative words such as พรุ่งนี้ too)."""
     picked = params.get("date") or params.get("d")
-    return parse_thai_date(str(picked)) if picked else parse_thai_date(typed)
+    return parse_thai_date(str(picked)) if picked else parse_thai_date(typed, today)
+
+
+# --- how long ago (issue 21: ages on the staff's work cards) ---------------------------
+
+
+def format_age(now: datetime, since: datetime, lang: str = "th") -> str:
+    """How long ago, in the largest whole unit: ``15 นาที``, ``3 ชม.``, ``2 วัน`` (``15 min``, ``3 h``, ``2 days``)."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} นาที" if lang == "th" else f"{minutes} min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} ชม." if lang == "th" else f"{minutes // 60} h"
+    days = minutes // (24 * 60)
+    return f"{days} วัน" if lang == "th" else f"{days} day{'s' if days > 1 else ''}"
+
+
+def format_day(d: date | datetime, lang: str = "th") -> str:
+    """An appointment's day with its weekday: ``1 ธ.ค. 2569 (อังคาร)`` (th) or ``1 Dec 2026 (Tue)`` (en)."""
+    d = _local_date(d)
+    weekday = TH_WEEKDAYS[d.weekday()] if lang == "th" else EN_WEEKDAYS[d.weekday()]
+    return f"{format_date(d, lang)} ({weekday})"

@@ -3,6 +3,8 @@
 Who hears about a ticket is handlers/operations/reaching.py."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button
@@ -97,6 +99,12 @@ def ticket_for_contact(ctx: Context, kind: str) -> Ticket | None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return None
     return ticket
+
+
+def call_button(phone: str, lang: str) -> Button | None:
+    """Tap to call (a tel: link), for a number with at least a few digits."""
+    number = re.sub(r"[^\d+]", "", phone or "")
+    return Button(t("btn_call", lang, phone=phone), kind="uri", data=f"tel:{number}") if len(number) >= 3 else None
 
 
 def urgent_button(ticket: Ticket, lang: str) -> Button:

@@ -181,3 +181,6 @@ STEPS = {
     (FLOW, "risk"): Action(on_risk, "staff"),
     (FLOW, "followup"): Action(on_followup, "staff"),
 }
+
+# The staff's typing steps: any other tap parks them (handlers/parking.py).
+TYPING_STEPS = {"risk": ("parked_risk", "urgent.start"), "followup": ("parked_followup", "urgent.followup")}

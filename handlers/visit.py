@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
+from handlers import visit_notice
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
@@ -119,9 +120,13 @@ def date_window(today: date) -> tuple[date, date]:
 
 
 def on_date(ctx: Context) -> None:
-    first, last = date_window(bangkok_today(ctx.now))
-    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text)
-    if day is None or not first <= day <= last:
+    today = bangkok_today(ctx.now)
+    first, last = date_window(today)
+    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text, today)
+    if day is None:  # not a date at all: say so, not that it is out of range
+        _ask_date(ctx, t("date_unreadable", ctx.lang))
+        return
+    if not first <= day <= last:
         _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
@@ -163,13 +168,17 @@ def save(ctx: Context) -> None:
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
         day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas)
+        rules=ctx.config.quotas, hours=ctx.config.reminders)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
-    if visit.status == "done":
+    if visit_operations.rating_deferred(visit):
+        text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
+        text += note_for_reporter(ctx, visit)
+    elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
     else:
-        text = t("visit_planned", ctx.lang, **values)
+        told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
+        text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
     ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
 
 
@@ -223,7 +232,7 @@ def on_result(ctx: Context) -> None:
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     conversations.clear(ctx.state, now=ctx.now)
     asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
-                                            rules=ctx.config.quotas)
+                                            rules=ctx.config.quotas, hours=ctx.config.reminders)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return

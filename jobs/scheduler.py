@@ -13,7 +13,7 @@ from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.first_answer import watch_service_answers
-from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
+from jobs.visit_reminders import send_daily_visit_reminders, send_deferred_rating_requests, send_quota_digests
 from storage import privacy
 from storage.db import session_scope
 
@@ -81,6 +81,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders", name="visit reminders")
+    hour, minute = reminders.hour_minute(reminders.rating_window_start)  # visits logged overnight, asked when it opens
+    scheduler.add_job(guarded(send_deferred_rating_requests, "deferred rating requests"), "cron", hour=hour,
+                      minute=minute, timezone=zone, id="deferred_rating_requests", name="deferred rating requests")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

@@ -17,15 +17,17 @@ from sqlmodel import Session
 from bot.config import Config
 from handlers.rules import quotas
 from handlers.notify import Notifier
+from handlers.labels import fitted
 from handlers.messages import Button, Card, Message
 from handlers.postback import build
 from handlers.quarter import quarter_label, working_days_left, year_lines
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
-from handlers.operations.visits import rate_request
+from handlers.operations.visits import ask_contacts_to_rate, rate_request
+from handlers.rules import rating_hours
 from handlers.rules.workdays import calendar_from_config
 from storage import notifications, ratings, roster, visits
-from storage.models import Staff
+from storage.models import Account, Staff, Visit
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,8 @@ def send_visit_report_reminders(session: Session, *, now: datetime, config: Conf
             key = "report_overdue_line" if deadline < today else "report_due_line"
             lines.append(t(key, lang, account=account.name, date=format_date(visit.visit_date, lang),
                            deadline=format_date(deadline, lang)))
-        buttons = tuple(Button(t("btn_log_result", lang, account=account.name), data=build("visit.report", v=visit.id),
+        buttons = tuple(Button(fitted("btn_log_result", lang, "account", account=account.name),
+                               data=build("visit.report", v=visit.id),
                                display=t("btn_log_result", lang, account=account.name))
                         for visit, account in items[:MAX_BUTTONS])
         notifier.push(person, [Message(card=Card(title=t("report_due_title", lang, count=len(items)), lines=tuple(lines),
@@ -142,5 +145,25 @@ def send_rating_reminders(session: Session, *, now: datetime, config: Config, no
 
 def send_daily_visit_reminders(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     return send_visit_report_reminders(session, now=now, config=config, notifier=notifier) + send_rating_reminders(
-        session, now=now, config=config, notifier=notifier)
+        session, now=now, config=config, notifier=notifier) + send_deferred_rating_requests(
+        session, now=now, config=config, notifier=notifier)  # a catch-up, should the window's own run have missed
 
+
+
+DEFERRED_FOR_DAYS = 3  # a rating request that waited longer than this is not sent any more
+
+
+def send_deferred_rating_requests(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
+    """Visits logged outside the daytime window (handlers/rules/rating_hours.py) get their rating request now,
+    once the window is open; returns how many contacts were asked."""
+    if not rating_hours.in_window(now, config.reminders):
+        return 0
+    claimed = visits.claim_deferred_rating_requests(session, reported_since=now - timedelta(days=DEFERRED_FOR_DAYS),
+                                                    now=now)
+    asked = 0
+    for visit_id in claimed:
+        visit = session.get(Visit, visit_id)
+        visit.rating_asked_at = None  # claimed; ask_contacts_to_rate stamps it again as it asks
+        asked += ask_contacts_to_rate(session, visit, session.get(Account, visit.account_id), now=now,
+                                      notifier=notifier)
+    return asked

@@ -217,6 +217,9 @@ class Rating(SQLModel, table=True):
     score: int
     comment: str = ""
     at: datetime = _utc_column(nullable=False)
+    # A low score's follow-up call, once the staff member records it (issue 21): clears it from the quarter card.
+    followed_up_at: Optional[datetime] = _utc_column(nullable=True)
+    followed_up_by: Optional[int] = None  # Staff.id; no foreign key so a staff row can be retired
 
 
 class Conversation(SQLModel, table=True):

@@ -33,3 +33,20 @@ def contacts_who_rated(session: Session, *, subject_kind: str, subject_ids: list
                 Rating.subject_kind == subject_kind, col(Rating.subject_id).in_(subject_ids))).all():
             rated[subject_id].add(contact_id)
     return rated
+
+
+def find(session: Session, *, subject_kind: str, subject_id: int, contact_id: int | None) -> Rating | None:
+    """The contact's score on a subject (the latest one recorded for the customer when contact_id is None)."""
+    return session.exec(select(Rating).where(
+        Rating.subject_kind == subject_kind, Rating.subject_id == subject_id,
+        Rating.contact_id == contact_id if contact_id is not None else col(Rating.contact_id).is_(None))
+        .order_by(col(Rating.id).desc())).first()
+
+
+def record_follow_up(session: Session, rating: Rating, *, staff_id: int, now: datetime) -> bool:
+    """The call-back on a low score was made; False when it had been recorded already."""
+    if rating.followed_up_at is not None:
+        return False
+    rating.followed_up_at, rating.followed_up_by = now, staff_id
+    session.add(rating)
+    return True

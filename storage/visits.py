@@ -114,3 +114,21 @@ def move_planned(session: Session, *, account_id: int, from_staff_id: int | None
         visit.staff_id = to_staff_id
         session.add(visit)
     return moved
+
+
+def another_asked_on_day(session: Session, visit: Visit) -> bool:
+    """Whether another visit to the same account on the same day already had its contacts asked to rate."""
+    return session.exec(select(Visit.id).where(
+        Visit.account_id == visit.account_id, Visit.visit_date == visit.visit_date, Visit.id != visit.id,
+        col(Visit.rating_asked_at).is_not(None)).limit(1)).first() is not None
+
+
+def claim_deferred_rating_requests(session: Session, *, reported_since: datetime, now: datetime) -> list[int]:
+    """Done visits whose rating request waited for the daytime window, claimed in one statement (ids, oldest first)."""
+    claimed = session.execute(
+        update(Visit).where(Visit.status == "done", col(Visit.rating_asked_at).is_(None),
+                            Visit.reported_at >= reported_since)
+        .values(rating_asked_at=now).returning(Visit.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(claimed.scalars())

@@ -90,3 +90,21 @@ def test_thai_marks_take_no_columns():
 ])
 def test_typed_dates_become_what_the_line_picker_posts(mode, typed, expected):
     assert picker_params(mode, typed, today=date(2026, 11, 23)) == expected
+
+
+def test_several_cards_go_as_one_carousel_and_the_terminal_numbers_every_button():
+    cards = tuple(Card(f"📝 ร้องเรียน CMP-69-0000{n}", ("สถานะ: รอรับเรื่อง",),
+                       (Button("ตอบลูกค้า", data=f"a=complaint.answer&t={n}"),)) for n in (1, 2))
+    [flex] = render(Message(cards=cards))
+    payload = flex.to_dict()
+    assert payload["contents"]["type"] == "carousel" and len(payload["contents"]["contents"]) == 2
+    assert payload["altText"] == "📝 ร้องเรียน CMP-69-00001\n📝 ร้องเรียน CMP-69-00002"
+    assert Message.from_dict(Message(cards=cards).to_dict()) == Message(cards=cards)  # survives the outbox
+    screen = render_messages([payload])
+    assert screen.lines == [
+        "🤖 ┌ 📝 ร้องเรียน CMP-69-00001", "   │ สถานะ: รอรับเรื่อง", "   │ [1] ตอบลูกค้า", "   └",
+        "🤖 ┌ 📝 ร้องเรียน CMP-69-00002", "   │ สถานะ: รอรับเรื่อง", "   │ [2] ตอบลูกค้า", "   └",
+    ]
+    many = tuple(Card(f"C{n}") for n in range(20))
+    [flex] = render(Message(cards=many))
+    assert len(flex.to_dict()["contents"]["contents"]) == 12  # LINE refuses a longer carousel whole

@@ -130,7 +130,7 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     customer.expect_exact(f"🤖 {number}: คุณสมชาย ใจดี รับเรื่องแล้ว")
 
     kamr.sendline("งานของฉัน")
-    kamr.sendline(button(kamr, f"ดู {number}"))
+    kamr.expect_exact(f"┌ ⚡ แจ้งไฟดับ {number}")  # its card in the carousel; its own buttons follow
     kamr.sendline(button(kamr, "แจ้งความคืบหน้า"))
     kamr.expect_exact("พิมพ์ข้อความความคืบหน้า")
     kamr.sendline("ทีมช่างถึงหน้างานแล้ว")
@@ -139,8 +139,9 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     customer.expect_exact("ทีมช่างถึงหน้างานแล้ว")
 
     kamr.sendline("งานของฉัน")
-    kamr.sendline(button(kamr, f"ดู {number}"))
+    kamr.expect_exact(f"┌ ⚡ แจ้งไฟดับ {number}")
     kamr.sendline(button(kamr, "แก้ไขแล้ว"))
+    kamr.sendline(button(kamr, "ยืนยัน ไฟมาแล้ว"))  # closing asks first
     kamr.expect_exact(f"🤖 ปิดงาน {number} แล้ว")
     customer.expect_exact(f"🤖 {number}: แก้ไขเรียบร้อยแล้วค่ะ ✅")
     customer.sendline(button(customer, "5"))

@@ -36,6 +36,7 @@ def _answered(bot) -> Ticket:
     bot.advance(days=1)
     bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
     bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
     return bot.only_ticket()
 
 
@@ -141,7 +142,8 @@ def test_kamr_closes_on_behalf_and_supervisor_certifies(org):
     # Still open for the customer, with its own status text.
     bot.tap("Ucust1", "a=status")
     status = bot.last_to("Ucust1")
-    assert any("รอรับรองการปิดเรื่อง" in item["text"] for item in status["contents"]["body"]["contents"])
+    assert any("รอรับรองการปิดเรื่อง" in item["text"] for bubble in status["contents"]["contents"]
+               for item in bubble["body"]["contents"])
 
     push = bot.last_to("Usup")
     assert "คุณสมชาย ใจดี ปิดเรื่องแทนลูกค้าทางโทรศัพท์ คะแนน 4/5" in push["text"]

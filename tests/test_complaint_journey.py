@@ -14,6 +14,11 @@ def _body_lines(card: dict) -> list[str]:
     return [item["text"] for item in card["contents"]["body"]["contents"]]
 
 
+def _carousel_lines(message: dict) -> list[str]:
+    """The lines of every card of a carousel (ติดตามสถานะ: one card per request)."""
+    return [item["text"] for bubble in message["contents"]["contents"] for item in bubble["body"]["contents"]]
+
+
 def _file(bot, user="Ucust1", details="ไฟตกบ่อยช่วงบ่าย เครื่องจักรหยุดทำงาน 3 ครั้งในสัปดาห์นี้"):
     bot.tap(user, "a=complaint")
     bot.tap(user, "a=complaint.topic&v=power_quality")
@@ -65,12 +70,13 @@ def test_complaint_filed_answered_and_listed(org):
 
     bot.tap("Ucust1", "a=status")
     status = bot.last_to("Ucust1")
-    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – รอรับเรื่อง" in _body_lines(status)
+    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – รอรับเรื่อง" in _carousel_lines(status)
 
     bot.advance(days=1)
     bot.tap("Ukamr1", button["data"])
     assert bot.last_to("Ukamr1")["text"] == "พิมพ์คำชี้แจงเรื่องร้องเรียน CMP-69-00001 ที่จะส่งถึงลูกค้าค่ะ"
     bot.say("Ukamr1", "ตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย.")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
     assert bot.last_to("Ucust1")["text"] == (
         "CMP-69-00001 คำชี้แจงจากคุณสมชาย ใจดี:\nตรวจพบหม้อแปลงเกินพิกัด จะเปลี่ยนขนาดภายในวันที่ 30 เม.ย."
     )
@@ -87,12 +93,13 @@ def test_complaint_filed_answered_and_listed(org):
 
     # Answered is still open until closed: the customer and the KAMR still see it.
     bot.tap("Ucust1", "a=status")
-    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว" in _body_lines(bot.last_to("Ucust1"))
+    assert "CMP-69-00001 ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว" in _carousel_lines(bot.last_to("Ucust1"))
     bot.tap("Ukamr1", "a=mytickets")
-    mine = bot.last_to("Ukamr1")
-    assert _body_lines(mine)[1] == "CMP-69-00001 บริษัท น้ำตาลไทย จำกัด – ตอบชี้แจงแล้ว"
-    bot.tap("Ukamr1", mine["contents"]["footer"]["contents"][0]["action"]["data"])
-    assert bot.last_to("Ukamr1")["altText"].startswith("📝 ร้องเรียน CMP-69-00001")
+    [mine] = bot.last_to("Ukamr1")["contents"]["contents"]  # one card per ticket (handlers/my_work.py)
+    assert [c["text"] for c in mine["body"]["contents"]][:3] == [
+        "📝 ร้องเรียน CMP-69-00001", "ลูกค้า: บริษัท น้ำตาลไทย จำกัด", "สถานะ: ตอบชี้แจงแล้ว"]
+    bot.tap("Ukamr1", mine["footer"]["contents"][0]["action"]["data"])
+    assert bot.last_to("Ukamr1")["text"] == "พิมพ์คำชี้แจงเรื่องร้องเรียน CMP-69-00001 ที่จะส่งถึงลูกค้าค่ะ"
 
 
 def test_typed_keyword_and_topic_start_the_dialog(org):
@@ -124,6 +131,7 @@ def test_only_the_accounts_staff_may_answer(org):
 
     bot.tap("Uzone", data)  # K001's backup may
     bot.say("Uzone", "รับทราบ จะตรวจสอบให้ค่ะ")
+    bot.tap("Uzone", f"a=complaint.send&t={ticket.id}")
     assert bot.last_to("Ucust1")["text"] == "CMP-69-00001 คำชี้แจงจากคุณวีระ ประจำเขต:\nรับทราบ จะตรวจสอบให้ค่ะ"
 
 

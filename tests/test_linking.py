@@ -44,9 +44,12 @@ def test_contact_code_links_a_new_line_user(seeded):
     assert contact.line_user_id == "Unew"
     with session_scope(bot.engine) as session:
         assert contact.account_id == roster.account_by_code(session, "A100").id
-    [reply] = bot.texts_to("Unew")
+    reply, ask_name = bot.texts_to("Unew")
     assert "เชื่อมบัญชีเรียบร้อยแล้วค่ะ" in reply
     assert A100_NAME in reply
+    assert ask_name.startswith("ขอทราบชื่อของท่านค่ะ")  # then who they are (issue 21), which they may skip
+    bot.tap("Unew", "a=profile.skip")
+    bot.tap("Unew", "a=profile.skip")
     assert bot.last_to("Unew").get("quickReply")  # the customer menu comes with it
     # From now on the user is a contact: text gets the menu, not the "not linked" answer.
     bot.say("Unew", "สวัสดี")
@@ -192,3 +195,30 @@ def test_follow_greets_by_link_state(seeded):
     bot.say("Unew", issue(bot, account="A100"))
     bot.follow("Unew")
     assert bot.texts_to("Unew")[-1] == t("greet_linked", name=A100_NAME)
+
+
+def test_english_speakers_get_menus_that_echo_in_english(seeded):
+    """Issue 21: a rich-menu tap shows its displayText as the person's own message, in their language."""
+    from storage.models import Contact
+
+    bot = seeded
+    with session_scope(bot.engine) as session:
+        k001 = session.exec(select(Staff).where(Staff.staff_code == "K001")).one()
+        k001.language = "en"
+        session.add(k001)
+    ids = create_menus(bot.config, bot.engine)
+    bot.say("Ukamr", issue(bot, staff="K001"))
+    assert bot.line.user_rich_menus.get("Ukamr") == ids["staff_en"]
+    staff_areas = bot.line.rich_menus[ids["staff_en"]]["areas"]
+    assert [a["action"]["displayText"] for a in staff_areas] == ["My tickets", "Log visit", "My quarter"]
+    assert bot.line.rich_menus[ids["staff"]]["areas"][0]["action"]["displayText"] == "งานของฉัน"
+
+    bot.say("Ucust", issue(bot, account="A100"))
+    assert "Ucust" not in bot.line.user_rich_menus  # Thai: the default menu
+    with session_scope(bot.engine) as session:
+        contact = session.exec(select(Contact).where(Contact.line_user_id == "Ucust")).one()
+        contact.language = "en"
+        session.add(contact)
+    ids = create_menus(bot.config, bot.engine)  # re-created: English contacts linked too
+    assert bot.line.user_rich_menus.get("Ucust") == ids["customer_en"]
+    assert bot.line.rich_menus[ids["customer_en"]]["areas"][0]["action"]["displayText"] == "Outage"

@@ -42,6 +42,7 @@ def _complaint_rated_3(bot) -> Ticket:
     bot.advance(hours=2)
     bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
     bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
     bot.tap("Ucust2", _quick(bot.last_to("Ucust2"))[0]["data"])  # acknowledge
     bot.tap("Ucust2", next(a["data"] for a in _quick(bot.last_to("Ucust2")) if a["label"] == "3"))
     [ticket] = _tickets(bot)

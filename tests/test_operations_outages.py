@@ -47,7 +47,8 @@ def test_with_the_kamr_unreachable_the_backup_gets_the_card_at_once(session):
     assert ticket.escalated_to == z001.id and ticket.escalated_at == NOW
     assert [(e.action, e.details.get("reason")) for e in tickets.history(session, ticket)] == [
         ("reported", None), ("escalation_skipped", "not_on_line"), ("escalated", "kamr_unreachable")]
-    assert notifier.to(z001)[0].card.title == t("outage_card_escalated_title", "th", number=ticket.number)
+    assert notifier.to(z001)[0].card.title == t("outage_card_escalated_title", "th", number=ticket.number,
+                                                         symptom=t(f"symptom_{ticket.category}", "th"))
 
 
 def test_a_second_report_for_the_same_site_joins_and_calls_nobody_again(session):

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from handlers.operations import services
 from handlers.rules.entitlement import offers_for
 from handlers.texts import t
-from handlers.thai_dates import format_date
+from handlers.thai_dates import format_day
 from notifying import CollectingNotifier
 from operations_world import NOW, account, contact, seed, staff, world_config
 from storage import tickets
@@ -52,7 +52,7 @@ def test_proposal_confirmation_and_done_each_tell_the_other_side(session):
     assert not services.confirm_date(session, CONFIG, ticket, now=NOW, actor=reporter, notifier=notifier)
     [to_kamr] = notifier.to(k001)
     assert ticket.status == "scheduled"
-    assert to_kamr.card.title == t("staff_service_confirmed", "th", number=ticket.number, date=format_date(PROPOSED, "th"))
+    assert to_kamr.card.title == t("staff_service_confirmed", "th", number=ticket.number, date=format_day(PROPOSED, "th"))  # appointments show their weekday
 
     notifier = CollectingNotifier()
     assert services.mark_done(session, CONFIG, ticket, now=NOW, actor=k001, notifier=notifier)

@@ -42,6 +42,13 @@ def test_outage_report_acknowledge_update_resolve_rate(org):
     assert bot.last_to("Ucust1")["text"] == "OUT-69-00001 อัปเดตจากคุณสมชาย ใจดี:\nทีมช่างถึงหน้างานแล้ว คาดว่าไฟมาภายใน 30 นาที"
 
     bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+    confirm = bot.last_to("Ukamr1")  # closing is deliberate: one tap asks first
+    assert confirm["text"] == ("ยืนยันว่า OUT-69-00001 ไฟกลับมาใช้ได้ตามปกติแล้ว? "
+                               "ลูกค้าจะได้รับแจ้งและแบบประเมินทันที")
+    assert [i["action"]["label"] for i in confirm["quickReply"]["items"]] == ["ยืนยัน ไฟมาแล้ว", "ยังไม่ใช่"]
+    assert not bot.last_to("Ucust1")["text"].startswith("OUT-69-00001: แก้ไขเรียบร้อยแล้ว")
+    assert bot.only_ticket().status == "acknowledged"
+    bot.tap("Ukamr1", confirm["quickReply"]["items"][0]["action"]["data"])
     resolved = bot.last_to("Ucust1")
     assert resolved["text"].startswith("OUT-69-00001: แก้ไขเรียบร้อยแล้วค่ะ ✅")
     scores = [i["action"]["label"] for i in resolved["quickReply"]["items"]]

@@ -143,7 +143,7 @@ def test_tampered_and_out_of_turn_postbacks_are_refused(org):
     # Rating before it is resolved, then twice.
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=5")
     assert _text(bot, "Ucust1") == "เรื่องนี้ยังไม่เสร็จสิ้น จึงยังให้คะแนนไม่ได้ค่ะ"
-    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=5")
     assert _text(bot, "Ucust1").startswith("ขอบคุณสำหรับคะแนน 5/5")
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={ticket.id}&s=1")
@@ -178,27 +178,28 @@ def test_status_and_my_tickets(org):
     _report(bot, "Ucust1", "โรงงาน 2")
     [ticket] = _tickets(bot)
     bot.tap("Ucust1", "a=status")
-    card = bot.last_to("Ucust1")
-    assert card["type"] == "flex"
-    assert card["altText"] == f"เรื่องที่กำลังดำเนินการ (1)\n{ticket.number} ไฟดับ – โรงงาน 2 – รอรับเรื่อง"
+    header, card = bot.line.messages_to("Ucust1")[-2:]
+    assert header["text"] == "เรื่องที่กำลังดำเนินการ (1)"
+    assert card["type"] == "flex" and card["contents"]["type"] == "carousel"  # one card per request
+    assert card["altText"] == f"{ticket.number} ไฟดับ – โรงงาน 2 – รอรับเรื่อง"
     bot.say("Ucust2", "สถานะ")  # typed instead of tapped, by the other contact
     assert bot.last_to("Ucust2")["altText"] == card["altText"]
 
     bot.tap("Ukamr1", "a=mytickets")
-    mine = bot.last_to("Ukamr1")
-    assert f"{ticket.number} บริษัท น้ำตาลไทย จำกัด – รอรับเรื่อง" in mine["altText"]
-    [view] = _buttons(mine)
-    assert view["label"] == f"ดู {ticket.number}"
-    bot.tap("Ukamr1", view["data"])
-    assert bot.last_to("Ukamr1")["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}")
+    [mine] = bot.last_to("Ukamr1")["contents"]["contents"]  # one card per ticket, with its own buttons
+    lines = [c["text"] for c in mine["body"]["contents"]]
+    assert lines[:3] == [f"⚡ แจ้งไฟดับ {ticket.number}", "ลูกค้า: บริษัท น้ำตาลไทย จำกัด", "สถานะ: รอรับเรื่อง"]
+    ack = mine["footer"]["contents"][0]["action"]
+    assert ack["label"] == "รับเรื่อง"
+    bot.tap("Ukamr1", ack["data"])
+    assert bot.line.messages_to("Ukamr1")[-2]["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}")
     # Someone else's KAMR sees nothing of it.
     bot.tap("Ukamr2", "a=mytickets")
     assert _text(bot, "Ukamr2") == STATUS_NONE
 
-    bot.tap("Ukamr1", f"a=outage.ack&t={ticket.id}")
     bot.tap("Ucust1", "a=status")
     assert bot.last_to("Ucust1")["altText"].endswith("โรงงาน 2 – กำลังดำเนินการ")
-    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+    bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     bot.tap("Ucust1", "a=status")
     assert _text(bot, "Ucust1") == STATUS_NONE
     bot.tap("Ukamr1", "a=mytickets")
@@ -248,7 +249,7 @@ def test_low_rating_asks_the_kamr_to_follow_up(org):
     _report(bot, "Ucust1", "โรงงาน 2")
     first, second = _tickets(bot)
     for ticket in (first, second):
-        bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
+        bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}&ok=1")  # confirmed
     before = len(bot.line.messages_to("Ukamr1"))
 
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={first.id}&s=4")
@@ -257,7 +258,7 @@ def test_low_rating_asks_the_kamr_to_follow_up(org):
 
     bot.tap("Ucust1", f"a=rate.give&k=ticket&i={second.id}&s=3")
     assert _text(bot, "Ucust1").startswith("ขอบคุณสำหรับคะแนน 3/5 ค่ะ ขออภัยที่ยังไม่ประทับใจ")
-    assert len(bot.line.messages_to("Ukamr1")) == before + 1
+    assert len(bot.line.messages_to("Ukamr1")) == before + 2  # one alert: its card (call, record) and its line
     assert _text(bot, "Ukamr1") == f"{second.number}: ลูกค้า บริษัท น้ำตาลไทย จำกัด ให้คะแนน 3/5 กรุณาโทรติดตาม"
 
 

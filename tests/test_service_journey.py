@@ -1,5 +1,5 @@
 """Free services through the real webhook and SDK client: catalogue by tier, dates, booking, rating."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
@@ -33,7 +33,8 @@ def test_catalogue_follows_the_tier(org):
     assert [b["data"] for b in _buttons(card)] == [
         "a=service.pick&c=FMS2", "a=service.pick&c=FMS3", "a=service.pick&c=MAINT", "a=service.pick&c=THERMO",
         "a=service.pick&c=PQ"]
-    assert _lines(card)[1].startswith("FMS2 ตรวจสอบข้อมูลโหลด (Load Profile): ")
+    assert _lines(card)[1].startswith("ตรวจสอบข้อมูลโหลด (Load Profile): ")  # names for customers, not codes
+    assert [b["label"] for b in _buttons(card)][:2] == ["ตรวจข้อมูลโหลด", "ปรึกษาการใช้ไฟฟ้า"]  # written to fit
 
     bot.tap("Uhosp", "a=service")  # A200 is Status: no maintenance, no power-quality study
     assert [b["data"] for b in _buttons(bot.last_to("Uhosp"))] == [
@@ -65,7 +66,7 @@ def test_request_accept_done_and_rate(org):
     assert bot.last_to("Ucust1")["text"] == "กรุณาเลือกวันที่ตั้งแต่ 24 พ.ย. 2569 ถึง 22 พ.ค. 2570 ค่ะ"
     bot.say("Ucust1", "1 ธ.ค. 2569")  # typing works as well as the picker
     assert bot.last_to("Ucust1")["text"] == (
-        "รับคำขอ ตรวจสอบข้อมูลโหลด (Load Profile) แล้วค่ะ เลขที่ SRV-69-00001\nวันที่ท่านสะดวก: 1 ธ.ค. 2569\n"
+        "รับคำขอ ตรวจสอบข้อมูลโหลด (Load Profile) แล้วค่ะ เลขที่ SRV-69-00001\nวันที่ท่านสะดวก: 1 ธ.ค. 2569 (อังคาร)\n"
         "KAMR จะยืนยันวันนัดกับท่าน")
     ticket = bot.only_ticket()
     assert (ticket.kind, ticket.category, ticket.status, ticket.details["preferred_date"]) == (
@@ -74,17 +75,21 @@ def test_request_accept_done_and_rate(org):
     card = bot.last_to("Ukamr1")
     assert card["altText"].split("\n")[0] == "🛠️ ขอรับบริการ SRV-69-00001"
     assert _lines(card)[1:4] == ["ลูกค้า: บริษัท น้ำตาลไทย จำกัด (A100)",
-                                 "บริการ: FMS2 ตรวจสอบข้อมูลโหลด (Load Profile)", "วันที่ลูกค้าสะดวก: 1 ธ.ค. 2569"]
+                                 "บริการ: FMS2 ตรวจสอบข้อมูลโหลด (Load Profile)", "วันที่ลูกค้าสะดวก: 1 ธ.ค. 2569 (อังคาร)"]
     assert [b["label"] for b in _buttons(card)] == ["รับตามวันที่ลูกค้าขอ", "เสนอวันอื่น", "ปฏิเสธ"]
     bot.tap("Ukamr1", _buttons(card)[0]["data"])
-    assert bot.last_to("Ukamr1")["text"] == "นัด SRV-69-00001 วันที่ 1 ธ.ค. 2569 แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ"
-    assert bot.last_to("Ucust1")["text"] == "SRV-69-00001: KAMR ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 1 ธ.ค. 2569 ค่ะ"
+    assert bot.last_to("Ukamr1")["text"] == "นัด SRV-69-00001 วันที่ 1 ธ.ค. 2569 (อังคาร) แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ"
+    assert bot.last_to("Ucust1")["text"] == "SRV-69-00001: KAMR ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 1 ธ.ค. 2569 (อังคาร) ค่ะ"
     assert (bot.only_ticket().status, bot.only_ticket().scheduled_date) == ("scheduled", date(2026, 12, 1))
 
     bot.tap("Ucust2", bot.last_to("Ucust1")["quickReply"]["items"][0]["action"]["data"].replace("service.other", "service.confirm"))
     assert bot.last_to("Ucust2")["text"].startswith("SRV-69-00001 อยู่ในสถานะ ‘นัดหมายแล้ว’")  # nothing to confirm
 
+    bot.now = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # the appointment day, 14:00 in Bangkok
     bot.tap("Ukamr1", f"a=service.done&t={ticket.id}")
+    confirm = _quick(bot.last_to("Ukamr1"))  # delivered is confirmed with a second tap
+    assert [a["label"] for a in confirm] == ["ยืนยัน ให้บริการแล้ว", "ยังไม่ใช่"]
+    bot.tap("Ukamr1", confirm[0]["data"])
     assert bot.last_to("Ukamr1")["text"] == "ปิดงาน SRV-69-00001 แล้ว ลูกค้าจะได้รับแบบประเมิน"
     done = bot.last_to("Ucust1")
     assert done["text"].startswith("SRV-69-00001: ให้บริการ ตรวจสอบข้อมูลโหลด (Load Profile) เรียบร้อยแล้วค่ะ")
@@ -100,23 +105,23 @@ def test_kamr_proposes_another_date_and_the_customer_confirms(org):
     _request_fms2(bot)
     ticket = bot.only_ticket()
     bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}", date="2026-12-03")
-    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
+    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
     offer = bot.last_to("Ucust1")
-    assert offer["text"] == "SRV-69-00001: KAMR ขอเสนอวันที่ 3 ธ.ค. 2569 สำหรับ ตรวจสอบข้อมูลโหลด (Load Profile) สะดวกไหมคะ"
-    assert [a["label"] for a in _quick(offer)] == ["ยืนยันวันนี้", "ขอวันอื่น"]
+    assert offer["text"] == "SRV-69-00001: KAMR ขอเสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) สำหรับ ตรวจสอบข้อมูลโหลด (Load Profile) สะดวกไหมคะ"
+    assert [a["label"] for a in _quick(offer)] == ["ยืนยันวันนัด", "ขอวันอื่น"]  # says what happens (issue 21)
     # The customer asks for another day; the KAMR proposes again; the stale confirm button no longer works.
     stale_confirm = _quick(offer)[0]["data"]
     bot.tap("Ucust1", _quick(offer)[1]["data"])
     bot.tap("Ucust1", "a=service.date", date="2026-12-04")
-    assert bot.last_to("Ucust1")["text"] == "ส่งวันที่ใหม่ 4 ธ.ค. 2569 ให้ KAMR แล้วค่ะ (SRV-69-00001)"
-    assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้าขอวันใหม่สำหรับ SRV-69-00001: 4 ธ.ค. 2569"
+    assert bot.last_to("Ucust1")["text"] == "ส่งวันที่ใหม่ 4 ธ.ค. 2569 (ศุกร์) ให้ KAMR แล้วค่ะ (SRV-69-00001)"
+    assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้าขอวันใหม่สำหรับ SRV-69-00001: 4 ธ.ค. 2569 (ศุกร์)"
     assert bot.only_ticket().status == "open"
     bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}", date="2026-12-07")
     bot.tap("Ucust1", stale_confirm)
     assert bot.last_to("Ucust1")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     bot.tap("Ucust1", _quick(bot.line.messages_to("Ucust1")[-2])[0]["data"])
-    assert bot.last_to("Ucust1")["text"] == "ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 7 ธ.ค. 2569 แล้วค่ะ (SRV-69-00001)"
-    assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้ายืนยันนัด SRV-69-00001 วันที่ 7 ธ.ค. 2569 แล้วค่ะ"
+    assert bot.last_to("Ucust1")["text"] == "ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 7 ธ.ค. 2569 (จันทร์) แล้วค่ะ (SRV-69-00001)"
+    assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้ายืนยันนัด SRV-69-00001 วันที่ 7 ธ.ค. 2569 (จันทร์) แล้วค่ะ"
     assert (bot.only_ticket().status, bot.only_ticket().scheduled_date) == ("scheduled", date(2026, 12, 7))
     assert [e.action for e in bot.ticket_events()] == ["requested", "proposed", "new_date_asked", "proposed", "confirmed"]
 
@@ -152,7 +157,7 @@ def test_an_english_speaking_contact_reads_english_names_and_dates(org):
         contact.language = "en"
         session.add(contact)
     _request_fms2(bot, user="Ucust2")
-    assert bot.last_to("Ucust2")["text"].startswith("Request for Load-profile check received: SRV-69-00001\nYour date: 1 Dec 2026")
+    assert bot.last_to("Ucust2")["text"].startswith("Request for Load-profile check received: SRV-69-00001\nYour date: 1 Dec 2026 (Tue)")
     bot.tap("Ukamr1", f"a=service.propose&t={bot.only_ticket().id}", date="2026-12-03")
-    assert bot.last_to("Ucust2")["text"] == "SRV-69-00001: your KAMR proposes 3 Dec 2026 for Load-profile check. Does that suit you?"
-    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
+    assert bot.last_to("Ucust2")["text"] == "SRV-69-00001: your KAMR proposes 3 Dec 2026 (Thu) for Load-profile check. Does that suit you?"
+    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"

@@ -96,10 +96,23 @@ def test_parse_thai_date_months(text, expected):
 
 @pytest.mark.parametrize("text", [
     "", "hello", "พรุ่งนี้", "31/2/2569", "32/1/2026", "22/13/2026", "22 ฟฟฟ 2569",
-    "22/4/69", "2026-13-01", "22/04/3000", "22 เม.ย.", None,
+    "2026-13-01", "22/04/3000", "22 เม.ย.", None,
 ])
 def test_parse_thai_date_nonsense(text):
     assert parse_thai_date(text) is None
+
+
+@pytest.mark.parametrize("text", ["15 ธ.ค. 69", "15/12/69", "15-12-69", "๑๕ ธ.ค. ๖๙", "วันอังคารที่ 15 ธ.ค. 69"])
+def test_two_digit_years_are_the_buddhist_eras(text):
+    assert parse_thai_date(text) == date(2026, 12, 15)
+
+
+@pytest.mark.parametrize("text, ahead", [("วันนี้", 0), ("พรุ่งนี้", 1), (" มะรืนนี้ ", 2), ("มะรืน", 2),
+                                         ("Tomorrow", 1)])
+def test_relative_words_count_from_today(text, ahead):
+    today = date(2026, 12, 31)
+    assert parse_thai_date(text, today) == date.fromordinal(today.toordinal() + ahead)
+    assert parse_thai_date(text) is None  # without a today there is nothing to count from
 
 
 def test_round_trip():

@@ -113,7 +113,9 @@ def test_planned_visit_is_reminded_then_reported(org):
     bot = org
     _log_visit(bot, day="2026-11-26", notes="")  # Thursday: a plan
     assert bot.last_to("Ukamr1")["text"].startswith("บันทึกแผนเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569 (ลงพื้นที่) แล้วค่ะ")
-    assert bot.line.messages_to("Ucust1") == []  # nobody rates a plan
+    # Nobody rates a plan; the contacts are told of it instead (issue 21).
+    assert not any("ช่วยให้คะแนน" in text for text in bot.texts_to("Ucust1"))
+    assert [text.split(" มีแผนเข้าเยี่ยม")[0] for text in bot.texts_to("Ucust1")] == ["คุณสมชาย ใจดี"]
     [visit] = _visits(bot)
     assert visit.status == "planned"
     bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
@@ -195,4 +197,5 @@ def test_a_planned_visit_that_did_not_happen_is_cancelled_and_no_longer_reminded
     bot.tap("Ukamr2", f"a=visit.cancel&v={visit.id}")  # another KAMR cannot touch it
     assert bot.last_to("Ukamr2")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     assert bot.run_job(send_daily_visit_reminders, deliver=False) == 0
-    assert bot.line.messages_to("Ucust1") == []  # nobody is asked to rate a visit that did not happen
+    # Nobody is asked to rate a visit that did not happen (they were only told of the plan).
+    assert not any("ช่วยให้คะแนน" in text for text in bot.texts_to("Ucust1"))

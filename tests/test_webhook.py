@@ -343,7 +343,7 @@ def test_sixth_code_within_an_hour_is_throttled_even_if_valid(bot):
     # An hour after the first wrong codes the same valid code works.
     bot.advance(minutes=45)
     bot.say("Unew", code)
-    assert bot.texts_to("Unew")[-1].startswith("เชื่อมบัญชีเรียบร้อยแล้วค่ะ")
+    assert bot.texts_to("Unew")[-2].startswith("เชื่อมบัญชีเรียบร้อยแล้วค่ะ")  # then asked for their name
     with session_scope(bot.engine) as session:
         assert roster.contact_by_line_user(session, "Unew") is not None
 

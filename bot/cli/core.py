@@ -178,15 +178,15 @@ def richmenu() -> None:
 @richmenu.command("create")
 @with_config
 def richmenu_create(config: Config) -> None:
-    """Upload the customer menu (the default) and the staff menu, and link it to linked staff."""
+    """Upload the customer menu (the default) and the staff menu, in Thai and English, and link them."""
     from bot.line.richmenu import create_menus
 
     if config.missing_settings():
         raise click.ClickException(f"LINE settings missing: {', '.join(config.missing_settings())}")
     engine = open_database(config)
     result = create_menus(config, engine)
-    click.echo(f"customer menu {result['customer']} (default), staff menu {result['staff']} "
-               f"linked to {result['linked']} staff")
+    click.echo(f"customer menu {result['customer']} (default), staff menu {result['staff']}, English menus "
+               f"{result['customer_en']} / {result['staff_en']}; linked to {result['linked']} people")
 
 
 @click.command("check-config")

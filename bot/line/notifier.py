@@ -17,6 +17,11 @@ from storage.models import Setting
 STAFF_MENU_SETTING = "richmenu.staff"  # written by `kambot richmenu create`
 
 
+def menu_setting(kind: str, lang: str) -> str:
+    """The setting holding a rich menu's id: the Thai staff menu is STAFF_MENU_SETTING, English ones end in ".en"."""
+    return f"richmenu.{kind}" + (".en" if lang == "en" else "")
+
+
 class LineNotifier:
     """Queues into the outbox inside the caller's transaction; the sender sends after commit.
 
@@ -46,10 +51,11 @@ class LineNotifier:
     def show_menu(self, person: Person, menu: Menu) -> None:
         if not self.reachable(person):
             return
-        if menu == "customer":  # the default menu: take away any per-user menu
+        english = self.session.get(Setting, menu_setting(menu, "en")) if person.language == "en" else None
+        if menu == "customer" and english is None:  # the default menu: take away any per-user menu
             self.reset_menu_address(person.line_user_id)
             return
-        setting = self.session.get(Setting, STAFF_MENU_SETTING)
+        setting = english or self.session.get(Setting, STAFF_MENU_SETTING)
         if setting is not None:
             outbox.enqueue(self.session, to_user=person.line_user_id, chunks=[[{"rich_menu_id": setting.value}]],
                            now=self.now, kind="link_richmenu")
@@ -74,8 +80,9 @@ def notifier_for(session: Session, now: datetime) -> LineNotifier:
 
 
 def _parts(message: dict) -> int:
-    """LINE messages one neutral message becomes: each attachment, the card, the text."""
-    return max(1, len(message.get("attachments") or ()) + bool(message.get("card")) + bool(message.get("text")))
+    """LINE messages one neutral message becomes: each attachment, the card, the carousel, the text."""
+    return max(1, len(message.get("attachments") or ()) + bool(message.get("card")) + bool(message.get("cards"))
+               + bool(message.get("text")))
 
 
 def calls(messages: list[dict]) -> list[list[dict]]:

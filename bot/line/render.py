@@ -20,7 +20,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from bot.line.limits import ALT_TEXT_CHARS, LABEL_CHARS, QUICK_REPLY_ITEMS, TEXT_CHARS
+from bot.line.limits import ALT_TEXT_CHARS, CAROUSEL_BUBBLES, LABEL_CHARS, QUICK_REPLY_ITEMS, TEXT_CHARS
 from handlers.messages import Attachment, Button, Card, Message
 
 PURPLE = "#74045F"
@@ -93,6 +93,12 @@ def render(message: Message, media_url: MediaUrl = _no_media) -> list:
     if message.card:
         alt = "\n".join((message.card.title, *message.card.lines))[:ALT_TEXT_CHARS]
         out.append(FlexMessage(altText=alt, contents=FlexContainer.from_dict(_bubble(message.card))))
+    if message.cards:
+        # Callers page their lists; more than LINE takes in one carousel would be refused whole, so cut.
+        cards = message.cards[:CAROUSEL_BUBBLES]
+        alt = "\n".join(card.title for card in cards)[:ALT_TEXT_CHARS]
+        carousel = {"type": "carousel", "contents": [_bubble(card) for card in cards]}
+        out.append(FlexMessage(altText=alt, contents=FlexContainer.from_dict(carousel)))
     if message.text:
         out.append(TextMessage(text=message.text[:TEXT_CHARS]))
     if message.quick_replies and out:

@@ -43,29 +43,37 @@ def grid_bounds(rows: int, cols: int = COLS, width: int = WIDTH, row_height: int
     ]
 
 
-def _menu(name: str, rows: int, buttons: list[tuple[str, str, str]]) -> dict:
+def _menu(name: str, rows: int, buttons: list[tuple[str, str, str]], lang: str = "th") -> dict:
+    """One menu; `lang` picks the words a tap echoes as the person's own message (displayText)."""
     bounds = grid_bounds(rows)
     assert len(bounds) == len(buttons)
     return {
         "size": {"width": WIDTH, "height": ROW_HEIGHT * rows},
         "selected": True,
         "name": name,
-        "chatBarText": "เมนู",
+        "chatBarText": "Menu" if lang == "en" else "เมนู",
         "areas": [
             {
                 "bounds": b,
                 # label: <= 20 chars (LINE limit); used by screen readers
-                "action": {"type": "postback", "data": data, "displayText": th, "label": th},
+                "action": {"type": "postback", "data": data, "displayText": en if lang == "en" else th,
+                           "label": en if lang == "en" else th},
             }
-            for b, (data, th, _en) in zip(bounds, buttons)
+            for b, (data, th, en) in zip(bounds, buttons)
         ],
     }
 
 
 CUSTOMER_MENU = _menu("kambot-customer", 2, CUSTOMER_BUTTONS)
 STAFF_MENU = _menu("kambot-staff", 1, STAFF_BUTTONS)
+# The same menus for people set to English (issue 21): the image is bilingual, the echoed words are not.
+CUSTOMER_MENU_EN = _menu("kambot-customer-en", 2, CUSTOMER_BUTTONS, "en")
+STAFF_MENU_EN = _menu("kambot-staff-en", 1, STAFF_BUTTONS, "en")
 
 MENUS = {"customer": CUSTOMER_MENU, "staff": STAFF_MENU}
+# (kind, language) -> menu; the image of each is image_path(kind).
+MENUS_BY_LANGUAGE = {("customer", "th"): CUSTOMER_MENU, ("staff", "th"): STAFF_MENU,
+                     ("customer", "en"): CUSTOMER_MENU_EN, ("staff", "en"): STAFF_MENU_EN}
 
 
 def image_path(kind: str) -> Path:

@@ -61,6 +61,24 @@ def answer_complaint(session: Session, ticket: Ticket, text: str, *, now: dateti
     tickets.log(session, ticket, "answered", now=now, staff_id=actor.id, text=text)
     tell_reporters(session, ticket, "complaint_answer_customer", notifier=notifier, staff=actor.name, text=text,
                    buttons=lambda lang: complaint_close.ack_buttons(ticket, lang))
+    if not any(notifier.reachable(contact) for contact in tickets.reporters(session, ticket)):
+        # Nobody on LINE (a complaint by Google Form): not delivered until the KAMR says how they delivered it.
+        ticket.details = {**ticket.details, "answer_undelivered": True}
+        session.add(ticket)
+    return True
+
+
+DELIVERY_CHANNELS = ("phone", "email", "in_person")
+
+
+def record_delivery(session: Session, ticket: Ticket, how: str, *, now: datetime, actor: Staff) -> bool:
+    """The KAMR delivered the answer themselves (phone, e-mail, in person); False when nothing was waiting."""
+    if not ticket.details.get("answer_undelivered") or how not in DELIVERY_CHANNELS:
+        return False
+    details = {k: v for k, v in ticket.details.items() if k != "answer_undelivered"}
+    ticket.details = {**details, "answer_delivered": {"how": how, "by": actor.id, "at": now.isoformat()}}
+    session.add(ticket)
+    tickets.log(session, ticket, "answer_delivered", now=now, staff_id=actor.id, channel=how)
     return True
 
 

@@ -20,6 +20,11 @@ from storage import tickets
 from storage.models import Account, Contact, Site, Staff, Ticket
 
 
+# Cards are titled by what the customer reported: low voltage is not "แจ้งไฟดับ". No power (or anything
+# unknown) keeps the outage title.
+TITLED_SYMPTOMS = ("low_voltage", "flicker", "other")
+
+
 def open_outage(session: Session, *, now: datetime, actor: Contact | None, channel: str, notifier: Notifier,
                 account_id: int, site_id: int | None, symptom: str, started: datetime, description: str = "",
                 details: dict | None = None, chain: EscalationConfig | None = None) -> tuple[Ticket, bool]:
@@ -101,7 +106,8 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
-    title_key = "outage_card_title"
+    symptom = ticket.category if ticket.category in TITLED_SYMPTOMS else "no_power"
+    title_key = "outage_card_title" if symptom == "no_power" else f"outage_card_title_{symptom}"
     if escalated_minutes is not None:
         title_key = "outage_card_escalated_title"
         kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
@@ -117,4 +123,5 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(ticketing.urgent_button(ticket, lang))
     if escalated_minutes is not None and kamr is not None and kamr.phone:
         buttons.append(call_button(kamr, lang))
-    return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
+    return Card(title=t(title_key, lang, number=ticket.number, symptom=t(f"symptom_{symptom}", lang)), lines=tuple(lines),
+                buttons=tuple(buttons))

@@ -9,14 +9,15 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.config import ReportsConfig
-from handlers.messages import Button, Message
+from handlers import ticketing
+from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.postback import build
 from handlers.rules.scores import is_low
 from handlers.texts import t
 from handlers.thai_dates import format_date
 from storage import ratings, tickets
-from storage.models import Account, Contact, Staff, Ticket, Visit
+from storage.models import Account, Contact, Rating, Staff, Ticket, Visit
 
 def score_buttons(kind: str, subject_id: int) -> tuple[Button, ...]:
     """5 down to 1: the best score is the first a thumb reaches."""
@@ -37,17 +38,65 @@ def record(session: Session, subject: Ticket | Visit, *, now: datetime, actor: C
     if isinstance(subject, Ticket):
         tickets.log(session, subject, "rated", now=now, contact_id=contact_id, score=score)
     if is_low(score, reports):
-        _ask_kamr_to_call(session, subject, score, notifier=notifier)
+        _ask_kamr_to_call(session, subject, score, notifier=notifier, contact_id=contact_id)
     return True
 
 
-def _ask_kamr_to_call(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier) -> None:
+def follow_up_low_score(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier,
+                        contact_id: int | None = None) -> None:
+    """The KAMR (and a visit's visitor) are asked to call back, whoever recorded the score (contact_id None: the
+    score recorded for the customer)."""
+    _ask_kamr_to_call(session, subject, score, notifier=notifier, contact_id=contact_id)
+
+
+def _kind(subject: Ticket | Visit) -> str:
+    return "ticket" if isinstance(subject, Ticket) else "visit"
+
+
+def _callers(session: Session, subject: Ticket | Visit) -> list[Staff]:
     account = session.get(Account, subject.account_id)
     people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())
-    for staff in (session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)):
+    return [staff for staff in (session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)) if staff]
+
+
+def _ask_kamr_to_call(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier,
+                      contact_id: int | None = None) -> None:
+    account = session.get(Account, subject.account_id)
+    rating = ratings.find(session, subject_kind=_kind(subject), subject_id=subject.id, contact_id=contact_id)
+    for staff in _callers(session, subject):
         if isinstance(subject, Ticket):
             text = t("staff_low_rating", staff.language, number=subject.number, account=account.name, score=score)
         else:
             text = t("staff_low_visit_rating", staff.language, account=account.name, score=score,
                      date=format_date(subject.visit_date, staff.language))
-        notifier.push(staff, [Message(text=text)])
+        card = low_score_card(session, subject, rating, staff.language) if rating else None
+        notifier.push(staff, [Message(card=card, text=text)])
+
+
+def relay_low_comment(session: Session, rating: Rating, *, notifier: Notifier, reports: ReportsConfig) -> None:
+    """A comment given after a low score reaches the people asked to call back, with the same card."""
+    if not is_low(rating.score, reports) or not rating.comment:
+        return
+    subject = session.get(Ticket if rating.subject_kind == "ticket" else Visit, rating.subject_id)
+    if subject is None:
+        return
+    for staff in _callers(session, subject):
+        notifier.push(staff, [Message(card=low_score_card(session, subject, rating, staff.language))])
+
+
+def low_score_card(session: Session, subject: Ticket | Visit, rating: Rating, lang: str) -> Card:
+    """Who gave the low score, how to reach them, what they said, and [บันทึกการโทร]."""
+    account = session.get(Account, subject.account_id)
+    contact = session.get(Contact, rating.contact_id) if rating.contact_id else None
+    about = (t("low_about_ticket", lang, number=subject.number, kind=t(f"kind_{subject.kind}", lang))
+             if isinstance(subject, Ticket) else t("low_about_visit", lang, date=format_date(subject.visit_date, lang)))
+    person = (contact.name or contact.display_name) if contact else t("low_on_behalf", lang)
+    phone = (contact.phone if contact else "") or (subject.details.get("phone", "") if isinstance(subject, Ticket) else "")
+    lines = [t("card_account", lang, account=account.name), about, t("low_person", lang, name=person or "-"),
+             t("card_phone", lang, phone=phone or "-")]
+    if rating.comment and not rating.comment.startswith("on_behalf:"):
+        lines.append(t("low_comment", lang, comment=rating.comment))
+    label = t("btn_record_call", lang)
+    buttons = [b for b in (ticketing.call_button(phone, lang),) if b]
+    buttons.append(Button(label, data=build("rate.called", r=rating.id), display=label))
+    return Card(title=t("low_card_title", lang, score=rating.score), lines=tuple(lines), buttons=tuple(buttons))

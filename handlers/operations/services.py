@@ -19,7 +19,7 @@ from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
-from handlers.thai_dates import format_date
+from handlers.thai_dates import format_day as format_date  # appointments show their weekday
 from storage import tickets
 from storage.models import Account, Contact, Staff, Ticket
 
@@ -27,6 +27,12 @@ from storage.models import Account, Contact, Staff, Ticket
 
 def offer_label(offer: ServiceOffer, lang: str) -> str:
     return offer.name_en if lang == "en" and offer.name_en else offer.name_th
+
+
+def offer_button(offer: ServiceOffer, lang: str) -> str:
+    """The offer's name on a button: its short button name, else its name."""
+    short = offer.button_en if lang == "en" and offer.button_en else offer.button_th
+    return short or offer_label(offer, lang)
 
 
 def offer_name(config: Config, ticket: Ticket, lang: str) -> str:
@@ -124,11 +130,14 @@ def decline(session: Session, config: Config, ticket: Ticket, reason: str, *, no
 
 
 def mark_done(session: Session, config: Config, ticket: Ticket, *, now: datetime, actor: Staff,
-              notifier: Notifier) -> bool:
-    """The service was given: the reporters are asked to rate it; False unless it was scheduled."""
+              notifier: Notifier, early_reason: str = "") -> bool:
+    """The service was given: the reporters are asked to rate it; False unless it was scheduled.
+
+    `early_reason` says why it was given before the appointment day (kept on the event)."""
     if not tickets.transition(session, ticket, ("scheduled",), status="resolved", resolved_at=now):
         return False
-    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id)
+    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id, text=early_reason,
+                **({"before_appointment": True} if early_reason else {}))
     tell_reporters(session, ticket, "service_done_customer", notifier=notifier,
                    buttons=lambda lang: rating_buttons(ticket, lang),
                    localized=lambda lang: {"name": offer_name(config, ticket, lang)})

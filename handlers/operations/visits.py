@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.config import QuotasConfig
+from bot.config import QuotasConfig, RemindersConfig
 from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations.ratings import score_buttons
 from handlers.postback import build
-from handlers.rules import quotas, roles, visit_timing
+from handlers.rules import quotas, rating_hours, roles, visit_timing
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
@@ -21,10 +21,12 @@ from storage.models import Account, Staff, Visit
 
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
-              day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None) -> tuple[Visit, int]:
+              day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None,
+              hours: RemindersConfig | None = None) -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
     how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
-    waits for the supervisor's approval (hold_if_late)."""
+    waits for the supervisor's approval (hold_if_late); given `hours`, the rating request waits for the
+    daytime window (handlers/rules/rating_hours.py)."""
     done = day <= bangkok_today(now)
     visit = visits.add(session, Visit(
         account_id=account.id, staff_id=actor.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
@@ -32,18 +34,18 @@ def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, no
     ))
     if done and rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
-    return visit, ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier) if done else 0
+    return visit, ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier, hours=hours) if done else 0
 
 
 def report_planned(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
-                   notes: str, rules: QuotasConfig | None = None) -> int | None:
+                   notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None) -> int | None:
     """A planned visit took place: done, and its contacts asked to rate it (how many is returned);
     None when it was reported or cancelled already."""
     if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes):
         return None
     if rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
-    return ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier)
+    return ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier, hours=hours)
 
 
 # --- the 7-day rule (001 flow chart step 5; handlers/rules/visit_timing.py) -----------------------
@@ -111,15 +113,29 @@ def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, 
     return "decided"
 
 
-def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier) -> int:
-    """Every contact of the account the notifier reaches is asked once; returns how many were asked."""
+def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
+                         hours: RemindersConfig | None = None) -> int:
+    """Every contact of the account the notifier reaches is asked once; returns how many were asked.
+
+    Outside the daytime window (given `hours`) nobody is asked yet: the visit waits, rating_asked_at unset, for
+    jobs/visit_reminders.send_deferred_rating_requests. A second visit to the account on the same day asks
+    nobody: its contacts were asked about the first."""
+    if hours is not None and not rating_hours.in_window(now, hours):
+        return 0
+    visit.rating_asked_at = now
+    session.add(visit)
+    if visits.another_asked_on_day(session, visit):
+        return 0
     staff = session.get(Staff, visit.staff_id)
     contacts = [c for c in roster.contacts_of(session, account.id) if notifier.reachable(c)]
     for contact in contacts:
         notifier.push(contact, [rate_request(visit, account, staff, contact.language)])
-    visit.rating_asked_at = now
-    session.add(visit)
     return len(contacts)
+
+
+def rating_deferred(visit: Visit) -> bool:
+    """Done, but its rating request waits for the daytime window."""
+    return visit.status == "done" and visit.rating_asked_at is None
 
 
 def rate_request(visit: Visit, account: Account, staff: Staff, lang: str, *, reminder: bool = False) -> Message:
