@@ -43,7 +43,7 @@ def delivery_card(session, ticket: Ticket, lang: str) -> Card:
         buttons.append(Button(t("btn_mail", lang), kind="uri", data=f"mailto:{email}?subject={subject}"))
     for how in DELIVERY_CHANNELS:
         label = t(f"btn_delivered_{how}", lang)
-        buttons.append(Button(label, data=build("complaint.delivered", t=ticket.id, v=how), display=label))
+        buttons.append(Button(label, data=build("delivery.done", t=ticket.id, v=how), display=label))
     return Card(title=t("delivery_title", lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))
 
 
@@ -62,4 +62,4 @@ def delivered(ctx: Context) -> None:
                                     how=t(f"delivered_how_{how}", ctx.lang))))
 
 
-ACTIONS = {"complaint.delivered": Action(delivered, "staff")}
+ACTIONS = {"delivery.done": Action(delivered, "staff")}

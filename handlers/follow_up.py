@@ -30,4 +30,5 @@ def record_call(ctx: Context) -> None:
     ctx.reply(text_with_menu(ctx, t("follow_up_recorded", ctx.lang, account=account.name, score=rating.score)))
 
 
-ACTIONS = {"rate.called": Action(record_call, "staff")}
+PREFIXES = ("followup",)  # the action names this module owns
+ACTIONS = {"followup.called": Action(record_call, "staff")}

@@ -92,7 +92,7 @@ def my_quarter(ctx: Context) -> None:
     for rating, account in to_call[:MAX_LOW_LINES]:
         lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
         label = fitted("btn_called", lang, "account", account=account.name)
-        buttons.append(Button(label, data=build("rate.called", r=rating.id), display=label))
+        buttons.append(Button(label, data=build("followup.called", r=rating.id), display=label))
     card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines),
                 buttons=tuple(buttons))
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))

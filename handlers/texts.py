@@ -427,7 +427,6 @@ REACHING_TEXTS = {
         "You are the last level: please take it or call the customer now.",
     ),
     "btn_call_kamr": ("📞 โทร {name}", "📞 Call {name}"),
-    "btn_call": ("📞 โทร {name}", "📞 Call {name}"),
     "your_kamr_and_backup": (
         "KAMR ของ {account} คือ คุณ{name} ({office})\nผู้รับแทน: คุณ{backup}",
         "The KAMR of {account} is {name} ({office}).\nBackup: {backup}",

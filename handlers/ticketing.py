@@ -3,10 +3,10 @@
 Who hears about a ticket is handlers/operations/reaching.py."""
 from __future__ import annotations
 
-import re
 
 from handlers.context import Context
 from handlers.menu import text_with_menu
+from handlers.operations.reachable import tel_uri
 from handlers.messages import Button
 from handlers.postback import build, int_param
 from handlers.rules import roles
@@ -103,8 +103,8 @@ def ticket_for_contact(ctx: Context, kind: str) -> Ticket | None:
 
 def call_button(phone: str, lang: str) -> Button | None:
     """Tap to call (a tel: link), for a number with at least a few digits."""
-    number = re.sub(r"[^\d+]", "", phone or "")
-    return Button(t("btn_call", lang, phone=phone), kind="uri", data=f"tel:{number}") if len(number) >= 3 else None
+    uri = tel_uri(phone or "")
+    return Button(t("btn_call", lang, phone=phone), kind="uri", data=uri) if len(uri) >= len("tel:") + 3 else None
 
 
 def urgent_button(ticket: Ticket, lang: str) -> Button:

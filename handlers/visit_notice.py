@@ -26,7 +26,7 @@ def announce(session: Session, visit: Visit, account: Account, *, notifier: Noti
         if not notifier.reachable(contact):
             continue
         lang = contact.language
-        buttons = tuple(Button(label, data=build("visit.answer", v=visit.id, r=answer), display=label)
+        buttons = tuple(Button(label, data=build("visitnotice.answer", v=visit.id, r=answer), display=label)
                         for answer, label in ((a, t(f"btn_visit_{a}", lang)) for a in ANSWERS))
         notifier.push(contact, [Message(text=t("visit_announced", lang, staff=staff.name, account=account.name,
                                                date=format_day(visit.visit_date, lang), mode=t(f"mode_{visit.mode}", lang)),
@@ -56,4 +56,5 @@ def answer(ctx: Context) -> None:
     ctx.reply(text_with_menu(ctx, t(f"visit_answer_{choice}_customer", ctx.lang, staff=staff.name if staff else "-")))
 
 
-ACTIONS = {"visit.answer": Action(answer, "contact")}
+PREFIXES = ("visitnotice",)  # the action names this module owns
+ACTIONS = {"visitnotice.answer": Action(answer, "contact")}

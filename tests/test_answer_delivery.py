@@ -55,7 +55,7 @@ def test_answer_to_a_form_filer_without_line_is_delivered_by_the_kamr_and_record
 
     bot.tap("Ukamr2", by_phone["data"])  # another account's KAMR
     assert bot.last_to("Ukamr2")["text"] == "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
-    bot.tap("Ukamr1", f"a=complaint.delivered&t={ticket.id}&v=fax")  # tampered
+    bot.tap("Ukamr1", f"a=delivery.done&t={ticket.id}&v=fax")  # tampered
     assert bot.last_to("Ukamr1")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     bot.tap("Ukamr1", by_phone["data"])
     assert bot.last_to("Ukamr1")["text"] == "บันทึกแล้วค่ะ: แจ้งคำชี้แจง CMP-69-00001 ทางโทรศัพท์แล้ว"

@@ -22,6 +22,7 @@ def _answered(bot):
     bot.advance(days=1)
     bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
     bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
+    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
     return bot.only_ticket()
 
 

@@ -54,7 +54,7 @@ def test_low_visit_score_alert_names_the_person_calls_them_and_is_cleared_when_t
 
     bot.tap("Ukamr2", record["data"])  # another account's KAMR
     assert bot.last_to("Ukamr2")["text"] == "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
-    bot.tap("Ukamr1", "a=rate.called&r=99999")
+    bot.tap("Ukamr1", "a=followup.called&r=99999")
     assert bot.last_to("Ukamr1")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     bot.advance(hours=2)
     bot.tap("Ukamr1", record["data"])

@@ -170,13 +170,15 @@ def test_customer_status_is_one_card_per_request_with_what_they_can_do(org):
     bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
     bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
     bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")
-    bot.tap("Ucust2", "a=status")  # the other contact of the account, whose answer push scrolled away
-    header, carousel = bot.line.messages_to("Ucust2")[-2:]
+    bot.tap("Ucust2", "a=status")  # the account's other contact sees it, but only the filer closes it (issue 19)
+    assert _labels(_bubbles(bot.line.messages_to("Ucust2")[-1])[0]) == []
+    bot.tap("Ucust1", "a=status")  # the contact who filed it, whose answer push scrolled away
+    header, carousel = bot.line.messages_to("Ucust1")[-2:]
     assert header["text"] == "เรื่องที่กำลังดำเนินการ (2)"
     complaint_card, outage_card = _bubbles(carousel)
     assert _texts(complaint_card) == [f"{ticket.number} ร้องเรียน – คุณภาพไฟฟ้า – ตอบชี้แจงแล้ว",
                                       "แจ้งเมื่อ 10 เม.ย. 2569 10:00 น."]
     assert _labels(complaint_card) == ["รับทราบคำชี้แจง"]
     assert _texts(outage_card)[0] == f"{outage.number} ไฟดับ – โรงงาน 1 – รอรับเรื่อง"
-    bot.tap("Ucust2", complaint_card["footer"]["contents"][0]["action"]["data"])
-    assert "พึงพอใจกับการแก้ไขปัญหาเพียงใด" in bot.last_to("Ucust2")["text"]
+    bot.tap("Ucust1", complaint_card["footer"]["contents"][0]["action"]["data"])
+    assert "พึงพอใจกับการแก้ไขปัญหาเพียงใด" in bot.last_to("Ucust1")["text"]

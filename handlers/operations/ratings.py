@@ -98,5 +98,5 @@ def low_score_card(session: Session, subject: Ticket | Visit, rating: Rating, la
         lines.append(t("low_comment", lang, comment=rating.comment))
     label = t("btn_record_call", lang)
     buttons = [b for b in (ticketing.call_button(phone, lang),) if b]
-    buttons.append(Button(label, data=build("rate.called", r=rating.id), display=label))
+    buttons.append(Button(label, data=build("followup.called", r=rating.id), display=label))
     return Card(title=t("low_card_title", lang, score=rating.score), lines=tuple(lines), buttons=tuple(buttons))

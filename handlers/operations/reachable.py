@@ -16,4 +16,4 @@ def tel_uri(phone: str) -> str:
 
 
 def call_button(staff: Staff, lang: str) -> Button:
-    return Button(t("btn_call", lang, name=staff.name), kind="uri", data=tel_uri(staff.phone))
+    return Button(t("btn_call_kamr", lang, name=staff.name), kind="uri", data=tel_uri(staff.phone))
