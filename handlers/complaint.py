@@ -9,7 +9,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Message
 from handlers.operations import complaints
-from handlers.operations.complaints import MAX_TEXT, staff_card
+from handlers.operations.complaints import MAX_TEXT
 from handlers.thai_dates import format_date
 from handlers.rules.statuses import ANSWERABLE_STATUSES
 from handlers.texts import t
@@ -107,7 +107,7 @@ def on_answer_text(ctx: Context) -> None:
 def view(ctx: Context) -> None:
     ticket = ticketing.ticket_for_staff(ctx, "complaint")
     if ticket is not None:
-        ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)))
+        ctx.reply(complaints.staff_message(ctx.session, ticket, ctx.lang, now=ctx.now))
 
 
 ACTIONS = {

@@ -151,7 +151,8 @@ def acknowledge(ctx: Context) -> None:
         by = ctx.session.get(Staff, ticket.acknowledged_by) if ticket.acknowledged_by else None
         ctx.reply(text_with_menu(ctx, t("staff_already_acked", ctx.lang, number=ticket.number, staff=by.name if by else "-")))
         return
-    ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)), Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
+    ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang, now=ctx.now)),
+              Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
 
 
 def ask_update(ctx: Context) -> None:
@@ -185,7 +186,7 @@ def resolve(ctx: Context) -> None:
 def view(ctx: Context) -> None:
     ticket = _ticket_for_staff(ctx)
     if ticket is not None:
-        ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)))
+        ctx.reply(outages.staff_message(ctx.session, ticket, ctx.lang, now=ctx.now))
 
 
 ACTIONS = {

@@ -276,6 +276,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest_more": ("…และอีก {count} เรื่อง", "…and {count} more"),
     "btn_view_complaint": ("ดู {number}", "View {number}"),
+    # the case beside the card (handlers/operations/case.py, issue 14)
+    "card_also_reported": ("แจ้งด้วย: {name}{phone}", "Also reported by: {name}{phone}"),
+    "case_note": ("📝 {text}", "📝 {text}"),
+    "case_pin": ("📍 ตำแหน่ง: {address}", "📍 Location: {address}"),
+    "case_media_count": ("📎 ไฟล์แนบ {count} รายการ", "📎 {count} attachment(s)"),
+    "case_ago_now": ("แจ้งเมื่อสักครู่", "Reported just now"),
+    "case_ago_minutes": ("แจ้งเมื่อ {n} นาทีที่แล้ว", "Reported {n} min ago"),
+    "case_ago_hours": ("แจ้งเมื่อ {n} ชั่วโมงที่แล้ว", "Reported {n} h ago"),
+    "case_ago_days": ("แจ้งเมื่อ {n} วันที่แล้ว", "Reported {n} days ago"),
+    "case_photo": ("รูปภาพ", "Photo"),
+    "case_kind_image": ("รูปภาพ", "Photo"),
+    "case_kind_video": ("วิดีโอ", "Video"),
+    "case_kind_audio": ("ข้อความเสียง", "Voice message"),
+    "case_kind_file": ("ไฟล์", "File"),
+    "case_media_caption": ("📎 {kind}เพิ่มเติม {number} จาก {name}", "📎 More for {number}: {kind} from {name}"),
+    "case_note_title": ("📝 ข้อความเพิ่มเติม {number}", "📝 Note on {number}"),
+    "case_pin_title": ("📍 ตำแหน่ง {number}", "📍 Location of {number}"),
+    "case_from": ("จาก: {name}", "From: {name}"),
+    "btn_call": ("📞 โทร {phone}", "📞 Call {phone}"),
+    "btn_open_map": ("เปิดแผนที่", "Open map"),
 }
 
 

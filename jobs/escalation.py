@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.config import Config
-from handlers.messages import Message
 from handlers.notify import Notifier
-from handlers.operations.outages import staff_card
+from handlers.operations.outages import staff_message
 from handlers.rules import roles
 from storage import tickets
 from storage.models import Account, Contact, Site, Staff
@@ -41,8 +40,7 @@ def escalate_unacknowledged(session: Session, *, now: datetime, config: Config, 
         if not notifier.reachable(backup):
             log.warning("ticket %s unacknowledged and no backup on LINE to escalate to", ticket.number)
             continue
-        card = staff_card(session, ticket, backup.language, escalated_minutes=minutes)
-        notifier.push(backup, [Message(card=card)])
+        notifier.push(backup, [staff_message(session, ticket, backup.language, now=now, escalated_minutes=minutes)])
         pushes += 1
     del held_for_cards
     return pushes

@@ -244,6 +244,7 @@ class LineStandIn:
             self.content: dict[str, tuple[bytes, str]] = {}
             self.gone_content: set[str] = set()
             self.transcoding: dict[str, str] = {}  # message id -> processing / succeeded / failed
+            self.profiles: dict[str, str] = {}  # user id -> display name; others get "User <last 4>"
             self._deliveries: list[_Delivery] = []
             self._reply_token_users: dict[str, str] = {}
             self._used_reply_tokens: set[str] = set()
@@ -270,6 +271,7 @@ class LineStandIn:
                 self.content,
                 self.gone_content,
                 self.transcoding,
+                self.profiles,
                 self._deliveries,
                 self._reply_token_users,
                 self._used_reply_tokens,
@@ -574,7 +576,7 @@ class LineStandIn:
     def _h_profile(self, *, user_id, **_kw) -> _Outcome:
         return _Outcome(
             200,
-            {"userId": user_id, "displayName": f"User {user_id[-4:]}", "language": "th"},
+            {"userId": user_id, "displayName": self.profiles.get(user_id, f"User {user_id[-4:]}"), "language": "th"},
         )
 
     # --- rich menus

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Config
+from bot.line import profiles
 from bot.line.events import is_one_to_one, to_inbound
 from bot.line.notifier import LineNotifier, calls
 from handlers.context import Context
@@ -75,6 +76,8 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
     if inbound.media_id and inbound.kind in ("image", "media") and (ctx.contact or ctx.staff):
         _keep_content(session, inbound, ctx.contact, now=now)
     dispatch(ctx)
+    if inbound.kind != "unfollow":  # after dispatch: a contact who just linked counts
+        profiles.ask_if_due(session, ctx.contact, now=now)
 
 
 def _keep_content(session: Session, inbound, contact, *, now: datetime) -> None:

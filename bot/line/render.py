@@ -95,9 +95,10 @@ def render(message: Message, media_url: MediaUrl = _no_media) -> list:
         out.append(FlexMessage(altText=alt, contents=FlexContainer.from_dict(_bubble(message.card))))
     if message.text:
         out.append(TextMessage(text=message.text[:TEXT_CHARS]))
-    if message.quick_replies and out:
-        out[-1].quick_reply = QuickReply(
-            items=[QuickReplyItem(action=action(b)) for b in message.quick_replies[:QUICK_REPLY_ITEMS]])
+    # LINE refuses URI actions in quick replies: call and map buttons belong on cards.
+    quick = [b for b in message.quick_replies if b.kind != "uri"][:QUICK_REPLY_ITEMS]
+    if quick and out:
+        out[-1].quick_reply = QuickReply(items=[QuickReplyItem(action=action(b)) for b in quick])
     return out
 
 

@@ -29,6 +29,7 @@ from sqlmodel import col, select
 
 from bot import media
 from bot.config import Config
+from bot.line import profiles
 from bot.line.render import render_all
 from storage.db import session_scope
 from storage.models import OutboxMessage
@@ -139,6 +140,9 @@ class LineSender:
         if row.kind == "unlink_richmenu":
             return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
                 row.to_user, _request_timeout=self.timeout))
+        if row.kind == profiles.KIND:
+            return self._call("api", lambda: profiles.store(self.engine, row.to_user, self.api.get_profile(
+                row.to_user, _request_timeout=self.timeout).display_name))
         messages = render_all(row.messages, self.media_url)
         if self._reply_usable(row):
             outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(

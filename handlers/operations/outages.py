@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers import ticketing
-from handlers.messages import Button, Card
+from handlers.messages import Button, Card, Message
+from handlers.operations import case
 from handlers.notify import Notifier
 from handlers.operations.ratings import score_buttons
 from handlers.operations.reaching import call_responders, tell_reporters
@@ -33,8 +34,9 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
         category=symptom, description=description, details=details or {}, created_at=now, started_at=started,
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
-    call_responders(session, ticket, lambda lang, minutes: staff_card(session, ticket, lang, escalated_minutes=minutes),
-                    now=now, notifier=notifier)
+    call_responders(session, ticket, lambda lang, minutes: staff_card(session, ticket, lang, escalated_minutes=minutes,
+                                                                      now=now),
+                    now=now, notifier=notifier, attachments=case.attachments(session, ticket))
     return ticket, False
 
 
@@ -73,7 +75,15 @@ def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
     return score_buttons("ticket", ticket.id)
 
 
-def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None) -> Card:
+def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None,
+                  escalated_minutes: int | None = None) -> Message:
+    """The card with the photos and the pin beside it."""
+    return Message(card=staff_card(session, ticket, lang, now=now, escalated_minutes=escalated_minutes),
+                   attachments=case.attachments(session, ticket, lang))
+
+
+def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None,
+               now: datetime | None = None) -> Card:
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
@@ -84,12 +94,13 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
+    lines += case.lines(session, ticket, lang, now)
     title_key = "outage_card_title"
     if escalated_minutes is not None:
         title_key = "outage_card_escalated_title"
         kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
         lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
-    buttons = []
+    buttons = list(case.buttons(session, ticket, lang))
     if ticket.status == "open":
         buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
     if ticket.status in OPEN_STATUSES:
