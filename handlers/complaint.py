@@ -58,10 +58,7 @@ def on_details(ctx: Context) -> None:
 
 
 def on_attach(ctx: Context) -> None:
-    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
-    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
-    ctx.reply(Message(text=t("outage_attached", ctx.lang),
-                      quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+    ticketing.on_attach(ctx, done=done, buttons=ticketing.attach_buttons(ctx, "complaint.done", location=False))
 
 
 def done(ctx: Context) -> None:

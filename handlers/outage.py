@@ -30,7 +30,7 @@ TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(น\.?)?\s*$")
 def start(ctx: Context) -> None:
     sites = roster.sites_of(ctx.session, ctx.contact.account_id)
     if len(sites) > 1:
-        conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
+        conversations.set_step(ctx.state, FLOW, "site", now=ctx.now, symptom="")  # not one from an earlier try
         buttons = [Button(s.name[:20], data=build("outage.site", s=s.id), display=s.name) for s in sites[:12]]
         ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
         return
@@ -46,7 +46,26 @@ def on_site(ctx: Context) -> None:
         start(ctx)
         return
     conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=site.id)
+    if ctx.state.data.get("symptom") in SYMPTOMS:  # said already in the typed message
+        _ask_since(ctx, ctx.state.data["symptom"])
+        return
     _ask_symptom(ctx)
+
+
+def start_prefilled(ctx: Context, *, site_id: int | None, symptom: str) -> None:
+    """From a typed message (handlers/understand.py): ask only what it did not say."""
+    sites = roster.sites_of(ctx.session, ctx.contact.account_id)
+    site = next((s for s in sites if s.id == site_id), sites[0] if len(sites) == 1 else None)
+    if site is None and sites:
+        start(ctx)  # which site?
+        if symptom in SYMPTOMS:
+            conversations.set_step(ctx.state, FLOW, "site", now=ctx.now, symptom=symptom)
+        return
+    conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=site.id if site else None)
+    if symptom in SYMPTOMS:
+        _ask_since(ctx, symptom)
+    else:
+        _ask_symptom(ctx)
 
 
 def _ask_symptom(ctx: Context) -> None:
@@ -59,7 +78,11 @@ def on_symptom(ctx: Context) -> None:
     if value not in SYMPTOMS:
         _ask_symptom(ctx)
         return
-    conversations.set_step(ctx.state, FLOW, "since", now=ctx.now, symptom=value)
+    _ask_since(ctx, value)
+
+
+def _ask_since(ctx: Context, symptom: str) -> None:
+    conversations.set_step(ctx.state, FLOW, "since", now=ctx.now, symptom=symptom)
     now_label = t("btn_since_now", ctx.lang)
     pick_label = t("btn_since_pick", ctx.lang)
     buttons = (
@@ -126,9 +149,7 @@ def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
 
 
 def on_attach(ctx: Context) -> None:
-    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
-    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
-    ctx.reply(Message(text=t("outage_attached", ctx.lang), quick_replies=_attach_buttons(ctx)))
+    ticketing.on_attach(ctx, done=done, buttons=_attach_buttons(ctx))
 
 
 def done(ctx: Context) -> None:

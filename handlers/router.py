@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from handlers import complaint, complaint_close, link, menu, outage, quarter, rating, service, status, urgent, visit
+from handlers import (complaint, complaint_close, free_text, link, menu, outage, quarter, rating, relay, service, status,
+                      urgent, visit)
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -11,13 +12,16 @@ from storage import conversations
 
 log = logging.getLogger(__name__)
 
-INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter)
+INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter, relay)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
 # Postbacks that only make sense at one step of their module's dialog.
 STEP_OF_ACTION: dict[str, tuple[str, str]] = {
     name: (module.FLOW, step) for module in INTENTS for name, step in getattr(module, "STEP_OF_ACTION", {}).items()}
+
+# The step after a report where photos, the pin and notes are added (handlers/ticketing.py).
+ATTACH_STEP = "attach"
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
@@ -67,12 +71,19 @@ def dispatch(ctx: Context) -> None:
         _postback(ctx)
         return
     step = STEPS.get((ctx.state.flow, ctx.state.step))
-    if step is not None and inbound.kind in ("text", "image", "location"):
+    keyword = KEYWORDS.get(inbound.text.strip().lower()) if inbound.kind == "text" else None
+    attaching = ctx.state.step == ATTACH_STEP
+    if step is not None and attaching and keyword:
+        conversations.clear(ctx.state, now=ctx.now)  # a menu word typed after a report is obeyed
+        step = None
+    if step is not None and (inbound.kind in ("text", "image", "location") or (attaching and inbound.kind in
+                                                                               ("media", "sticker"))):
         _run(ctx, step)
         return
-    keyword = KEYWORDS.get(inbound.text.strip().lower()) if inbound.kind == "text" else None
     if keyword:
         _run(ctx, ACTIONS[keyword])
+    elif free_text.handle(ctx):
+        pass
     elif inbound.kind == "text":
         menu.show_menu(ctx)
     else:

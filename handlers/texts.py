@@ -296,10 +296,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case_from": ("จาก: {name}", "From: {name}"),
     "btn_call": ("📞 โทร {phone}", "📞 Call {phone}"),
     "btn_open_map": ("เปิดแผนที่", "Open map"),
+    # relayed messages (handlers/relay.py, handlers/operations/relays.py, issue 14)
+    "relay_card_title": ("💬 ข้อความจากลูกค้า {number}", "💬 Message from a customer {number}"),
+    "relay_sent_kind": ("(ส่ง{kind})", "(sent a {kind})"),
+    "btn_reply": ("ตอบกลับ", "Reply"),
+    "relay_told_kamr": ("ส่งถึง{staff} (KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว", "Sent to {staff} (KAMR), who will answer here soon."),
+    "relay_told_backup": ("ส่งถึง{staff} (ผู้รับเรื่องแทน KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว",
+                          "Sent to {staff} (standing in for your KAMR), who will answer here soon."),
+    "relay_told_office": ("ได้รับข้อความแล้วค่ะ ขณะนี้ยังไม่มีเจ้าหน้าที่รับทาง LINE สำนักงานจะโทรติดต่อกลับค่ะ",
+                          "Received. No one can take it on LINE right now; the office will call you back."),
+    "relay_ask_answer": ("พิมพ์คำตอบถึง {name} ({number}) ได้เลยค่ะ", "Type your answer to {name} ({number})."),
+    "relay_answer_sent": ("ส่งคำตอบ {number} ถึงลูกค้าแล้วค่ะ", "Answer on {number} sent to the customer."),
+    "relay_answer_customer": ("💬 {staff} ตอบ ({number}):\n{text}", "💬 {staff} answered ({number}):\n{text}"),
+    "relay_closed": ("{number} ตอบไปแล้วค่ะ", "{number} was answered already."),
+    "sticker_thanks": ("😊 ขอบคุณค่ะ ต้องการให้ช่วยเรื่องใด เลือกจากเมนูหรือพิมพ์มาได้เลยค่ะ",
+                       "😊 Thank you! Choose from the menu or type what you need."),
+    "kind_message": ("ข้อความ", "message"),
+    "attach_what": ("ส่งรูป ตำแหน่ง หรือพิมพ์ข้อความเพิ่มเติมถึง KAMR ได้ค่ะ หรือกด ‘เสร็จสิ้น’",
+                    "Send a photo, your location or a note for your KAMR, or tap ‘Done’."),
 }
 
 
 TEXTS.update(RELATIONSHIP_TEXTS)
+
+
+def khun(name: str) -> str:
+    """"คุณสมชาย", but "คุณ Somchai": Thai runs on, a Latin name takes a space."""
+    name = name.strip()
+    return "คุณ" + (" " if name[:1].isascii() and name[:1].isalpha() else "") + name if name else "คุณ"
 
 
 def t(key: str, lang: str = "th", **values) -> str:

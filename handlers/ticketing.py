@@ -3,14 +3,16 @@
 Who hears about a ticket is handlers/operations/reaching.py."""
 from __future__ import annotations
 
+from typing import Callable
+
 from handlers.context import Context
 from handlers.menu import text_with_menu
-from handlers.messages import Button
+from handlers.messages import Button, Message
 from handlers.operations import case
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
-from storage import media, tickets
+from storage import conversations, media, tickets
 from storage.models import Account, Contact, Ticket
 
 def cancel_button(ctx: Context) -> Button:
@@ -42,6 +44,19 @@ def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> 
     if location:
         buttons.append(Button(t("btn_location", ctx.lang), kind="location"))
     return (*buttons, Button(done, data=build(done_action), display=done))
+
+
+def on_attach(ctx: Context, *, done: Callable[[Context], None], buttons: tuple[Button, ...]) -> None:
+    """The step after a report: the Done label typed by hand finishes; what the ticket can use is
+    recorded and reaches the responders; anything else shows this step's buttons again."""
+    typed = ctx.inbound.text.strip().lower() if ctx.inbound.kind == "text" else ""
+    if typed and typed in (t("btn_done", "th").lower(), t("btn_done", "en").lower()):
+        done(ctx)
+        return
+    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    conversations.set_step(ctx.state, ctx.state.flow, "attach", now=ctx.now)
+    used = ticket is not None and ticket.account_id == ctx.contact.account_id and record_attachment(ctx, ticket)
+    ctx.reply(Message(text=t("outage_attached" if used else "attach_what", ctx.lang), quick_replies=buttons))
 
 
 def record_attachment(ctx: Context, ticket: Ticket) -> bool:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 from storage.statuses import OPEN_STATUSES
 
-PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
+PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV", "message": "MSG"}
 
 
 def create(session: Session, ticket: Ticket) -> Ticket:
@@ -136,3 +136,12 @@ def mark_escalated(session: Session, escalate_to: dict[int, int | None], *, now:
         .execution_options(synchronize_session="fetch")
     )
     return set(claimed.scalars())
+
+
+def open_of_contact(session: Session, *, kind: str, contact_id: int) -> Ticket | None:
+    """The contact's latest open ticket of `kind` (a relayed message still waiting for its answer)."""
+    return session.exec(
+        select(Ticket)
+        .where(Ticket.kind == kind, Ticket.contact_id == contact_id, col(Ticket.status).in_(OPEN_STATUSES))
+        .order_by(col(Ticket.id).desc())
+    ).first()
