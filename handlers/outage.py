@@ -145,7 +145,8 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
-    return ticketing.attach_buttons(ctx, "outage.done")
+    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    return (*ticketing.attach_buttons(ctx, "outage.done"), *(outages.customer_buttons(ticket, ctx.lang) if ticket else ()))
 
 
 def on_attach(ctx: Context) -> None:
@@ -155,6 +156,20 @@ def on_attach(ctx: Context) -> None:
 def done(ctx: Context) -> None:
     conversations.clear(ctx.state, now=ctx.now)
     ctx.reply(text_with_menu(ctx, t("outage_done", ctx.lang)))
+
+
+def power_back(ctx: Context) -> None:
+    """[ไฟมาแล้ว]: from the confirmation or the status list, for an outage of the contact's account."""
+    ticket = ticketing.ticket_for_contact(ctx, "outage")
+    if ticket is None:
+        return
+    if ctx.state.flow == FLOW and ctx.state.data.get("ticket_id") == ticket.id:
+        conversations.clear(ctx.state, now=ctx.now)
+    if not outages.restored_by_customer(ctx.session, ticket, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier):
+        ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
+        return
+    ctx.reply(Message(text=t("outage_restored_customer", ctx.lang, number=ticket.number),
+                      quick_replies=outages.rating_buttons(ticket, ctx.lang)))
 
 
 # --- the KAMR's side ---------------------------------------------------------
@@ -216,6 +231,7 @@ ACTIONS = {
     "outage.symptom": Action(on_symptom, "contact"),
     "outage.since": Action(on_since, "contact"),
     "outage.done": Action(done, "contact"),
+    "outage.restored": Action(power_back, "contact"),
     "outage.ack": Action(acknowledge, "staff"),
     "outage.update": Action(ask_update, "staff"),
     "outage.resolve": Action(resolve, "staff"),

@@ -312,6 +312,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sticker_thanks": ("😊 ขอบคุณค่ะ ต้องการให้ช่วยเรื่องใด เลือกจากเมนูหรือพิมพ์มาได้เลยค่ะ",
                        "😊 Thank you! Choose from the menu or type what you need."),
     "kind_message": ("ข้อความ", "message"),
+    "btn_power_back": ("ไฟมาแล้ว", "Power is back"),
+    "outage_restored_customer": ("{number}: ขอบคุณที่แจ้งค่ะ ปิดเรื่องว่าไฟมาแล้ว ✅\nกรุณาให้คะแนนการดูแลครั้งนี้ (5 = พอใจมาก)",
+                                 "{number}: thank you, closed as power restored ✅\nPlease rate our care (5 = very satisfied)."),
+    "outage_restored_staff": ("✅ {number}: ลูกค้า ({name}) แจ้งว่าไฟมาแล้ว ปิดเรื่องแล้วค่ะ",
+                              "✅ {number}: the customer ({name}) says the power is back; closed."),
     "attach_what": ("ส่งรูป ตำแหน่ง หรือพิมพ์ข้อความเพิ่มเติมถึง KAMR ได้ค่ะ หรือกด ‘เสร็จสิ้น’",
                     "Send a photo, your location or a note for your KAMR, or tap ‘Done’."),
 }

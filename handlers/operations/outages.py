@@ -10,7 +10,7 @@ from handlers.messages import Button, Card, Message
 from handlers.operations import case
 from handlers.notify import Notifier
 from handlers.operations.ratings import score_buttons
-from handlers.operations.reaching import call_responders, tell_reporters
+from handlers.operations.reaching import call_responders, tell_reporters, tell_responders
 from handlers.postback import build
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import t
@@ -69,6 +69,27 @@ def resolve(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, no
     tell_reporters(session, ticket, "outage_resolved_customer", notifier=notifier,
                    buttons=lambda lang: rating_buttons(ticket, lang))
     return True
+
+
+def restored_by_customer(session: Session, ticket: Ticket, *, now: datetime, actor: Contact, notifier: Notifier) -> bool:
+    """The customer says the power is back: the outage closes as restored by them and the responders
+    hear it; False when it was resolved already."""
+    if not tickets.transition(session, ticket, OPEN_STATUSES, status="resolved", resolved_at=now):
+        return False
+    tickets.log(session, ticket, "restored_by_customer", now=now, contact_id=actor.id)
+    who = case.person_name(actor) or session.get(Account, ticket.account_id).name
+    tell_responders(session, ticket, lambda lang: [Message(text=t("outage_restored_staff", lang, number=ticket.number,
+                                                                  name=who))], notifier=notifier)
+    return True
+
+
+def customer_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    """What a reporter may do with their open outage: say the power is back (the confirmation, and
+    the status list can show it beside the ticket)."""
+    if ticket.kind != "outage" or ticket.status not in OPEN_STATUSES:
+        return ()
+    label = t("btn_power_back", lang)
+    return (Button(label, data=build("outage.restored", t=ticket.id), display=label),)
 
 
 def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
