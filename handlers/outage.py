@@ -14,6 +14,7 @@ from handlers.messages import Button, Message
 from handlers.operations import outages
 from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
+from handlers.rules import date_bounds
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster
@@ -87,7 +88,7 @@ def _ask_since(ctx: Context, symptom: str) -> None:
     pick_label = t("btn_since_pick", ctx.lang)
     buttons = (
         Button(now_label, data=build("outage.since", v="now"), display=now_label),
-        Button(pick_label, kind="datetime", data=build("outage.since", v="pick")),
+        Button(pick_label, kind="datetime", data=build("outage.since", v="pick"), **date_bounds.outage_start_picker(ctx.now)),
         cancel_button(ctx),
     )
     ctx.reply(Message(text=t("outage_ask_since", ctx.lang), quick_replies=buttons))
@@ -95,7 +96,8 @@ def _ask_since(ctx: Context, symptom: str) -> None:
 
 def on_since(ctx: Context) -> None:
     started = _parse_since(ctx)
-    if started is None:
+    earliest, _latest = date_bounds.outage_start_bounds(ctx.now)
+    if started is None or started < earliest:  # unreadable, or forged from long ago (year 1)
         ctx.reply(Message(text=t("outage_bad_time", ctx.lang), quick_replies=(cancel_button(ctx),)))
         return
     _create_or_join(ctx, min(started, ctx.now))
@@ -108,7 +110,7 @@ def _parse_since(ctx: Context) -> datetime | None:
     if picked:
         try:
             return datetime.fromisoformat(picked).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
-        except ValueError:
+        except (ValueError, OverflowError, TypeError):  # OverflowError: year 1 in Bangkok is before UTC's year 1
             return None
     match = TIME_PATTERN.match(ctx.inbound.text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:

@@ -18,6 +18,7 @@ from handlers.operations import visits as visit_operations
 from handlers.postback import build, int_param
 from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
+from handlers.rules import date_bounds
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
@@ -26,7 +27,6 @@ from storage.models import VISIT_MODES, Account, Staff, Visit
 FLOW = "visit"
 PURPOSES = ("relationship", "service", "complaint", "plan", "other")
 MAX_CHOICES = 12  # LINE shows 13 quick replies; one is Cancel
-PAST_DAYS, FUTURE_DAYS = 60, 365
 MAX_NOTES = 1000
 
 
@@ -95,7 +95,7 @@ def _ask_date(ctx: Context, text: str) -> None:
         Button(t("btn_today", lang), data=build("visit.date", d=today.isoformat()), display=t("btn_today", lang)),
         Button(t("btn_yesterday", lang), data=build("visit.date", d=(today - timedelta(days=1)).isoformat()),
                display=t("btn_yesterday", lang)),
-        Button(t("btn_pick_date", lang), kind="date", data=build("visit.date")),
+        Button(t("btn_pick_date", lang), kind="date", data=build("visit.date"), **date_bounds.visit_days(ctx.now).picker()),
         cancel_button(ctx),
     )
     ctx.reply(Message(text=text, quick_replies=buttons))
@@ -112,11 +112,11 @@ def _ask_choice(ctx: Context, name: str) -> None:
 
 
 def on_date(ctx: Context) -> None:
-    today = bangkok_today(ctx.now)
-    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    window = date_bounds.visit_days(ctx.now)
     day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text)
-    if day is None or not first <= day <= last:
-        _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
+    if not window.holds(day):
+        _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(window.first, ctx.lang),
+                         last=format_date(window.last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
     _ask_choice(ctx, "mode")

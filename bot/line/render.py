@@ -39,7 +39,8 @@ def action(button: Button):
     if button.kind == "text":
         return MessageAction(label=label, text=button.data or button.label)
     if button.kind in ("date", "datetime"):
-        return DatetimePickerAction(label=label, data=button.data, mode=button.kind)
+        return DatetimePickerAction(label=label, data=button.data, mode=button.kind, initial=button.initial or None,
+                                    min=button.min or None, max=button.max or None)
     if button.kind == "camera":
         return CameraAction(label=label)
     if button.kind == "camera_roll":
