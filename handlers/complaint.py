@@ -107,11 +107,19 @@ def view(ctx: Context) -> None:
         ctx.reply(complaints.staff_message(ctx.session, ticket, ctx.lang, now=ctx.now))
 
 
+def full_text(ctx: Context) -> None:
+    """The whole complaint, for a KAMR who may act on it (the card shows its first 300 characters)."""
+    ticket = ticketing.ticket_for_staff(ctx, "complaint")
+    if ticket is not None:
+        ctx.reply(text_with_menu(ctx, t("complaint_full_text", ctx.lang, number=ticket.number, text=ticket.description)))
+
+
 ACTIONS = {
     "complaint": Action(start, "contact"),
     "complaint.topic": Action(on_topic, "contact"),
     "complaint.answer": Action(ask_answer, "staff"),
     "complaint.view": Action(view, "staff"),
+    "complaint.full": Action(full_text, "staff"),
     "complaint.done": Action(done, "contact"),
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers import complaint, menu, outage, relay
 from handlers.context import Context
 from handlers.understand import is_greeting, is_only_particles, understand
-from storage import roster
+from storage import linking, roster
 
 RELAYED_KINDS = ("text", "image", "media", "location")
 
@@ -19,6 +19,8 @@ def handle(ctx: Context) -> bool:
         return True
     if ctx.contact is None or inbound.kind not in RELAYED_KINDS:
         return False
+    if inbound.kind == "text" and linking.looks_like_code(inbound.text):
+        return False  # a link code typed by someone already linked is no message for the KAMR: the menu answers
     if inbound.kind == "text":
         sites = [(site.id, site.name) for site in roster.sites_of(ctx.session, ctx.contact.account_id)]
         understood = understand(inbound.text, sites)

@@ -14,6 +14,7 @@ from handlers.postback import build, int_param
 from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
+from handlers.operations import ratings as ratings_ops
 from handlers.operations.ratings import record, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
@@ -72,8 +73,7 @@ def on_comment(ctx: Context) -> None:
     if rating is None or not comment:
         ctx.reply(text_with_menu(ctx, t("rating_thanks", ctx.lang, score=rating.score if rating else "-")))
         return
-    rating.comment = comment
-    ctx.session.add(rating)
+    ratings_ops.add_comment(ctx.session, rating, comment, notifier=ctx.notifier, reports=ctx.config.reports)
     ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
 
 

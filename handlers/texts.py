@@ -1,6 +1,8 @@
 """Every sentence a person sees, Thai first. Keep them short and end with the next step."""
 from __future__ import annotations
 
+import re
+
 from handlers.texts_relationship import RELATIONSHIP_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -317,6 +319,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                                  "{number}: thank you, closed as power restored ✅\nPlease rate our care (5 = very satisfied)."),
     "outage_restored_staff": ("✅ {number}: ลูกค้า ({name}) แจ้งว่าไฟมาแล้ว ปิดเรื่องแล้วค่ะ",
                               "✅ {number}: the customer ({name}) says the power is back; closed."),
+    "staff_low_rating_comment": ("ความเห็นของลูกค้า ({subject}, {score}/5): {comment}",
+                                 "The customer's comment ({subject}, {score}/5): {comment}"),
+    "btn_full_text": ("อ่านทั้งหมด", "Read all"),
+    "complaint_full_text": ("📄 {number} ข้อความเต็ม:\n{text}", "📄 {number} in full:\n{text}"),
     "attach_what": ("ส่งรูป ตำแหน่ง หรือพิมพ์ข้อความเพิ่มเติมถึง KAMR ได้ค่ะ หรือกด ‘เสร็จสิ้น’",
                     "Send a photo, your location or a note for your KAMR, or tap ‘Done’."),
 }
@@ -331,7 +337,13 @@ def khun(name: str) -> str:
     return "คุณ" + (" " if name[:1].isascii() and name[:1].isalpha() else "") + name if name else "คุณ"
 
 
+LATIN_AFTER_KHUN = re.compile(r"คุณ(?=[A-Za-z])")
+
+
 def t(key: str, lang: str = "th", **values) -> str:
     th, en = TEXTS[key]
     template = en if lang == "en" else th
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    # "คุณสมชาย" runs on in Thai, but "คุณ Somchai": a Latin name after คุณ takes a space.
+    return LATIN_AFTER_KHUN.sub("คุณ ", template.format(**values))

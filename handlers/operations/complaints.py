@@ -82,10 +82,14 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | N
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
     lines += case.lines(session, ticket, lang, now)
-    buttons: tuple[Button, ...] = case.buttons(session, ticket, lang)
+    buttons: tuple[Button, ...] = ()
     if ticket.status in ANSWERABLE_STATUSES:
         label = t("btn_answer", lang)
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
+    buttons += case.buttons(session, ticket, lang)
+    if len(ticket.description) > CARD_DETAILS:  # the card shows the start; the whole text is one tap away
+        label = t("btn_full_text", lang)
+        buttons += (Button(label, data=build("complaint.full", t=ticket.id), display=label),)
     if ticket.status == "answered":
         buttons += (complaint_close.onbehalf_button(ticket, lang),)
     if ticket.status in OPEN_STATUSES:

@@ -121,11 +121,12 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         title_key = "outage_card_escalated_title"
         kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
         lines.append(t("card_escalated_from", lang, minutes=escalated_minutes, kamr=kamr.name if kamr else "-"))
-    buttons = list(case.buttons(session, ticket, lang))
+    buttons = []
     if ticket.status == "open":
         buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
     if ticket.status in OPEN_STATUSES:
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
         buttons.append(ticketing.urgent_button(ticket, lang))
+    buttons += case.buttons(session, ticket, lang)  # call and map after the actions: the first button is the main one
     return Card(title=t(title_key, lang, number=ticket.number), lines=tuple(lines), buttons=tuple(buttons))

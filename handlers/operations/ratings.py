@@ -16,7 +16,7 @@ from handlers.rules.scores import is_low
 from handlers.texts import t
 from handlers.thai_dates import format_date
 from storage import ratings, tickets
-from storage.models import Account, Contact, Staff, Ticket, Visit
+from storage.models import Account, Contact, Rating, Staff, Ticket, Visit
 
 def score_buttons(kind: str, subject_id: int) -> tuple[Button, ...]:
     """5 down to 1: the best score is the first a thumb reaches."""
@@ -41,10 +41,32 @@ def record(session: Session, subject: Ticket | Visit, *, now: datetime, actor: C
     return True
 
 
+def _who_handled(session: Session, subject: Ticket | Visit) -> list[Staff]:
+    """The KAMR, and whoever handled it: the visitor, or who took or was handed the ticket."""
+    account = session.get(Account, subject.account_id)
+    handled = {subject.staff_id} if isinstance(subject, Visit) else {subject.acknowledged_by, subject.escalated_to}
+    people = {account.kamr_id} | handled
+    return [session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)]
+
+
+def add_comment(session: Session, rating: Rating, comment: str, *, notifier: Notifier, reports: ReportsConfig) -> None:
+    """The comment after a score; after a low one it goes to those asked to call back."""
+    rating.comment = comment
+    session.add(rating)
+    if not is_low(rating.score, reports):
+        return
+    subject = session.get(Ticket if rating.subject_kind == "ticket" else Visit, rating.subject_id)
+    if subject is None:
+        return
+    for staff in _who_handled(session, subject):
+        notifier.push(staff, [Message(text=t("staff_low_rating_comment", staff.language, score=rating.score,
+                                             subject=getattr(subject, "number", "") or
+                                             session.get(Account, subject.account_id).name, comment=comment))])
+
+
 def _ask_kamr_to_call(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier) -> None:
     account = session.get(Account, subject.account_id)
-    people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())
-    for staff in (session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)):
+    for staff in _who_handled(session, subject):
         if isinstance(subject, Ticket):
             text = t("staff_low_rating", staff.language, number=subject.number, account=account.name, score=score)
         else:
