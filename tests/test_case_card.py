@@ -134,3 +134,28 @@ def test_the_coordinator_tabs_link_to_the_media(world):
     photo_row = next(row for row in tables["ticket_history"] if row[2] == "photo")
     assert photo_row[0] == "OUT-69-00001" and photo_row[-1] == f"{PUBLIC}/media/{token}"
     assert photo_row[3] == "นกน้อย ใจงาม"
+
+
+def test_the_kamr_screen_in_the_terminal_simulator_shows_photo_pin_notes_and_call(world):
+    """The screen the README shows: what `kambot chat` prints for the KAMR's card."""
+    from bot.demo.chat_render import render_messages
+
+    bot = world
+    _report(bot, "Ucust1")
+    bot.line.content["m-smoke"] = (JPEG, "image/jpeg")
+    bot.send(bot.event("Ucust1", "message", message={"type": "image", "id": "m-smoke",
+                                                     "contentProvider": {"type": "line"}}))
+    bot.send(bot.event("Ucust1", "message", message={"type": "location", "id": "m-pin", "title": "หม้อแปลง",
+                                                     "address": "ถนนพหลโยธิน", "latitude": 13.7563, "longitude": 100.5018}))
+    bot.say("Ucust1", "หม้อแปลงมีควันออกมาค่ะ ได้กลิ่นไหม้")
+    bot.advance(minutes=12)
+    bot.line.reset()
+    bot.tap("Ukamr1", f"a=outage.view&t={bot.only_ticket().id}")
+    screen = render_messages(bot.line.messages_to("Ukamr1"))
+    text = "\n".join(screen.lines)
+    print(text)
+    assert screen.lines[0].startswith(f"🤖 [รูปภาพ / image] {PUBLIC}/media/")
+    assert screen.lines[1] == "🤖 [ตำแหน่ง / location] OUT-69-00001 ถนนพหลโยธิน (13.7563, 100.5018)"
+    for line in ("   │ 📝 หม้อแปลงมีควันออกมาค่ะ ได้กลิ่นไหม้", "   │ แจ้งเมื่อ 12 นาทีที่แล้ว",
+                 "   │ [5] 📞 โทร 081-234-5678 ☎ 0812345678", "   │ [6] เปิดแผนที่ 🗺"):
+        assert line in screen.lines
