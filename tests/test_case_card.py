@@ -159,3 +159,28 @@ def test_the_kamr_screen_in_the_terminal_simulator_shows_photo_pin_notes_and_cal
     for line in ("   │ 📝 หม้อแปลงมีควันออกมาค่ะ ได้กลิ่นไหม้", "   │ แจ้งเมื่อ 12 นาทีที่แล้ว",
                  "   │ [5] 📞 โทร 081-234-5678 ☎ 0812345678", "   │ [6] เปิดแผนที่ 🗺"):
         assert line in screen.lines
+
+
+def test_the_escalated_card_carries_the_photo_the_pin_and_the_notes(world):
+    from bot.line.notifier import notifier_for
+    from jobs.escalation import escalate_unacknowledged
+
+    bot = world
+    bot.link("Uzone", staff="Z001")
+    _report(bot, "Ucust1")
+    bot.line.content["m-esc"] = (JPEG, "image/jpeg")
+    bot.send(bot.event("Ucust1", "message", message={"type": "image", "id": "m-esc",
+                                                     "contentProvider": {"type": "line"}}))
+    bot.say("Ucust1", "ได้กลิ่นไหม้ค่ะ")
+    bot.advance(minutes=16)
+    bot.line.reset()
+    with session_scope(bot.engine) as session:
+        assert escalate_unacknowledged(session, now=bot.now, config=bot.config,
+                                       notifier=notifier_for(session, bot.now)) == 1
+    bot.drain()
+    image, card = bot.line.messages_to("Uzone")
+    assert image["type"] == "image" and image["originalContentUrl"].startswith(f"{PUBLIC}/media/")
+    body, actions = _card(card)
+    assert body[0] == "⚠️ ส่งต่อ: ไฟดับ OUT-69-00001"
+    assert "📝 ได้กลิ่นไหม้ค่ะ" in body and "แจ้งเมื่อ 16 นาทีที่แล้ว" in body
+    assert "tel:0812345678" in [a.get("uri") for a in actions]
