@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
+from bot.line.loading import LoadingAnimation
 from bot.line.media import MediaFetcher
 from bot.line.notifier import notifier_for as line_notifier_for
 from bot.line.sender import LineSender
@@ -84,6 +85,7 @@ class Services:
         self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2) if parallel else 1)
         self.sender: LineSender | None = None
         self.media: MediaFetcher | None = None
+        self.loading: LoadingAnimation | None = None
         self.media_wakeup = threading.Event()
         self.scheduler = None
         self.stopping = threading.Event()
@@ -102,7 +104,8 @@ class Services:
     # --- work ------------------------------------------------------------------
 
     def _process(self, user_key: str) -> None:
-        if process_user(self.engine, self.config, user_key, self.clock):
+        late = self.loading.start if self.loading is not None else None
+        if process_user(self.engine, self.config, user_key, self.clock, late=late):
             self.outbox_wakeup.set()
             self.media_wakeup.set()
 
@@ -135,6 +138,8 @@ class Services:
             self.sweep_every, self.sweep_age = inbox_poll, timedelta(0)
         if inbox_workers:
             self.handling_inbox = True
+            if self.config.line.loading_after_seconds:
+                self.loading = LoadingAnimation(self.config)
             self.sweep_inbox(min_age=timedelta(0))  # whatever a crash left behind
             self._thread(self._sweeper_loop, "inbox-sweeper")
         if sender:
@@ -173,6 +178,8 @@ class Services:
         for thread in self.threads:
             thread.join(timeout=10)
         self.runner.shutdown()
+        if self.loading is not None:
+            self.loading.close()
         if self.sender is not None:
             self.sender.close()
         if self.media is not None:

@@ -9,7 +9,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
 from handlers.operations import complaints
-from handlers.operations.complaints import MAX_TEXT, staff_card
+from handlers.operations.complaints import MAX_TEXT
 from handlers.postback import build, int_param
 from handlers.thai_dates import format_date
 from handlers.rules.statuses import ANSWERABLE_STATUSES
@@ -59,10 +59,7 @@ def on_details(ctx: Context) -> None:
 
 
 def on_attach(ctx: Context) -> None:
-    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
-    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
-    ctx.reply(Message(text=t("outage_attached", ctx.lang),
-                      quick_replies=ticketing.attach_buttons(ctx, "complaint.done", location=False)))
+    ticketing.on_attach(ctx, done=done, buttons=ticketing.attach_buttons(ctx, "complaint.done", location=False))
 
 
 def done(ctx: Context) -> None:
@@ -135,7 +132,14 @@ def send_answer(ctx: Context) -> None:
 def view(ctx: Context) -> None:
     ticket = ticketing.ticket_for_staff(ctx, "complaint")
     if ticket is not None:
-        ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)))
+        ctx.reply(complaints.staff_message(ctx.session, ticket, ctx.lang, now=ctx.now))
+
+
+def full_text(ctx: Context) -> None:
+    """The whole complaint, for a KAMR who may act on it (the card shows its first 300 characters)."""
+    ticket = ticketing.ticket_for_staff(ctx, "complaint")
+    if ticket is not None:
+        ctx.reply(text_with_menu(ctx, t("complaint_full_text", ctx.lang, number=ticket.number, text=ticket.description)))
 
 
 ACTIONS = {
@@ -143,6 +147,7 @@ ACTIONS = {
     "complaint.topic": Action(on_topic, "contact"),
     "complaint.answer": Action(ask_answer, "staff"),
     "complaint.view": Action(view, "staff"),
+    "complaint.full": Action(full_text, "staff"),
     "complaint.done": Action(done, "contact"),
     "complaint.send": Action(send_answer, "staff"),
 }

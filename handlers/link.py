@@ -5,14 +5,18 @@ from handlers import profile
 from handlers.context import Context
 from handlers.menu import buttons_for, staff_buttons
 from handlers.messages import Message
-from handlers.texts import t
+from handlers.texts import khun, t
 from storage import linking
 from storage.models import Account, Contact, Staff
 
 
 def on_follow(ctx: Context) -> None:
     if ctx.contact or ctx.staff:
-        name = ctx.staff.name if ctx.staff else ctx.session.get(Account, ctx.contact.account_id).name
+        # The person, not their company: the roster name, else the LINE name; the company only when neither is known.
+        person = ctx.staff.name if ctx.staff else (ctx.contact.name or ctx.contact.display_name)
+        name = khun(person) if person and ctx.lang == "th" else person
+        if not name:
+            name = ctx.session.get(Account, ctx.contact.account_id).name
         ctx.reply(Message(text=t("greet_linked", ctx.lang, name=name), quick_replies=buttons_for(ctx)))
     else:
         ctx.reply(Message(text=t("greet_unlinked", ctx.lang)))

@@ -19,6 +19,11 @@ class Button:
     kind: ButtonKind = "postback"
     data: str = ""  # postback data, the text to send for kind="text", the address for kind="uri" (tel:, https:)
     display: str = ""  # what the chat shows as the user's own message after a tap
+    # date / datetime pickers: what they open on and the bounds they allow (YYYY-MM-DD, or YYYY-MM-DDTHH:MM
+    # in Bangkok time); handlers/rules/date_bounds.py, and the server checks the answer against the same rule
+    initial: str = ""
+    min: str = ""
+    max: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from handlers.operations import outages, reaching
 from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
 from handlers.rules.statuses import OPEN_STATUSES
+from handlers.rules import date_bounds
 from handlers.thai_dates import BANGKOK, format_datetime
 from handlers.texts import t
 from storage import conversations, roster
@@ -23,7 +24,6 @@ from storage.models import Site, Staff, Ticket
 
 FLOW = "outage"
 SYMPTOMS = ("no_power", "low_voltage", "flicker", "other")
-MAX_OUTAGE_AGE = timedelta(days=31)  # an outage "since" a picked time longer ago is a forged answer
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(น\.?)?\s*$")
 
 
@@ -33,7 +33,7 @@ TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(น\.?)?\s*$")
 def start(ctx: Context) -> None:
     sites = roster.sites_of(ctx.session, ctx.contact.account_id)
     if len(sites) > 1:
-        conversations.set_step(ctx.state, FLOW, "site", now=ctx.now)
+        conversations.set_step(ctx.state, FLOW, "site", now=ctx.now, symptom="")  # not one from an earlier try
         buttons = [Button(fitted("btn_site", ctx.lang, "name", name=s.name), data=build("outage.site", s=s.id),
                           display=s.name) for s in sites[:12]]
         ctx.reply(Message(text=t("outage_ask_site", ctx.lang), quick_replies=(*buttons, cancel_button(ctx))))
@@ -50,7 +50,26 @@ def on_site(ctx: Context) -> None:
         start(ctx)
         return
     conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=site.id)
+    if ctx.state.data.get("symptom") in SYMPTOMS:  # said already in the typed message
+        _ask_since(ctx, ctx.state.data["symptom"])
+        return
     _ask_symptom(ctx)
+
+
+def start_prefilled(ctx: Context, *, site_id: int | None, symptom: str) -> None:
+    """From a typed message (handlers/understand.py): ask only what it did not say."""
+    sites = roster.sites_of(ctx.session, ctx.contact.account_id)
+    site = next((s for s in sites if s.id == site_id), sites[0] if len(sites) == 1 else None)
+    if site is None and sites:
+        start(ctx)  # which site?
+        if symptom in SYMPTOMS:
+            conversations.set_step(ctx.state, FLOW, "site", now=ctx.now, symptom=symptom)
+        return
+    conversations.set_step(ctx.state, FLOW, "symptom", now=ctx.now, site_id=site.id if site else None)
+    if symptom in SYMPTOMS:
+        _ask_since(ctx, symptom)
+    else:
+        _ask_symptom(ctx)
 
 
 def _ask_symptom(ctx: Context) -> None:
@@ -63,12 +82,16 @@ def on_symptom(ctx: Context) -> None:
     if value not in SYMPTOMS:
         _ask_symptom(ctx)
         return
-    conversations.set_step(ctx.state, FLOW, "since", now=ctx.now, symptom=value)
+    _ask_since(ctx, value)
+
+
+def _ask_since(ctx: Context, symptom: str) -> None:
+    conversations.set_step(ctx.state, FLOW, "since", now=ctx.now, symptom=symptom)
     now_label = t("btn_since_now", ctx.lang)
     pick_label = t("btn_since_pick", ctx.lang)
     buttons = (
         Button(now_label, data=build("outage.since", v="now"), display=now_label),
-        Button(pick_label, kind="datetime", data=build("outage.since", v="pick")),
+        Button(pick_label, kind="datetime", data=build("outage.since", v="pick"), **date_bounds.outage_start_picker(ctx.now)),
         cancel_button(ctx),
     )
     ctx.reply(Message(text=t("outage_ask_since", ctx.lang), quick_replies=buttons))
@@ -76,7 +99,8 @@ def on_symptom(ctx: Context) -> None:
 
 def on_since(ctx: Context) -> None:
     started = _parse_since(ctx)
-    if started is None:
+    earliest, _latest = date_bounds.outage_start_bounds(ctx.now)
+    if started is None or started < earliest:  # unreadable, or forged from long ago (year 1)
         ctx.reply(Message(text=t("outage_bad_time", ctx.lang), quick_replies=(cancel_button(ctx),)))
         return
     _create_or_join(ctx, min(started, ctx.now))
@@ -88,11 +112,9 @@ def _parse_since(ctx: Context) -> datetime | None:
     picked = ctx.inbound.params.get("datetime")
     if picked:
         try:
-            started = datetime.fromisoformat(str(picked)).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
-        except (ValueError, OverflowError):  # year 1 in Bangkok is before year 1 in UTC
+            return datetime.fromisoformat(str(picked)).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+        except (ValueError, OverflowError, TypeError):  # OverflowError: year 1 in Bangkok is before UTC's year 1
             return None
-        # The picker is bounded on the phone, but its answer can be forged: an outage is recent.
-        return started if started >= ctx.now - MAX_OUTAGE_AGE else None
     match = TIME_PATTERN.match(ctx.inbound.text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None
@@ -130,18 +152,31 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
-    return ticketing.attach_buttons(ctx, "outage.done")
+    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    return (*ticketing.attach_buttons(ctx, "outage.done"), *(outages.customer_buttons(ticket, ctx.lang) if ticket else ()))
 
 
 def on_attach(ctx: Context) -> None:
-    ticketing.record_attachment(ctx, ctx.session.get(Ticket, ctx.state.data.get("ticket_id")))
-    conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now)
-    ctx.reply(Message(text=t("outage_attached", ctx.lang), quick_replies=_attach_buttons(ctx)))
+    ticketing.on_attach(ctx, done=done, buttons=_attach_buttons(ctx))
 
 
 def done(ctx: Context) -> None:
     conversations.clear(ctx.state, now=ctx.now)
     ctx.reply(text_with_menu(ctx, t("outage_done", ctx.lang)))
+
+
+def power_back(ctx: Context) -> None:
+    """[ไฟมาแล้ว]: from the confirmation or the status list, for an outage of the contact's account."""
+    ticket = ticketing.ticket_for_contact(ctx, "outage")
+    if ticket is None:
+        return
+    if ctx.state.flow == FLOW and ctx.state.data.get("ticket_id") == ticket.id:
+        conversations.clear(ctx.state, now=ctx.now)
+    if not outages.restored_by_customer(ctx.session, ticket, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier):
+        ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
+        return
+    ctx.reply(Message(text=t("outage_restored_customer", ctx.lang, number=ticket.number),
+                      quick_replies=outages.rating_buttons(ticket, ctx.lang)))
 
 
 # --- the KAMR's side ---------------------------------------------------------
@@ -159,7 +194,8 @@ def acknowledge(ctx: Context) -> None:
         by = ctx.session.get(Staff, ticket.acknowledged_by) if ticket.acknowledged_by else None
         ctx.reply(text_with_menu(ctx, t("staff_already_acked", ctx.lang, number=ticket.number, staff=by.name if by else "-")))
         return
-    ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)), Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
+    ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang, now=ctx.now)),
+              Message(text=t("staff_acked", ctx.lang, number=ticket.number)))
 
 
 def ask_update(ctx: Context) -> None:
@@ -200,7 +236,7 @@ def resolve(ctx: Context) -> None:
 def view(ctx: Context) -> None:
     ticket = _ticket_for_staff(ctx)
     if ticket is not None:
-        ctx.reply(Message(card=staff_card(ctx.session, ticket, ctx.lang)))
+        ctx.reply(outages.staff_message(ctx.session, ticket, ctx.lang, now=ctx.now))
 
 
 ACTIONS = {
@@ -209,6 +245,7 @@ ACTIONS = {
     "outage.symptom": Action(on_symptom, "contact"),
     "outage.since": Action(on_since, "contact"),
     "outage.done": Action(done, "contact"),
+    "outage.restored": Action(power_back, "contact"),
     "outage.ack": Action(acknowledge, "staff"),
     "outage.update": Action(ask_update, "staff"),
     "outage.resolve": Action(resolve, "staff"),

@@ -15,7 +15,8 @@ from handlers.rules.scores import is_low
 from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
 from handlers.labels import fitted
-from handlers.operations.ratings import record, relay_low_comment, score_buttons
+from handlers.operations import ratings as ratings_ops
+from handlers.operations.ratings import record, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
 from storage import conversations
@@ -73,9 +74,7 @@ def on_comment(ctx: Context) -> None:
     if rating is None or not comment:
         ctx.reply(text_with_menu(ctx, t("rating_thanks", ctx.lang, score=rating.score if rating else "-")))
         return
-    rating.comment = comment
-    ctx.session.add(rating)
-    relay_low_comment(ctx.session, rating, notifier=ctx.notifier, reports=ctx.config.reports)
+    ratings_ops.add_comment(ctx.session, rating, comment, notifier=ctx.notifier, reports=ctx.config.reports)
     ctx.reply(text_with_menu(ctx, t("rating_comment_saved", ctx.lang)))
 
 

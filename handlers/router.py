@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from handlers import (answer_delivery, complaint, complaint_close, follow_up, link, menu, outage, parking, profile, quarter,
-                      rating, service, status, urgent, visit, visit_notice)
+from handlers import (answer_delivery, complaint, complaint_close, follow_up, free_text, link, menu, outage, parking,
+                      profile, quarter, rating, relay, service, status, urgent, visit, visit_notice)
 from handlers import visit_late  # issue 17
 from handlers.context import Action, Context
 from handlers.parking import NoticeFirst, TypingStep
@@ -15,7 +15,7 @@ from storage import conversations
 log = logging.getLogger(__name__)
 
 INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service,
-           visit, visit_notice, quarter, visit_late)
+           visit, visit_notice, quarter, visit_late, relay)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
@@ -29,6 +29,9 @@ TYPING: dict[tuple[str, str], TypingStep] = {
 # Buttons already sitting in people's chats keep working after an action is renamed: old name -> new.
 ALIASES: dict[str, str] = {f"complaint.{name}": f"closeout.{name}"
                            for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify", "refuse")}
+
+# The step after a report where photos, the pin and notes are added (handlers/ticketing.py).
+ATTACH_STEP = "attach"
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
@@ -97,11 +100,19 @@ def _dispatch(ctx: Context) -> None:
     if keyword:
         _park_unless_continuing(ctx, keyword, {})
     step = STEPS.get((ctx.state.flow, ctx.state.step))
-    if step is not None and inbound.kind in ("text", "image", "location"):
+    keyword = KEYWORDS.get(inbound.text.strip().lower()) if inbound.kind == "text" else None
+    attaching = ctx.state.step == ATTACH_STEP
+    if step is not None and attaching and keyword:
+        conversations.clear(ctx.state, now=ctx.now)  # a menu word typed after a report is obeyed
+        step = None
+    if step is not None and (inbound.kind in ("text", "image", "location") or (attaching and inbound.kind in
+                                                                               ("media", "sticker"))):
         _run(ctx, step)
         return
     if keyword:
         _run(ctx, ACTIONS[keyword])
+    elif free_text.handle(ctx):
+        pass
     elif inbound.kind == "text":
         menu.show_menu(ctx)
     else:

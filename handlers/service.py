@@ -4,7 +4,7 @@ The dialogs of both sides; what each step does and who hears it is handlers/oper
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.config import ServiceOffer
 from handlers import ticketing
@@ -17,6 +17,7 @@ from handlers.postback import build
 from handlers.rules.entitlement import is_entitled, offers_for
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
+from handlers.rules import date_bounds
 from handlers.thai_dates import bangkok_today, format_date, format_day, format_weekday_date, picked_date
 from handlers.ticketing import cancel_button
 from storage import conversations
@@ -73,21 +74,29 @@ def pick(ctx: Context) -> None:
     _ask_date(ctx, t("service_ask_date", ctx.lang, name=offer_label(offer, ctx.lang)))
 
 
+def _window(ctx: Context) -> date_bounds.DayWindow:
+    return date_bounds.service_days(ctx.now, ctx.config.services.max_days_ahead)
+
+
 def _ask_date(ctx: Context, text: str) -> None:
     label = t("btn_pick_date", ctx.lang)
-    ctx.reply(Message(text=text, quick_replies=(Button(label, kind="date", data=build("service.date")), cancel_button(ctx))))
+    picker = Button(label, kind="date", data=build("service.date"), **_window(ctx).picker())
+    ctx.reply(Message(text=text, quick_replies=(picker, cancel_button(ctx))))
+
+
+def _bad_date_text(ctx: Context) -> str:
+    window = _window(ctx)
+    return t("service_bad_date", ctx.lang, first=format_date(window.first, ctx.lang),
+             last=format_date(window.last, ctx.lang))
 
 
 def _date_in_range(ctx: Context) -> date | None:
-    today = bangkok_today(ctx.now)
-    first, last = today + timedelta(days=1), today + timedelta(days=ctx.config.services.max_days_ahead)
     day = picked_date(ctx.inbound.params, ctx.inbound.text, bangkok_today(ctx.now))
     if day is None:  # not a date at all: say so, not that it is out of range
         _ask_date(ctx, t("date_unreadable", ctx.lang))
         return None
-    if not first <= day <= last:
-        _ask_date(ctx, t("service_bad_date", ctx.lang, first=format_date(first, ctx.lang),
-                         last=format_date(last, ctx.lang)))
+    if not _window(ctx).holds(day):
+        _ask_date(ctx, _bad_date_text(ctx))
         return None
     return day
 
@@ -180,8 +189,8 @@ def propose(ctx: Context) -> None:
     if ticket is None:
         return
     day = picked_date(ctx.inbound.params, "")
-    if day is None or day < bangkok_today(ctx.now):
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    if not _window(ctx).holds(day):  # the picker's bounds, checked again: a forged 2200 is refused
+        ctx.reply(text_with_menu(ctx, _bad_date_text(ctx)))
         return
     _book(ctx, ticket, day, status="proposed")
 
@@ -264,7 +273,7 @@ def _done(ctx: Context, ticket: Ticket, *, reason: str = "") -> None:
 def view(ctx: Context) -> None:
     ticket = ticketing.ticket_for_staff(ctx, "service")
     if ticket is not None:
-        ctx.reply(Message(card=staff_card(ctx.session, ctx.config, ticket, ctx.lang)))
+        ctx.reply(Message(card=staff_card(ctx.session, ctx.config, ticket, ctx.lang, now=ctx.now)))
 
 
 ACTIONS = {

@@ -1,6 +1,8 @@
 """Every sentence a person sees, Thai first. Keep them short and end with the next step."""
 from __future__ import annotations
 
+import re
+
 from handlers.texts_relationship import RELATIONSHIP_TEXTS
 from handlers.texts_rules import RULES_TEXTS
 
@@ -371,7 +373,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "delivery_why": ("ผู้แจ้งไม่มี LINE ยังไม่ได้รับคำชี้แจง", "The filer is not on LINE and has not got the answer"),
     "delivery_email": ("อีเมล: {email}", "E-mail: {email}"),
     "delivery_mail_subject": ("คำชี้แจงเรื่องร้องเรียน {number}", "Answer to complaint {number}"),
-    "btn_call": ("โทร {phone}", "Call {phone}"),
+    "btn_call": ("📞 โทร {phone}", "📞 Call {phone}"),
     "btn_mail": ("เขียนอีเมล", "Write e-mail"),
     "btn_delivered_phone": ("แจ้งทางโทรศัพท์แล้ว", "Told by phone"),
     "btn_delivered_email": ("ส่งอีเมลแล้ว", "Sent by e-mail"),
@@ -404,6 +406,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "refuse_done": ("ไม่รับรองการปิดเรื่อง {number} แล้ว แจ้งคุณ{staff}แล้ว", "Close-out of {number} not certified; {staff} was told."),
     "refused_staff": ("{number}: คุณ{manager}ไม่รับรองการปิดเรื่องแทนลูกค้า\nเหตุผล: {reason}\nกรุณาติดต่อลูกค้าอีกครั้ง",
                       "{number}: {manager} did not certify your close-out.\nReason: {reason}\nPlease contact the customer again."),
+    # the case beside the card (handlers/operations/case.py, issue 14)
+    "card_also_reported": ("แจ้งด้วย: {name}{phone}", "Also reported by: {name}{phone}"),
+    "case_note": ("📝 {text}", "📝 {text}"),
+    "case_pin": ("📍 ตำแหน่ง: {address}", "📍 Location: {address}"),
+    "case_media_count": ("📎 ไฟล์แนบ {count} รายการ", "📎 {count} attachment(s)"),
+    "case_ago_now": ("แจ้งเมื่อสักครู่", "Reported just now"),
+    "case_ago_minutes": ("แจ้งเมื่อ {n} นาทีที่แล้ว", "Reported {n} min ago"),
+    "case_ago_hours": ("แจ้งเมื่อ {n} ชั่วโมงที่แล้ว", "Reported {n} h ago"),
+    "case_ago_days": ("แจ้งเมื่อ {n} วันที่แล้ว", "Reported {n} days ago"),
+    "case_photo": ("รูปภาพ", "Photo"),
+    "case_kind_image": ("รูปภาพ", "Photo"),
+    "case_kind_video": ("วิดีโอ", "Video"),
+    "case_kind_audio": ("ข้อความเสียง", "Voice message"),
+    "case_kind_file": ("ไฟล์", "File"),
+    "case_media_caption": ("📎 {kind}เพิ่มเติม {number} จาก {name}", "📎 More for {number}: {kind} from {name}"),
+    "case_note_title": ("📝 ข้อความเพิ่มเติม {number}", "📝 Note on {number}"),
+    "case_pin_title": ("📍 ตำแหน่ง {number}", "📍 Location of {number}"),
+    "case_from": ("จาก: {name}", "From: {name}"),
+    "btn_open_map": ("เปิดแผนที่", "Open map"),
+    # relayed messages (handlers/relay.py, handlers/operations/relays.py, issue 14)
+    "relay_card_title": ("💬 ข้อความจากลูกค้า {number}", "💬 Message from a customer {number}"),
+    "relay_sent_kind": ("(ส่ง{kind})", "(sent a {kind})"),
+    "btn_reply": ("ตอบกลับ", "Reply"),
+    "relay_told_kamr": ("ส่งถึง{staff} (KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว", "Sent to {staff} (KAMR), who will answer here soon."),
+    "relay_told_backup": ("ส่งถึง{staff} (ผู้รับเรื่องแทน KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว",
+                          "Sent to {staff} (standing in for your KAMR), who will answer here soon."),
+    "relay_told_office": ("ได้รับข้อความแล้วค่ะ ขณะนี้ยังไม่มีเจ้าหน้าที่รับทาง LINE สำนักงานจะโทรติดต่อกลับค่ะ",
+                          "Received. No one can take it on LINE right now; the office will call you back."),
+    "relay_ask_answer": ("พิมพ์คำตอบถึง {name} ({number}) ได้เลยค่ะ", "Type your answer to {name} ({number})."),
+    "relay_answer_sent": ("ส่งคำตอบ {number} ถึงลูกค้าแล้วค่ะ", "Answer on {number} sent to the customer."),
+    "relay_answer_customer": ("💬 {staff} ตอบ ({number}):\n{text}", "💬 {staff} answered ({number}):\n{text}"),
+    "relay_closed": ("{number} ตอบไปแล้วค่ะ", "{number} was answered already."),
+    "sticker_thanks": ("😊 ขอบคุณค่ะ ต้องการให้ช่วยเรื่องใด เลือกจากเมนูหรือพิมพ์มาได้เลยค่ะ",
+                       "😊 Thank you! Choose from the menu or type what you need."),
+    "kind_message": ("ข้อความ", "message"),
+    "btn_power_back": ("ไฟมาแล้ว", "Power is back"),
+    "outage_restored_customer": ("{number}: ขอบคุณที่แจ้งค่ะ ปิดเรื่องว่าไฟมาแล้ว ✅\nกรุณาให้คะแนนการดูแลครั้งนี้ (5 = พอใจมาก)",
+                                 "{number}: thank you, closed as power restored ✅\nPlease rate our care (5 = very satisfied)."),
+    "outage_restored_staff": ("✅ {number}: ลูกค้า ({name}) แจ้งว่าไฟมาแล้ว ปิดเรื่องแล้วค่ะ",
+                              "✅ {number}: the customer ({name}) says the power is back; closed."),
+    "btn_full_text": ("อ่านทั้งหมด", "Read all"),
+    "complaint_full_text": ("📄 {number} ข้อความเต็ม:\n{text}", "📄 {number} in full:\n{text}"),
+    "attach_what": ("ส่งรูป ตำแหน่ง หรือพิมพ์ข้อความเพิ่มเติมถึง KAMR ได้ค่ะ หรือกด ‘เสร็จสิ้น’",
+                    "Send a photo, your location or a note for your KAMR, or tap ‘Done’."),
 }
 
 
@@ -455,7 +501,19 @@ TEXTS.update(RELATIONSHIP_TEXTS)
 TEXTS.update(RULES_TEXTS)  # issue 17
 
 
+def khun(name: str) -> str:
+    """"คุณสมชาย", but "คุณ Somchai": Thai runs on, a Latin name takes a space."""
+    name = name.strip()
+    return "คุณ" + (" " if name[:1].isascii() and name[:1].isalpha() else "") + name if name else "คุณ"
+
+
+LATIN_AFTER_KHUN = re.compile(r"คุณ(?=[A-Za-z])")
+
+
 def t(key: str, lang: str = "th", **values) -> str:
     th, en = TEXTS[key]
     template = en if lang == "en" else th
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    # "คุณสมชาย" runs on in Thai, but "คุณ Somchai": a Latin name after คุณ takes a space.
+    return LATIN_AFTER_KHUN.sub("คุณ ", template.format(**values))

@@ -3,16 +3,19 @@
 Who hears about a ticket is handlers/operations/reaching.py."""
 from __future__ import annotations
 
+from typing import Callable
 
 from handlers.context import Context
 from handlers.menu import text_with_menu
+from handlers.messages import Button, Message
+from handlers.operations import case
 from handlers.operations.reachable import tel_uri
-from handlers.messages import Button
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
-from storage import escalations, media, tickets
+from storage import conversations, escalations, media, tickets
 from storage.models import Account, Contact, Ticket
+
 
 def cancel_button(ctx: Context) -> Button:
     label = t("btn_cancel", ctx.lang)
@@ -45,29 +48,57 @@ def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> 
     return (*buttons, Button(done, data=build(done_action), display=done))
 
 
-def record_attachment(ctx: Context, ticket: Ticket) -> None:
-    """A photo, location or extra note sent right after reporting goes on the ticket."""
+def on_attach(ctx: Context, *, done: Callable[[Context], None], buttons: tuple[Button, ...]) -> None:
+    """The step after a report: the Done label typed by hand finishes; what the ticket can use is
+    recorded and reaches the responders; anything else shows this step's buttons again."""
+    typed = ctx.inbound.text.strip().lower() if ctx.inbound.kind == "text" else ""
+    if typed and typed in (t("btn_done", "th").lower(), t("btn_done", "en").lower()):
+        done(ctx)
+        return
+    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    conversations.set_step(ctx.state, ctx.state.flow, "attach", now=ctx.now)
+    used = ticket is not None and ticket.account_id == ctx.contact.account_id and record_attachment(ctx, ticket)
+    ctx.reply(Message(text=t("outage_attached" if used else "attach_what", ctx.lang), quick_replies=buttons))
+
+
+def record_attachment(ctx: Context, ticket: Ticket) -> bool:
+    """A photo, file, location or extra note sent right after reporting goes on the ticket, and
+    reaches the responders (notes at once, files once stored). False: nothing the ticket can use."""
     inbound = ctx.inbound
-    if inbound.kind == "image":
-        tickets.log(ctx.session, ticket, "photo", now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
-        media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)
+    if inbound.kind in ("image", "media"):
+        action = "photo" if inbound.kind == "image" else "file"
+        tickets.log(ctx.session, ticket, action, now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
+        kept = media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)
+        if kept is not None and kept.status == "stored":  # already fetched: the fetcher will not relay it again
+            case.relay_media(ctx.session, kept, now=ctx.now, notifier=ctx.notifier)
     elif inbound.kind == "location":
         tickets.log(
             ctx.session, ticket, "location", now=ctx.now, contact_id=ctx.contact.id,
             latitude=inbound.latitude, longitude=inbound.longitude, address=inbound.address,
         )
+        case.relay_pin(ctx.session, ticket, latitude=inbound.latitude, longitude=inbound.longitude,
+                       address=inbound.address, notifier=ctx.notifier)
     elif inbound.kind == "text" and inbound.text.strip():
-        tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=inbound.text.strip()[:1000])
+        text = inbound.text.strip()[:1000]
+        tickets.log(ctx.session, ticket, "note", now=ctx.now, contact_id=ctx.contact.id, text=text)
+        case.relay_note(ctx.session, ticket, ctx.contact, text, notifier=ctx.notifier)
+    else:
+        return False
+    return True
 
 
 def reporter_lines(session, ticket: Ticket, lang: str) -> list[str]:
-    """Who reported and how to call back: the contact, else what the form said; and that it came by form."""
+    """Who reported (every contact of a joined outage) and how to call back; and that it came by form."""
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
-    name = (contact.display_name or contact.name) if contact else ticket.details.get("reporter_name", "")
+    name = case.person_name(contact) if contact else ticket.details.get("reporter_name", "")
     phone = ticket.details.get("phone") or (contact.phone if contact else "")
     lines = [t("card_reporter", lang, name=name)] if name else []
     if phone:
         lines.append(t("card_phone", lang, phone=phone))
+    others = [c for c in tickets.reporters(session, ticket) if c.id != ticket.contact_id]
+    for other in others:
+        lines.append(t("card_also_reported", lang, name=case.person_name(other) or "-",
+                       phone=f" ({other.phone})" if other.phone else ""))
     if ticket.channel == "form":
         lines.append(t("card_via_form", lang))
     return lines

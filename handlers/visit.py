@@ -19,6 +19,7 @@ from handlers.operations import visits as visit_operations
 from handlers.postback import build, int_param
 from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
+from handlers.rules import date_bounds
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
@@ -28,7 +29,6 @@ from storage.models import VISIT_MODES, Account, Staff, Visit
 FLOW = "visit"
 PURPOSES = ("relationship", "service", "complaint", "plan", "other")
 MAX_CHOICES = 12  # LINE shows 13 quick replies; one is Cancel
-PAST_DAYS, FUTURE_DAYS = 60, 365
 MAX_NOTES = 1000
 
 
@@ -97,7 +97,7 @@ def _ask_date(ctx: Context, text: str) -> None:
         Button(t("btn_today", lang), data=build("visit.date", d=today.isoformat()), display=t("btn_today", lang)),
         Button(t("btn_yesterday", lang), data=build("visit.date", d=(today - timedelta(days=1)).isoformat()),
                display=t("btn_yesterday", lang)),
-        Button(t("btn_pick_date", lang), kind="date", data=build("visit.date")),
+        Button(t("btn_pick_date", lang), kind="date", data=build("visit.date"), **date_bounds.visit_days(ctx.now).picker()),
         cancel_button(ctx),
     )
     ctx.reply(Message(text=text, quick_replies=buttons))
@@ -113,21 +113,15 @@ def _ask_choice(ctx: Context, name: str) -> None:
                       quick_replies=(*choice_buttons(ctx, action, values, name), cancel_button(ctx))))
 
 
-def date_window(today: date) -> tuple[date, date]:
-    """The visit dates accepted on `today`, from LINE and from forms alike: a visit dated 1901 or
-    2199 would count towards a quota and ask real customers to rate it."""
-    return today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
-
-
 def on_date(ctx: Context) -> None:
-    today = bangkok_today(ctx.now)
-    first, last = date_window(today)
-    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text, today)
+    window = date_bounds.visit_days(ctx.now)  # LINE and forms alike (handlers/rules/date_bounds.py)
+    day = picked_date({**ctx.params, **ctx.inbound.params}, ctx.inbound.text, window.initial)
     if day is None:  # not a date at all: say so, not that it is out of range
         _ask_date(ctx, t("date_unreadable", ctx.lang))
         return
-    if not first <= day <= last:
-        _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(first, ctx.lang), last=format_date(last, ctx.lang)))
+    if not window.holds(day):
+        _ask_date(ctx, t("visit_bad_date", ctx.lang, first=format_date(window.first, ctx.lang),
+                         last=format_date(window.last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
     _ask_choice(ctx, "mode")

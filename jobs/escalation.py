@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.config import Config
 from handlers.notify import Notifier
-from handlers.operations import escalating
+from handlers.operations import case, escalating
 from handlers.operations.outages import staff_card
 from storage import escalations
 from storage.models import Ticket
@@ -27,11 +27,13 @@ def escalate_unacknowledged(session: Session, *, now: datetime, config: Config, 
     for ticket in candidates:
         if ticket.id not in due:
             continue
-        reached = escalating.reach(session, ticket, _card_for(session, ticket), from_level=due[ticket.id], now=now,
-                                   chain=chain, notifier=notifier, reason="not_acknowledged")
+        reached = escalating.reach(session, ticket, _card_for(session, ticket, now), from_level=due[ticket.id], now=now,
+                                   chain=chain, notifier=notifier, reason="not_acknowledged",
+                                   attachments=case.attachments(session, ticket))
         called += reached is not None
     return called
 
 
-def _card_for(session: Session, ticket: Ticket) -> escalating.CardFor:
-    return lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes, last_level=last)
+def _card_for(session: Session, ticket: Ticket, now: datetime) -> escalating.CardFor:
+    return lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes, last_level=last,
+                                                  now=now)

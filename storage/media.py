@@ -80,8 +80,11 @@ def by_message_ids(session: Session, message_ids: list[str]) -> dict[str, Media]
     return {row.channel_message_id: row for row in rows}
 
 
-def attach_to_ticket(session: Session, channel_message_id: str, ticket_id: int) -> None:
+def attach_to_ticket(session: Session, channel_message_id: str, ticket_id: int) -> Media | None:
+    """Links the content to the ticket (once); returns the row when this call linked it."""
     media = session.exec(select(Media).where(Media.channel_message_id == channel_message_id)).first()
     if media is not None and media.ticket_id is None:
         media.ticket_id = ticket_id
         session.add(media)
+        return media
+    return None

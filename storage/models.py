@@ -84,6 +84,8 @@ class Contact(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     line_user_id: Optional[str] = Field(default=None, unique=True)  # None: known from the roster, not on LINE
     display_name: str = ""  # LINE display name
+    # When the LINE profile was last asked for (display_name refreshed after 30 days; bot/line/profiles.py)
+    profile_asked_at: Optional[datetime] = _utc_column(nullable=True)
     name: str = ""  # from the roster (CRM-KAM-005)
     position: str = ""
     phone: str = ""

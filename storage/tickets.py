@@ -10,7 +10,7 @@ from storage.db import lock_key
 from storage.models import Account, Contact, Ticket, TicketEvent, TicketReporter
 from storage.statuses import OPEN_STATUSES
 
-PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV"}
+PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV", "message": "MSG"}
 
 
 def lock_site_outage(session: Session, *, account_id: int, site_id: int | None) -> None:
@@ -119,3 +119,12 @@ def transition(session: Session, ticket: Ticket, from_statuses: tuple[str, ...],
     )
     session.refresh(ticket)
     return result.rowcount == 1
+
+
+def open_of_contact(session: Session, *, kind: str, contact_id: int) -> Ticket | None:
+    """The contact's latest open ticket of `kind` (a relayed message still waiting for its answer)."""
+    return session.exec(
+        select(Ticket)
+        .where(Ticket.kind == kind, Ticket.contact_id == contact_id, col(Ticket.status).in_(OPEN_STATUSES))
+        .order_by(col(Ticket.id).desc())
+    ).first()

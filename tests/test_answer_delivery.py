@@ -43,7 +43,7 @@ def test_answer_to_a_form_filer_without_line_is_delivered_by_the_kamr_and_record
     assert "ผู้แจ้ง: สมศรี มีสุข" in lines and "โทร: 081-234-5678" in lines and "อีเมล: somsri@example.co.th" in lines
     assert "คำชี้แจง: ตรวจสอบแล้ว มิเตอร์ปกติ ค่าไฟสูงจากเครื่องปรับอากาศใหม่" in lines
     call, mail, by_phone, by_email, in_person = _footer(card)
-    assert (call["type"], call["uri"], call["label"]) == ("uri", "tel:0812345678", "โทร 081-234-5678")
+    assert (call["type"], call["uri"], call["label"]) == ("uri", "tel:0812345678", "📞 โทร 081-234-5678")
     assert mail["type"] == "uri" and mail["uri"].startswith("mailto:somsri@example.co.th?subject=")
     assert [b["label"] for b in (by_phone, by_email, in_person)] == [
         "แจ้งทางโทรศัพท์แล้ว", "ส่งอีเมลแล้ว", "แจ้งด้วยตนเองแล้ว"]

@@ -26,8 +26,8 @@ def test_outage_dialog_and_kamr_card_as_the_terminal_shows_them(org):
     bot.say("Ucust1", "09:40")
     created = render_messages([bot.last_to("Ucust1")])
     assert created.lines[:2] == ["🤖 รับแจ้งแล้วค่ะ เลขที่ OUT-69-00001", "   โรงงาน 2: ไฟดับ ตั้งแต่ 23 พ.ย. 2569 09:40 น."]
-    assert created.lines[-1] == "   [1] ถ่ายรูป 📷  [2] เลือกรูป 🖼  [3] ส่งตำแหน่ง 📍  [4] เสร็จสิ้น"
-    assert [c.action["type"] for c in created.choices] == ["camera", "cameraRoll", "location", "postback"]
+    assert created.lines[-1] == "   [1] ถ่ายรูป 📷  [2] เลือกรูป 🖼  [3] ส่งตำแหน่ง 📍  [4] เสร็จสิ้น  [5] ไฟมาแล้ว"
+    assert [c.action["type"] for c in created.choices] == ["camera", "cameraRoll", "location", "postback", "postback"]
 
     # Numbering goes on from where the screen is: the KAMR already has two choices showing.
     card = render_messages(bot.line.messages_to("Ukamr1"), first_number=3)
@@ -108,3 +108,29 @@ def test_several_cards_go_as_one_carousel_and_the_terminal_numbers_every_button(
     many = tuple(Card(f"C{n}") for n in range(20))
     [flex] = render(Message(cards=many))
     assert len(flex.to_dict()["contents"]["contents"]) == 12  # LINE refuses a longer carousel whole
+
+
+def test_photos_pins_and_call_and_map_buttons_read_well_in_the_terminal():
+    from handlers.messages import Attachment
+
+    message = Message(
+        attachments=(Attachment(kind="image", media_token="tok", label="รูปภาพ"),
+                     Attachment(kind="location", label="OUT-69-00001", latitude=13.7563, longitude=100.5018,
+                                address="ถนนพหลโยธิน")),
+        card=Card(title="⚡ แจ้งไฟดับ OUT-69-00001", lines=("📝 หม้อแปลงมีควันออกมาค่ะ",),
+                  buttons=(Button("📞 โทร 081-234-5678", kind="uri", data="tel:0812345678"),
+                           Button("เปิดแผนที่", kind="uri",
+                                  data="https://www.google.com/maps/search/?api=1&query=13.756300,100.501800"))))
+    url = lambda token, preview: f"https://kambot.example/media/{token}" + ("/preview" if preview else "")
+    sent = [m.to_dict() for m in render(message, url)]
+    screen = render_messages(sent)
+    assert screen.lines == [
+        "🤖 [รูปภาพ / image] https://kambot.example/media/tok",
+        "🤖 [ตำแหน่ง / location] OUT-69-00001 ถนนพหลโยธิน (13.7563, 100.5018)",
+        "🤖 ┌ ⚡ แจ้งไฟดับ OUT-69-00001",
+        "   │ 📝 หม้อแปลงมีควันออกมาค่ะ",
+        "   │ [1] 📞 โทร 081-234-5678 ☎ 0812345678",
+        "   │ [2] เปิดแผนที่ 🗺",
+        "   └",
+    ]
+    assert screen.choices[1].action["uri"].startswith("https://www.google.com/maps/search/")

@@ -57,8 +57,10 @@ def test_complaint_filed_answered_and_listed(org):
     assert ticket.details["received_at"] == FRIDAY_10_APRIL.isoformat()
     assert "2026-04-10" in ticket.details["due_rule"]
 
-    card = bot.last_to("Ukamr1")
+    card, photo_text, photo_card = bot.line.messages_to("Ukamr1")  # the photo follows once stored
     assert card["type"] == "flex" and card["altText"].startswith("📝 ร้องเรียน CMP-69-00001")
+    assert photo_text["text"] == "รูปภาพ"  # no [server] public_url in tests: the label stands in for the image
+    assert photo_card["altText"].startswith("📎 รูปภาพเพิ่มเติม CMP-69-00001 จาก User ust1")
     lines = _body_lines(card)
     assert lines[1] == "ลูกค้า: บริษัท น้ำตาลไทย จำกัด (A100)"
     assert lines[2] == "เรื่อง: คุณภาพไฟฟ้า"

@@ -192,9 +192,15 @@ def test_follow_greets_by_link_state(seeded):
     bot = seeded
     bot.follow("Unew")
     assert bot.texts_to("Unew") == [t("greet_unlinked")]
+    bot.line.profiles["Unew"] = "มานี"
     bot.say("Unew", issue(bot, account="A100"))
-    bot.follow("Unew")
-    assert bot.texts_to("Unew")[-1] == t("greet_linked", name=A100_NAME)
+    bot.follow("Unew")  # a re-follow greets the person (their LINE name, fetched at link), not the company
+    assert bot.texts_to("Unew")[-1] == t("greet_linked", name="คุณมานี")
+    assert A100_NAME not in bot.texts_to("Unew")[-1]
+    bot.line.profiles["Ulatin"] = "Somchai"
+    bot.say("Ulatin", issue(bot, account="A100"))
+    bot.follow("Ulatin")
+    assert bot.texts_to("Ulatin")[-1].startswith("สวัสดีค่ะ คุณ Somchai เลือก")  # a Latin name is spaced
 
 
 def test_english_speakers_get_menus_that_echo_in_english(seeded):

@@ -232,9 +232,9 @@ def test_cancel_word_and_idle_timeout_end_the_dialog(org):
     bot.advance(minutes=31)
     bot.tap("Ucust1", "a=outage.symptom&v=no_power")
     assert _text(bot, "Ucust1") == EXPIRED
-    bot.say("Ucust1", "09:40")  # no longer read as the dialog's answer
-    assert _text(bot, "Ucust1") == "เลือกสิ่งที่ต้องการได้เลยค่ะ"
-    assert _tickets(bot) == []
+    bot.say("Ucust1", "09:40")  # no longer read as the dialog's answer: free text goes to the KAMR (issue 14)
+    assert _text(bot, "Ucust1") == "ส่งถึงคุณสมชาย ใจดี (KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว"
+    assert [ticket.kind for ticket in _tickets(bot)] == ["message"]  # no outage
 
     # Within the timeout the dialog carries on.
     bot.tap("Ucust1", "a=outage")

@@ -118,7 +118,10 @@ def test_two_servers_with_schedulers_escalate_once_and_answer_once(engine, line,
     seen = _numbers_pushed(line)
     assert len(seen) == org.open_outages and max(seen.values()) == 1
     with session_scope(engine) as session:
-        assert Counter(session.exec(select(OutboxMessage.status)).all()) == {"sent": events + org.open_outages}
+        sent = session.exec(select(OutboxMessage.kind, OutboxMessage.status)).all()
+    assert Counter(status for kind, status in sent if kind == "message") == {"sent": events + org.open_outages}
+    # Each customer's LINE name asked for once (issue 14), whichever server took their first event.
+    assert Counter(status for kind, status in sent if kind == "get_profile") == {"sent": users}
 
 
 def test_web_only_servers_store_and_a_worker_handles_and_sends(engine, line, tmp_path):

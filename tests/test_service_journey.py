@@ -61,7 +61,8 @@ def test_request_accept_done_and_rate(org):
     bot.tap("Ucust1", "a=service.pick&c=FMS2")
     ask = bot.last_to("Ucust1")
     assert ask["text"].startswith("ตรวจสอบข้อมูลโหลด (Load Profile)\nเลือกวันที่สะดวก")
-    assert _quick(ask)[0] == {"type": "datetimepicker", "label": "เลือกวันที่", "data": "a=service.date", "mode": "date"}
+    assert _quick(ask)[0] == {"type": "datetimepicker", "label": "เลือกวันที่", "data": "a=service.date", "mode": "date",
+                              "initial": "2026-11-24", "min": "2026-11-24", "max": "2027-05-22"}
     bot.tap("Ucust1", "a=service.date", date="2026-11-23")  # today is too soon
     assert bot.last_to("Ucust1")["text"] == "กรุณาเลือกวันที่ตั้งแต่ 24 พ.ย. 2569 ถึง 22 พ.ค. 2570 ค่ะ"
     bot.say("Ucust1", "1 ธ.ค. 2569")  # typing works as well as the picker

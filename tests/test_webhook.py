@@ -260,24 +260,30 @@ def test_every_line_event_type_in_one_payload(org):
     with session_scope(bot.engine) as session:
         assert all(row.payload is None for row in session.exec(select(InboxEvent)).all())
 
-    # A sticker from a linked contact: a polite "can't read that", with the menu.
+    # A sticker from a linked contact: a friendly word, with the menu (issue 14).
     sticker_answer = bot.line.messages_to("Ucust2")
-    assert [m["text"] for m in sticker_answer] == [t("unsupported_message", "th")]
-    # Image, video, audio and file outside a dialog also get it; the text gets the menu.
+    assert [m["text"] for m in sticker_answer] == [t("sticker_thanks", "th")]
+    # A greeting gets the menu; image, video, audio, file and location outside a dialog go to the
+    # KAMR (issue 14), and the customer hears who got them.
     ucust1 = bot.texts_to("Ucust1")
     assert ucust1[0] == t("menu_hint", "th")
-    assert ucust1.count(t("unsupported_message", "th")) >= 4
+    assert ucust1[1:] == [t("relay_told_kamr", "th", staff="คุณสมชาย ใจดี")] * 5
     # A new follower is greeted, and told to link.
     assert bot.texts_to("Unewbie") == [t("greet_unlinked", "th")]
     # Groups: one polite line on join, nothing else ever; rooms: nothing.
     assert bot.texts_to("Cgroup1") == [t("group_not_supported", "th")]
     assert bot.texts_to("Rroom1") == []
     assert all(p["to"] not in ("Cgroup1", "Rroom1") for p in bot.line.pushes)
-    assert bot.line.pushes == []
+    # Pushed: only to the KAMR: the relayed message's card, the pin, and each file once kept.
+    assert [p["to"] for p in bot.line.pushes] == ["Ukamr1"] * 6
     # Nobody got anything for unfollow, beacon, accountLink, unsend, videoPlayComplete or unknown types.
     assert bot.texts_to("Ugone") == [] and bot.texts_to("Uhosp") == []
-    # Postbacks with date/time/datetime params were answered (one reply each).
-    assert len(bot.line.messages_to("Ukamr1")) == 3
+    # Postbacks with date/time/datetime params were answered (one reply each); the rest the KAMR
+    # got is the relayed message MSG-69-… and its files.
+    to_kamr = bot.texts_to("Ukamr1")
+    assert to_kamr.count(t("staff_menu_hint", "th")) == 3
+    assert all("MSG-69-" in text or text in ("รูปภาพ", "วิดีโอ", "ข้อความเสียง", "ไฟล์", "")  # "": the pin
+               for text in to_kamr if text != t("staff_menu_hint", "th"))
 
 
 def test_group_text_from_a_linked_user_never_reaches_the_group_or_the_user(org):

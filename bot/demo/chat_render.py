@@ -95,9 +95,13 @@ def _number(screen: Screen, first_number: int, action: dict) -> str:
 
 
 def _hint(action: dict) -> str:
-    """What choosing the button will ask for, where that is not just a tap."""
-    return {"datetimepicker": " 📅", "camera": " 📷", "cameraRoll": " 🖼", "location": " 📍", "uri": " 🔗"}.get(
-        action.get("type"), "")
+    """What choosing the button will ask for, where that is not just a tap; where a link goes."""
+    if action.get("type") == "uri":
+        uri = action.get("uri", "")
+        if uri.startswith("tel:"):
+            return " ☎ " + uri[4:]
+        return " 🗺" if "google.com/maps" in uri else " 🔗"
+    return {"datetimepicker": " 📅", "camera": " 📷", "cameraRoll": " 🖼", "location": " 📍"}.get(action.get("type"), "")
 
 
 def _message(screen: Screen, message: dict, first_number: int) -> None:
@@ -113,8 +117,8 @@ def _message(screen: Screen, message: dict, first_number: int) -> None:
     elif kind == "image":
         screen.lines.append(BOT + "[รูปภาพ / image] " + message.get("originalContentUrl", ""))
     elif kind == "location":
-        screen.lines.append(BOT + f"[ตำแหน่ง / location] {message.get('title', '')} "
-                                  f"{message.get('latitude')}, {message.get('longitude')}")
+        place = " ".join(part for part in (message.get("title", ""), message.get("address", "")) if part and part != "-")
+        screen.lines.append(BOT + f"[ตำแหน่ง / location] {place} ({message.get('latitude')}, {message.get('longitude')})")
     elif kind == "sticker":
         screen.lines.append(BOT + "[สติกเกอร์ / sticker]")
     else:

@@ -26,7 +26,7 @@ reference "Common specifications" and "Retry failed API requests"):
   -> 400, like LINE.
 * Message validation: 1..5 message objects, each with a known ``type``; text
   messages need a non-empty ``text`` of at most 5000 characters.
-* Rich menus, profile, message content and quota consumption endpoints.
+* Rich menus, profile, message content, loading animation and quota consumption endpoints.
 * Everything else -> 404 ``{"message": "Not found"}``.
 * Every response carries ``x-line-request-id``.
 * Not LINE: ``POST /_standin/reply-tokens`` ``{"replyToken", "userId"}`` and
@@ -208,6 +208,7 @@ class LineStandIn:
                 Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="message_content"),
                 Rule("/v2/bot/message/<message_id>/content/transcoding", methods=["GET"], endpoint="transcoding"),
                 Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
+                Rule("/v2/bot/chat/loading/start", methods=["POST"], endpoint="loading_start"),
                 Rule("/v2/bot/richmenu", methods=["POST"], endpoint="richmenu_create"),
                 Rule("/v2/bot/richmenu/validate", methods=["POST"], endpoint="richmenu_validate"),
                 Rule("/v2/bot/richmenu/list", methods=["GET"], endpoint="richmenu_list"),
@@ -244,6 +245,8 @@ class LineStandIn:
             self.content: dict[str, tuple[bytes, str]] = {}
             self.gone_content: set[str] = set()
             self.transcoding: dict[str, str] = {}  # message id -> processing / succeeded / failed
+            self.profiles: dict[str, str] = {}  # user id -> display name; others get "User <last 4>"
+            self.loading: list[tuple[str, int]] = []  # loading animations asked for: (chat id, seconds)
             self._deliveries: list[_Delivery] = []
             self._reply_token_users: dict[str, str] = {}
             self._used_reply_tokens: set[str] = set()
@@ -270,6 +273,8 @@ class LineStandIn:
                 self.content,
                 self.gone_content,
                 self.transcoding,
+                self.profiles,
+                self.loading,
                 self._deliveries,
                 self._reply_token_users,
                 self._used_reply_tokens,
@@ -571,10 +576,20 @@ class LineStandIn:
             return _Outcome(404, {"message": "Not found"})
         return _Outcome(200, {"status": self.transcoding.get(message_id, "succeeded")})
 
+    def _h_loading_start(self, *, parsed, **_kw) -> _Outcome:
+        """LINE answers 202; a chat id that is no user, or seconds outside 5..60 in steps of 5, get 400."""
+        chat_id = parsed.get("chatId") if isinstance(parsed, dict) else None
+        seconds = parsed.get("loadingSeconds", 20) if isinstance(parsed, dict) else None
+        if not isinstance(chat_id, str) or not chat_id.startswith("U") or not isinstance(seconds, int) \
+                or not 5 <= seconds <= 60 or seconds % 5:
+            return _Outcome(400, {"message": "The request body has 1 error(s)"})
+        self.loading.append((chat_id, seconds))
+        return _Outcome(202, {})
+
     def _h_profile(self, *, user_id, **_kw) -> _Outcome:
         return _Outcome(
             200,
-            {"userId": user_id, "displayName": f"User {user_id[-4:]}", "language": "th"},
+            {"userId": user_id, "displayName": self.profiles.get(user_id, f"User {user_id[-4:]}"), "language": "th"},
         )
 
     # --- rich menus

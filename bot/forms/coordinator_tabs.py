@@ -12,13 +12,15 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot import media
 from bot.config import Config
+from handlers.operations import case
 from handlers.rules import quotas
 from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from storage import form_responses
-from storage.models import Account, FormResponse, Rating, Staff, Ticket, Visit
+from storage.models import Account, Contact, FormResponse, Media, Rating, Staff, Ticket, TicketEvent, Visit
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class Table:
 
 
 TICKET_HEADER = ["เลขที่", "ประเภท", "รหัสบัญชี", "ลูกค้า", "KAMR", "ช่องทาง", "สถานะ", "รับเรื่อง", "กำหนดตอบ",
-                 "ตอบ/แก้ไขเมื่อ", "คะแนน"]
+                 "ตอบ/แก้ไขเมื่อ", "คะแนน", "ไฟล์แนบ"]
+HISTORY_HEADER = ["เลขที่", "เมื่อ", "เหตุการณ์", "โดย", "ข้อความ", "ไฟล์/ตำแหน่ง"]
 VISIT_HEADER = ["วันที่เยี่ยม", "รหัสบัญชี", "ลูกค้า", "ผู้เยี่ยม", "รูปแบบ", "วัตถุประสงค์", "สถานะ", "ช่องทาง",
                 "บันทึกผลเมื่อ", "คะแนน", "บันทึกช้า (เกิน 7 วัน)"]
 QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ชื่อ", "บทบาท", "สำนักงาน", "เยี่ยมแล้ว", "เป้าหมาย", "ครบแล้ว",
@@ -50,10 +53,11 @@ def _when(moment: datetime | None) -> str:
 
 def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table]:
     return [
-        Table("tickets", "เรื่องทั้งหมด (บอท)", _tickets(session)),
+        Table("tickets", "เรื่องทั้งหมด (บอท)", _tickets(session, config)),
         Table("visits", "การเยี่ยม (บอท)", _visits(session, config)),
         Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
         Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
+        Table("ticket_history", "ประวัติเรื่อง (บอท)", _history(session, config)),
     ]
 
 
@@ -63,10 +67,49 @@ def _scores(session: Session, kind: str) -> dict[int, str]:
     return {subject_id: str(score) for subject_id, score in rows}
 
 
-def _tickets(session: Session) -> list[list[str]]:
+def _media_links(session: Session, config: Config) -> tuple[dict[int, list[str]], dict[str, str]]:
+    """Kept files' public addresses: by ticket id, and by the channel's message id (for the history).
+    Empty without [server] public_url: there is no address to give."""
+    if not config.server.public_url:
+        return {}, {}
+    by_ticket: dict[int, list[str]] = {}
+    by_message: dict[str, str] = {}
+    rows = session.connection().execute(
+        select(Media.ticket_id, Media.channel_message_id, Media.token).where(Media.status == "stored").order_by(Media.id))
+    for ticket_id, message_id, token in rows:
+        url = media.url_for(config, token)
+        by_message[message_id] = url
+        if ticket_id is not None:
+            by_ticket.setdefault(ticket_id, []).append(url)
+    return by_ticket, by_message
+
+
+def _history(session: Session, config: Config) -> list[list[str]]:
+    """Every ticket's history, oldest first, with the address of each kept photo or file and each pin's map."""
+    _, by_message = _media_links(session, config)
+    rows = session.connection().execute(
+        select(Ticket.number, TicketEvent.at, TicketEvent.action, Staff.name, Contact.name, Contact.display_name,
+               TicketEvent.text, TicketEvent.details)
+        .join(Ticket, col(Ticket.id) == TicketEvent.ticket_id)
+        .join(Staff, col(Staff.id) == TicketEvent.staff_id, isouter=True)
+        .join(Contact, col(Contact.id) == TicketEvent.contact_id, isouter=True)
+        .order_by(TicketEvent.id)
+    ).all()
+    table = [HISTORY_HEADER]
+    for number, at, action, staff, contact, display, text, details in rows:
+        details = details or {}
+        where = by_message.get(details.get("media_id", ""), "")
+        if details.get("latitude") is not None and details.get("longitude") is not None:
+            where = case.maps_url(details["latitude"], details["longitude"])
+        table.append([number, _when(at), action, staff or contact or display or "", text, where])
+    return table
+
+
+def _tickets(session: Session, config: Config) -> list[list[str]]:
     # Plain rows of columns, not ORM objects (nor the whole details JSON): the tab lists every
     # ticket, and building 50,000 objects per poll costs seconds.
     scores = _scores(session, "ticket")
+    links, _ = _media_links(session, config)
     rows = session.connection().execute(
         select(Ticket.id, Ticket.number, Ticket.kind, Account.account_code, Account.name, Staff.name, Ticket.channel,
                Ticket.status, Ticket.created_at, Ticket.due_date, Ticket.details["answered_at"].as_string(),
@@ -90,6 +133,7 @@ def _tickets(session: Session) -> list[list[str]]:
             format_date(due, "th") if due else "",
             _when(answered),
             scores.get(ticket_id, ""),
+            "\n".join(links.get(ticket_id, ())),
         ])
     return table
 

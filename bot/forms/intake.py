@@ -22,8 +22,8 @@ from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, visit
 from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.notify import Notifier, NotifierFor
+from handlers.rules import date_bounds
 from handlers.rules.entitlement import is_entitled
-from handlers.thai_dates import bangkok_today
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
@@ -275,8 +275,9 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
     if account is None:
         return "invalid", f"{staff.name} ไม่ได้ดูแลบัญชีนี้"
     day = date.fromisoformat(answers["visit_date"])
-    first, last = visit.date_window(bangkok_today(response.submitted_at))
-    if not first <= day <= last:
+    window = date_bounds.visit_days(response.submitted_at)
+    first, last = window.first, window.last
+    if not window.holds(day):
         return "invalid", f"วันที่เยี่ยม {answers['visit_date']} อยู่นอกช่วง {first.isoformat()} ถึง {last.isoformat()}"
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (

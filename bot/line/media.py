@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from bot.line.notifier import LineNotifier
 from handlers.messages import Message
+from handlers.operations import case
 from handlers.texts import t
 from storage import media as media_repo
 from storage import tickets
@@ -124,6 +125,8 @@ class MediaFetcher:
                     if media.kind == "image" else None
                 media_repo.store(session, media, data=fetched.data, preview=preview,
                                  content_type=fetched.content_type, now=now)
+                # Only now can the responders open it: it goes to them after it is stored, never before.
+                case.relay_media(session, media, now=now, notifier=LineNotifier(session, now=now))
                 return
             if fetched.status == "retry" and media.attempts + 1 < self.config.media.max_attempts:
                 delay = fetched.delay or timedelta(seconds=self.config.media.backoff_base_seconds * 2 ** media.attempts)

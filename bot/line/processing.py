@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Config
+from bot.line import profiles
 from bot.line.events import is_one_to_one, to_inbound
 from bot.line.notifier import LineNotifier, calls
 from handlers.context import Context
@@ -23,9 +24,14 @@ from storage.outbox import enqueue
 log = logging.getLogger(__name__)
 
 
-def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime]) -> int:
-    """Handle every pending event of one user, oldest first; returns how many were handled."""
+def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime],
+                 late: Callable[[str], object] | None = None) -> int:
+    """Handle every pending event of one user, oldest first; returns how many were handled.
+
+    `late(user_id)` is called (once) when the first event waited longer than [line]
+    loading_after_seconds: the person sees the loading animation while the answers are made."""
     handled, more = 0, True
+    wait_limit = config.line.loading_after_seconds
     while more:
         event_id = None
         try:
@@ -35,6 +41,9 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
                 if event is None or not inbox.is_due(event, clock()):
                     return handled  # a failed try waits out its backoff, and this user's later events with it
                 event_id = event.id
+                if late is not None and handled == 0 and wait_limit and is_one_to_one(user_key) \
+                        and (clock() - event.received_at).total_seconds() >= wait_limit:
+                    late(user_key)  # returns at once: the call runs on the animation's own thread
                 _handle(session, config, event, now=clock())
                 inbox.mark_done(session, event, now=clock())
                 # Look ahead in this transaction: most people have one event waiting, and a second
@@ -91,6 +100,8 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
     if inbound.media_id and inbound.kind in ("image", "media") and (ctx.contact or ctx.staff):
         _keep_content(session, inbound, ctx.contact, now=now)
     dispatch(ctx)
+    if inbound.kind != "unfollow":  # after dispatch: a contact who just linked counts
+        profiles.ask_if_due(session, ctx.contact, now=now)
 
 
 def _keep_content(session: Session, inbound, contact, *, now: datetime) -> None:

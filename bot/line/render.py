@@ -39,7 +39,8 @@ def action(button: Button):
     if button.kind == "text":
         return MessageAction(label=label, text=button.data or button.label)
     if button.kind in ("date", "datetime"):
-        return DatetimePickerAction(label=label, data=button.data, mode=button.kind)
+        return DatetimePickerAction(label=label, data=button.data, mode=button.kind, initial=button.initial or None,
+                                    min=button.min or None, max=button.max or None)
     if button.kind == "camera":
         return CameraAction(label=label)
     if button.kind == "camera_roll":
@@ -101,9 +102,9 @@ def render(message: Message, media_url: MediaUrl = _no_media) -> list:
         out.append(FlexMessage(altText=alt, contents=FlexContainer.from_dict(carousel)))
     if message.text:
         out.append(TextMessage(text=message.text[:TEXT_CHARS]))
-    if message.quick_replies and out:
-        out[-1].quick_reply = QuickReply(
-            items=[QuickReplyItem(action=action(b)) for b in message.quick_replies[:QUICK_REPLY_ITEMS]])
+    quick = message.quick_replies[:QUICK_REPLY_ITEMS]
+    if quick and out:
+        out[-1].quick_reply = QuickReply(items=[QuickReplyItem(action=action(b)) for b in quick])
     return out
 
 

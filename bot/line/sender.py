@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from bot import media
 from bot.config import Config
+from bot.line import profiles
 from bot.line.render import render_all
 from storage.db import session_scope
 from storage.models import OutboxMessage
@@ -131,6 +132,9 @@ class LineSender:
         if row.kind == "unlink_richmenu":  # back to the default (customer) menu
             return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
                 row.to_user, _request_timeout=self.timeout))
+        if row.kind == profiles.KIND:
+            return self._call("api", lambda: profiles.store(self.engine, row.to_user, self.api.get_profile(
+                row.to_user, _request_timeout=self.timeout).display_name))
         messages = render_all(row.messages, self.media_url)
         if row.reply_token and row.reply_uncertain and not self._reply_usable(row):
             # A reply may have reached LINE (a crash or a timeout mid-call) and the token is too old

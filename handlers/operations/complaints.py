@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from bot.config import Config
 from handlers import complaint_close, ticketing
-from handlers.messages import Button, Card
+from handlers.messages import Button, Card, Message
+from handlers.operations import case
 from handlers.notify import Notifier
 from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
@@ -43,8 +44,8 @@ def file_complaint(session: Session, config: Config, *, now: datetime, actor: Co
                  **(details or {})},
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
-    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, ticket, lang), now=now,
-                    notifier=notifier, chain=config.escalation)
+    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, ticket, lang, now=now), now=now,
+                    notifier=notifier, chain=config.escalation, attachments=case.attachments(session, ticket))
     return ticket
 
 
@@ -82,7 +83,12 @@ def record_delivery(session: Session, ticket: Ticket, how: str, *, now: datetime
     return True
 
 
-def staff_card(session: Session, ticket: Ticket, lang: str) -> Card:
+def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Message:
+    """The card with the photos beside it."""
+    return Message(card=staff_card(session, ticket, lang, now=now), attachments=case.attachments(session, ticket, lang))
+
+
+def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Card:
     account = session.get(Account, ticket.account_id)
     details = ticket.description if len(ticket.description) <= CARD_DETAILS else ticket.description[: CARD_DETAILS - 1] + "…"
     lines = [
@@ -93,10 +99,15 @@ def staff_card(session: Session, ticket: Ticket, lang: str) -> Card:
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
+    lines += case.lines(session, ticket, lang, now)
     buttons: tuple[Button, ...] = ()
     if ticket.status in ANSWERABLE_STATUSES:
         label = t("btn_answer", lang)
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
+    buttons += case.buttons(session, ticket, lang)
+    if len(ticket.description) > CARD_DETAILS:  # the card shows the start; the whole text is one tap away
+        label = t("btn_full_text", lang)
+        buttons += (Button(label, data=build("complaint.full", t=ticket.id), display=label),)
     if ticket.status == "answered":
         buttons += (complaint_close.onbehalf_button(ticket, lang),)
     if ticket.status in OPEN_STATUSES:

@@ -15,7 +15,7 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from bot.config import EscalationConfig, EscalationLevel
-from handlers.messages import Card, Message
+from handlers.messages import Attachment, Card, Message
 from handlers.notify import Notifier
 from handlers.rules import roles
 from handlers.texts import t
@@ -45,9 +45,11 @@ def scheduled_minutes(chain: EscalationConfig, level: int) -> int:
 
 
 def reach(session: Session, ticket: Ticket, card_for: CardFor, *, from_level: int, now: datetime,
-          chain: EscalationConfig, notifier: Notifier, reason: str) -> Reached | None:
-    """Call the first level from `from_level` on that reaches a person on LINE; None when another
-    scheduler claimed a level first, or when nobody in the chain can be reached."""
+          chain: EscalationConfig, notifier: Notifier, reason: str,
+          attachments: tuple[Attachment, ...] = ()) -> Reached | None:
+    """Call the first level from `from_level` on that reaches a person on LINE (the card with the
+    case's photos and pin); None when another scheduler claimed a level first, or when nobody in the
+    chain can be reached."""
     account = session.get(Account, ticket.account_id)
     kamr = kamr_of(session, account)
     had = {step.staff_id for step in escalations.steps_of(session, [ticket.id])[ticket.id] if step.staff_id}
@@ -61,14 +63,14 @@ def reach(session: Session, ticket: Ticket, card_for: CardFor, *, from_level: in
             continue
         minutes = chain.wait_at(level)
         if level == 0:
-            notifier.push(person, [Message(card=card_for(person.language, None, False))])
+            notifier.push(person, [Message(card=card_for(person.language, None, False), attachments=attachments)])
             return Reached(person, 0, minutes)
         ticket.escalated_at, ticket.escalated_to = now, person.id
         session.add(ticket)
         tickets.log(session, ticket, "escalated", now=now, staff_id=person.id, level=level, reason=reason)
         card = card_for(person.language, scheduled_minutes(chain, level) if reason == "not_acknowledged" else 0,
                         level == last)
-        notifier.push(person, [Message(card=card)])
+        notifier.push(person, [Message(card=card, attachments=attachments)])
         if from_level > 0:  # at the report itself the reply says who has it
             _tell_customers(session, ticket, person, minutes, notifier)
         return Reached(person, level, minutes)

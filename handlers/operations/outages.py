@@ -9,9 +9,10 @@ from handlers import ticketing
 from bot.config import EscalationConfig
 from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
+from handlers.operations import case
 from handlers.operations.ratings import score_buttons
 from handlers.operations.reachable import call_button
-from handlers.operations.reaching import call_responders, tell_reporters
+from handlers.operations.reaching import call_responders, tell_reporters, tell_responders
 from handlers.postback import build
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import t
@@ -44,8 +45,8 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
     call_responders(session, ticket, lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes,
-                                                                           last_level=last),
-                    now=now, notifier=notifier, chain=chain)
+                                                                           last_level=last, now=now),
+                    now=now, notifier=notifier, chain=chain, attachments=case.attachments(session, ticket))
     return ticket, False
 
 
@@ -90,12 +91,41 @@ def resolve(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, no
     return True
 
 
+def restored_by_customer(session: Session, ticket: Ticket, *, now: datetime, actor: Contact, notifier: Notifier) -> bool:
+    """The customer says the power is back: the outage closes as restored by them and the responders
+    hear it; False when it was resolved already."""
+    if not tickets.transition(session, ticket, OPEN_STATUSES, status="resolved", resolved_at=now):
+        return False
+    tickets.log(session, ticket, "restored_by_customer", now=now, contact_id=actor.id)
+    who = case.person_name(actor) or session.get(Account, ticket.account_id).name
+    tell_responders(session, ticket, lambda lang: [Message(text=t("outage_restored_staff", lang, number=ticket.number,
+                                                                  name=who))], notifier=notifier)
+    return True
+
+
+def customer_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
+    """What a reporter may do with their open outage: say the power is back (the confirmation, and
+    the status list can show it beside the ticket)."""
+    if ticket.kind != "outage" or ticket.status not in OPEN_STATUSES:
+        return ()
+    label = t("btn_power_back", lang)
+    return (Button(label, data=build("outage.restored", t=ticket.id), display=label),)
+
+
 def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
     return score_buttons("ticket", ticket.id)
 
 
+def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None,
+                  escalated_minutes: int | None = None, last_level: bool = False) -> Message:
+    """The card with the photos and the pin beside it."""
+    return Message(card=staff_card(session, ticket, lang, now=now, escalated_minutes=escalated_minutes,
+                                   last_level=last_level),
+                   attachments=case.attachments(session, ticket, lang))
+
+
 def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None,
-               last_level: bool = False) -> Card:
+               last_level: bool = False, now: datetime | None = None) -> Card:
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
@@ -106,6 +136,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
     lines += ticketing.reporter_lines(session, ticket, lang)
+    lines += case.lines(session, ticket, lang, now)
     symptom = ticket.category if ticket.category in TITLED_SYMPTOMS else "no_power"
     title_key = "outage_card_title" if symptom == "no_power" else f"outage_card_title_{symptom}"
     if escalated_minutes is not None:
@@ -123,5 +154,6 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(ticketing.urgent_button(ticket, lang))
     if escalated_minutes is not None and kamr is not None and kamr.phone:
         buttons.append(call_button(kamr, lang))
+    buttons += case.buttons(session, ticket, lang)  # call and map after the actions: the first button is the main one
     return Card(title=t(title_key, lang, number=ticket.number, symptom=t(f"symptom_{symptom}", lang)), lines=tuple(lines),
                 buttons=tuple(buttons))

@@ -54,9 +54,18 @@ def _kind(subject: Ticket | Visit) -> str:
 
 
 def _callers(session: Session, subject: Ticket | Visit) -> list[Staff]:
+    """The KAMR, and whoever handled it: the visitor, or who took or was handed the ticket."""
     account = session.get(Account, subject.account_id)
-    people = {account.kamr_id} | ({subject.staff_id} if isinstance(subject, Visit) else set())
+    handled = {subject.staff_id} if isinstance(subject, Visit) else {subject.acknowledged_by, subject.escalated_to}
+    people = {account.kamr_id} | handled
     return [staff for staff in (session.get(Staff, staff_id) for staff_id in sorted(p for p in people if p)) if staff]
+
+
+def add_comment(session: Session, rating: Rating, comment: str, *, notifier: Notifier, reports: ReportsConfig) -> None:
+    """The comment after a score; after a low one it goes to those asked to call back."""
+    rating.comment = comment
+    session.add(rating)
+    relay_low_comment(session, rating, notifier=notifier, reports=reports)
 
 
 def _ask_kamr_to_call(session: Session, subject: Ticket | Visit, score: int, *, notifier: Notifier,

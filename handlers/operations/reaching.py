@@ -7,28 +7,31 @@ from typing import Callable
 from sqlmodel import Session
 
 from bot.config import EscalationConfig
-from handlers.messages import Button, Message
+from handlers.messages import Attachment, Button, Message
 from handlers.notify import Notifier
 from handlers.operations import escalating
 from handlers.operations.escalating import CardFor, Reached
 from handlers.texts import t
 from storage import tickets
-from storage.models import Ticket
+from storage.models import Staff, Ticket
+
 
 def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now: datetime, notifier: Notifier,
-                    chain: EscalationConfig | None = None) -> Reached | None:
-    """The person holding the ticket gets the card: the KAMR, or with no KAMR on LINE the first level of
-    the escalation chain that reaches someone, at once (the ticket is then escalated). A ticket already
-    with someone goes to them again. None: nobody in the chain is on LINE (the history says why)."""
+                    chain: EscalationConfig | None = None, attachments: tuple[Attachment, ...] = ()) -> Reached | None:
+    """The person holding the ticket gets the card (with its photos and pin): the KAMR, or with no KAMR on
+    LINE the first level of the escalation chain that reaches someone, at once (the ticket is then
+    escalated). A ticket already with someone goes to them again. None: nobody in the chain is on LINE
+    (the history says why)."""
     chain = chain or EscalationConfig()
     holder = escalating.current(session, ticket, chain)
     if holder is not None and holder.staff.active and holder.staff.line_user_id:
         minutes = None if holder.level == 0 else 0
-        notifier.push(holder.staff, [Message(card=card_for(holder.staff.language, minutes, holder.level == len(chain.levels)))])
+        notifier.push(holder.staff, [Message(card=card_for(holder.staff.language, minutes, holder.level == len(chain.levels)),
+                                             attachments=attachments)])
         return holder
     start = holder.level + 1 if holder is not None else 0
     return escalating.reach(session, ticket, card_for, from_level=start, now=now, chain=chain, notifier=notifier,
-                            reason="kamr_unreachable")
+                            reason="kamr_unreachable", attachments=attachments)
 
 
 def who_calls(session: Session, ticket: Ticket, chain: EscalationConfig, lang: str) -> str:
@@ -37,6 +40,28 @@ def who_calls(session: Session, ticket: Ticket, chain: EscalationConfig, lang: s
     if holder is None:
         return t("outage_nobody_on_line", lang)
     return t("outage_who_calls", lang, staff=holder.staff.name, minutes=holder.minutes)
+
+
+def responders(session: Session, ticket: Ticket, chain: EscalationConfig | None = None) -> list[Staff]:
+    """Everyone answering for a ticket now: whoever holds it in the chain, whoever it was escalated to,
+    whoever took it."""
+    holder = escalating.current(session, ticket, chain or EscalationConfig())
+    people = [holder.staff] if holder is not None else []
+    for staff_id in (ticket.escalated_to, ticket.acknowledged_by):
+        if staff_id and all(person.id != staff_id for person in people):
+            people.append(session.get(Staff, staff_id))
+    return [person for person in people if person is not None]
+
+
+def tell_responders(session: Session, ticket: Ticket, messages_for: Callable[[str], list[Message]], *,
+                    notifier: Notifier) -> int:
+    """Push to every responder, each in their own language; returns how many could be reached."""
+    reached = 0
+    for person in responders(session, ticket):
+        if notifier.reachable(person):
+            notifier.push(person, messages_for(person.language))
+            reached += 1
+    return reached
 
 
 def tell_reporters(session: Session, ticket: Ticket, key: str, *, notifier: Notifier,

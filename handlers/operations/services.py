@@ -17,6 +17,7 @@ from handlers.notify import Notifier
 from handlers.operations.outages import rating_buttons
 from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
+from handlers.rules import date_bounds
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
 from handlers.thai_dates import format_day as format_date  # appointments show their weekday
@@ -51,8 +52,8 @@ def open_request(session: Session, config: Config, *, now: datetime, actor: Cont
         details={"preferred_date": preferred.isoformat(), **(details or {})},
     ))
     tickets.log(session, ticket, "requested", now=now, contact_id=contact_id, preferred_date=preferred.isoformat())
-    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, config, ticket, lang), now=now,
-                    notifier=notifier, chain=config.escalation)
+    call_responders(session, ticket, lambda lang, _minutes, _last: staff_card(session, config, ticket, lang, now=now),
+                    now=now, notifier=notifier, chain=config.escalation)
     return ticket
 
 
@@ -81,7 +82,7 @@ def ask_new_date(session: Session, config: Config, ticket: Ticket, day: date, *,
 def _tell_kamr(session: Session, config: Config, ticket: Ticket, key: str, *, day: date, now: datetime,
                notifier: Notifier) -> None:
     def card_for(lang: str, _minutes, _last) -> Card:
-        card = staff_card(session, config, ticket, lang)
+        card = staff_card(session, config, ticket, lang, now=now)
         return Card(title=t(key, lang, number=ticket.number, date=format_date(day, lang)), lines=card.lines,
                     buttons=card.buttons)
 
@@ -144,7 +145,7 @@ def mark_done(session: Session, config: Config, ticket: Ticket, *, now: datetime
     return True
 
 
-def staff_card(session: Session, config: Config, ticket: Ticket, lang: str) -> Card:
+def staff_card(session: Session, config: Config, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Card:
     account = session.get(Account, ticket.account_id)
     preferred = ticket.details.get("preferred_date")
     lines = [
@@ -163,6 +164,8 @@ def staff_card(session: Session, config: Config, ticket: Ticket, lang: str) -> C
         label = t("btn_service_done", lang)
         buttons += (Button(label, data=build("service.done", t=ticket.id), display=label),)
     if ticket.status in BOOKABLE_STATUSES:
-        buttons += (Button(t("btn_propose_date", lang), kind="date", data=build("service.propose", t=ticket.id)),
+        window = date_bounds.service_days(now or ticket.created_at, config.services.max_days_ahead)
+        buttons += (Button(t("btn_propose_date", lang), kind="date", data=build("service.propose", t=ticket.id),
+                           **window.picker()),
                     Button(t("btn_decline", lang), data=build("service.decline", t=ticket.id), display=t("btn_decline", lang)))
     return Card(title=t("service_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=buttons)
