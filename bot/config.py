@@ -240,7 +240,8 @@ class ReportsConfig(_Section):
     # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8): LINE follow-ups, the
     # quarter card, the complaint close-out, `kambot visits followups` and the reports (handlers/rules/scores.py).
     low_score_max: int = Field(default=3, ge=1, le=5)
-    # Free services count as delivered when resolved within this many days after the period ends.
+    # The report of free services is due this many days after the quarter ends (the services themselves
+    # are due within the quarter; handlers/reporting/services.py).
     service_report_days: int = Field(default=20, ge=0)
     # Significance level of the F-test of satisfaction across tiers.
     anova_alpha: float = Field(default=0.05, gt=0, lt=1)

@@ -150,14 +150,52 @@ def test_visits_against_quota_per_person(report):
     ]
 
 
-def test_free_services_delivered_within_20_days_after_the_quarter(report):
+def test_free_services_count_as_on_time_only_within_the_quarter(report):
+    """Issue 17: the 20 days after the quarter are the report's deadline, not extra delivery time."""
     assert report.table("services").rows == [
-        # SRV-a (6 Aug), SRV-b (15 Oct <= 20 Oct), SRV-g (no date; requested 20 Jul, done 30 Jul): all on time.
-        ["PEA-N1", 3, 3, 0, 0, 0, 100.0],
-        # SRV-c resolved 25 Oct (> 20 Oct): late; SRV-d declined; SRV-e still open: 0 of 2 on time.
+        # SRV-a (6 Aug) and SRV-g (no date; requested 20 Jul, done 30 Jul) within Q3; SRV-b done 15 Oct: late.
+        ["PEA-N1", 3, 2, 1, 0, 0, 66.7],
+        # SRV-c resolved 25 Oct: late; SRV-d declined; SRV-e still open: 0 of 2 on time.
         ["PEA-S1", 3, 0, 1, 1, 1, 0.0],
-        ["ทั้งองค์กร", 6, 3, 1, 1, 1, 60.0],  # 3 of the 5 not declined
+        ["ทั้งองค์กร", 6, 2, 2, 1, 1, 40.0],  # 2 of the 5 not declined
     ]
+
+
+def test_the_service_report_says_whether_its_20_day_deadline_was_met(engine):
+    generate(engine)
+    columns = ["quarter", "delivered_by", "report_due", "made_on", "report_status"]
+    late = quarter_report(engine, now="2026-10-26 10:00").table("service_report")
+    assert late.columns == columns
+    assert late.rows == [["2026Q3", "30 ก.ย. 2569", "20 ต.ค. 2569", "26 ต.ค. 2569", "late"]]
+    assert quarter_report(engine, now="2026-10-20 16:00").table("service_report").rows[0][3:] == [
+        "20 ต.ค. 2569", "on_time"]
+    assert quarter_report(engine, now="2026-09-30 16:00").table("service_report").rows[0][4] == "interim"
+    page = render_html(quarter_report(engine, now="2026-10-26 10:00"), SETTINGS, ack_minutes=15)
+    assert "<td>✗ เกินกำหนด</td>" in page
+
+
+def test_coverage_of_eligible_accounts_per_tier_and_office(report):
+    """000 plan 8 item 02.1: every eligible key account; served means a service delivered within the quarter."""
+    assert report.table("service_coverage").rows == [
+        # A1 (SRV-a) and A4 (SRV-g) served; A2's service came after the quarter; A3, A5 none.
+        ["PEA-N1", "strategic", 2, 2, 100.0], ["PEA-N1", "star", 1, 0, 0.0], ["PEA-N1", "status", 1, 0, 0.0],
+        ["PEA-N1", "streamline", 1, 0, 0.0], ["PEA-N1", "all", 5, 2, 40.0],
+        ["PEA-S1", "strategic", 1, 0, 0.0], ["PEA-S1", "star", 1, 0, 0.0], ["PEA-S1", "status", 1, 0, 0.0],
+        ["PEA-S1", "all", 3, 0, 0.0],
+        ["ทั้งองค์กร", "strategic", 3, 2, 66.7], ["ทั้งองค์กร", "star", 2, 0, 0.0],
+        ["ทั้งองค์กร", "status", 2, 0, 0.0], ["ทั้งองค์กร", "streamline", 1, 0, 0.0], ["ทั้งองค์กร", "all", 8, 2, 25.0],
+    ]
+
+
+def test_coverage_counts_only_the_tiers_the_catalogue_offers(engine):
+    generate(engine)
+    only_top = CONFIG.services.model_copy(update={"catalogue": [CONFIG.services.catalogue[4]]})  # PQ: strategic
+    period = parse_period("2026Q3", CONFIG.quotas)
+    with session_scope(engine) as session:
+        data = load(session, period, CONFIG.quotas)
+    built = build_report(data, period, SETTINGS, now=bangkok("2026-10-26 10:00"), office="PEA-S1",
+                         services_config=only_top)
+    assert built.table("service_coverage").rows == [["PEA-S1", "strategic", 1, 0, 0.0], ["PEA-S1", "all", 1, 0, 0.0]]
 
 
 def test_complaints_answered_within_5_working_days(report):
@@ -293,7 +331,7 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
     assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
-                          "voc_comments", "quota_year"]
+                          "voc_comments", "quota_year", "service_report", "service_coverage"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]
 

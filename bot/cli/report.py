@@ -55,7 +55,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         data = load(session, period, config.quotas)
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")
-    result = build_report(data, period, config.reports, now=utcnow(), office=office)
+    result = build_report(data, period, config.reports, now=utcnow(), office=office, services_config=config.services)
     folder = out or Path(config.reports.output_dir) / (period.code + (f"-{office}" if office else ""))
     folder.mkdir(parents=True, exist_ok=True)
     for table in result.tables:

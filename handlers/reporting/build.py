@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.rules import quotas
-from handlers.reporting import satisfaction, tickets, visits, voc
+from bot.config import ServicesConfig
+from handlers.reporting import satisfaction, services, tickets, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
@@ -32,22 +33,28 @@ def load(session, period: Period, quota_settings) -> ReportData:
     return data
 
 
-def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None) -> Report:
-    """settings: the [reports] config section. `now` decides which unanswered complaints are overdue."""
+def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None,
+                 services_config: ServicesConfig | None = None) -> Report:
+    """settings: the [reports] config section; services_config: [services] (whose tiers are eligible).
+    `now` decides which unanswered complaints are overdue and whether the service report met its deadline."""
+    services_config = services_config or ServicesConfig()
+    today = bangkok_today(now)
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
                           data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
     tables = [
         visits.visits_table(data, office),
-        visits.services_table(data, period, settings, offices),
-        tickets.complaints_table(data, bangkok_today(now), offices),
+        services.services_table(data, period, settings, offices),
+        tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
         voc.topics_table(data, office),
         voc.low_comments_table(data, settings, office),
         visits.quota_year_table(data, office),
+        services.service_report_table(period, settings, today),
+        services.coverage_table(data, period, services_config, offices),
     ]
     return Report(period, office, now, tables)
 

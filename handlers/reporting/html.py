@@ -14,6 +14,8 @@ DISPLAY = {
              "office_manager": "ผจก. กฟฟ.", "zone_director": "อข.", "deputy_governor": "รผก."},
     "by": {"all": "ภาพรวม", "tier": "กลุ่มลูกค้า", "kind": "ประเภทงาน"},
     "meets_target": {"yes": "✓ ผ่าน", "no": "✗ ไม่ผ่าน"},
+    "report_status": {"on_time": "✓ ส่งทันกำหนด", "late": "✗ เกินกำหนด", "interim": "ระหว่างไตรมาส (ยังไม่ถึงกำหนดส่ง)"},
+    "tier": {"strategic": "Strategic", "star": "Star", "status": "Status", "streamline": "Streamline", "all": "ทุกกลุ่ม"},
 }
 STYLE = """
 body{font-family:"Sarabun","Noto Sans Thai","Tahoma",sans-serif;margin:24px;color:#222;max-width:1100px}

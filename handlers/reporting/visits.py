@@ -1,12 +1,8 @@
-"""Visits against quotas per person, and free services delivered (CRM-KAM-004)."""
+"""Visits against quotas per person (CRM-KAM-004)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from handlers.reporting.tables import ALL_OFFICES, Table, percent
 
-from handlers.reporting.period import Period
-from handlers.thai_dates import to_bangkok
-from handlers.reporting.tables import ALL_OFFICES, Table, per_office, percent
-from handlers.rules.statuses import DROPPED_STATUSES, FINISHED_STATUSES
 
 def visits_table(data, office: str | None) -> Table:
     """handlers.rules.quotas.progress per person: KAMRs count their own accounts visited, managers their visits."""
@@ -31,25 +27,6 @@ def visits_table(data, office: str | None) -> Table:
                   "quota_pct"],
                  ["สำนักงาน", "รหัส", "ชื่อ", "ตำแหน่ง", "เป้าไตรมาส", "ทำได้ในช่วงนี้", "ทำได้สะสมไตรมาส",
                   "% ของเป้า"], rows)
-
-
-def services_table(data, period: Period, settings, offices: list[str]) -> Table:
-    deadline = period.end + timedelta(days=settings.service_report_days)
-    services = [t for t in data.tickets if t.kind == "service"]
-
-    def summarise(items) -> list:
-        delivered = [t for t in items if t.status in FINISHED_STATUSES and t.resolved_at]
-        on_time = sum(to_bangkok(t.resolved_at).date() <= deadline for t in delivered)
-        dropped = sum(t.status in DROPPED_STATUSES for t in items)
-        return [len(items), on_time, len(delivered) - on_time, dropped, len(items) - len(delivered) - dropped,
-                percent(on_time, len(items) - dropped)]
-
-    rows = per_office(services, lambda t: data.accounts[t.account_id].office, summarise, offices)
-    return Table("services", f"บริการฟรี (ส่งผลภายใน {settings.service_report_days} วันหลังสิ้นงวด)",
-                 ["office", "requested", "delivered_on_time", "delivered_late", "declined_or_cancelled", "open",
-                  "delivered_pct"],
-                 ["สำนักงาน", "คำขอ", "ให้บริการทันกำหนด", "ให้บริการเกินกำหนด", "ปฏิเสธ/ยกเลิก", "ค้างอยู่",
-                  "% ทันกำหนด"], rows)
 
 
 def quota_year_table(data, office: str | None) -> Table:
