@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from bot.cli import main
 from bot.config import Config
@@ -154,10 +155,10 @@ def test_free_services_count_as_on_time_only_within_the_quarter(report):
     """Issue 17: the 20 days after the quarter are the report's deadline, not extra delivery time."""
     assert report.table("services").rows == [
         # SRV-a (6 Aug) and SRV-g (no date; requested 20 Jul, done 30 Jul) within Q3; SRV-b done 15 Oct: late.
-        ["PEA-N1", 3, 2, 1, 0, 0, 66.7],
+        ["PEA-N1", 3, 2, 1, 0, 0, 0, 66.7],
         # SRV-c resolved 25 Oct: late; SRV-d declined; SRV-e still open: 0 of 2 on time.
-        ["PEA-S1", 3, 0, 1, 1, 1, 0.0],
-        ["ทั้งองค์กร", 6, 2, 2, 1, 1, 40.0],  # 2 of the 5 not declined
+        ["PEA-S1", 3, 0, 1, 1, 1, 0, 0.0],  # SRV-e overdue: the quarter is over
+        ["ทั้งองค์กร", 6, 2, 2, 1, 1, 0, 40.0],  # 2 of the 5 not declined
     ]
 
 
@@ -280,8 +281,9 @@ def test_monthly_report_for_one_office_counts_visits_quarter_to_date(engine):
         ["PEA-S1", "K003", "คุณ K003", "kamr", 3, 0, 3, 100.0],  # nothing in September, all in August
         ["PEA-S1", "", "รวม", "", 6, 1, 4, 66.7],
     ]
-    # September: CMP-4 answered on 6 Oct (due 7 Oct), CMP-7 due 7 Oct, not yet due on 6 Oct.
-    assert month.table("complaints").rows == [["PEA-S1", 2, 1, 0, 0, 1, 50.0]]
+    # September: CMP-4 answered on 6 Oct (due 7 Oct), CMP-7 due 7 Oct, not yet due on 6 Oct: 1 of the 1 due
+    # (issue 17: divided by what was due, no longer 50 %).
+    assert month.table("complaints").rows == [["PEA-S1", 2, 1, 0, 0, 1, 100.0]]
     assert month.table("outages").rows == [["PEA-S1", 1, 1, 0, 0, 6.0, 6.0]]
     assert [row[:4] for row in month.table("satisfaction").rows if row[1] == "all"] == [["PEA-S1", "all", "ทั้งหมด", 2]]
 
@@ -291,6 +293,7 @@ def test_html_report_is_self_contained_with_thai_dates_and_charts(report):
     assert "ไตรมาส 3/2569 (1 ก.ค. 2569 – 30 ก.ย. 2569)" in page
     assert "จัดทำเมื่อ 26 ต.ค. 2569 10:00 น." in page
     assert page.count("<svg") == 5
+    assert '<div class="tile bad">บริการฟรีภายในไตรมาส<b>40%</b></div>' in page
     assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
     assert '<div class="tile bad">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>50%</b></div>' in page
@@ -345,3 +348,30 @@ def test_quarters_follow_the_quota_year():
     assert (month.quarter.label, month.quarter_to_date.start, month.end) == ("2026Q2", date(2027, 1, 1),
                                                                             date(2027, 2, 28))
     assert month.title() == "เดือนกุมภาพันธ์ 2570"
+
+
+def test_tiles_divide_by_what_was_due(engine):
+    """Issue 17: the only complaint of the quarter is not yet due and the only service still has the rest of
+    the quarter: the tiles show "–", not 0 % in red."""
+    generate(engine)
+    with session_scope(engine) as session:
+        kamr = session.exec(select(Staff).where(Staff.staff_code == "K003")).one()
+        fresh = Account(account_code="B1", name="บริษัท B1", tier="star", office="PEA-E1", kamr_id=kamr.id)
+        session.add(fresh)
+        session.flush()
+        session.add(Ticket(number="CMP-9", kind="complaint", category="billing", account_id=fresh.id, status="open",
+                           created_at=bangkok("2026-09-24 10:00"), due_date=date(2026, 10, 1)))
+        session.add(Ticket(number="SRV-9", kind="service", category="FMS2", account_id=fresh.id, status="open",
+                           created_at=bangkok("2026-09-01 10:00"), scheduled_date=date(2026, 9, 29)))
+    early = quarter_report(engine, now="2026-09-25 10:00", office="PEA-E1")
+    assert early.table("complaints").rows == [["PEA-E1", 1, 0, 0, 0, 1, None]]
+    assert early.table("services").rows == [["PEA-E1", 1, 0, 0, 0, 1, 1, None]]
+    page = render_html(early, SETTINGS, ack_minutes=15)
+    assert '<div class="tile ">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>–</b></div>' in page
+    assert '<div class="tile ">บริการฟรีภายในไตรมาส<b>–</b></div>' in page
+    # Once both are due and missed, they count: 0 % in red.
+    late = quarter_report(engine, now="2026-10-05 10:00", office="PEA-E1")
+    assert late.table("complaints").rows == [["PEA-E1", 1, 0, 0, 1, 0, 0.0]]
+    assert late.table("services").rows == [["PEA-E1", 1, 0, 0, 0, 1, 0, 0.0]]
+    assert '<div class="tile bad">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>0%</b></div>' in render_html(late, SETTINGS,
+                                                                                             ack_minutes=15)

@@ -45,7 +45,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
                           data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
     tables = [
         visits.visits_table(data, office),
-        services.services_table(data, period, settings, offices),
+        services.services_table(data, period, settings, offices, today),
         tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
         satisfaction.satisfaction_table(data, settings, office),

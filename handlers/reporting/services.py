@@ -35,7 +35,9 @@ def report_deadline(period: Period, settings) -> date:
     return period.quarter.end + timedelta(days=settings.service_report_days)
 
 
-def services_table(data, period: Period, settings, offices: list[str]) -> Table:
+def services_table(data, period: Period, settings, offices: list[str], today: date) -> Table:
+    """delivered_pct divides by what was due by `today` (issue 17): while the quarter runs, a service not
+    yet delivered is not yet due; declined and cancelled requests are never due."""
     quarter_end = period.quarter.end
     services = [t for t in data.tickets if t.kind == "service"]
 
@@ -43,15 +45,17 @@ def services_table(data, period: Period, settings, offices: list[str]) -> Table:
         delivered = [day for day in map(delivered_on, items) if day is not None]
         on_time = sum(day <= quarter_end for day in delivered)
         dropped = sum(t.status in DROPPED_STATUSES for t in items)
-        return [len(items), on_time, len(delivered) - on_time, dropped, len(items) - len(delivered) - dropped,
-                percent(on_time, len(items) - dropped)]
+        still_open = len(items) - len(delivered) - dropped
+        not_yet_due = still_open if today <= quarter_end else 0
+        return [len(items), on_time, len(delivered) - on_time, dropped, still_open, not_yet_due,
+                percent(on_time, len(items) - dropped - not_yet_due)]
 
     rows = per_office(services, lambda t: data.accounts[t.account_id].office, summarise, offices)
     return Table("services", f"บริการฟรี: ให้บริการภายในไตรมาส (สิ้นไตรมาส {format_date(quarter_end)})",
                  ["office", "requested", "delivered_on_time", "delivered_late", "declined_or_cancelled", "open",
-                  "delivered_pct"],
+                  "not_yet_due", "delivered_pct"],
                  ["สำนักงาน", "คำขอ", "ให้บริการภายในไตรมาส", "ให้บริการหลังสิ้นไตรมาส", "ปฏิเสธ/ยกเลิก", "ค้างอยู่",
-                  "% ภายในไตรมาส"], rows)
+                  "ยังไม่ถึงกำหนด", "% ภายในไตรมาส (ของที่ถึงกำหนด)"], rows)
 
 
 def service_report_table(period: Period, settings, today: date) -> Table:
