@@ -194,6 +194,18 @@ class ComplaintsConfig(_Section):
     # VOC 04: the customer acknowledges in LINE; only after this many working days
     # without it may the KAMR close on their behalf (0: at once).
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
+    # The 5-working-day answer clock (001 flow chart; 002 §3.2): a complaint received on a working day at or
+    # after office_close (Bangkok) counts as received the next day, when received_after_hours_counts_next_day.
+    # The manuals do not set a cut-off: this is the organisation's own, documented choice (issue 17).
+    office_close: str = "16:30"
+    received_after_hours_counts_next_day: bool = True
+
+    @field_validator("office_close")
+    @classmethod
+    def _office_close(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be a time like 16:30 (HH:MM, 24-hour)")
+        return value
 
 
 class ClassificationConfig(_Section):

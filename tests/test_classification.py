@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import ClassificationConfig
-from handlers.rules.classification import RowError, classify, parse_row
+from handlers.rules.classification import RowError, classify, parse_row, zone_warnings
 
 SETTINGS = ClassificationConfig()
 
@@ -104,6 +104,25 @@ def test_zones_are_ranked_separately_and_default_to_the_office():
     other = zone("Y", [50e6] * 25, "Y")
     results = classify(small + other, SETTINGS)
     assert [r.criterion for r in results[:2]] == ["bill_zone_top", "bill_zone_top"]
+    assert "in office PEA-N1 (no zone given)" in results[0].reason and "in zone Y" not in results[0].reason
+    # Issue 17: ranking per office is not what the manual says, so it is said out loud.
+    assert zone_warnings(small + other, SETTINGS) == [
+        "warning: 2 accounts have no zone (rows 2, 3): the top-20 zone rule ranked them within their office "
+        "(PEA-N1) instead; add a zone column to rank them by zone"]
+    assert zone_warnings(other, SETTINGS) == []
+    assert zone_warnings(small, SETTINGS.model_copy(update={"zone_top_n": 0})) == []
+
+
+def test_classify_command_warns_when_the_input_has_no_zone_column(tmp_path):
+    config = tmp_path / "kambot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "db.sqlite3"}"\n', encoding="utf-8")
+    source = tmp_path / "hvc.csv"
+    source.write_text("account_code,name,office,value_group,avg_bill_thb\nA1,บริษัท ก,PEA-N1,M,3000000\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["accounts", "classify", str(source), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("A1\tstar\tbill_zone_top\t")
+    assert "no zone (rows 2): the top-20 zone rule ranked them within their office (PEA-N1) instead" in result.stderr
 
 
 def test_nomination_outside_the_hvc_list():

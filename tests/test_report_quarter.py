@@ -263,6 +263,21 @@ def test_voice_of_customer(report):
     ]
 
 
+def test_voice_of_customer_covers_every_subject_not_only_complaints(engine):
+    """Issue 17 (001 flow chart step 6): problems, needs, urgent reports and low scores are voices too."""
+    generate(engine)
+    with session_scope(engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.number == "OUT-3")).one()
+        ticket.details = {"urgent": {"by": 1, "to": 4, "risk": "สายการผลิตหยุด", "at": "2026-08-15T02:30:00+07:00"}}
+        session.add(ticket)
+    rows = quarter_report(engine).table("voc_subjects").rows
+    # 6 complaints, 6 outages, 6 services of Q3, 1 urgent report, 4 scores <= 3: 23 voices.
+    assert rows == [["complaint", "ข้อร้องเรียน", 6, 26.1], ["outage", "แจ้งไฟดับ/ปัญหาไฟฟ้า", 6, 26.1],
+                    ["service", "ขอรับบริการ (ความต้องการ)", 6, 26.1],
+                    ["urgent", "เรื่องด่วนถึงผู้บริหาร (CRM-KAM-003)", 1, 4.3], ["low_score", "ความพึงพอใจต่ำ", 4, 17.4]]
+    assert [row[2] for row in quarter_report(engine, office="PEA-S1").table("voc_subjects").rows] == [3, 2, 3, 0, 2]
+
+
 def test_managers_year_against_the_rule(report):
     """Issue 17: the year-to-date customers and the rest of the year beside the annual rule (002 §3.1.2(3))."""
     assert report.table("quota_year").rows == [
@@ -333,7 +348,7 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         period = parse_period("2026Q3", CONFIG.quotas)
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
-    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
+    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_subjects", "voc_topics",
                           "voc_comments", "quota_year", "service_report", "service_coverage"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]

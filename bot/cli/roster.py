@@ -34,7 +34,8 @@ def register(main: click.Group) -> None:
         and optionally zone,kamr,sites,voltage_kv,avg_bill_thb,spp_estate,generation_mw,
         related_business_thb,maintenance_thb,strategy_area,nationwide,nomination,nomination_tier,nomination_note.
         """
-        from handlers.rules.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
+        from handlers.rules.classification import (OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row,
+                                                    zone_warnings)
         from storage.roster_import import read_csv_file, read_rows
 
         settings = config.classification
@@ -55,6 +56,8 @@ def register(main: click.Group) -> None:
             click.echo(f"{c.account_code}\t{item.tier or '-'}\t{item.criterion}\t{c.name}: {item.reason}{also}{office}")
         for error in errors:
             click.echo(f"{file}: {error}", err=True)
+        for warning in zone_warnings(candidates, settings):
+            click.echo(f"{file}: {warning}", err=True)
         tiers = Counter(item.tier or "not key account" for item in results)
         click.echo(f"{len(results)} classified: " + ", ".join(f"{n} {tier}" for tier, n in sorted(tiers.items()))
                    + f"; {len(errors)} rows with errors")

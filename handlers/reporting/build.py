@@ -50,6 +50,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         tickets.outages_table(data, offices),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
+        voc.subjects_table(data, settings, office),
         voc.topics_table(data, office),
         voc.low_comments_table(data, settings, office),
         visits.quota_year_table(data, office),

@@ -138,6 +138,20 @@ def _zone_top_codes(candidates: list[Candidate], settings) -> dict[str, tuple[in
     return chosen
 
 
+def zone_warnings(candidates: list[Candidate], settings) -> list[str]:
+    """The zone rule (001 §6.1.1: top 20 *of the zone*) needs each account's zone; without one the account
+    is ranked within its office instead, which the person classifying must be told (issue 17)."""
+    if not settings.zone_top_n:
+        return []
+    missing = [c for c in candidates if c.value_group and c.avg_bill_thb > 0 and not c.zone]
+    if not missing:
+        return []
+    offices = ", ".join(sorted({c.office for c in missing}))
+    rows = ", ".join(str(c.row) for c in missing[:10]) + (" ..." if len(missing) > 10 else "")
+    return [f"warning: {len(missing)} accounts have no zone (rows {rows}): the top-{settings.zone_top_n} zone rule "
+            f"ranked them within their office ({offices}) instead; add a zone column to rank them by zone"]
+
+
 def _criteria(c: Candidate, settings, zone_top: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
     """Every attractiveness criterion this account meets, in the manual's order, with its figures."""
     met = []
@@ -147,9 +161,9 @@ def _criteria(c: Candidate, settings, zone_top: dict[str, tuple[int, int]]) -> l
         met.append(("bill", f"average bill {_mega(c.avg_bill_thb)} >= {_mega(settings.bill_thb_min)}"))
     elif c.account_code in zone_top:
         rank, at_threshold = zone_top[c.account_code]
-        zone = c.zone or c.office
+        zone = f"zone {c.zone}" if c.zone else f"office {c.office} (no zone given)"
         met.append(("bill_zone_top", f"average bill {_mega(c.avg_bill_thb)} is #{rank} of the top "
-                                     f"{settings.zone_top_n} in zone {zone} ({at_threshold} at "
+                                     f"{settings.zone_top_n} in {zone} ({at_threshold} at "
                                      f">= {_mega(settings.bill_thb_min)})"))
     if c.spp_estate and c.avg_bill_thb >= settings.spp_bill_thb_min:
         met.append(("spp_risk", f"SPP estate and average bill {_mega(c.avg_bill_thb)} >= "
