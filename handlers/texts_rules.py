@@ -34,6 +34,13 @@ RULES_TEXTS: dict[str, tuple[str, str]] = {
     "late_decision_approved": ("อนุมัติ", "approved"),
     "late_decision_refused": ("ไม่อนุมัติ", "refused"),
     "late_already_decided": ("เรื่องนี้ตัดสินไปแล้วค่ะ ({decision})", "Already decided ({decision})."),
+    # 'my quarter': the person's own visits recorded after the 7-day rule, with whether they count
+    "myquarter_late": ("⚠️ บันทึกช้า {days} วัน: {account} วันที่ {date} ({state})",
+                       "⚠️ Recorded {days} days late: {account} on {date} ({state})"),
+    "late_state_counted": ("นับแล้ว", "counted"),
+    "late_state_pending": ("รออนุมัติ ยังไม่นับ", "awaiting approval, not counted"),
+    "late_state_approved": ("อนุมัติแล้ว นับแล้ว", "approved, counted"),
+    "late_state_refused": ("ไม่อนุมัติ ไม่นับ", "refused, not counted"),
     "late_not_yours": ("คุณไม่ใช่หัวหน้าที่อนุมัติการเยี่ยมนี้ได้ ผู้อนุมัติคือ {supervisor}",
                        "You are not the supervisor who approves this visit; {supervisor} is."),
 }

@@ -18,6 +18,8 @@ class ReportData:
     # Visit quota progress (handlers.rules.quotas.Progress) in the period and from the quarter's start.
     progress_in_period: list = field(default_factory=list)
     progress_to_date: list = field(default_factory=list)
+    # Done visits of the period recorded late (handlers.rules.visit_timing.late_visits), issue 17.
+    late_visits: list = field(default_factory=list)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

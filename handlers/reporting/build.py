@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.rules import quotas
+from handlers.rules import quotas, visit_timing
 from bot.config import ServicesConfig
 from handlers.reporting import satisfaction, services, tickets, visits, voc
 from handlers.reporting.period import Period
@@ -30,6 +30,7 @@ def load(session, period: Period, quota_settings) -> ReportData:
     data = load_report_data(session, start=period.start, end=period.end, start_utc=start_utc, end_utc=end_utc)
     data.progress_in_period = quotas.progress(session, quota_settings, period.as_quarter)
     data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
+    data.late_visits = visit_timing.late_visits(session, quota_settings, period.start, period.end)
     return data
 
 
@@ -42,7 +43,8 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
-                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
+                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
+                          data.late_visits)
     tables = [
         visits.visits_table(data, office),
         services.services_table(data, period, settings, offices, today),
@@ -54,6 +56,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         voc.topics_table(data, office),
         voc.low_comments_table(data, settings, office),
         visits.quota_year_table(data, office),
+        visits.late_visits_table(data, office),
         services.service_report_table(period, settings, today),
         services.coverage_table(data, period, services_config, offices),
     ]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from handlers.reporting.tables import ALL_OFFICES, Table, percent
+from handlers.rules.visit_timing import counts
+from handlers.thai_dates import format_date
 
 
 def visits_table(data, office: str | None) -> Table:
@@ -44,3 +46,16 @@ def quota_year_table(data, office: str | None) -> Table:
                   "year_short"],
                  ["สำนักงาน", "รหัส", "ชื่อ", "ตำแหน่ง", "เกณฑ์ทั้งปี", "เยี่ยมแล้วสะสมทั้งปี", "ตามแผนที่เหลือ",
                   "ยังขาด"], rows)
+
+
+def late_visits_table(data, office: str | None) -> Table:
+    """Visits of the period recorded after the 7-day rule (001 flow chart step 5), and whether they count:
+    a late visit for a closed quarter counts only once the reporter's supervisor approves it (issue 17)."""
+    rows = [[account.office, staff.staff_code, staff.name, account.account_code, format_date(visit.visit_date),
+             format_date(visit.reported_at), late, visit.late_approval or "-", "yes" if counts(visit) else "no"]
+            for visit, account, staff, late in data.late_visits if office is None or account.office == office]
+    return Table("late_visits", "การเยี่ยมที่บันทึกเกิน 7 วันหลังการเยี่ยม",
+                 ["office", "staff_code", "name", "account_code", "visit_date", "recorded_on", "days_late",
+                  "approval", "counted"],
+                 ["สำนักงาน", "รหัส", "ชื่อ", "ลูกค้า", "วันที่เยี่ยม", "วันที่บันทึก", "ช้า (วัน)", "การอนุมัติ", "นับในโควตา"],
+                 rows)
