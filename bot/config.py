@@ -466,6 +466,21 @@ class FormConfig(_Section):
         return fields
 
 
+# --- issue 17: urgent reports (CRM-KAM-003) ------------------------------------------------------
+
+
+class UrgentConfig(_Section):
+    # An urgent report to the decision maker carries a follow-up date this many working days ahead; on
+    # that day, at reminder_time (Bangkok), the decision maker and the reporter are reminded.
+    follow_up_working_days: int = Field(default=3, ge=1, le=60)
+    reminder_time: str = "09:30"
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _reminder_time(cls, value: str) -> str:
+        return RemindersConfig._hh_mm(value)
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -485,6 +500,7 @@ class Config(_Section):
     classification: ClassificationConfig = ClassificationConfig()
     workload: WorkloadConfig = WorkloadConfig()
     reports: ReportsConfig = ReportsConfig()
+    urgent: UrgentConfig = UrgentConfig()  # issue 17
     sheets: SheetsConfig = SheetsConfig()
     forms: list[FormConfig] = []
 

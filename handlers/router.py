@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from handlers import complaint, complaint_close, link, menu, outage, quarter, rating, service, status, urgent, visit
-from handlers import visit_late  # issue 17
+from handlers import urgent_account, visit_late  # issue 17
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -12,7 +12,8 @@ from storage import conversations
 
 log = logging.getLogger(__name__)
 
-INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter, visit_late)
+INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter, visit_late,
+           urgent_account)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
@@ -23,6 +24,7 @@ STEP_OF_ACTION: dict[str, tuple[str, str]] = {
 # Buttons already sitting in people's chats keep working after an action is renamed: old name -> new.
 ALIASES: dict[str, str] = {f"complaint.{name}": f"closeout.{name}"
                            for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify")}
+ALIASES["visit.late"] = "visitlate"  # issue 17: approval buttons sent before the module owned its prefix
 
 # Typed words that start an intent, for people who type instead of tapping.
 KEYWORDS: dict[str, str] = {
@@ -51,6 +53,8 @@ KEYWORDS: dict[str, str] = {
     "ตัวเลขไตรมาส": "myquarter",
     "ไตรมาส": "myquarter",
     "my quarter": "myquarter",
+    "แจ้งด่วน": "urgentacc",  # issue 17: an urgent report on an account (CRM-KAM-003)
+    "urgent": "urgentacc",
 }
 
 

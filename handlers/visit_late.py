@@ -51,4 +51,5 @@ def on_decision(ctx: Context) -> None:
                                  quarter=q.label)))
 
 
-ACTIONS = {"visit.late": Action(on_decision, "staff")}
+PREFIXES = ("visitlate",)  # the action names this module owns (apart from the visit dialog's "visit")
+ACTIONS = {"visitlate": Action(on_decision, "staff")}

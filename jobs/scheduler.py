@@ -12,6 +12,7 @@ from bot.config import Config
 from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.urgent_followups import send_urgent_followups
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage import privacy
 from storage.db import session_scope
@@ -78,6 +79,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders", name="visit reminders")
+    hour, minute = reminders.hour_minute(config.urgent.reminder_time)  # issue 17
+    scheduler.add_job(guarded(send_urgent_followups, "urgent follow-ups"), "cron", hour=hour, minute=minute,
+                      timezone=zone, id="urgent_followups", name="urgent report follow-ups")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

@@ -339,3 +339,27 @@ class MediaContent(SQLModel, table=True):
     media_id: int = Field(primary_key=True, foreign_key="media.id")
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     preview: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+# --- issue 17: urgent reports to the decision maker (CRM-KAM-003) -----------------------------------
+
+
+class UrgentReport(SQLModel, table=True):
+    """An urgent report (CRM-KAM-003: issue, risk, response follow-up), made on an open ticket, a visit or
+    just an account (a risk seen on a visit: an SPP competitor, planned self-generation). The follow-up
+    date reminds the decision maker and the reporter (jobs/urgent_followups.py)."""
+
+    __table_args__ = (Index("ix_urgentreport_follow_up", "reminded_at", "follow_up_date"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    ticket_id: Optional[int] = Field(default=None, foreign_key="ticket.id", index=True)
+    visit_id: Optional[int] = Field(default=None, foreign_key="visit.id")
+    reported_by_id: int = Field(foreign_key="staff.id")
+    decision_maker_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    issue: str = ""
+    risk: str = ""
+    follow_up_date: date
+    created_at: datetime = _utc_column(nullable=False)
+    reminded_at: Optional[datetime] = _utc_column(nullable=True)
+    instructed_at: Optional[datetime] = _utc_column(nullable=True)  # the decision maker's last instruction
+    instructions: int = 0

@@ -20,6 +20,8 @@ class ReportData:
     progress_to_date: list = field(default_factory=list)
     # Done visits of the period recorded late (handlers.rules.visit_timing.late_visits), issue 17.
     late_visits: list = field(default_factory=list)
+    # Urgent reports (CRM-KAM-003) made in the period (handlers.reporting.urgent.UrgentRecord), issue 17.
+    urgent_reports: list = field(default_factory=list)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

@@ -159,3 +159,13 @@ def test_the_quarterly_report_lists_late_visits(team):
         ["PEA-N1", "K001", "สมชาย ใจดี", "A100", "20 ก.ย. 2569", "20 ต.ค. 2569", 23, "pending", "no"],
         ["PEA-N1", "K002", "สมหญิง รักงาน", "A101", "25 ก.ย. 2569", "20 ต.ค. 2569", 18, "refused", "no"],
     ]
+
+
+def test_approval_buttons_sent_before_the_rename_still_work(team):
+    bot = team
+    _log(bot, "Uk1", "2026-09-20")
+    with session_scope(bot.engine) as session:
+        visit_id = session.exec(select(Visit)).one().id
+    bot.tap("Us", f"a=visit.late&v={visit_id}&d=y")  # the action's name until issue 17b
+    assert bot.last_to("Us")["text"] == "อนุมัติแล้ว: การเยี่ยม น้ำตาลไทย วันที่ 20 ก.ย. 2569 นับในไตรมาส 2026Q3"
+    assert _q3_done(bot, "K001") == 1

@@ -86,8 +86,8 @@ def approval_request(session: Session, visit: Visit, account: Account, rules: Qu
              late=visit_timing.days_late(rules, visit.visit_date, visit.reported_at), quarter=q.label)
     approve, refuse = t("btn_late_approve", lang), t("btn_late_refuse", lang)
     return Message(card=Card(title=t("late_approval_title", lang), lines=(line,), buttons=(
-        Button(approve, data=build("visit.late", v=visit.id, d="y"), display=approve),
-        Button(refuse, data=build("visit.late", v=visit.id, d="n"), display=refuse))))
+        Button(approve, data=build("visitlate", v=visit.id, d="y"), display=approve),
+        Button(refuse, data=build("visitlate", v=visit.id, d="n"), display=refuse))))
 
 
 def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, approve: bool, rules: QuotasConfig,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.rules import quotas, visit_timing
 from bot.config import ServicesConfig
-from handlers.reporting import satisfaction, services, tickets, visits, voc
+from handlers.reporting import satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
@@ -31,6 +31,7 @@ def load(session, period: Period, quota_settings) -> ReportData:
     data.progress_in_period = quotas.progress(session, quota_settings, period.as_quarter)
     data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
     data.late_visits = visit_timing.late_visits(session, quota_settings, period.start, period.end)
+    data.urgent_reports = urgent.load_records(session, start_utc, end_utc)
     return data
 
 
@@ -44,7 +45,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
                           data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
-                          data.late_visits)
+                          data.late_visits, data.urgent_reports)
     tables = [
         visits.visits_table(data, office),
         services.services_table(data, period, settings, offices, today),
@@ -57,6 +58,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         voc.low_comments_table(data, settings, office),
         visits.quota_year_table(data, office),
         visits.late_visits_table(data, office),
+        urgent.urgent_table(data.urgent_reports, today, office),
         services.service_report_table(period, settings, today),
         services.coverage_table(data, period, services_config, offices),
     ]

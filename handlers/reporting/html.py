@@ -16,6 +16,8 @@ DISPLAY = {
     "meets_target": {"yes": "✓ ผ่าน", "no": "✗ ไม่ผ่าน"},
     "approval": {"pending": "รออนุมัติ", "approved": "อนุมัติแล้ว", "refused": "ไม่อนุมัติ", "-": "ไม่ต้องอนุมัติ"},
     "counted": {"yes": "นับ", "no": "ไม่นับ"},
+    "follow_up_status": {"instructed": "สั่งการแล้ว", "overdue": "✗ เลยกำหนดติดตาม", "waiting": "รอติดตาม"},
+    "raised_on": {"visit": "การเยี่ยม", "account": "ลูกค้า"},
     "report_status": {"on_time": "✓ ส่งทันกำหนด", "late": "✗ เกินกำหนด", "interim": "ระหว่างไตรมาส (ยังไม่ถึงกำหนดส่ง)"},
     "tier": {"strategic": "Strategic", "star": "Star", "status": "Status", "streamline": "Streamline", "all": "ทุกกลุ่ม"},
 }

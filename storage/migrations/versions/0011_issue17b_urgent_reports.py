@@ -1,0 +1,55 @@
+"""urgentreport: urgent reports to the decision maker (CRM-KAM-003) from a ticket, a visit or an account,
+with a follow-up date
+
+Revision ID: 0011_i17b
+Revises: 0009
+Create Date: 2026-12-01 22:40:00
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+from storage.models import UTCDateTime  # the custom column type
+
+revision: str = '0011_i17b'
+down_revision: Union[str, Sequence[str], None] = '0009'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'urgentreport',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=True),
+        sa.Column('visit_id', sa.Integer(), nullable=True),
+        sa.Column('reported_by_id', sa.Integer(), nullable=False),
+        sa.Column('decision_maker_id', sa.Integer(), nullable=True),
+        sa.Column('issue', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('risk', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('follow_up_date', sa.Date(), nullable=False),
+        sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('reminded_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('instructed_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('instructions', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['account_id'], ['account.id']),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id']),
+        sa.ForeignKeyConstraint(['visit_id'], ['visit.id']),
+        sa.ForeignKeyConstraint(['reported_by_id'], ['staff.id']),
+        sa.ForeignKeyConstraint(['decision_maker_id'], ['staff.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_urgentreport_account_id', 'urgentreport', ['account_id'], unique=False)
+    op.create_index('ix_urgentreport_ticket_id', 'urgentreport', ['ticket_id'], unique=False)
+    op.create_index('ix_urgentreport_follow_up', 'urgentreport', ['reminded_at', 'follow_up_date'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_urgentreport_follow_up', table_name='urgentreport')
+    op.drop_index('ix_urgentreport_ticket_id', table_name='urgentreport')
+    op.drop_index('ix_urgentreport_account_id', table_name='urgentreport')
+    op.drop_table('urgentreport')
