@@ -481,6 +481,21 @@ class UrgentConfig(_Section):
         return RemindersConfig._hh_mm(value)
 
 
+class ReviewsConfig(_Section):
+    # Reviews that happen by themselves (001 flow chart step 6: offices monthly, zones quarterly one month
+    # after the quarter). On the office_working_day-th working day of each month, at review_time (Bangkok),
+    # each office's senior KAMRs and department heads get last month's summary card; on the first working day
+    # zone_days_after_quarter days after a quarter ends, the zone directors and zone KAMRs get the quarter's.
+    office_working_day: int = Field(default=3, ge=1, le=15)
+    zone_days_after_quarter: int = Field(default=30, ge=0, le=60)
+    review_time: str = "08:30"
+
+    @field_validator("review_time")
+    @classmethod
+    def _review_time(cls, value: str) -> str:
+        return RemindersConfig._hh_mm(value)
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -501,6 +516,7 @@ class Config(_Section):
     workload: WorkloadConfig = WorkloadConfig()
     reports: ReportsConfig = ReportsConfig()
     urgent: UrgentConfig = UrgentConfig()  # issue 17
+    reviews: ReviewsConfig = ReviewsConfig()  # issue 17
     sheets: SheetsConfig = SheetsConfig()
     forms: list[FormConfig] = []
 

@@ -12,6 +12,7 @@ from bot.config import Config
 from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.reviews import send_reviews
 from jobs.urgent_followups import send_urgent_followups
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage import privacy
@@ -82,6 +83,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(config.urgent.reminder_time)  # issue 17
     scheduler.add_job(guarded(send_urgent_followups, "urgent follow-ups"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="urgent_followups", name="urgent report follow-ups")
+    hour, minute = reminders.hour_minute(config.reviews.review_time)  # issue 17
+    scheduler.add_job(guarded(send_reviews, "reviews"), "cron", hour=hour, minute=minute, timezone=zone,
+                      id="reviews", name="monthly office and quarterly zone reviews")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,
