@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import ClassificationConfig
-from handlers.rules.classification import RowError, classify, parse_row, zone_warnings
+from handlers.rules.classification import RowError, classify, parse_row, risk_groups, selection_row, zone_warnings
 
 SETTINGS = ClassificationConfig()
 
@@ -184,6 +184,12 @@ def test_classify_command_prints_every_account_and_writes_an_importable_file(tmp
         "A100,บริษัท น้ำตาลไทย จำกัด,strategic,PEA-N1,K001,โรงงาน 1;โรงงาน 2",
         "A200,โรงพยาบาลเมือง,status,PEA-N1,K001,",
     ]
+    # Issue 17: the selection record (CRM-KAM-001) keeps what the import file cannot: the deciding criterion.
+    record = (tmp_path / "accounts-selection.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert record[0] == "account_code,name,office,value_group,tier,criterion,reason,also_met,risk_group"
+    assert record[1] == "A100,บริษัท น้ำตาลไทย จำกัด,PEA-N1,H,strategic,voltage,value H; buys at 115 kV >= 69 kV,,"
+    assert record[3] == "A300,ร้านเล็ก,PEA-N1,,,not_listed,not on the HVC list and not nominated,,"
+    assert f"wrote {tmp_path / 'accounts-selection.csv'}: the selection record (CRM-KAM-001)" in result.stdout
     staff = tmp_path / "staff.csv"
     staff.write_text("staff_code,name,role,office\nK001,สมชาย ใจดี,kamr,PEA-N1\n", encoding="utf-8")
     assert runner.invoke(main, ["init-db", "--config", str(config)]).exit_code == 0
@@ -194,3 +200,14 @@ def test_classify_command_prints_every_account_and_writes_an_importable_file(tmp
     # 1.0 + 0.6 is far below 6: the import names the KAMR.
     assert "warning: workload below 6: K001 สมชาย ใจดี: load 1.6 (1 strategic, 0 star, 1 status, 0 streamline)" \
         in imported.stderr
+
+
+def test_the_selection_record_marks_risk_group_accounts():
+    spp = one(value_group="M", spp_estate="yes", avg_bill_thb=6_000_000, settings=SETTINGS.model_copy(
+        update={"zone_top_n": 0}))
+    assert (spp.tier, spp.criterion, risk_groups(spp)) == ("star", "spp_risk", ["spp"])
+    both = one(value_group="H", voltage_kv=115, generation_mw=3, spp_estate="yes", avg_bill_thb=6_000_000,
+               settings=SETTINGS.model_copy(update={"zone_top_n": 0}))
+    assert both.criterion == "voltage" and risk_groups(both) == ["spp", "self_generation"]
+    assert selection_row(both)[-2:] == ("spp_risk;self_generation", "spp;self_generation")
+    assert risk_groups(one(voltage_kv=115)) == []

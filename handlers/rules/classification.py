@@ -207,3 +207,25 @@ def _nominated(c: Candidate, office: str) -> Classification:
         return Classification(c, None, "not_listed", "not on the HVC list and not nominated", office=office)
     note = f": {c.nomination_note}" if c.nomination_note else ""
     return Classification(c, c.nomination_tier, "nomination", f"special case ({c.nomination}{note})", office=office)
+
+
+# --- the selection record (CRM-KAM-001), issue 17 -----------------------------------------------------
+
+# Criteria that put an account in a risk group (001 §6.1.1: SPP estates, self-generation): the KAMR
+# watches these customers for the sales they may take elsewhere.
+RISK_CRITERIA = {"spp_risk": "spp", "self_generation": "self_generation"}
+SELECTION_COLUMNS = ("account_code", "name", "office", "value_group", "tier", "criterion", "reason", "also_met",
+                     "risk_group")
+
+
+def risk_groups(item: Classification) -> list[str]:
+    """The risk groups of a classified account, whether its deciding criterion or one also met."""
+    met = [item.criterion, *item.also_met]
+    return [group for key, group in RISK_CRITERIA.items() if key in met]
+
+
+def selection_row(item: Classification) -> tuple:
+    """One row of the selection record: the tier, the deciding criterion with its figures, the others met."""
+    c = item.candidate
+    return (c.account_code, c.name, item.office, c.value_group, item.tier or "", item.criterion, item.reason,
+            ";".join(item.also_met), ";".join(risk_groups(item)))
