@@ -363,3 +363,23 @@ class UrgentReport(SQLModel, table=True):
     reminded_at: Optional[datetime] = _utc_column(nullable=True)
     instructed_at: Optional[datetime] = _utc_column(nullable=True)  # the decision maker's last instruction
     instructions: int = 0
+
+
+# --- issue 17: the key account plan (CRM-KAM-002) --------------------------------------------------
+
+
+class PlanActivity(SQLModel, table=True):
+    """One planned activity of an account's key account plan for a year (CRM-KAM-002: benefits, targets,
+    activities). `activity` is "visit" or a free-service code of the catalogue, so what was done can be
+    matched to it; quarter 1-4 of the quota year, or 0 for "some time in the year"."""
+
+    __table_args__ = (UniqueConstraint("account_id", "year", "quarter", "activity"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    year: int
+    quarter: int = 0
+    activity: str
+    benefit: str = ""
+    target: str = ""
+    note: str = ""
+    updated_at: datetime = _utc_column(nullable=False)

@@ -22,6 +22,9 @@ class ReportData:
     late_visits: list = field(default_factory=list)
     # Urgent reports (CRM-KAM-003) made in the period (handlers.reporting.urgent.UrgentRecord), issue 17.
     urgent_reports: list = field(default_factory=list)
+    # The key account plan's activities (handlers.rules.account_plan.Assessed) and their accounts' KAMRs.
+    plan: list = field(default_factory=list)
+    plan_kamrs: dict = field(default_factory=dict)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

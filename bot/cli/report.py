@@ -51,11 +51,12 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         raise click.BadParameter(str(error)) from None
     if period.kind != kind:
         raise click.BadParameter(f"{text!r} is a {period.kind}; use `kambot report {period.kind} {text}`")
+    now = utcnow()
     with session_scope(open_database(config)) as session:
-        data = load(session, period, config.quotas)
+        data = load(session, period, config.quotas, now=now)
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")
-    result = build_report(data, period, config.reports, now=utcnow(), office=office, services_config=config.services)
+    result = build_report(data, period, config.reports, now=now, office=office, services_config=config.services)
     folder = out or Path(config.reports.output_dir) / (period.code + (f"-{office}" if office else ""))
     folder.mkdir(parents=True, exist_ok=True)
     for table in result.tables:

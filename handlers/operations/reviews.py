@@ -48,7 +48,7 @@ def zone_review_day(config, quarter: quotas.Quarter) -> date:
 
 
 def _build(session: Session, config, period: Period, now: datetime, office: str | None) -> Report:
-    data = load(session, period, config.quotas)
+    data = load(session, period, config.quotas, now=now)
     return build_report(data, period, config.reports, now=now, office=office, services_config=config.services)
 
 

@@ -1,5 +1,5 @@
 """urgentreport: urgent reports to the decision maker (CRM-KAM-003) from a ticket, a visit or an account,
-with a follow-up date
+with a follow-up date; planactivity: the key account plan (CRM-KAM-002)
 
 Revision ID: 0011_i17b
 Revises: 0009
@@ -46,9 +46,27 @@ def upgrade() -> None:
     op.create_index('ix_urgentreport_account_id', 'urgentreport', ['account_id'], unique=False)
     op.create_index('ix_urgentreport_ticket_id', 'urgentreport', ['ticket_id'], unique=False)
     op.create_index('ix_urgentreport_follow_up', 'urgentreport', ['reminded_at', 'follow_up_date'], unique=False)
+    op.create_table(
+        'planactivity',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('quarter', sa.Integer(), nullable=False),
+        sa.Column('activity', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('benefit', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('target', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('updated_at', UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['account_id'], ['account.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('account_id', 'year', 'quarter', 'activity'),
+    )
+    op.create_index('ix_planactivity_account_id', 'planactivity', ['account_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_planactivity_account_id', table_name='planactivity')
+    op.drop_table('planactivity')
     op.drop_index('ix_urgentreport_follow_up', table_name='urgentreport')
     op.drop_index('ix_urgentreport_ticket_id', table_name='urgentreport')
     op.drop_index('ix_urgentreport_account_id', table_name='urgentreport')
