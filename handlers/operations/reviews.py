@@ -129,7 +129,8 @@ def send_zone_reviews(session: Session, config, *, now: datetime, notifier: Noti
     if today != zone_review_day(config, quarter):
         return 0
     offices = _offices(session)
-    holders = roles.reviewers(session, {p.office for p in session.exec(select(Staff))}, roles.ZONE_REVIEW_ROLES)
+    holders = roles.reviewers(session, set(session.exec(select(Staff.office).distinct()).all()),
+                              roles.ZONE_REVIEW_ROLES)
     reachable = [p for people in holders.values() for p in people if notifier.reachable(p)]
     fresh = _claimed(session, KIND_ZONE, reachable, quarter.year * 10 + quarter.number, today, now)
     if not fresh:
