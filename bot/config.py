@@ -288,6 +288,18 @@ class ComplaintsConfig(_Section):
     # VOC 04: the customer acknowledges in LINE; only after this many working days
     # without it may the KAMR close on their behalf (0: at once).
     customer_ack_wait_working_days: int = Field(default=3, ge=0, le=30)
+    # The 5-working-day answer clock (001 flow chart; 002 §3.2): a complaint received on a working day at or
+    # after office_close (Bangkok) counts as received the next day, when received_after_hours_counts_next_day.
+    # The manuals do not set a cut-off: this is the organisation's own, documented choice (issue 17).
+    office_close: str = "16:30"
+    received_after_hours_counts_next_day: bool = True
+
+    @field_validator("office_close")
+    @classmethod
+    def _office_close(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be a time like 16:30 (HH:MM, 24-hour)")
+        return value
 
 
 class ClassificationConfig(_Section):
@@ -334,7 +346,8 @@ class ReportsConfig(_Section):
     # Scores at or below this are "low" (followed up by phone, 000 plan 6 item 8): LINE follow-ups, the
     # quarter card, the complaint close-out, `kambot visits followups` and the reports (handlers/rules/scores.py).
     low_score_max: int = Field(default=3, ge=1, le=5)
-    # Free services count as delivered when resolved within this many days after the period ends.
+    # The report of free services is due this many days after the quarter ends (the services themselves
+    # are due within the quarter; handlers/reporting/services.py).
     service_report_days: int = Field(default=20, ge=0)
     # Significance level of the F-test of satisfaction across tiers.
     anova_alpha: float = Field(default=0.05, gt=0, lt=1)
@@ -566,6 +579,36 @@ class FormConfig(_Section):
         return fields
 
 
+# --- issue 17: urgent reports (CRM-KAM-003) ------------------------------------------------------
+
+
+class UrgentConfig(_Section):
+    # An urgent report to the decision maker carries a follow-up date this many working days ahead; on
+    # that day, at reminder_time (Bangkok), the decision maker and the reporter are reminded.
+    follow_up_working_days: int = Field(default=3, ge=1, le=60)
+    reminder_time: str = "09:30"
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _reminder_time(cls, value: str) -> str:
+        return RemindersConfig._hh_mm(value)
+
+
+class ReviewsConfig(_Section):
+    # Reviews that happen by themselves (001 flow chart step 6: offices monthly, zones quarterly one month
+    # after the quarter). On the office_working_day-th working day of each month, at review_time (Bangkok),
+    # each office's senior KAMRs and department heads get last month's summary card; on the first working day
+    # zone_days_after_quarter days after a quarter ends, the zone directors and zone KAMRs get the quarter's.
+    office_working_day: int = Field(default=3, ge=1, le=15)
+    zone_days_after_quarter: int = Field(default=30, ge=0, le=60)
+    review_time: str = "08:30"
+
+    @field_validator("review_time")
+    @classmethod
+    def _review_time(cls, value: str) -> str:
+        return RemindersConfig._hh_mm(value)
+
+
 class Config(_Section):
     line: LineConfig = LineConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -586,6 +629,8 @@ class Config(_Section):
     classification: ClassificationConfig = ClassificationConfig()
     workload: WorkloadConfig = WorkloadConfig()
     reports: ReportsConfig = ReportsConfig()
+    urgent: UrgentConfig = UrgentConfig()  # issue 17
+    reviews: ReviewsConfig = ReviewsConfig()  # issue 17
     sheets: SheetsConfig = SheetsConfig()
     forms: list[FormConfig] = []
 

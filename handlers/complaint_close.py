@@ -24,7 +24,9 @@ from storage.models import Account, Staff, Ticket
 
 FLOW = "closeout"
 SCORES = (5, 4, 3, 2, 1)
-CHANNELS = ("phone", "video", "email", "in_person")
+# VOC 04 filled for the complainant: the channels the 2021 memo names (002 §3.2(1): telephone/fax, e-mail,
+# LINE and other online chat, video) and meeting in person (issue 17 added LINE and fax).
+CHANNELS = ("phone", "line", "video", "email", "fax", "in_person")
 CARD_TEXT = 160  # the complaint and the answer as a certification card shows them
 MAX_REASON = 500
 

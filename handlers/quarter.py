@@ -1,11 +1,11 @@
 """'My quarter' for staff: visits done against the quota, working days left, ratings, open items."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlmodel import Session, col, func, or_, select
 
-from handlers.rules import quotas
+from handlers.rules import quotas, visit_timing
 from handlers.context import Action, Context
 from handlers.labels import fitted
 from handlers.messages import Button, Card, Message
@@ -93,9 +93,20 @@ def my_quarter(ctx: Context) -> None:
         lines.append(t("myquarter_low", lang, account=account.name, score=rating.score, date=format_date(rating.at, lang)))
         label = fitted("btn_called", lang, "account", account=account.name)
         buttons.append(Button(label, data=build("followup.called", r=rating.id), display=label))
+    lines.extend(late_lines(ctx, q, today))
     card = Card(title=t("myquarter_title", lang, quarter=quarter_label(q, lang), name=ctx.staff.name), lines=tuple(lines),
                 buttons=tuple(buttons))
     ctx.reply(Message(card=card, quick_replies=visit_buttons(lang)))
+
+
+def late_lines(ctx: Context, q: quotas.Quarter, today) -> list[str]:
+    """The person's visits recorded after the 7-day rule (001 flow chart step 5), from the previous quarter's
+    start (a late record usually belongs to the quarter just closed), each with whether it counts."""
+    since = quotas.quarter_of(ctx.config.quotas, q.start - timedelta(days=1)).start
+    late = visit_timing.late_visits(ctx.session, ctx.config.quotas, since, today, staff_id=ctx.staff.id)
+    return [t("myquarter_late", ctx.lang, days=days, account=account.name, date=format_date(visit.visit_date, ctx.lang),
+              state=t(f"late_state_{visit.late_approval or 'counted'}", ctx.lang))
+            for visit, account, _, days in late[-MAX_LOW_LINES:]]
 
 
 PREFIXES = ("myquarter",)  # the action names this module owns

@@ -5,7 +5,7 @@ import logging
 
 from handlers import (answer_delivery, complaint, complaint_close, follow_up, free_text, link, menu, outage, parking,
                       profile, quarter, rating, relay, service, status, urgent, visit, visit_notice)
-from handlers import visit_late  # issue 17
+from handlers import urgent_account, visit_late  # issue 17
 from handlers.context import Action, Context
 from handlers.parking import NoticeFirst, TypingStep
 from handlers.postback import parse
@@ -15,7 +15,7 @@ from storage import conversations
 log = logging.getLogger(__name__)
 
 INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service,
-           visit, visit_notice, quarter, visit_late, relay)
+           visit, visit_notice, quarter, visit_late, relay, urgent_account)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}
@@ -29,6 +29,8 @@ TYPING: dict[tuple[str, str], TypingStep] = {
 # Buttons already sitting in people's chats keep working after an action is renamed: old name -> new.
 ALIASES: dict[str, str] = {f"complaint.{name}": f"closeout.{name}"
                            for name in ("ack", "rate", "onbehalf", "obchannel", "obscore", "certify", "refuse")}
+# Approval buttons for late visits sent before the module owned its prefix.
+ALIASES.update({"visit.late": "latevisit.decide", "visitlate": "latevisit.decide"})
 
 # The step after a report where photos, the pin and notes are added (handlers/ticketing.py).
 ATTACH_STEP = "attach"
@@ -60,6 +62,8 @@ KEYWORDS: dict[str, str] = {
     "ตัวเลขไตรมาส": "myquarter",
     "ไตรมาส": "myquarter",
     "my quarter": "myquarter",
+    "แจ้งด่วน": "urgentacc",  # issue 17: an urgent report on an account (CRM-KAM-003)
+    "urgent": "urgentacc",
 }
 
 

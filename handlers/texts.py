@@ -207,6 +207,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "channel_video": ("วิดีโอคอล", "Video call"),
     "channel_email": ("อีเมล", "Email"),
     "channel_in_person": ("พบตัว", "In person"),
+    "channel_line": ("LINE", "LINE"),
+    "channel_fax": ("โทรสาร", "Fax"),
     "onbehalf_ask_score": ("{number} ลูกค้าให้คะแนนความพึงพอใจเท่าใด (1–5)", "{number}: the customer's score (1–5)?"),
     "onbehalf_sent": (
         "บันทึกการปิดเรื่อง {number} แทนลูกค้าแล้ว ส่งให้คุณ{manager}รับรอง",

@@ -5,7 +5,9 @@ decision maker (office manager, else zone director, else deputy governor, else t
 gets the report card and may send instructions back, which are relayed to the KAMR.
 
 State lives in Ticket.details["urgent"] ({"by", "to", "risk", "at"}) and TicketEvent rows
-"urgent_reported" / "urgent_followup".
+"urgent_reported" / "urgent_followup"; since issue 17 each report is also an UrgentReport row with its
+follow-up date (handlers/operations/urgent_reports.py), as reports on an account or a visit are
+(handlers/urgent_account.py).
 """
 from __future__ import annotations
 
@@ -13,14 +15,15 @@ from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Card, Message
-from handlers.operations import complaints, outages
+from handlers.operations import complaints, outages, urgent_reports
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import TEXTS, t
-from handlers.thai_dates import format_datetime
+from handlers.thai_dates import format_date, format_datetime
 from handlers.ticketing import cancel_button
 from storage import conversations, tickets
+from storage import urgent_reports as storage_urgent
 from storage.models import Account, Site, Staff, Ticket
 
 FLOW = "urgent"
@@ -56,7 +59,7 @@ def _response_lines(session, ticket: Ticket, lang: str) -> list[str]:
     return lines
 
 
-def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff) -> Card:
+def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff, follow_up=None) -> Card:
     account = session.get(Account, ticket.account_id)
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
@@ -67,6 +70,8 @@ def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff) -> 
         t("urgent_reporter", lang, staff=by.name),
         *_response_lines(session, ticket, lang),
     ]
+    if follow_up is not None:  # issue 17: the follow-up date (jobs/urgent_followups.py reminds on it)
+        lines.append(t("urgent_follow_up", lang, date=format_date(follow_up, lang)))
     label = t("btn_urgent_followup", lang)
     button = Button(label, data=build("urgent.followup", t=ticket.id), display=label)
     return Card(title=t("urgent_card_title", lang, number=ticket.number), lines=tuple(lines), buttons=(button,))
@@ -111,7 +116,10 @@ def on_risk(ctx: Context) -> None:
     if manager is None or not manager.line_user_id:
         ctx.reply(text_with_menu(ctx, t("urgent_no_manager", ctx.lang, number=ticket.number)))
         return
-    card = report_card(ctx.session, ticket, manager.language, risk=risk, by=ctx.staff)
+    account = ctx.session.get(Account, ticket.account_id)
+    report = urgent_reports.record(ctx.session, ctx.config, now=ctx.now, reporter=ctx.staff, decision_maker=manager,
+                                   account=account, issue=_issue(ctx.session, ticket, "th"), risk=risk, ticket=ticket)
+    card = report_card(ctx.session, ticket, manager.language, risk=risk, by=ctx.staff, follow_up=report.follow_up_date)
     ticket.details = {**ticket.details, "urgent": {"by": ctx.staff.id, "to": manager.id, "risk": risk,
                                                    "at": ctx.now.isoformat()}}
     ctx.session.add(ticket)
@@ -161,6 +169,8 @@ def on_followup(ctx: Context) -> None:
         return
     conversations.clear(ctx.state, now=ctx.now)
     tickets.log(ctx.session, ticket, "urgent_followup", now=ctx.now, staff_id=ctx.staff.id, text=text)
+    if (report := storage_urgent.latest_for_ticket(ctx.session, ticket.id)) is not None:
+        urgent_reports.note_instruction(ctx.session, report, now=ctx.now)
     kamr = ctx.session.get(Staff, ticket.details["urgent"]["by"])
     name = kamr.name if kamr else "-"
     if kamr is None or not kamr.line_user_id:

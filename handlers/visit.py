@@ -48,12 +48,15 @@ def account_in_scope(session: Session, staff: Staff, account_id: int | None) -> 
     return session.exec(select(Account).where(Account.id == account_id, _scope(staff))).first()
 
 
+def accounts_in_scope(session: Session, staff: Staff, limit: int = MAX_CHOICES) -> list[Account]:
+    """The first accounts (by code) this person may log visits for, as quick-reply choices."""
+    return list(session.exec(select(Account).where(_scope(staff)).order_by(Account.account_code).limit(limit)).all())
+
+
 def start(ctx: Context) -> None:
     conversations.clear(ctx.state, now=ctx.now)
     conversations.set_step(ctx.state, FLOW, "account", now=ctx.now)
-    accounts = ctx.session.exec(select(Account).where(_scope(ctx.staff)).order_by(Account.account_code)
-                                .limit(MAX_CHOICES)).all()
-    _ask_account(ctx, list(accounts), t("visit_ask_account", ctx.lang))
+    _ask_account(ctx, accounts_in_scope(ctx.session, ctx.staff), t("visit_ask_account", ctx.lang))
 
 
 def _ask_account(ctx: Context, accounts: list[Account], text: str) -> None:
@@ -165,15 +168,18 @@ def save(ctx: Context) -> None:
         rules=ctx.config.quotas, hours=ctx.config.reminders)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
         text += note_for_reporter(ctx, visit)
     elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
+        urgent = t("btn_urgent_account", ctx.lang)  # a risk seen on the visit (CRM-KAM-003, issue 17)
+        buttons += (Button(urgent, data=build("urgentacc.visit", v=visit.id), display=urgent),)
     else:
         told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
         text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
-    ctx.reply(Message(text=text, quick_replies=visit_buttons(ctx.lang)))
+    ctx.reply(Message(text=text, quick_replies=buttons))
 
 
 def visit_buttons(lang: str) -> tuple[Button, ...]:

@@ -13,6 +13,8 @@ from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.first_answer import watch_service_answers
+from jobs.reviews import send_reviews
+from jobs.urgent_followups import send_urgent_followups
 from jobs.visit_reminders import send_daily_visit_reminders, send_deferred_rating_requests, send_quota_digests
 from storage import privacy
 from storage.db import session_scope
@@ -84,6 +86,12 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.rating_window_start)  # visits logged overnight, asked when it opens
     scheduler.add_job(guarded(send_deferred_rating_requests, "deferred rating requests"), "cron", hour=hour,
                       minute=minute, timezone=zone, id="deferred_rating_requests", name="deferred rating requests")
+    hour, minute = reminders.hour_minute(config.urgent.reminder_time)  # issue 17
+    scheduler.add_job(guarded(send_urgent_followups, "urgent follow-ups"), "cron", hour=hour, minute=minute,
+                      timezone=zone, id="urgent_followups", name="urgent report follow-ups")
+    hour, minute = reminders.hour_minute(config.reviews.review_time)  # issue 17
+    scheduler.add_job(guarded(send_reviews, "reviews"), "cron", hour=hour, minute=minute, timezone=zone,
+                      id="reviews", name="monthly office and quarterly zone reviews")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

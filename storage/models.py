@@ -368,3 +368,47 @@ class EscalationStep(SQLModel, table=True):
     level: int  # 0 the KAMR, 1.. the configured [escalation] levels
     staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     at: datetime = _utc_column(nullable=False)
+
+
+# --- issue 17: urgent reports to the decision maker (CRM-KAM-003) -----------------------------------
+
+
+class UrgentReport(SQLModel, table=True):
+    """An urgent report (CRM-KAM-003: issue, risk, response follow-up), made on an open ticket, a visit or
+    just an account (a risk seen on a visit: an SPP competitor, planned self-generation). The follow-up
+    date reminds the decision maker and the reporter (jobs/urgent_followups.py)."""
+
+    __table_args__ = (Index("ix_urgentreport_follow_up", "reminded_at", "follow_up_date"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    ticket_id: Optional[int] = Field(default=None, foreign_key="ticket.id", index=True)
+    visit_id: Optional[int] = Field(default=None, foreign_key="visit.id")
+    reported_by_id: int = Field(foreign_key="staff.id")
+    decision_maker_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    issue: str = ""
+    risk: str = ""
+    follow_up_date: date
+    created_at: datetime = _utc_column(nullable=False)
+    reminded_at: Optional[datetime] = _utc_column(nullable=True)
+    instructed_at: Optional[datetime] = _utc_column(nullable=True)  # the decision maker's last instruction
+    instructions: int = 0
+
+
+# --- issue 17: the key account plan (CRM-KAM-002) --------------------------------------------------
+
+
+class PlanActivity(SQLModel, table=True):
+    """One planned activity of an account's key account plan for a year (CRM-KAM-002: benefits, targets,
+    activities). `activity` is "visit" or a free-service code of the catalogue, so what was done can be
+    matched to it; quarter 1-4 of the quota year, or 0 for "some time in the year"."""
+
+    __table_args__ = (UniqueConstraint("account_id", "year", "quarter", "activity"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    year: int
+    quarter: int = 0
+    activity: str
+    benefit: str = ""
+    target: str = ""
+    note: str = ""
+    updated_at: datetime = _utc_column(nullable=False)

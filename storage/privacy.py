@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from storage import linking
 from storage.models import (Contact, Conversation, InboxEvent, LinkAttempt, LinkCode, OutboxMessage, Rating, Staff,
-                            Ticket, TicketEvent)
+                            Ticket, TicketEvent, UrgentReport)
 
 ERASED = "erased"
 
@@ -135,6 +135,9 @@ def purge(session: Session, retention: Retention, *, now: datetime) -> PurgeResu
         session.execute(update(TicketEvent).where(TicketEvent.at < old, TicketEvent.text != "").values(text=""))
         result.counts["rating comments"] = session.execute(update(Rating).where(
             Rating.at < old, Rating.comment != "").values(comment="")).rowcount
+        result.counts["urgent report texts"] = session.execute(update(UrgentReport).where(  # issue 17
+            UrgentReport.created_at < old, (UrgentReport.issue != "") | (UrgentReport.risk != ""))
+            .values(issue="", risk="")).rowcount
     return result
 
 

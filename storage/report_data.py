@@ -18,6 +18,13 @@ class ReportData:
     # Visit quota progress (handlers.rules.quotas.Progress) in the period and from the quarter's start.
     progress_in_period: list = field(default_factory=list)
     progress_to_date: list = field(default_factory=list)
+    # Done visits of the period recorded late (handlers.rules.visit_timing.late_visits), issue 17.
+    late_visits: list = field(default_factory=list)
+    # Urgent reports (CRM-KAM-003) made in the period (handlers.reporting.urgent.UrgentRecord), issue 17.
+    urgent_reports: list = field(default_factory=list)
+    # The key account plan's activities (handlers.rules.account_plan.Assessed) and their accounts' KAMRs.
+    plan: list = field(default_factory=list)
+    plan_kamrs: dict = field(default_factory=dict)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

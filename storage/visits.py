@@ -31,6 +31,17 @@ def done_between(session: Session, start: date, end: date, *, staff_ids: list[in
     return [(staff_id, account_id) for staff_id, account_id in rows]
 
 
+def done_with_people_between(session: Session, start: date, end: date, *,
+                             staff_id: int | None = None) -> list[tuple[Visit, Account, Staff]]:
+    """Every done visit dated start to end (counted or not), with its account and visitor, by date."""
+    query = (select(Visit, Account, Staff).join(Account, col(Account.id) == Visit.account_id)
+             .join(Staff, col(Staff.id) == Visit.staff_id)
+             .where(Visit.status == "done", Visit.visit_date >= start, Visit.visit_date <= end))
+    if staff_id is not None:
+        query = query.where(Visit.staff_id == staff_id)
+    return list(session.exec(query.order_by(Visit.visit_date, Visit.id)).all())
+
+
 def credited_between(session: Session, start: date, end: date, *,
                      staff_ids: list[int] | None = None) -> list[tuple[int, int, date]]:
     """(credited staff id, account id, visit date) of every counted visit from start to end: credited to

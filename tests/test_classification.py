@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.config import ClassificationConfig
-from handlers.rules.classification import RowError, classify, parse_row
+from handlers.rules.classification import RowError, classify, parse_row, risk_groups, selection_row, zone_warnings
 
 SETTINGS = ClassificationConfig()
 
@@ -104,6 +104,25 @@ def test_zones_are_ranked_separately_and_default_to_the_office():
     other = zone("Y", [50e6] * 25, "Y")
     results = classify(small + other, SETTINGS)
     assert [r.criterion for r in results[:2]] == ["bill_zone_top", "bill_zone_top"]
+    assert "in office PEA-N1 (no zone given)" in results[0].reason and "in zone Y" not in results[0].reason
+    # Issue 17: ranking per office is not what the manual says, so it is said out loud.
+    assert zone_warnings(small + other, SETTINGS) == [
+        "warning: 2 accounts have no zone (rows 2, 3): the top-20 zone rule ranked them within their office "
+        "(PEA-N1) instead; add a zone column to rank them by zone"]
+    assert zone_warnings(other, SETTINGS) == []
+    assert zone_warnings(small, SETTINGS.model_copy(update={"zone_top_n": 0})) == []
+
+
+def test_classify_command_warns_when_the_input_has_no_zone_column(tmp_path):
+    config = tmp_path / "kambot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "db.sqlite3"}"\n', encoding="utf-8")
+    source = tmp_path / "hvc.csv"
+    source.write_text("account_code,name,office,value_group,avg_bill_thb\nA1,บริษัท ก,PEA-N1,M,3000000\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["accounts", "classify", str(source), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("A1\tstar\tbill_zone_top\t")
+    assert "no zone (rows 2): the top-20 zone rule ranked them within their office (PEA-N1) instead" in result.stderr
 
 
 def test_nomination_outside_the_hvc_list():
@@ -165,6 +184,12 @@ def test_classify_command_prints_every_account_and_writes_an_importable_file(tmp
         "A100,บริษัท น้ำตาลไทย จำกัด,strategic,PEA-N1,K001,โรงงาน 1;โรงงาน 2",
         "A200,โรงพยาบาลเมือง,status,PEA-N1,K001,",
     ]
+    # Issue 17: the selection record (CRM-KAM-001) keeps what the import file cannot: the deciding criterion.
+    record = (tmp_path / "accounts-selection.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert record[0] == "account_code,name,office,value_group,tier,criterion,reason,also_met,risk_group"
+    assert record[1] == "A100,บริษัท น้ำตาลไทย จำกัด,PEA-N1,H,strategic,voltage,value H; buys at 115 kV >= 69 kV,,"
+    assert record[3] == "A300,ร้านเล็ก,PEA-N1,,,not_listed,not on the HVC list and not nominated,,"
+    assert f"wrote {tmp_path / 'accounts-selection.csv'}: the selection record (CRM-KAM-001)" in result.stdout
     staff = tmp_path / "staff.csv"
     staff.write_text("staff_code,name,role,office\nK001,สมชาย ใจดี,kamr,PEA-N1\n", encoding="utf-8")
     assert runner.invoke(main, ["init-db", "--config", str(config)]).exit_code == 0
@@ -175,3 +200,14 @@ def test_classify_command_prints_every_account_and_writes_an_importable_file(tmp
     # 1.0 + 0.6 is far below 6: the import names the KAMR.
     assert "warning: workload below 6: K001 สมชาย ใจดี: load 1.6 (1 strategic, 0 star, 1 status, 0 streamline)" \
         in imported.stderr
+
+
+def test_the_selection_record_marks_risk_group_accounts():
+    spp = one(value_group="M", spp_estate="yes", avg_bill_thb=6_000_000, settings=SETTINGS.model_copy(
+        update={"zone_top_n": 0}))
+    assert (spp.tier, spp.criterion, risk_groups(spp)) == ("star", "spp_risk", ["spp"])
+    both = one(value_group="H", voltage_kv=115, generation_mw=3, spp_estate="yes", avg_bill_thb=6_000_000,
+               settings=SETTINGS.model_copy(update={"zone_top_n": 0}))
+    assert both.criterion == "voltage" and risk_groups(both) == ["spp", "self_generation"]
+    assert selection_row(both)[-2:] == ("spp_risk;self_generation", "spp;self_generation")
+    assert risk_groups(one(voltage_kv=115)) == []

@@ -120,7 +120,8 @@ def _record_on_behalf(bot, ticket: Ticket, channel_label="โทรศัพท�
     assert [a["label"] for a in footer] == ["ตอบลูกค้า", "ปิดเรื่องแทนลูกค้า", "แจ้งด่วนผู้บริหาร"]
     bot.tap("Ukamr1", footer[1]["data"])
     channels = _items(bot.last_to("Ukamr1"))
-    assert [a["label"] for a in channels] == ["โทรศัพท์", "วิดีโอคอล", "อีเมล", "พบตัว"]
+    # VOC 04's channels as the 2021 memo names them (issue 17: LINE and fax too).
+    assert [a["label"] for a in channels] == ["โทรศัพท์", "LINE", "วิดีโอคอล", "อีเมล", "โทรสาร", "พบตัว"]
     bot.tap("Ukamr1", next(a["data"] for a in channels if a["label"] == channel_label))
     scores = _items(bot.last_to("Ukamr1"))
     assert [a["label"] for a in scores] == ["5", "4", "3", "2", "1"]
@@ -187,6 +188,14 @@ def test_pending_certification_cannot_be_reanswered_or_rated(org):
     assert bot.only_ticket().status == "pending_certification" and _ratings(bot) == []
 
 
+def test_on_behalf_records_a_fax_or_line_answer(org):
+    """Issue 17: VOC 04 signed by fax (or acknowledged in a LINE chat) is a channel of its own."""
+    bot = org
+    ticket = _answered(bot)
+    _record_on_behalf(bot, ticket, channel_label="โทรสาร", score=3)
+    assert bot.only_ticket().details["on_behalf"]["channel"] == "fax"
+
+
 def test_on_behalf_waits_for_the_customer_for_three_working_days(org):
     bot = org
     ticket = _answered(bot)  # answered Saturday 11 April 2026; Songkran 13-15 April
@@ -197,7 +206,8 @@ def test_on_behalf_waits_for_the_customer_for_three_working_days(org):
     bot.now = datetime(2026, 4, 20, 2, 0, tzinfo=timezone.utc)  # Monday 20 April, 09:00 in Bangkok
     bot.tap("Ukamr1", f"a=complaint.onbehalf&t={ticket.id}")
     channels = _items(bot.last_to("Ukamr1"))
-    assert [a["label"] for a in channels] == ["โทรศัพท์", "วิดีโอคอล", "อีเมล", "พบตัว"]
+    # VOC 04's channels as the 2021 memo names them (issue 17: LINE and fax too).
+    assert [a["label"] for a in channels] == ["โทรศัพท์", "LINE", "วิดีโอคอล", "อีเมล", "โทรสาร", "พบตัว"]
 
 
 def test_buttons_sent_before_the_closeout_rename_still_work(org):

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from bot.cli import main
 from bot.config import Config
@@ -150,14 +151,52 @@ def test_visits_against_quota_per_person(report):
     ]
 
 
-def test_free_services_delivered_within_20_days_after_the_quarter(report):
+def test_free_services_count_as_on_time_only_within_the_quarter(report):
+    """Issue 17: the 20 days after the quarter are the report's deadline, not extra delivery time."""
     assert report.table("services").rows == [
-        # SRV-a (6 Aug), SRV-b (15 Oct <= 20 Oct), SRV-g (no date; requested 20 Jul, done 30 Jul): all on time.
-        ["PEA-N1", 3, 3, 0, 0, 0, 100.0],
-        # SRV-c resolved 25 Oct (> 20 Oct): late; SRV-d declined; SRV-e still open: 0 of 2 on time.
-        ["PEA-S1", 3, 0, 1, 1, 1, 0.0],
-        ["ทั้งองค์กร", 6, 3, 1, 1, 1, 60.0],  # 3 of the 5 not declined
+        # SRV-a (6 Aug) and SRV-g (no date; requested 20 Jul, done 30 Jul) within Q3; SRV-b done 15 Oct: late.
+        ["PEA-N1", 3, 2, 1, 0, 0, 0, 66.7],
+        # SRV-c resolved 25 Oct: late; SRV-d declined; SRV-e still open: 0 of 2 on time.
+        ["PEA-S1", 3, 0, 1, 1, 1, 0, 0.0],  # SRV-e overdue: the quarter is over
+        ["ทั้งองค์กร", 6, 2, 2, 1, 1, 0, 40.0],  # 2 of the 5 not declined
     ]
+
+
+def test_the_service_report_says_whether_its_20_day_deadline_was_met(engine):
+    generate(engine)
+    columns = ["quarter", "delivered_by", "report_due", "made_on", "report_status"]
+    late = quarter_report(engine, now="2026-10-26 10:00").table("service_report")
+    assert late.columns == columns
+    assert late.rows == [["2026Q3", "30 ก.ย. 2569", "20 ต.ค. 2569", "26 ต.ค. 2569", "late"]]
+    assert quarter_report(engine, now="2026-10-20 16:00").table("service_report").rows[0][3:] == [
+        "20 ต.ค. 2569", "on_time"]
+    assert quarter_report(engine, now="2026-09-30 16:00").table("service_report").rows[0][4] == "interim"
+    page = render_html(quarter_report(engine, now="2026-10-26 10:00"), SETTINGS, ack_minutes=15)
+    assert "<td>✗ เกินกำหนด</td>" in page
+
+
+def test_coverage_of_eligible_accounts_per_tier_and_office(report):
+    """000 plan 8 item 02.1: every eligible key account; served means a service delivered within the quarter."""
+    assert report.table("service_coverage").rows == [
+        # A1 (SRV-a) and A4 (SRV-g) served; A2's service came after the quarter; A3, A5 none.
+        ["PEA-N1", "strategic", 2, 2, 100.0], ["PEA-N1", "star", 1, 0, 0.0], ["PEA-N1", "status", 1, 0, 0.0],
+        ["PEA-N1", "streamline", 1, 0, 0.0], ["PEA-N1", "all", 5, 2, 40.0],
+        ["PEA-S1", "strategic", 1, 0, 0.0], ["PEA-S1", "star", 1, 0, 0.0], ["PEA-S1", "status", 1, 0, 0.0],
+        ["PEA-S1", "all", 3, 0, 0.0],
+        ["ทั้งองค์กร", "strategic", 3, 2, 66.7], ["ทั้งองค์กร", "star", 2, 0, 0.0],
+        ["ทั้งองค์กร", "status", 2, 0, 0.0], ["ทั้งองค์กร", "streamline", 1, 0, 0.0], ["ทั้งองค์กร", "all", 8, 2, 25.0],
+    ]
+
+
+def test_coverage_counts_only_the_tiers_the_catalogue_offers(engine):
+    generate(engine)
+    only_top = CONFIG.services.model_copy(update={"catalogue": [CONFIG.services.catalogue[4]]})  # PQ: strategic
+    period = parse_period("2026Q3", CONFIG.quotas)
+    with session_scope(engine) as session:
+        data = load(session, period, CONFIG.quotas)
+    built = build_report(data, period, SETTINGS, now=bangkok("2026-10-26 10:00"), office="PEA-S1",
+                         services_config=only_top)
+    assert built.table("service_coverage").rows == [["PEA-S1", "strategic", 1, 0, 0.0], ["PEA-S1", "all", 1, 0, 0.0]]
 
 
 def test_complaints_answered_within_5_working_days(report):
@@ -224,6 +263,21 @@ def test_voice_of_customer(report):
     ]
 
 
+def test_voice_of_customer_covers_every_subject_not_only_complaints(engine):
+    """Issue 17 (001 flow chart step 6): problems, needs, urgent reports and low scores are voices too."""
+    generate(engine)
+    with session_scope(engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.number == "OUT-3")).one()
+        ticket.details = {"urgent": {"by": 1, "to": 4, "risk": "สายการผลิตหยุด", "at": "2026-08-15T02:30:00+07:00"}}
+        session.add(ticket)
+    rows = quarter_report(engine).table("voc_subjects").rows
+    # 6 complaints, 6 outages, 6 services of Q3, 1 urgent report, 4 scores <= 3: 23 voices.
+    assert rows == [["complaint", "ข้อร้องเรียน", 6, 26.1], ["outage", "แจ้งไฟดับ/ปัญหาไฟฟ้า", 6, 26.1],
+                    ["service", "ขอรับบริการ (ความต้องการ)", 6, 26.1],
+                    ["urgent", "เรื่องด่วนถึงผู้บริหาร (CRM-KAM-003)", 1, 4.3], ["low_score", "ความพึงพอใจต่ำ", 4, 17.4]]
+    assert [row[2] for row in quarter_report(engine, office="PEA-S1").table("voc_subjects").rows] == [3, 2, 3, 0, 2]
+
+
 def test_managers_year_against_the_rule(report):
     """Issue 17: the year-to-date customers and the rest of the year beside the annual rule (002 §3.1.2(3))."""
     assert report.table("quota_year").rows == [
@@ -242,8 +296,9 @@ def test_monthly_report_for_one_office_counts_visits_quarter_to_date(engine):
         ["PEA-S1", "K003", "คุณ K003", "kamr", 3, 0, 3, 100.0],  # nothing in September, all in August
         ["PEA-S1", "", "รวม", "", 6, 1, 4, 66.7],
     ]
-    # September: CMP-4 answered on 6 Oct (due 7 Oct), CMP-7 due 7 Oct, not yet due on 6 Oct.
-    assert month.table("complaints").rows == [["PEA-S1", 2, 1, 0, 0, 1, 50.0]]
+    # September: CMP-4 answered on 6 Oct (due 7 Oct), CMP-7 due 7 Oct, not yet due on 6 Oct: 1 of the 1 due
+    # (issue 17: divided by what was due, no longer 50 %).
+    assert month.table("complaints").rows == [["PEA-S1", 2, 1, 0, 0, 1, 100.0]]
     assert month.table("outages").rows == [["PEA-S1", 1, 1, 0, 0, 6.0, 6.0]]
     assert [row[:4] for row in month.table("satisfaction").rows if row[1] == "all"] == [["PEA-S1", "all", "ทั้งหมด", 2]]
 
@@ -253,6 +308,7 @@ def test_html_report_is_self_contained_with_thai_dates_and_charts(report):
     assert "ไตรมาส 3/2569 (1 ก.ค. 2569 – 30 ก.ย. 2569)" in page
     assert "จัดทำเมื่อ 26 ต.ค. 2569 10:00 น." in page
     assert page.count("<svg") == 5
+    assert '<div class="tile bad">บริการฟรีภายในไตรมาส<b>40%</b></div>' in page
     assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
     assert '<div class="tile bad">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>50%</b></div>' in page
@@ -292,8 +348,9 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         period = parse_period("2026Q3", CONFIG.quotas)
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
-    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_topics",
-                          "voc_comments", "quota_year"]
+    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_subjects", "voc_topics",
+                          "voc_comments", "quota_year", "late_visits", "urgent_reports", "plan_achievement", "service_report",
+                          "service_coverage"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]
 
@@ -307,3 +364,30 @@ def test_quarters_follow_the_quota_year():
     assert (month.quarter.label, month.quarter_to_date.start, month.end) == ("2026Q2", date(2027, 1, 1),
                                                                             date(2027, 2, 28))
     assert month.title() == "เดือนกุมภาพันธ์ 2570"
+
+
+def test_tiles_divide_by_what_was_due(engine):
+    """Issue 17: the only complaint of the quarter is not yet due and the only service still has the rest of
+    the quarter: the tiles show "–", not 0 % in red."""
+    generate(engine)
+    with session_scope(engine) as session:
+        kamr = session.exec(select(Staff).where(Staff.staff_code == "K003")).one()
+        fresh = Account(account_code="B1", name="บริษัท B1", tier="star", office="PEA-E1", kamr_id=kamr.id)
+        session.add(fresh)
+        session.flush()
+        session.add(Ticket(number="CMP-9", kind="complaint", category="billing", account_id=fresh.id, status="open",
+                           created_at=bangkok("2026-09-24 10:00"), due_date=date(2026, 10, 1)))
+        session.add(Ticket(number="SRV-9", kind="service", category="FMS2", account_id=fresh.id, status="open",
+                           created_at=bangkok("2026-09-01 10:00"), scheduled_date=date(2026, 9, 29)))
+    early = quarter_report(engine, now="2026-09-25 10:00", office="PEA-E1")
+    assert early.table("complaints").rows == [["PEA-E1", 1, 0, 0, 0, 1, None]]
+    assert early.table("services").rows == [["PEA-E1", 1, 0, 0, 0, 1, 1, None]]
+    page = render_html(early, SETTINGS, ack_minutes=15)
+    assert '<div class="tile ">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>–</b></div>' in page
+    assert '<div class="tile ">บริการฟรีภายในไตรมาส<b>–</b></div>' in page
+    # Once both are due and missed, they count: 0 % in red.
+    late = quarter_report(engine, now="2026-10-05 10:00", office="PEA-E1")
+    assert late.table("complaints").rows == [["PEA-E1", 1, 0, 0, 1, 0, 0.0]]
+    assert late.table("services").rows == [["PEA-E1", 1, 0, 0, 0, 1, 0, 0.0]]
+    assert '<div class="tile bad">ตอบข้อร้องเรียนทัน 5 วันทำการ<b>0%</b></div>' in render_html(late, SETTINGS,
+                                                                                             ack_minutes=15)

@@ -121,3 +121,51 @@ def test_the_coordinator_export_marks_late_visits(team):
         visits_tab = next(tab for tab in build_tabs(session, bot.config, now=bot.now) if tab.name == "visits")
     assert visits_tab.rows[0][-1] == "บันทึกช้า (เกิน 7 วัน)"
     assert [row[-1] for row in visits_tab.rows[1:]] == ["ช้า 23 วัน, รออนุมัติ", ""]
+
+
+def _card_lines(message) -> list[str]:
+    return [c["text"] for c in message["contents"]["body"]["contents"]]
+
+
+def test_my_quarter_in_line_marks_late_visits_and_whether_they_count(team):
+    """Issue 17: the late mark in LINE, where the KAMR looks at their own visits."""
+    bot = team
+    _log(bot, "Uk1", "2026-09-20")  # 23 days late for the closed 2026Q3: waits for approval
+    bot.now = datetime(2026, 10, 21, 3, 0, tzinfo=timezone.utc)
+    _log(bot, "Uk1", "2026-10-19")  # in time: no mark
+    bot.tap("Uk1", "a=myquarter")
+    lines = _card_lines(bot.last_to("Uk1"))
+    assert "⚠️ บันทึกช้า 23 วัน: น้ำตาลไทย วันที่ 20 ก.ย. 2569 (รออนุมัติ ยังไม่นับ)" in lines
+    assert not any("19 ต.ค. 2569" in line for line in lines)
+    bot.tap("Us", [b["action"] for b in bot.line.messages_to("Us")[-1]["contents"]["footer"]["contents"]][0]["data"])
+    bot.tap("Uk1", "a=myquarter")
+    assert "⚠️ บันทึกช้า 23 วัน: น้ำตาลไทย วันที่ 20 ก.ย. 2569 (อนุมัติแล้ว นับแล้ว)" in _card_lines(bot.last_to("Uk1"))
+    bot.tap("Uk2", "a=myquarter")
+    assert not any("บันทึกช้า" in line for line in _card_lines(bot.last_to("Uk2")))
+
+
+def test_the_quarterly_report_lists_late_visits(team):
+    from handlers.reporting.build import build_report, load
+    from handlers.reporting.period import parse_period
+
+    bot = team
+    _log(bot, "Uk1", "2026-09-20")  # waiting for approval
+    _log(bot, "Uk2", "2026-09-25")
+    bot.tap("Us", [b["action"] for b in bot.line.messages_to("Us")[-1]["contents"]["footer"]["contents"]][1]["data"])
+    period = parse_period("2026Q3", bot.config.quotas)
+    with session_scope(bot.engine) as session:
+        report = build_report(load(session, period, bot.config.quotas), period, bot.config.reports, now=bot.now)
+    assert report.table("late_visits").rows == [
+        ["PEA-N1", "K001", "สมชาย ใจดี", "A100", "20 ก.ย. 2569", "20 ต.ค. 2569", 23, "pending", "no"],
+        ["PEA-N1", "K002", "สมหญิง รักงาน", "A101", "25 ก.ย. 2569", "20 ต.ค. 2569", 18, "refused", "no"],
+    ]
+
+
+def test_approval_buttons_sent_before_the_rename_still_work(team):
+    bot = team
+    _log(bot, "Uk1", "2026-09-20")
+    with session_scope(bot.engine) as session:
+        visit_id = session.exec(select(Visit)).one().id
+    bot.tap("Us", f"a=visit.late&v={visit_id}&d=y")  # the action's name until issue 17b
+    assert bot.last_to("Us")["text"] == "อนุมัติแล้ว: การเยี่ยม น้ำตาลไทย วันที่ 20 ก.ย. 2569 นับในไตรมาส 2026Q3"
+    assert _q3_done(bot, "K001") == 1

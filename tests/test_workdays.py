@@ -205,3 +205,21 @@ def test_working_days_between(cal):
     # consistent with add_working_days
     for start in (date(2025, 12, 30), date(2026, 5, 28), date(2026, 12, 4)):
         assert cal.working_days_between(start, cal.add_working_days(start, 5).due) == 5
+
+
+def test_the_after_hours_cut_off_is_the_organisations_configured_choice(tmp_path):
+    """Issue 17: 16:30 is not in the manuals; [complaints] office_close and the switch decide it."""
+    from bot.config import ConfigError, Config, load_config
+    from handlers.rules.workdays import calendar_from_config
+
+    monday_1700 = bkk(2026, 4, 20, 17, 0)
+    assert calendar_from_config(Config()).due_for(monday_1700).due == date(2026, 4, 28)  # default 16:30
+    path = tmp_path / "kambot.toml"
+    path.write_text('[complaints]\noffice_close = "17:30"\n', encoding="utf-8")
+    assert calendar_from_config(load_config(path)).due_for(monday_1700).due == date(2026, 4, 27)
+    path.write_text("[complaints]\nreceived_after_hours_counts_next_day = false\n", encoding="utf-8")
+    assert calendar_from_config(load_config(path)).due_for(bkk(2026, 4, 20, 23, 0)).due == date(2026, 4, 27)
+    path.write_text('[complaints]\noffice_close = "4.30pm"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "complaints.office_close" in str(error.value) and "HH:MM" in str(error.value)

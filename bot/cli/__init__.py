@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import core, demo, forms, privacy, quota, report, roster
+from bot.cli import core, demo, forms, plan, privacy, quota, report, roster
 from bot.cli.common import CONFIG_OPTION, config_option
 
 DEBUG = "kambot.debug"
@@ -40,7 +40,7 @@ def main() -> None:
     """kambot: LINE bot for Key Account Management."""
 
 
-for module in (core, roster, privacy, quota, report, forms, demo):  # privacy after roster: adds `staff remove`
+for module in (core, roster, privacy, quota, report, plan, forms, demo):  # privacy after roster: adds `staff remove`
     module.register(main)
 
 

@@ -55,8 +55,9 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
         raise click.BadParameter(str(error)) from None
     if period.kind != kind:
         raise click.BadParameter(f"{text!r} is a {period.kind}; use `kambot report {period.kind} {text}`")
+    now = utcnow()
     with session_scope(open_database(config)) as session:
-        data = load(session, period, config.quotas)
+        data = load(session, period, config.quotas, now=now)
         zone_offices = offices_in_zone(session, zone) if zone else set()
     if zone:
         data = only_offices(data, zone_offices)
@@ -64,7 +65,7 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
             raise click.ClickException(f"no accounts in zone {zone!r} (the roster's zone column links offices to zones)")
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")
-    result = build_report(data, period, config.reports, now=utcnow(), office=office)
+    result = build_report(data, period, config.reports, now=now, office=office, services_config=config.services)
     scope = office or zone
     folder = out or Path(config.reports.output_dir) / (period.code + (f"-{scope}" if scope else ""))
     folder.mkdir(parents=True, exist_ok=True)

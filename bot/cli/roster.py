@@ -25,7 +25,8 @@ def register(main: click.Group) -> None:
     @accounts.command("classify")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--write", "out", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Write the key accounts as a CSV for `kambot import accounts`.")
+                  help="Write the key accounts as a CSV for `kambot import accounts`, and beside it the "
+                       "selection record (CRM-KAM-001) OUT-selection.csv.")
     @with_config
     def classify_command(config: Config, file: Path, out: Path | None) -> None:
         """Tier every account of FILE and say which criterion decided it.
@@ -34,7 +35,8 @@ def register(main: click.Group) -> None:
         and optionally zone,kamr,sites,voltage_kv,avg_bill_thb,spp_estate,generation_mw,
         related_business_thb,maintenance_thb,strategy_area,nationwide,nomination,nomination_tier,nomination_note.
         """
-        from handlers.rules.classification import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row
+        from handlers.rules.classification import (OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, classify, parse_row,
+                                                    risk_groups, zone_warnings)
         from storage.roster_import import read_csv_file, read_rows
 
         settings = config.classification
@@ -55,12 +57,19 @@ def register(main: click.Group) -> None:
             click.echo(f"{c.account_code}\t{item.tier or '-'}\t{item.criterion}\t{c.name}: {item.reason}{also}{office}")
         for error in errors:
             click.echo(f"{file}: {error}", err=True)
+        for warning in zone_warnings(candidates, settings):
+            click.echo(f"{file}: {warning}", err=True)
         tiers = Counter(item.tier or "not key account" for item in results)
         click.echo(f"{len(results)} classified: " + ", ".join(f"{n} {tier}" for tier, n in sorted(tiers.items()))
                    + f"; {len(errors)} rows with errors")
         if out:
             _write_import_file(out, [item for item in results if item.tier])
             click.echo(f"wrote {out} (kambot import accounts {out})")
+            record = out.with_name(f"{out.stem}-selection.csv")
+            _write_selection_record(record, results)
+            risky = sum(bool(risk_groups(item)) for item in results if item.tier)
+            click.echo(f"wrote {record}: the selection record (CRM-KAM-001), deciding criterion of every account; "
+                       f"{risky} key accounts in a risk group (SPP, self-generation)")
         if errors:
             sys.exit(1)
 
@@ -151,6 +160,15 @@ def _deactivate(session, person) -> None:
 
     now = utcnow()
     people.remove(session, person, now=now, notifier=notifier_for(session, now))
+
+
+def _write_selection_record(path: Path, results) -> None:
+    from handlers.rules.classification import SELECTION_COLUMNS, selection_row
+
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv_cells.writer(handle)
+        writer.writerow(SELECTION_COLUMNS)
+        writer.writerows(selection_row(item) for item in results)
 
 
 def _write_import_file(path: Path, results) -> None:

@@ -7,7 +7,7 @@ ticket numbers and codes as text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot import media
 from bot.config import Config
 from handlers.operations import case
+from handlers.reporting import urgent
 from handlers.rules import quotas
 from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
@@ -41,6 +42,7 @@ RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ร�
 RESPONSE_STATUS = {"ingested": "รับเข้าระบบแล้ว", "unmatched": "ไม่พบบัญชี", "invalid": "ข้อมูลไม่ครบ/ผิด"}
 VISIT_STATUS = {"planned": "นัดไว้", "done": "เยี่ยมแล้ว", "cancelled": "ยกเลิก"}
 CHANNELS = {"line": "LINE", "form": "Google Forms"}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _label(key: str, fallback: str) -> str:
@@ -58,7 +60,13 @@ def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table
         Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
         Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
         Table("ticket_history", "ประวัติเรื่อง (บอท)", _history(session, config)),
+        Table("urgent_reports", "รายงานเรื่องด่วน CRM-KAM-003 (บอท)", _urgent(session, now)),  # issue 17
     ]
+
+
+def _urgent(session: Session, now: datetime) -> list[list[str]]:
+    everything = urgent.load_records(session, EPOCH, now + timedelta(days=1))
+    return urgent.export_rows(everything, bangkok_today(now))
 
 
 def _scores(session: Session, kind: str) -> dict[int, str]:

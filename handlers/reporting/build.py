@@ -4,11 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.rules import quotas
-from handlers.reporting import satisfaction, tickets, visits, voc
+from handlers.rules import account_plan, quotas, visit_timing
+from bot.config import ServicesConfig
+from handlers.reporting import plan, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
+from storage.models import Staff
 from storage.report_data import ReportData, load_report_data
 
 
@@ -23,31 +25,49 @@ class Report:
         return next(table for table in self.tables if table.name == name)
 
 
-def load(session, period: Period, quota_settings) -> ReportData:
-    """quota_settings: the [quotas] config section."""
+def load(session, period: Period, quota_settings, *, now: datetime | None = None) -> ReportData:
+    """quota_settings: the [quotas] config section; `now` (default: the period's end) decides which planned
+    activities are due."""
     start_utc, end_utc = period.utc_bounds()
     data = load_report_data(session, start=period.start, end=period.end, start_utc=start_utc, end_utc=end_utc)
     data.progress_in_period = quotas.progress(session, quota_settings, period.as_quarter)
     data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
+    data.late_visits = visit_timing.late_visits(session, quota_settings, period.start, period.end)
+    data.urgent_reports = urgent.load_records(session, start_utc, end_utc)
+    today = bangkok_today(now) if now is not None else period.end
+    data.plan = account_plan.assess(session, quota_settings, period.quarter.year, until=period.end, today=today)
+    data.plan_kamrs = {s.id: s for s in (session.get(Staff, i) for i in {a.account.kamr_id for a in data.plan}
+                                         if i is not None) if s is not None}
     return data
 
 
-def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None) -> Report:
-    """settings: the [reports] config section. `now` decides which unanswered complaints are overdue."""
+def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None,
+                 services_config: ServicesConfig | None = None) -> Report:
+    """settings: the [reports] config section; services_config: [services] (whose tiers are eligible).
+    `now` decides which unanswered complaints are overdue and whether the service report met its deadline."""
+    services_config = services_config or ServicesConfig()
+    today = bangkok_today(now)
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
-                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date)
+                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
+                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs)
     tables = [
         visits.visits_table(data, office),
-        visits.services_table(data, period, settings, offices),
-        tickets.complaints_table(data, bangkok_today(now), offices),
+        services.services_table(data, period, settings, offices, today),
+        tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
+        voc.subjects_table(data, settings, office),
         voc.topics_table(data, office),
         voc.low_comments_table(data, settings, office),
         visits.quota_year_table(data, office),
+        visits.late_visits_table(data, office),
+        urgent.urgent_table(data.urgent_reports, today, office),
+        plan.plan_table(data, office),
+        services.service_report_table(period, settings, today),
+        services.coverage_table(data, period, services_config, offices),
     ]
     return Report(period, office, now, tables)
 

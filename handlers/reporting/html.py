@@ -14,6 +14,12 @@ DISPLAY = {
              "office_manager": "ผจก. กฟฟ.", "zone_director": "อข.", "deputy_governor": "รผก."},
     "by": {"all": "ภาพรวม", "tier": "กลุ่มลูกค้า", "kind": "ประเภทงาน"},
     "meets_target": {"yes": "✓ ผ่าน", "no": "✗ ไม่ผ่าน"},
+    "approval": {"pending": "รออนุมัติ", "approved": "อนุมัติแล้ว", "refused": "ไม่อนุมัติ", "-": "ไม่ต้องอนุมัติ"},
+    "counted": {"yes": "นับ", "no": "ไม่นับ"},
+    "follow_up_status": {"instructed": "สั่งการแล้ว", "overdue": "✗ เลยกำหนดติดตาม", "waiting": "รอติดตาม"},
+    "raised_on": {"visit": "การเยี่ยม", "account": "ลูกค้า"},
+    "report_status": {"on_time": "✓ ส่งทันกำหนด", "late": "✗ เกินกำหนด", "interim": "ระหว่างไตรมาส (ยังไม่ถึงกำหนดส่ง)"},
+    "tier": {"strategic": "Strategic", "star": "Star", "status": "Status", "streamline": "Streamline", "all": "ทุกกลุ่ม"},
 }
 STYLE = """
 body{font-family:"Sarabun","Noto Sans Thai","Tahoma",sans-serif;margin:24px;color:#222;max-width:1100px}
@@ -46,12 +52,14 @@ def _total(table: Table) -> dict:
 def _tiles(report: Report, settings) -> str:
     visits = next((r for r in reversed(report.table("visits").records()) if r["name"] == "รวม"), {})
     complaints, outages = _total(report.table("complaints")), _total(report.table("outages"))
+    services = _total(report.table("services"))
     overall = next((r for r in report.table("satisfaction").records() if r["by"] == "all"
                     and r["office"] == (report.office or _total(report.table("satisfaction")).get("office"))), {})
     anova = _total(report.table("anova"))
     tiles = [
         ("เยี่ยมลูกค้าเทียบโควตา", _pct(visits.get("quota_pct")), _ok(visits.get("quota_pct"), 100)),
         ("ตอบข้อร้องเรียนทัน 5 วันทำการ", _pct(complaints.get("on_time_pct")), _ok(complaints.get("on_time_pct"), 100)),
+        ("บริการฟรีภายในไตรมาส", _pct(services.get("delivered_pct")), _ok(services.get("delivered_pct"), 100)),
         ("เวลารับเรื่องไฟดับ (มัธยฐาน)", _num(outages.get("ack_minutes_median"), " นาที"), ""),
         (f"ความพึงพอใจ (เป้า {settings.satisfaction_target:g})", _num(overall.get("mean")),
          _ok(overall.get("mean"), settings.satisfaction_target)),

@@ -23,14 +23,15 @@ def complaints_table(data, today: date, offices: list[str]) -> Table:
         late = sum(day is not None for _, day in answered) - on_time
         overdue = sum(day is None and t.due_date is not None and t.due_date < today for t, day in answered)
         waiting = len(items) - on_time - late - overdue
-        return [len(items), on_time, late, overdue, waiting, percent(on_time, len(items))]
+        # Divided by what was due by `today` (issue 17): a complaint not yet due is neither on time nor late.
+        return [len(items), on_time, late, overdue, waiting, percent(on_time, len(items) - waiting)]
 
     rows = per_office(complaints, lambda t: data.accounts[t.account_id].office, summarise, offices)
     return Table("complaints", "ข้อร้องเรียน: ตอบชี้แจงภายใน 5 วันทำการ",
                  ["office", "received", "answered_on_time", "answered_late", "overdue_unanswered",
                   "not_yet_due", "on_time_pct"],
                  ["สำนักงาน", "รับเรื่อง", "ตอบทันกำหนด", "ตอบเกินกำหนด", "เกินกำหนดยังไม่ตอบ", "ยังไม่ถึงกำหนด",
-                  "% ตอบทัน 5 วันทำการ"], rows)
+                  "% ตอบทัน 5 วันทำการ (ของที่ถึงกำหนด)"], rows)
 
 
 def minutes_to_acknowledge(ticket) -> float | None:

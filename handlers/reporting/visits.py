@@ -1,12 +1,10 @@
-"""Visits against quotas per person, and free services delivered (CRM-KAM-004)."""
+"""Visits against quotas per person (CRM-KAM-004)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from handlers.reporting.tables import ALL_OFFICES, Table, percent
+from handlers.rules.visit_timing import counts
+from handlers.thai_dates import format_date
 
-from handlers.reporting.period import Period
-from handlers.thai_dates import to_bangkok
-from handlers.reporting.tables import ALL_OFFICES, Table, per_office, percent
-from handlers.rules.statuses import DROPPED_STATUSES, FINISHED_STATUSES
 
 def visits_table(data, office: str | None) -> Table:
     """handlers.rules.quotas.progress per person: KAMRs count their own accounts visited, managers their visits."""
@@ -33,25 +31,6 @@ def visits_table(data, office: str | None) -> Table:
                   "% ของเป้า"], rows)
 
 
-def services_table(data, period: Period, settings, offices: list[str]) -> Table:
-    deadline = period.end + timedelta(days=settings.service_report_days)
-    services = [t for t in data.tickets if t.kind == "service"]
-
-    def summarise(items) -> list:
-        delivered = [t for t in items if t.status in FINISHED_STATUSES and t.resolved_at]
-        on_time = sum(to_bangkok(t.resolved_at).date() <= deadline for t in delivered)
-        dropped = sum(t.status in DROPPED_STATUSES for t in items)
-        return [len(items), on_time, len(delivered) - on_time, dropped, len(items) - len(delivered) - dropped,
-                percent(on_time, len(items) - dropped)]
-
-    rows = per_office(services, lambda t: data.accounts[t.account_id].office, summarise, offices)
-    return Table("services", f"บริการฟรี (ส่งผลภายใน {settings.service_report_days} วันหลังสิ้นงวด)",
-                 ["office", "requested", "delivered_on_time", "delivered_late", "declined_or_cancelled", "open",
-                  "delivered_pct"],
-                 ["สำนักงาน", "คำขอ", "ให้บริการทันกำหนด", "ให้บริการเกินกำหนด", "ปฏิเสธ/ยกเลิก", "ค้างอยู่",
-                  "% ทันกำหนด"], rows)
-
-
 def quota_year_table(data, office: str | None) -> Table:
     """Managers against the year rule (002 §3.1.2(3)): distinct customers done in the year to the period's
     end, what is still planned, and how far the plan leaves the year below the rule (issue 17)."""
@@ -67,3 +46,16 @@ def quota_year_table(data, office: str | None) -> Table:
                   "year_short"],
                  ["สำนักงาน", "รหัส", "ชื่อ", "ตำแหน่ง", "เกณฑ์ทั้งปี", "เยี่ยมแล้วสะสมทั้งปี", "ตามแผนที่เหลือ",
                   "ยังขาด"], rows)
+
+
+def late_visits_table(data, office: str | None) -> Table:
+    """Visits of the period recorded after the 7-day rule (001 flow chart step 5), and whether they count:
+    a late visit for a closed quarter counts only once the reporter's supervisor approves it (issue 17)."""
+    rows = [[account.office, staff.staff_code, staff.name, account.account_code, format_date(visit.visit_date),
+             format_date(visit.reported_at), late, visit.late_approval or "-", "yes" if counts(visit) else "no"]
+            for visit, account, staff, late in data.late_visits if office is None or account.office == office]
+    return Table("late_visits", "การเยี่ยมที่บันทึกเกิน 7 วันหลังการเยี่ยม",
+                 ["office", "staff_code", "name", "account_code", "visit_date", "recorded_on", "days_late",
+                  "approval", "counted"],
+                 ["สำนักงาน", "รหัส", "ชื่อ", "ลูกค้า", "วันที่เยี่ยม", "วันที่บันทึก", "ช้า (วัน)", "การอนุมัติ", "นับในโควตา"],
+                 rows)

@@ -138,6 +138,20 @@ def _zone_top_codes(candidates: list[Candidate], settings) -> dict[str, tuple[in
     return chosen
 
 
+def zone_warnings(candidates: list[Candidate], settings) -> list[str]:
+    """The zone rule (001 §6.1.1: top 20 *of the zone*) needs each account's zone; without one the account
+    is ranked within its office instead, which the person classifying must be told (issue 17)."""
+    if not settings.zone_top_n:
+        return []
+    missing = [c for c in candidates if c.value_group and c.avg_bill_thb > 0 and not c.zone]
+    if not missing:
+        return []
+    offices = ", ".join(sorted({c.office for c in missing}))
+    rows = ", ".join(str(c.row) for c in missing[:10]) + (" ..." if len(missing) > 10 else "")
+    return [f"warning: {len(missing)} accounts have no zone (rows {rows}): the top-{settings.zone_top_n} zone rule "
+            f"ranked them within their office ({offices}) instead; add a zone column to rank them by zone"]
+
+
 def _criteria(c: Candidate, settings, zone_top: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
     """Every attractiveness criterion this account meets, in the manual's order, with its figures."""
     met = []
@@ -147,9 +161,9 @@ def _criteria(c: Candidate, settings, zone_top: dict[str, tuple[int, int]]) -> l
         met.append(("bill", f"average bill {_mega(c.avg_bill_thb)} >= {_mega(settings.bill_thb_min)}"))
     elif c.account_code in zone_top:
         rank, at_threshold = zone_top[c.account_code]
-        zone = c.zone or c.office
+        zone = f"zone {c.zone}" if c.zone else f"office {c.office} (no zone given)"
         met.append(("bill_zone_top", f"average bill {_mega(c.avg_bill_thb)} is #{rank} of the top "
-                                     f"{settings.zone_top_n} in zone {zone} ({at_threshold} at "
+                                     f"{settings.zone_top_n} in {zone} ({at_threshold} at "
                                      f">= {_mega(settings.bill_thb_min)})"))
     if c.spp_estate and c.avg_bill_thb >= settings.spp_bill_thb_min:
         met.append(("spp_risk", f"SPP estate and average bill {_mega(c.avg_bill_thb)} >= "
@@ -193,3 +207,25 @@ def _nominated(c: Candidate, office: str) -> Classification:
         return Classification(c, None, "not_listed", "not on the HVC list and not nominated", office=office)
     note = f": {c.nomination_note}" if c.nomination_note else ""
     return Classification(c, c.nomination_tier, "nomination", f"special case ({c.nomination}{note})", office=office)
+
+
+# --- the selection record (CRM-KAM-001), issue 17 -----------------------------------------------------
+
+# Criteria that put an account in a risk group (001 §6.1.1: SPP estates, self-generation): the KAMR
+# watches these customers for the sales they may take elsewhere.
+RISK_CRITERIA = {"spp_risk": "spp", "self_generation": "self_generation"}
+SELECTION_COLUMNS = ("account_code", "name", "office", "value_group", "tier", "criterion", "reason", "also_met",
+                     "risk_group")
+
+
+def risk_groups(item: Classification) -> list[str]:
+    """The risk groups of a classified account, whether its deciding criterion or one also met."""
+    met = [item.criterion, *item.also_met]
+    return [group for key, group in RISK_CRITERIA.items() if key in met]
+
+
+def selection_row(item: Classification) -> tuple:
+    """One row of the selection record: the tier, the deciding criterion with its figures, the others met."""
+    c = item.candidate
+    return (c.account_code, c.name, item.office, c.value_group, item.tier or "", item.criterion, item.reason,
+            ";".join(item.also_met), ";".join(risk_groups(item)))

@@ -22,6 +22,9 @@ those on LINE first). The callers differ only in their chain:
 
 The escalation chain of an outage ([escalation] levels, handlers/operations/escalating.py) asks
 BACKUP for its "backup" step and holder_for_office for its role steps.
+
+The reviews that happen by themselves go to every holder of a review role: the office's senior KAMRs
+and department heads monthly, zone directors and zone KAMRs quarterly (001 flow chart step 6).
 """
 from __future__ import annotations
 
@@ -79,6 +82,18 @@ CERTIFIER: tuple[Step, ...] = (NAMED_SUPERVISOR, InOffice(CERTIFYING_ROLES))
 # The office manager on LINE, else the zone's director on LINE (CRM-KAM-003), else as before.
 DECISION_MAKER: tuple[Step, ...] = (InOffice(DECISION_ROLES[:1], on_line=True), InZone(DECISION_ROLES[1:2], on_line=True),
                                     InOffice(DECISION_ROLES), NAMED_SUPERVISOR)
+
+
+# Receive the reviews that happen by themselves (001 flow chart step 6; jobs/reviews.py, issue 17): the
+# office's monthly summary, and the zone's quarterly one.
+OFFICE_REVIEW_ROLES = ("senior_kamr", "dept_head")
+ZONE_REVIEW_ROLES = ("zone_director", "zone_kamr")
+
+
+def reviewers(session: Session, offices: set[str], review_roles: tuple[str, ...]) -> dict[str, list[Staff]]:
+    """{office: its active holders of the review roles}, in role order."""
+    holders = roster.active_in_roles(session, offices, review_roles)
+    return {office: [person for role in review_roles for person in holders[(office, role)]] for office in offices}
 
 
 def person_for(session: Session, person: Staff, chain: tuple[Step, ...]) -> Staff | None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from bot.config import QuotasConfig
 from handlers.rules import quotas
 from handlers.thai_dates import to_bangkok
+from storage import visits
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 
@@ -32,3 +33,15 @@ def needs_approval(config: QuotasConfig, visit_date: date, reported_at: datetime
     recorded = to_bangkok(reported_at).date()
     return is_late(config, visit_date, reported_at) and quotas.is_closed(
         config, quotas.quarter_of(config, visit_date), recorded)
+
+
+def late_visits(session, config: QuotasConfig, start: date, end: date, *, staff_id: int | None = None) -> list:
+    """(visit, account, staff, days late) of the done visits dated start to end that were recorded late."""
+    return [(visit, account, staff, days_late(config, visit.visit_date, visit.reported_at))
+            for visit, account, staff in visits.done_with_people_between(session, start, end, staff_id=staff_id)
+            if is_late(config, visit.visit_date, visit.reported_at)]
+
+
+def counts(visit) -> bool:
+    """A late visit for a closed quarter counts only once approved (storage.visits.COUNTS)."""
+    return visit.late_approval in ("", APPROVED)

@@ -11,7 +11,8 @@ working day, so the due date is the n-th working day after the receipt date.
 
 Receipt rule used by :meth:`WorkCalendar.due_for` (times in Bangkok):
 
-* received on a working day before ``office_close`` (16:30): the receipt date
+* received on a working day before ``office_close`` (16:30 by default, ``[complaints] office_close``;
+  the manuals set no cut-off, so it is the organisation's configurable choice): the receipt date
   is that day;
 * received on a working day at or after ``office_close``: with
   ``received_after_hours_counts_next_day`` (default) it counts as received the
@@ -186,13 +187,17 @@ class WorkCalendar:
 
 
 def calendar_from_config(config) -> WorkCalendar:
-    """The working-day clock with the organisation's [calendar] days off and extra workdays."""
-    days = config.calendar
-    return _calendar(tuple(sorted(days.extra_holidays.items())), tuple(days.extra_workdays))
+    """The working-day clock with the organisation's [calendar] days off and extra workdays, and the
+    [complaints] after-hours cut-off (office_close, received_after_hours_counts_next_day)."""
+    days, complaints = config.calendar, config.complaints
+    return _calendar(tuple(sorted(days.extra_holidays.items())), tuple(days.extra_workdays),
+                     complaints.office_close, complaints.received_after_hours_counts_next_day)
 
 
 @functools.lru_cache(maxsize=8)
-def _calendar(extra_holidays: tuple[tuple[str, str], ...], extra_workdays: tuple[date, ...]) -> WorkCalendar:
+def _calendar(extra_holidays: tuple[tuple[str, str], ...], extra_workdays: tuple[date, ...],
+              office_close: str = "16:30", after_hours_next_day: bool = True) -> WorkCalendar:
     # One calendar per configuration: building Thai holidays costs milliseconds, a forms poll files thousands.
     return WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in extra_holidays},
-                        extra_workdays=list(extra_workdays))
+                        extra_workdays=list(extra_workdays), office_close=time.fromisoformat(office_close),
+                        received_after_hours_counts_next_day=after_hours_next_day)
