@@ -17,17 +17,20 @@ from sqlmodel import Session, col, select
 from storage import csv_cells
 from storage.models import Account, Contact, Site, Staff
 from storage.roster import account_by_code
+from storage.network import FEEDER, normal_feeder
 from storage.roster_import import ImportResult, import_account_rows, import_staff_rows, read_rows
 from storage.workload import LoadRule
 
 COLUMNS = ("record", "code", "name", "office", "role", "tier", "kamr", "backup", "supervisor", "language",
            "account", "ca_number", "position", "phone", "email", "line", "line_name")
+# issue 16: where a site hangs on the network. Last, and optional on import: older files still load.
+NETWORK_COLUMNS = ("feeder", "substation", "estate")
 RECORDS = ("staff", "account", "site", "contact")
 # Which columns each record uses; anything else on the row must be empty.
 USES = {
     "staff": {"code", "name", "office", "role", "backup", "supervisor", "language"},
     "account": {"code", "name", "office", "tier", "kamr"},
-    "site": {"account", "name", "ca_number"},
+    "site": {"account", "name", "ca_number", *NETWORK_COLUMNS},
     "contact": {"code", "account", "name", "position", "phone", "email", "language", "line", "line_name"},
 }
 CONTACT_CODE = re.compile(r"^C(\d+)$")
@@ -38,7 +41,7 @@ EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 def export_roster(session: Session, file: TextIO) -> int:
     """Write every active staff member, account, site and active contact; returns the row count."""
-    writer = csv_cells.dict_writer(file, COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(file, COLUMNS + NETWORK_COLUMNS, lineterminator="\n")
     writer.writeheader()
     rows = _staff_rows(session) + _account_rows(session) + _site_rows(session) + _contact_rows(session)
     writer.writerows(rows)
@@ -61,7 +64,8 @@ def _account_rows(session: Session) -> list[dict]:
 def _site_rows(session: Session) -> list[dict]:
     query = (select(Site, Account.account_code).join(Account, col(Account.id) == Site.account_id)
              .order_by(Account.account_code, Site.id))
-    return [{"record": "site", "account": code, "name": site.name, "ca_number": site.ca_number or ""}
+    return [{"record": "site", "account": code, "name": site.name, "ca_number": site.ca_number or "",
+             "feeder": site.feeder, "substation": site.substation, "estate": site.estate}
             for site, code in session.exec(query)]
 
 
@@ -84,12 +88,12 @@ def import_roster(session: Session, file: TextIO, *, load_rule: LoadRule | None 
     has an error: a refused row would look like a person who left."""
     result = ImportResult()
     by_record: dict[str, list[tuple[int, dict]]] = {record: [] for record in RECORDS}
-    for number, row in read_rows(file, COLUMNS, ()):
+    for number, row in read_rows(file, COLUMNS, NETWORK_COLUMNS):
         record = row["record"].lower()
         if record not in RECORDS:
             result.errors.append(f"row {number}, column record: {row['record']!r} is not one of {', '.join(RECORDS)}")
             continue
-        stray = [c for c in COLUMNS if c != "record" and c not in USES[record] and row.get(c)]
+        stray = [c for c in COLUMNS + NETWORK_COLUMNS if c != "record" and c not in USES[record] and row.get(c)]
         if stray:
             result.errors.append(f"row {number}, column {stray[0]}: not used by {record} rows (leave it empty)")
             continue
@@ -156,6 +160,11 @@ def _import_site(session: Session, number: int, row: dict, result: ImportResult)
     if ca_number and not CA_NUMBER.match(ca_number):
         result.errors.append(f"row {number}, column ca_number: {ca_number!r} is not a number of up to 20 digits")
         return
+    feeder = normal_feeder(row.get("feeder", ""))
+    if feeder and not FEEDER.match(feeder):
+        result.errors.append(f"row {number}, column feeder: {row['feeder']!r} is not a feeder code "
+                             "(letters, digits, - . / _ up to 30)")
+        return
     site = session.exec(select(Site).where(Site.account_id == account.id, Site.name == row["name"])).first()
     holder = session.exec(select(Site).where(Site.ca_number == ca_number)).first() if ca_number else None
     if holder is not None and (site is None or holder.id != site.id):
@@ -169,6 +178,8 @@ def _import_site(session: Session, number: int, row: dict, result: ImportResult)
     else:
         result.updated += 1
     site.ca_number = ca_number
+    if "feeder" in row:  # a file without the network columns leaves them as they were
+        site.feeder, site.substation, site.estate = feeder, row.get("substation", ""), row.get("estate", "")
     session.add(site)
     session.flush()
 
