@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from handlers.texts_relationship import RELATIONSHIP_TEXTS
 from handlers.texts_rules import RULES_TEXTS
+from handlers.texts_outage_comm import OUTAGE_COMM_TEXTS  # issue 16
 
 TEXTS: dict[str, tuple[str, str]] = {
     # linking
@@ -300,6 +301,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(RELATIONSHIP_TEXTS)
 TEXTS.update(RULES_TEXTS)  # issue 17
+TEXTS.update(OUTAGE_COMM_TEXTS)  # issue 16
 
 
 def t(key: str, lang: str = "th", **values) -> str:
