@@ -241,6 +241,7 @@ class LineStandIn:
             self.calls: list[RecordedCall] = []
             self.replies: list[dict] = []
             self.pushes: list[dict] = []
+            self.multicasts: list[dict] = []  # accepted multicast bodies
             self.rich_menus: dict[str, dict] = {}
             self.default_rich_menu: str | None = None
             self.user_rich_menus: dict[str, str] = {}
@@ -272,6 +273,7 @@ class LineStandIn:
                 self.calls,
                 self.replies,
                 self.pushes,
+                self.multicasts,
                 self.rich_menus,
                 self.user_rich_menus,
                 self.rich_menu_images,
@@ -467,7 +469,7 @@ class LineStandIn:
             if delivery is not None:
                 delivery.call = call
                 self._deliveries.append(delivery)
-                (self.replies if delivery.kind == "reply" else self.pushes).append(parsed)
+                {"reply": self.replies, "push": self.pushes, "multicast": self.multicasts}[delivery.kind].append(parsed)
             listeners = list(self.listeners) if delivery is not None else []
 
         for listener in listeners:
