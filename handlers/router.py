@@ -5,7 +5,7 @@ import logging
 
 from handlers import complaint, complaint_close, link, menu, outage, quarter, rating, service, status, urgent, visit
 from handlers import visit_late  # issue 17
-from handlers import incident  # issue 16
+from handlers import incident, planned  # issue 16
 from handlers.context import Action, Context
 from handlers.postback import parse
 from handlers.texts import t
@@ -14,7 +14,7 @@ from storage import conversations
 log = logging.getLogger(__name__)
 
 INTENTS = (menu, outage, complaint, complaint_close, status, rating, urgent, service, visit, quarter, visit_late,
-           incident)
+           incident, planned)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}

@@ -56,4 +56,42 @@ OUTAGE_COMM_TEXTS: dict[str, tuple[str, str]] = {
     "incident_staff_update": ("🔄 {number} อัปเดตโดย {staff}\n{facts}", "🔄 {number} updated by {staff}\n{facts}"),
     "incident_etr_past": ("เวลาที่คาดว่าไฟจะมาต้องไม่เป็นเวลาที่ผ่านมาแล้วค่ะ", "The estimated time must not be in the past."),
     "incident_staff_restored": ("✅ {number} ไฟมาแล้ว {at}", "✅ {number} power back at {at}"),
+    # planned outages: customers
+    "planned_notice": (
+        "🔧 แจ้งดับไฟตามแผน {reference}\n{when}\nสถานที่: {sites}\nเหตุผล: {reason}\nผู้ประสานงาน: {person}\n"
+        "กรุณากดรับทราบ หรือสอบถาม KAMR ของท่านได้เลยค่ะ",
+        "🔧 Planned outage {reference}\n{when}\nSites: {sites}\nReason: {reason}\nContact: {person}\n"
+        "Please acknowledge, or ask your KAMR.",
+    ),
+    "planned_reminder": (
+        "⏰ เตือน: พรุ่งนี้ดับไฟตามแผน {reference}\n{when}\nสถานที่: {sites}",
+        "⏰ Reminder: planned outage {reference} tomorrow\n{when}\nSites: {sites}",
+    ),
+    "planned_moved": (
+        "📅 เปลี่ยนเวลาดับไฟตามแผน {reference}\nเวลาใหม่: {when}\nสถานที่: {sites}",
+        "📅 Planned outage {reference} moved\nNew time: {when}\nSites: {sites}",
+    ),
+    "planned_cancelled": ("❎ ยกเลิกการดับไฟตามแผน {reference} ({when}) แล้วค่ะ ไฟฟ้าใช้ได้ตามปกติ",
+                          "❎ Planned outage {reference} ({when}) is cancelled: power as usual."),
+    "planned_when": ("{start} ถึง {end}", "{start} to {end}"),
+    "btn_planned_ack": ("รับทราบ", "Acknowledge"),
+    "btn_planned_ask": ("สอบถาม", "Ask"),
+    "planned_acked": ("รับทราบ {reference} แล้ว ขอบคุณค่ะ", "{reference} acknowledged, thank you."),
+    "planned_already_acked": ("ท่านรับทราบ {reference} ไว้แล้วค่ะ", "You acknowledged {reference} already."),
+    "planned_ask": ("พิมพ์คำถามเรื่อง {reference} ถึง KAMR ของท่านได้เลยค่ะ", "Type your question about {reference} for your KAMR."),
+    "planned_asked": ("ส่งคำถามถึง KAMR แล้ว จะติดต่อกลับโดยเร็วค่ะ", "Sent to your KAMR, who will get back to you soon."),
+    "planned_ask_no_kamr": ("ขออภัยค่ะ ตอนนี้ส่งคำถามถึง KAMR ทาง LINE ไม่ได้ กรุณาติดต่อผู้ประสานงาน: {person}",
+                            "Sorry, your KAMR cannot be reached on LINE now; please contact: {person}"),
+    # planned outages: KAMRs
+    "planned_staff_title": ("🔧 ดับไฟตามแผน {reference}", "🔧 Planned outage {reference}"),
+    "planned_staff_when": ("เวลา: {when}", "When: {when}"),
+    "planned_staff_account": ("• {account}: {sites} – {acked}", "• {account}: {sites} – {acked}"),
+    "planned_staff_acked": ("รับทราบแล้ว", "acknowledged"),
+    "planned_staff_waiting": ("ยังไม่รับทราบ: {names}", "not yet: {names}"),
+    "planned_staff_nobody": ("ไม่มีผู้ติดต่อใน LINE", "no contact on LINE"),
+    "planned_staff_changed": ("สถานะ: {change}", "Status: {change}"),
+    "planned_change_moved": ("เลื่อนเวลา", "moved"),
+    "planned_change_cancelled": ("ยกเลิก", "cancelled"),
+    "planned_staff_question": ("❓ คำถามเรื่อง {reference} จาก {name} ({account}):\n{text}",
+                               "❓ Question about {reference} from {name} ({account}):\n{text}"),
 }

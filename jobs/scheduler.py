@@ -12,6 +12,7 @@ from bot.config import Config
 from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.planned_outages import send_planned_outage_notices  # issue 16
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage import privacy
 from storage.db import session_scope
@@ -78,6 +79,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(reminders.visit_reminder_time)
     scheduler.add_job(guarded(send_daily_visit_reminders, "visit reminders"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="visit_reminders", name="visit reminders")
+    # issue 16: every quarter hour; the job itself keeps to the daytime window
+    scheduler.add_job(guarded(send_planned_outage_notices, "planned outages"), "interval", minutes=15,
+                      id="planned_outages", name="planned-outage notices")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

@@ -79,3 +79,22 @@ def test_open_update_restore_from_the_command_line(cli):
     assert "restored" in cli("incident", "list").output
     # The feeder is free again: a new outage on it is a new incident.
     assert cli("incident", "open", "--feeder", "BPA-03").output.startswith("INC-69-00002 opened")
+
+
+def test_planned_import_keeps_good_rows_and_names_the_bad(cli, tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("reference,starts,ends,feeders,sites,ca_numbers,reason,contact_person\n"
+                    "PM-1,2026-12-02 08:00,2026-12-02 12:00,BPA-03,,,ตัดต้นไม้,คุณวิชัย\n"
+                    "PM-2,2026-11-27 08:00,2026-11-27 12:00,BPA-03,,,,\n"
+                    "PM-3,2026-12-02 08:00,2026-12-02 12:00,BPA-99,,,,\n", encoding="utf-8")
+    result = cli("planned", "import", str(plan))
+    assert result.exit_code == 0
+    assert "row 3, column starts: 2026-11-27 08:00 is in the past" in result.output
+    assert "row 4, column feeders: unknown feeder BPA-99 (no site is on it)" in result.output
+    assert result.output.strip().endswith("planned outages: 1 added, 0 updated, 2 rows refused")
+    listed = cli("planned", "list").output
+    assert listed.startswith("PM-1  planned") and "0/3 acknowledged" in listed
+    bad_header = tmp_path / "bad.csv"
+    bad_header.write_text("ref,starts,ends\n", encoding="utf-8")
+    refused = cli("planned", "import", str(bad_header))
+    assert refused.exit_code != 0 and "missing column(s): reference" in refused.output

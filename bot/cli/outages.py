@@ -145,3 +145,45 @@ def register(main: click.Group) -> None:
             for incident in session.exec(select(Incident).order_by(Incident.id.desc()).limit(50)):
                 click.echo(f"{incident.number}  {incident.status:8}  {','.join(incident.feeders)}  "
                            f"since {format_datetime(incident.started_at, 'en')}  {incident.cause}")
+
+    @main.group("planned")
+    def planned_group() -> None:
+        """Planned outages: announced days ahead, reminded the day before, moves and cancellations told."""
+
+    @planned_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @with_config
+    def planned_import(config: Config, file: str) -> None:
+        """Add or change planned work from FILE.csv (reference,starts,ends,feeders,sites,ca_numbers,reason,
+        contact_person,status); the notices go out from the running bot in the daytime window."""
+        from pathlib import Path
+
+        from bot.services import utcnow
+        from storage.planned import import_planned
+        from storage.roster_import import HeaderError, read_csv_file
+
+        with session_scope(open_database(config)) as session:
+            try:
+                result = import_planned(session, read_csv_file(Path(file)), now=utcnow())
+            except (HeaderError, ValueError) as error:
+                raise click.ClickException(str(error)) from None
+        for error in result.errors:
+            click.echo(error, err=True)
+        click.echo(f"planned outages: {result.created} added, {result.updated} updated, {len(result.errors)} rows refused")
+
+    @planned_group.command("list")
+    @with_config
+    def planned_list(config: Config) -> None:
+        """Planned work with who acknowledged, soonest first."""
+        from sqlmodel import select
+
+        from handlers.thai_dates import format_datetime
+        from storage import planned as store
+        from storage.models import PlannedOutage
+
+        with session_scope(open_database(config)) as session:
+            for item in session.exec(select(PlannedOutage).order_by(PlannedOutage.starts_at)):
+                told = len(store.contacts(session, item))
+                acked = len(store.acknowledged_by(session, item))
+                click.echo(f"{item.reference}  {item.status:9}  {format_datetime(item.starts_at, 'en')} – "
+                           f"{format_datetime(item.ends_at, 'en')}  {acked}/{told} acknowledged")
