@@ -54,6 +54,8 @@ OUTAGE_COMM_TEXTS: dict[str, tuple[str, str]] = {
     "incident_restore_sent": ("{number} ไฟมาแล้ว แจ้งผู้ติดต่อ {count} คนแล้ว", "{number} restored; {count} contacts told."),
     "incident_already_restored": ("{number} แจ้งไฟมาแล้วก่อนหน้านี้", "{number} was restored already."),
     "incident_staff_update": ("🔄 {number} อัปเดตโดย {staff}\n{facts}", "🔄 {number} updated by {staff}\n{facts}"),
+    "incident_etr_passed": ("⏰ {number}: เลยเวลาที่คาดว่าไฟจะมา ({etr}) แล้ว แต่ยังไม่แจ้งไฟมา กรุณาอัปเดตเวลาใหม่ให้ลูกค้าค่ะ",
+                            "⏰ {number}: the estimate ({etr}) has passed without power back. Please give customers a new one."),
     "incident_etr_past": ("เวลาที่คาดว่าไฟจะมาต้องไม่เป็นเวลาที่ผ่านมาแล้วค่ะ", "The estimated time must not be in the past."),
     "incident_staff_restored": ("✅ {number} ไฟมาแล้ว {at}", "✅ {number} power back at {at}"),
     # planned outages: customers

@@ -12,6 +12,7 @@ from bot.config import Config
 from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
+from jobs.incident_estimates import remind_passed_estimates  # issue 16
 from jobs.planned_outages import send_planned_outage_notices  # issue 16
 from jobs.visit_reminders import send_daily_visit_reminders, send_quota_digests
 from storage import privacy
@@ -82,6 +83,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     # issue 16: every quarter hour; the job itself keeps to the daytime window
     scheduler.add_job(guarded(send_planned_outage_notices, "planned outages"), "interval", minutes=15,
                       id="planned_outages", name="planned-outage notices")
+    scheduler.add_job(guarded(remind_passed_estimates, "incident estimates"), "interval",
+                      seconds=config.escalation.check_every_seconds, id="incident_estimates",
+                      name="passed incident estimates")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

@@ -365,6 +365,7 @@ class Incident(SQLModel, table=True):
     channel: str = "cli"  # cli or line
     status: str = "open"  # open, restored
     restored_at: Optional[datetime] = _utc_column(nullable=True)
+    etr_reminded_for: Optional[datetime] = _utc_column(nullable=True)  # the estimate the KAMRs were last reminded of
 
 
 class IncidentFeeder(SQLModel, table=True):

@@ -149,3 +149,20 @@ def test_only_staff_of_its_accounts_act_on_it_and_tampered_data_changes_nothing(
         assert (fresh.status, fresh.cause, fresh.etr) == ("open", "", None)
     bot.tap("Ukamr1", f"a=incident.etr&i={incident.id}", datetime="2026-11-23T13:30")
     assert "คาดว่าไฟจะมาประมาณ 23 พ.ย. 2569 13:30 น." in notices(bot, "UA301", "🔄 อัปเดต")[0]
+
+    # The estimate passes without restoration: the KAMRs are asked for a new one, once per estimate.
+    from jobs.incident_estimates import remind_passed_estimates
+
+    bot.advance(hours=3, minutes=29)  # 13:29
+    assert bot.run_job(remind_passed_estimates) == 0
+    bot.advance(minutes=2)
+    assert bot.run_job(remind_passed_estimates) == 1
+    assert bot.run_job(remind_passed_estimates) == 0
+    reminder = bot.last_to("Ukamr1")
+    assert reminder["text"].startswith(f"⏰ {incident.number}: เลยเวลาที่คาดว่าไฟจะมา (23 พ.ย. 2569 13:30 น.) แล้ว")
+    assert bot.texts_to("Ukamr2")[-1].startswith(f"⏰ {incident.number}")
+    bot.tap("Ukamr1", reminder["quickReply"]["items"][0]["action"]["data"])
+    bot.tap("Ukamr1", f"a=incident.etr&i={incident.id}", datetime="2026-11-23T15:00")
+    assert "คาดว่าไฟจะมาประมาณ 23 พ.ย. 2569 15:00 น." in notices(bot, "UA301", "🔄 อัปเดต")[-1]
+    bot.advance(hours=2)
+    assert bot.run_job(remind_passed_estimates) == 1

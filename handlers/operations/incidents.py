@@ -141,6 +141,22 @@ def restore_incident(session: Session, incident: Incident, *, now: datetime, act
     return True
 
 
+def remind_past_estimates(session: Session, *, now: datetime, notifier: Notifier) -> int:
+    """An estimate passed and the power is not back: each KAMR on the incident is asked for a new one."""
+    reminded = 0
+    for incident in incidents.past_estimate(session, now=now):
+        if not incidents.claim_reminder(session, incident):
+            continue
+        for kamr in _kamrs(session, incident):
+            notifier.push(kamr, [Message(text=t("incident_etr_passed", kamr.language, number=incident.number,
+                                                etr=format_datetime(incident.etr, kamr.language)),
+                                         quick_replies=(Button(t("btn_incident_update", kamr.language),
+                                                               data=build("incident.update", i=incident.id),
+                                                               display=t("btn_incident_update", kamr.language)),))])
+        reminded += 1
+    return reminded
+
+
 def on_report(session: Session, ticket: Ticket, *, actor: Contact | None, now: datetime, notifier: Notifier) -> bool:
     """A customer's report on a site an open incident cuts: the ticket is the incident's and the reporter
     is told so (and hears its news from now on). False when no incident covers the site."""

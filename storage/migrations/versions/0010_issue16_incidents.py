@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column('channel', TEXT(), nullable=False),
         sa.Column('status', TEXT(), nullable=False),
         sa.Column('restored_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('etr_reminded_for', UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['opened_by'], ['staff.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('number'),
