@@ -151,3 +151,20 @@ def test_someone_elses_planned_work_looks_expired(planned):
         assert bot.last_to("Uhosp")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     with session_scope(bot.engine) as session:
         assert session.exec(select(PlannedAck)).all() == []
+
+
+def test_the_coordinator_tab_shows_who_acknowledged(planned):
+    from bot.forms.coordinator_tabs import build_tabs
+
+    bot = planned
+    load(bot, PLAN)
+    bot.now = bangkok(26, 8)
+    run(bot)
+    bot.tap("Uhosp", starting(bot, "Uhosp", "🔧")[0]["quickReply"]["items"][0]["action"]["data"])
+    with session_scope(bot.engine) as session:
+        [tab] = [tab for tab in build_tabs(session, bot.config, now=bot.now) if tab.name == "planned_outages"]
+    header, a100, a200 = tab.rows
+    assert header[0] == "เลขอ้างอิง" and tab.title == "ดับไฟตามแผน (บอท)"
+    assert a100[:2] == ["PL-1", "28 พ.ย. 2569 08:00 น."] and a100[5] == "A100" and a100[9:11] == ["2", "0"]
+    assert a100[11] != ""  # both of A100's contacts are still to acknowledge, by name
+    assert a200[5:] == ["A200", "โรงพยาบาลเมือง", "สมหญิง รักงาน", "อาคารผู้ป่วย", "1", "1", ""]

@@ -17,6 +17,7 @@ from handlers.rules import quotas
 from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
+from bot.forms.planned_tab import planned_rows  # issue 16
 from storage import form_responses
 from storage.models import Account, FormResponse, Rating, Staff, Ticket, Visit
 
@@ -54,6 +55,7 @@ def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table
         Table("visits", "การเยี่ยม (บอท)", _visits(session, config)),
         Table("quota", "โควตาเยี่ยมไตรมาสนี้ (บอท)", _quota(session, config, now)),
         Table("form_responses", "คำตอบแบบฟอร์ม (บอท)", _responses(session)),
+        Table("planned_outages", "ดับไฟตามแผน (บอท)", planned_rows(session)),  # issue 16
     ]
 
 
