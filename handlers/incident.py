@@ -54,9 +54,12 @@ def open_feeder(ctx: Context) -> None:
     ticket, feeder = _feeder_of(ctx)
     if ticket is None:
         return
-    incident, _ = operations.open_incident(ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel,
+    incident, created = operations.open_incident(ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel,
                                            notifier=ctx.notifier, feeders=[feeder],
                                            started=min(ticket.started_at or ticket.created_at, ctx.now))
+    if not created:  # someone opened it while this KAMR was confirming
+        ctx.reply(text_with_menu(ctx, t("incident_exists", ctx.lang, number=incident.number)))
+        return
     told = len(incidents.recipients(ctx.session, incident))
     ctx.reply(text_with_menu(ctx, t("incident_opened", ctx.lang, number=incident.number, count=told)))
 

@@ -90,3 +90,18 @@ def test_two_senders_share_the_rows_and_nobody_hears_twice(bot):
         second.close()
     assert len(_multicasts(bot, 200)) == 4
     assert Counter(len(bot.texts_to(p.line_user_id)) for p in people) == {1: 2000}
+
+
+def test_an_erased_user_leaves_every_multicast_row(bot):
+    from storage.privacy import erase_line_user
+
+    _queue(bot, _people(3))
+    _queue(bot, _people(1), text="only the erased one")
+    with session_scope(bot.engine) as session:
+        erase_line_user(session, "Umany0000")
+    bot.sender.send_due()
+    assert [bot.texts_to(f"Umany000{n}") for n in range(3)] == [[], ["ไฟฟ้าขัดข้องทั้งฟีดเดอร์ BPA-03"],
+                                                                ["ไฟฟ้าขัดข้องทั้งฟีดเดอร์ BPA-03"]]
+    with session_scope(bot.engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+        assert [sorted(row.recipients) for row in rows] == [["Umany0001", "Umany0002"]]
