@@ -519,6 +519,48 @@ class RemindersConfig(_Section):
         return self.hour_minute(self.complaint_digest_time)
 
 
+# --- issue 16: outage communication ----------------------------------------------------------------
+
+DEFAULT_CAUSES = ["ต้นไม้ล้มทับสาย", "อุปกรณ์ชำรุด", "สัตว์", "ฟ้าผ่า", "อุบัติเหตุ", "งานบำรุงรักษา", "กำลังตรวจสอบ"]
+
+
+class IncidentsConfig(_Section):
+    # The causes a KAMR picks from when updating an area incident (quick replies: at most 12, 20 characters each).
+    causes: list[str] = Field(default_factory=lambda: list(DEFAULT_CAUSES))
+
+    @field_validator("causes")
+    @classmethod
+    def _causes(cls, value: list[str]) -> list[str]:
+        value = [cause.strip() for cause in value]
+        if not value or len(value) > 12 or any(not cause or len(cause) > 20 for cause in value):
+            raise ValueError("must be 1 to 12 causes of 1 to 20 characters each")
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat a cause")
+        return value
+
+
+class PlannedConfig(_Section):
+    # Planned outages (`kambot planned import`): the notice goes this many days before the work starts.
+    notice_days: int = Field(default=3, ge=1, le=30)
+    # Notices that are not urgent (planned work, its reminders and changes) wait for this Bangkok
+    # daytime window; real outages never wait.
+    daytime_start: str = "08:00"
+    daytime_end: str = "19:00"
+
+    @field_validator("daytime_start", "daytime_end")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be a time like 08:00 (HH:MM, 24-hour)")
+        return value
+
+    @model_validator(mode="after")
+    def _window(self) -> "PlannedConfig":
+        if self.daytime_start >= self.daytime_end:
+            raise ValueError("daytime_start must be before daytime_end")
+        return self
+
+
 # What each kind of form may carry: [[forms]] fields maps question titles to these.
 FORM_FIELDS = {
     "outage": ("site", "symptom", "started_at", "details", "reporter_name", "phone"),
@@ -632,6 +674,8 @@ class Config(_Section):
     urgent: UrgentConfig = UrgentConfig()  # issue 17
     reviews: ReviewsConfig = ReviewsConfig()  # issue 17
     sheets: SheetsConfig = SheetsConfig()
+    incidents: IncidentsConfig = IncidentsConfig()  # issue 16
+    planned: PlannedConfig = PlannedConfig()  # issue 16
     forms: list[FormConfig] = []
 
     @field_validator("forms")

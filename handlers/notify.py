@@ -26,6 +26,10 @@ class Notifier(Protocol):
     def reachable(self, person: Person | None) -> bool:
         """Whether a push to this person would reach them."""
 
+    def push_many(self, people: Sequence[Person], messages: Sequence[Message]) -> None:
+        """The same messages to many people at once (an area incident, planned work): each reachable
+        person once, however often listed. The channel batches them (LINE: multicast)."""
+
     def show_menu(self, person: Person, menu: Menu) -> None:
         """Give the person the persistent menu for their role, where the channel has one."""
 
@@ -47,6 +51,9 @@ class Silent:
 
     def reachable(self, person: Person | None) -> bool:
         return False
+
+    def push_many(self, people: Sequence[Person], messages: Sequence[Message]) -> None:
+        pass
 
     def show_menu(self, person: Person, menu: Menu) -> None:
         pass

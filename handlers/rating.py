@@ -16,6 +16,7 @@ from handlers.rules.statuses import FINISHED_STATUSES
 from handlers.texts import t
 from handlers.labels import fitted
 from handlers.operations import ratings as ratings_ops
+from handlers.operations.incidents import ticket_for_rating
 from handlers.operations.ratings import record, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
@@ -30,6 +31,8 @@ MAX_COMMENT = 1000
 
 def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket | Visit | None:
     """The ticket or visit, if it belongs to this contact's account; someone else's looks missing."""
+    if kind == "incident":  # issue 16: one score per contact on an area incident, kept on their account's ticket
+        return ticket_for_rating(ctx.session, subject_id, ctx.contact) if subject_id is not None else None
     model = {"ticket": Ticket, "visit": Visit}.get(kind or "")
     subject = ctx.session.get(model, subject_id) if model and subject_id is not None else None
     if subject is None or subject.account_id != ctx.contact.account_id:

@@ -13,6 +13,8 @@ from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
 from jobs.first_answer import watch_service_answers
+from jobs.incident_estimates import remind_passed_estimates  # issue 16
+from jobs.planned_outages import send_planned_outage_notices  # issue 16
 from jobs.reviews import send_reviews
 from jobs.urgent_followups import send_urgent_followups
 from jobs.visit_reminders import send_daily_visit_reminders, send_deferred_rating_requests, send_quota_digests
@@ -92,6 +94,12 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     hour, minute = reminders.hour_minute(config.reviews.review_time)  # issue 17
     scheduler.add_job(guarded(send_reviews, "reviews"), "cron", hour=hour, minute=minute, timezone=zone,
                       id="reviews", name="monthly office and quarterly zone reviews")
+    # issue 16: every quarter hour; the job itself keeps to the daytime window
+    scheduler.add_job(guarded(send_planned_outage_notices, "planned outages"), "interval", minutes=15,
+                      id="planned_outages", name="planned-outage notices")
+    scheduler.add_job(guarded(remind_passed_estimates, "incident estimates"), "interval",
+                      seconds=config.escalation.check_every_seconds, id="incident_estimates",
+                      name="passed incident estimates")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,

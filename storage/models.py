@@ -77,6 +77,10 @@ class Site(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     name: str
     ca_number: Optional[str] = Field(default=None, unique=True)  # the site's electricity contract (CA) number
+    # issue 16: where the site hangs on the network, so an area incident reaches every site it cuts.
+    feeder: str = Field(default="", index=True)  # upper-case code, "" when not known
+    substation: str = ""
+    estate: str = ""  # industrial estate
 
 
 class Contact(SQLModel, table=True):
@@ -270,6 +274,8 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: Optional[datetime] = _utc_column(nullable=True)
     sent_at: Optional[datetime] = _utc_column(nullable=True)
     last_error: str = ""
+    # issue 16: a "multicast" row goes to these LINE user ids (at most 500) in one call; to_user is its group key.
+    recipients: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Setting(SQLModel, table=True):
@@ -412,3 +418,73 @@ class PlanActivity(SQLModel, table=True):
     target: str = ""
     note: str = ""
     updated_at: datetime = _utc_column(nullable=False)
+
+
+# --- issue 16: area incidents and planned outages -------------------------------------------------
+
+
+class Incident(SQLModel, table=True):
+    """An outage over one or more feeders: every site on them gets (or joins) a ticket linked here."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    feeders: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cause: str = ""
+    note: str = ""
+    etr: Optional[datetime] = _utc_column(nullable=True)  # estimated restoration time
+    started_at: datetime = _utc_column(nullable=False)
+    opened_at: datetime = _utc_column(nullable=False)
+    opened_by: Optional[int] = Field(default=None, foreign_key="staff.id")
+    channel: str = "cli"  # cli or line
+    status: str = "open"  # open, restored
+    restored_at: Optional[datetime] = _utc_column(nullable=True)
+    etr_reminded_for: Optional[datetime] = _utc_column(nullable=True)  # the estimate the KAMRs were last reminded of
+
+
+class IncidentFeeder(SQLModel, table=True):
+    """`open_feeder` is the feeder while the incident is open, NULL after: one open incident per feeder."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    feeder: str
+    open_feeder: Optional[str] = Field(default=None, unique=True)
+
+
+class IncidentTicket(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+
+
+class IncidentRecipient(SQLModel, table=True):
+    """Who hears the incident's news: each contact once, whatever the number of their sites."""
+
+    __table_args__ = (UniqueConstraint("incident_id", "contact_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+
+
+class PlannedOutage(SQLModel, table=True):
+    """Planned work announced ahead; `reference` is the coordinator's key, a re-import updates it."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True)
+    site_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_at: datetime = _utc_column(nullable=False)
+    ends_at: datetime = _utc_column(nullable=False)
+    reason: str = ""
+    contact_person: str = ""
+    status: str = "planned"  # planned, cancelled
+    created_at: datetime = _utc_column(nullable=False)
+    notice_sent_at: Optional[datetime] = _utc_column(nullable=True)
+    reminder_sent_at: Optional[datetime] = _utc_column(nullable=True)
+    change_pending: str = ""  # "moved" or "cancelled": told at the next daytime window (after a notice)
+
+
+class PlannedAck(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("planned_id", "contact_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    planned_id: int = Field(foreign_key="plannedoutage.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    at: datetime = _utc_column(nullable=False)

@@ -53,8 +53,12 @@ def enqueue(
     reply_token: str | None = None,
     reply_token_at: datetime | None = None,
     kind: str = "message",
+    recipients: list[str] | None = None,
 ) -> list[OutboxMessage]:
-    """Queue one row per channel call for one recipient, in order; the reply token goes on the first."""
+    """Queue one row per channel call for one recipient, in order; the reply token goes on the first.
+
+    A "multicast" row goes to `recipients`; its `to_user` is a key of its own, so its calls keep their
+    order without waiting behind any one person's messages."""
     rows = []
     for index, chunk in enumerate(chunks):
         token = reply_token if index == 0 else None
@@ -67,6 +71,7 @@ def enqueue(
             retry_key=str(uuid.uuid4()),
             created_at=now,
             next_attempt_at=now,
+            recipients=recipients,
         )
         session.add(row)
         rows.append(row)

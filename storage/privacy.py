@@ -66,9 +66,21 @@ def erase_line_user(session: Session, line_user: str) -> None:
     """Everything kept under a LINE user id, except the farewell still waiting to be sent."""
     session.execute(delete(InboxEvent).where(InboxEvent.user_key == line_user))
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_user == line_user, OutboxMessage.status != "pending"))
+    _drop_from_multicasts(session, line_user)  # issue 16
     session.execute(delete(LinkAttempt).where(LinkAttempt.line_user_id == line_user))
     session.execute(update(LinkCode).where(LinkCode.used_by == line_user).values(used_by=ERASED))
     session.execute(delete(Conversation).where(Conversation.user_key == line_user))
+
+
+def _drop_from_multicasts(session: Session, line_user: str) -> None:
+    """Multicast rows name many LINE ids: the erased one is taken out of each (a row it alone was on goes)."""
+    for row in session.exec(select(OutboxMessage).where(OutboxMessage.kind == "multicast")).all():
+        if line_user in (row.recipients or []):
+            row.recipients = [user for user in row.recipients if user != line_user]
+            if row.recipients:
+                session.add(row)
+            else:
+                session.delete(row)
 
 
 @dataclass(frozen=True)

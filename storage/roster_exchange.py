@@ -16,20 +16,23 @@ from sqlmodel import Session, col, select
 
 from storage import csv_cells
 from storage.models import Account, Contact, Site, Staff
+from storage.network import FEEDER, normal_feeder
 from storage.roster import account_by_code, zones_of
 from storage.roster_import import ImportResult, import_account_rows, import_staff_rows, read_rows
 from storage.workload import LoadRule
 
 COLUMNS = ("record", "code", "name", "office", "role", "tier", "kamr", "backup", "supervisor", "language",
            "account", "ca_number", "position", "phone", "email", "line", "line_name")
-# Added later (issue 15): files written before still import.
-LATER_COLUMNS = ("zone",)
+# Added later: files written before still import. The zone (issue 15); where a site hangs on the
+# network (issue 16).
+NETWORK_COLUMNS = ("feeder", "substation", "estate")
+LATER_COLUMNS = ("zone", *NETWORK_COLUMNS)
 RECORDS = ("staff", "account", "site", "contact")
 # Which columns each record uses; anything else on the row must be empty.
 USES = {
     "staff": {"code", "name", "office", "role", "backup", "supervisor", "language", "phone", "zone"},
     "account": {"code", "name", "office", "tier", "kamr", "zone"},
-    "site": {"account", "name", "ca_number"},
+    "site": {"account", "name", "ca_number", *NETWORK_COLUMNS},
     "contact": {"code", "account", "name", "position", "phone", "email", "language", "line", "line_name"},
 }
 CONTACT_CODE = re.compile(r"^C(\d+)$")
@@ -68,7 +71,8 @@ def _account_rows(session: Session) -> list[dict]:
 def _site_rows(session: Session) -> list[dict]:
     query = (select(Site, Account.account_code).join(Account, col(Account.id) == Site.account_id)
              .order_by(Account.account_code, Site.id))
-    return [{"record": "site", "account": code, "name": site.name, "ca_number": site.ca_number or ""}
+    return [{"record": "site", "account": code, "name": site.name, "ca_number": site.ca_number or "",
+             "feeder": site.feeder, "substation": site.substation, "estate": site.estate}
             for site, code in session.exec(query)]
 
 
@@ -164,6 +168,11 @@ def _import_site(session: Session, number: int, row: dict, result: ImportResult)
     if ca_number and not CA_NUMBER.match(ca_number):
         result.errors.append(f"row {number}, column ca_number: {ca_number!r} is not a number of up to 20 digits")
         return
+    feeder = normal_feeder(row.get("feeder", ""))
+    if feeder and not FEEDER.match(feeder):
+        result.errors.append(f"row {number}, column feeder: {row['feeder']!r} is not a feeder code "
+                             "(letters, digits, - . / _ up to 30)")
+        return
     site = session.exec(select(Site).where(Site.account_id == account.id, Site.name == row["name"])).first()
     holder = session.exec(select(Site).where(Site.ca_number == ca_number)).first() if ca_number else None
     if holder is not None and (site is None or holder.id != site.id):
@@ -177,6 +186,8 @@ def _import_site(session: Session, number: int, row: dict, result: ImportResult)
     else:
         result.updated += 1
     site.ca_number = ca_number
+    if "feeder" in row:  # a file without the network columns leaves them as they were
+        site.feeder, site.substation, site.estate = feeder, row.get("substation", ""), row.get("estate", "")
     session.add(site)
     session.flush()
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from storage.csv_cells import unescape
 from storage.models import STAFF_ROLES, TIERS, Account, Site, Staff
+from storage.network import FEEDER, normal_feeder
 from storage.roster import account_by_code, set_zone, sites_of, staff_by_code
 from storage.workload import LoadRule, out_of_range, staff_loads
 
@@ -154,7 +155,18 @@ def _link_zone(session: Session, row: dict) -> None:
 
 
 def parse_sites(value: str) -> list[str]:
-    return [name.strip() for name in value.replace("|", ";").split(";") if name.strip()]
+    """Site names; a name may carry its feeder after `@` (`โรงงาน 1@BPA-03`, issue 16): see site_feeders."""
+    return [name.split("@")[0].strip() for name in value.replace("|", ";").split(";") if name.split("@")[0].strip()]
+
+
+def site_feeders(value: str) -> dict[str, str]:
+    """{site name: feeder as written} for the sites of a `sites` cell that name one."""
+    found = {}
+    for part in value.replace("|", ";").split(";"):
+        name, _, feeder = part.partition("@")
+        if name.strip() and feeder.strip():
+            found[name.strip()] = feeder.strip()
+    return found
 
 
 def import_accounts(session: Session, file: TextIO, *, load_rule: LoadRule | None = None) -> ImportResult:
@@ -181,6 +193,11 @@ def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], resu
             kamr = staff_by_code(session, row["kamr"])
             if kamr is None:
                 error = f"row {number}, column kamr: unknown staff_code {row['kamr']!r} (import staff first)"
+        feeders = site_feeders(row.get("sites", ""))
+        bad = [feeder for feeder in feeders.values() if not FEEDER.match(normal_feeder(feeder))]
+        if not error and bad:
+            error = (f"row {number}, column sites: {bad[0]!r} is not a feeder code (letters, digits, - . / _ up to 30; "
+                     "write site@feeder)")
         if error:
             result.errors.append(error)
             continue
@@ -198,16 +215,20 @@ def import_account_rows(session: Session, rows: Iterable[tuple[int, dict]], resu
         account.kamr_id = kamr.id if kamr else None
         session.add(account)
         session.flush()
-        _add_missing_sites(session, account, parse_sites(row.get("sites", "")))
+        _add_missing_sites(session, account, parse_sites(row.get("sites", "")), feeders)
     session.flush()
     if load_rule is not None and touched:
         result.warnings = out_of_range(staff_loads(session, load_rule, staff_ids=touched), load_rule)
     return result
 
 
-def _add_missing_sites(session: Session, account: Account, names: list[str]) -> None:
-    known = {site.name for site in sites_of(session, account.id)}
+def _add_missing_sites(session: Session, account: Account, names: list[str], feeders: dict[str, str]) -> None:
+    """New sites added; a feeder written on a known site moves it there (one left out changes nothing)."""
+    known = {site.name: site for site in sites_of(session, account.id)}
     for name in names:
-        if name not in known:
-            session.add(Site(account_id=account.id, name=name))
-            known.add(name)
+        site = known.get(name) or Site(account_id=account.id, name=name)
+        if name in feeders:
+            site.feeder = normal_feeder(feeders[name])
+        if name not in known or name in feeders:
+            session.add(site)
+        known[name] = site

@@ -25,6 +25,14 @@ class CollectingNotifier:
     def reachable(self, person: Person | None) -> bool:
         return bool(person is not None and person.line_user_id)
 
+    def push_many(self, people: Sequence[Person], messages: Sequence[Message]) -> None:
+        """Recorded as one push per person, each once, as the LINE notifier's multicast delivers it."""
+        seen: list[Person] = []
+        for person in people:
+            if self.reachable(person) and not any(_same(person, other) for other in seen):
+                seen.append(person)
+                self.pushes.append((person, tuple(messages)))
+
     def show_menu(self, person: Person, menu: Menu) -> None:
         if self.reachable(person):
             self.menus.append((person, menu))

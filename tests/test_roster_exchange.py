@@ -47,14 +47,14 @@ def test_export_layout(engine):
     seed(engine)
     lines = export(engine).splitlines()
     assert lines[0] == ("record,code,name,office,role,tier,kamr,backup,supervisor,language,account,ca_number,"
-                        "position,phone,email,line,line_name,zone")
-    assert lines[1] == "staff,K001,สมชาย ใจดี,PEA-N1,kamr,,,Z001,S001,th,,,,,,,,"
-    assert "account,A100,บริษัท น้ำตาลไทย จำกัด,PEA-N1,,strategic,K001,,,,,,,,,,," in lines
-    assert "site,,โรงงาน 1,,,,,,,,A100,020012345678,,,,,," in lines
-    assert "site,,โรงงาน 2,,,,,,,,A100,,,,,,," in lines
+                        "position,phone,email,line,line_name,zone,feeder,substation,estate")
+    assert lines[1] == "staff,K001,สมชาย ใจดี,PEA-N1,kamr,,,Z001,S001,th,,,,,,,,,,,"
+    assert "account,A100,บริษัท น้ำตาลไทย จำกัด,PEA-N1,,strategic,K001,,,,,,,,,,,,,," in lines
+    assert "site,,โรงงาน 1,,,,,,,,A100,020012345678,,,,,,,,," in lines
+    assert "site,,โรงงาน 2,,,,,,,,A100,,,,,,,,,," in lines
     contacts = [line for line in lines if line.startswith("contact,")]
-    assert contacts[0].endswith(",,,,,,,,th,A100,,,,,yes,Somchai LINE,")
-    assert contacts[1].endswith(",วิไล ขยัน,,,,,,,th,A100,,ผู้จัดการโรงงาน,0812345678,wilai@example.co.th,,,")
+    assert contacts[0].endswith(",,,,,,,,th,A100,,,,,yes,Somchai LINE,,,,")
+    assert contacts[1].endswith(",วิไล ขยัน,,,,,,,th,A100,,ผู้จัดการโรงงาน,0812345678,wilai@example.co.th,,,,,,")
     assert len(lines) == 1 + 4 + 2 + 2 + 2
 
 

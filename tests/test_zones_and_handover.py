@@ -122,7 +122,12 @@ def test_the_exchange_carries_zones_and_phones_and_old_files_still_import(engine
     assert (k001["phone"], k001["zone"]) == ("081-234-5678", "N")
     assert next(row for row in rows if row["code"] == "A300")["zone"] == "N"
     # PEA-N2 moves to zone S: every row of the office says so.
-    moved = "\n".join(line[:-1] + "S" if ",PEA-N2," in line else line for line in exported.getvalue().splitlines())
+    moved_rows = [{**row, "zone": "S"} if row["office"] == "PEA-N2" else row for row in rows]
+    moved_file = io.StringIO()
+    writer = csv.DictWriter(moved_file, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(moved_rows)
+    moved = moved_file.getvalue()
     old_file = "record,code,name,office,role,tier,kamr,backup,supervisor,language,account,ca_number,position,phone," \
                "email,line,line_name\nstaff,K9,เก้า,PEA-S9,kamr,,,,,th,,,,,,,\n"
     with session_scope(engine) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from bot.cli import core, demo, forms, plan, privacy, quota, report, roster
+from bot.cli import outages  # issue 16
 from bot.cli.common import CONFIG_OPTION, config_option
 
 DEBUG = "kambot.debug"
@@ -42,6 +43,7 @@ def main() -> None:
 
 for module in (core, roster, privacy, quota, report, plan, forms, demo):  # privacy after roster: adds `staff remove`
     module.register(main)
+outages.register(main)  # issue 16
 
 
 def _config_on_every_group(group: click.Group) -> None:

@@ -65,8 +65,10 @@ log = logging.getLogger(__name__)
 
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
+MULTICAST_PATH = "/v2/bot/message/multicast"
+MULTICAST_MAX = 500
 
-KINDS = ("reply", "push", "any")
+KINDS = ("reply", "push", "multicast", "any")
 
 MESSAGE_TYPES = (
     "text",
@@ -140,6 +142,8 @@ def _kind_of(method: str, path: str) -> str:
         return "reply"
     if method == "POST" and path == PUSH_PATH:
         return "push"
+    if method == "POST" and path == MULTICAST_PATH:
+        return "multicast"
     return "other"
 
 
@@ -155,9 +159,10 @@ class _Fault:
 
 @dataclass
 class _Delivery:
-    kind: str  # "reply" | "push"
+    kind: str  # "reply" | "push" | "multicast"
     target: str  # reply token or push "to"
     messages: list[dict]
+    recipients: tuple[str, ...] = ()  # multicast: who got it (those who blocked the account are left out)
     call: RecordedCall | None = None
 
 
@@ -204,6 +209,7 @@ class LineStandIn:
             [
                 Rule(REPLY_PATH, methods=["POST"], endpoint="reply"),
                 Rule(PUSH_PATH, methods=["POST"], endpoint="push"),
+                Rule(MULTICAST_PATH, methods=["POST"], endpoint="multicast"),
                 Rule("/v2/bot/message/quota/consumption", methods=["GET"], endpoint="quota_consumption"),
                 Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="message_content"),
                 Rule("/v2/bot/message/<message_id>/content/transcoding", methods=["GET"], endpoint="transcoding"),
@@ -236,6 +242,7 @@ class LineStandIn:
             self.calls: list[RecordedCall] = []
             self.replies: list[dict] = []
             self.pushes: list[dict] = []
+            self.multicasts: list[dict] = []  # accepted multicast bodies
             self.rich_menus: dict[str, dict] = {}
             self.default_rich_menu: str | None = None
             self.user_rich_menus: dict[str, str] = {}
@@ -248,6 +255,8 @@ class LineStandIn:
             self.profiles: dict[str, str] = {}  # user id -> display name; others get "User <last 4>"
             self.loading: list[tuple[str, int]] = []  # loading animations asked for: (chat id, seconds)
             self._deliveries: list[_Delivery] = []
+            # users who blocked the account: multicast leaves them out, as LINE does, and still succeeds
+            self.blocked: set[str] = set()
             self._reply_token_users: dict[str, str] = {}
             self._used_reply_tokens: set[str] = set()
             self._expired_reply_tokens: set[str] = set()
@@ -267,6 +276,7 @@ class LineStandIn:
                 self.calls,
                 self.replies,
                 self.pushes,
+                self.multicasts,
                 self.rich_menus,
                 self.user_rich_menus,
                 self.rich_menu_images,
@@ -276,6 +286,7 @@ class LineStandIn:
                 self.profiles,
                 self.loading,
                 self._deliveries,
+                self.blocked,
                 self._reply_token_users,
                 self._used_reply_tokens,
                 self._expired_reply_tokens,
@@ -373,6 +384,8 @@ class LineStandIn:
             for d in self._deliveries:
                 if d.kind == "push":
                     hit = d.target == user_id
+                elif d.kind == "multicast":
+                    hit = user_id in d.recipients
                 else:
                     hit = self._reply_token_users.get(d.target) == user_id
                 if hit:
@@ -395,7 +408,7 @@ class LineStandIn:
     @property
     def total_usage(self) -> int:
         with self._lock:
-            return sum(1 for d in self._deliveries if d.kind == "push")
+            return sum(len(d.recipients) if d.kind == "multicast" else 1 for d in self._deliveries if d.kind != "reply")
 
     # ------------------------------------------------------------------- WSGI
 
@@ -461,7 +474,7 @@ class LineStandIn:
             if delivery is not None:
                 delivery.call = call
                 self._deliveries.append(delivery)
-                (self.replies if delivery.kind == "reply" else self.pushes).append(parsed)
+                {"reply": self.replies, "push": self.pushes, "multicast": self.multicasts}[delivery.kind].append(parsed)
             listeners = list(self.listeners) if delivery is not None else []
 
         for listener in listeners:
@@ -562,8 +575,31 @@ class LineStandIn:
             delivery=_Delivery("push", parsed["to"], list(messages)),
         )
 
+    def _h_multicast(self, *, headers, parsed, body, request_id) -> _Outcome:
+        """Like push, to up to 500 user ids; LINE skips those who blocked the account without failing."""
+        retry_key = headers.get("x-line-retry-key")
+        if retry_key is not None and not _UUID_RE.match(retry_key):
+            return _Outcome(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"})
+        if retry_key is not None and retry_key in self._retry_keys:
+            accepted_id, _sent = self._retry_keys[retry_key]
+            return _Outcome(409, {"message": "The retry key is already accepted"},
+                            headers={"x-line-accepted-request-id": accepted_id})
+        to = parsed.get("to") if isinstance(parsed, dict) else None
+        if not isinstance(to, list) or not to or not all(isinstance(user, str) and user for user in to):
+            return _body_errors([{"message": "May not be empty", "property": "to"}])
+        if len(to) > MULTICAST_MAX:
+            return _body_errors([{"message": f"Size must be between 1 and {MULTICAST_MAX}", "property": "to"}])
+        err = _validate_send({**parsed, "to": to[0]}, "to")
+        if err is not None:
+            return err
+        messages = parsed["messages"]
+        if retry_key is not None:
+            self._retry_keys[retry_key] = (request_id, [])
+        recipients = tuple(user for user in dict.fromkeys(to) if user not in self.blocked)
+        return _Outcome(200, {}, delivery=_Delivery("multicast", "", list(messages), recipients=recipients))
+
     def _h_quota_consumption(self, **_kw) -> _Outcome:
-        return _Outcome(200, {"totalUsage": sum(1 for d in self._deliveries if d.kind == "push")})
+        return _Outcome(200, {"totalUsage": self.total_usage})
 
     def _h_message_content(self, *, message_id, **_kw) -> _Outcome:
         if message_id in self.gone_content:

@@ -8,7 +8,9 @@ from typing import Sequence
 
 from sqlmodel import Session
 
-from bot.line.limits import MESSAGES_PER_CALL
+import uuid
+
+from bot.line.limits import MESSAGES_PER_CALL, MULTICAST_RECIPIENTS
 from handlers.messages import Message
 from handlers.notify import Menu, Person
 from storage import outbox
@@ -47,6 +49,15 @@ class LineNotifier:
 
     def reachable(self, person: Person | None) -> bool:
         return bool(person is not None and person.line_user_id)
+
+    def push_many(self, people: Sequence[Person], messages: Sequence[Message]) -> None:
+        """Multicast rows of at most 500 LINE ids each, every call with its own retry key (outbox.enqueue)."""
+        ids = list(dict.fromkeys(person.line_user_id for person in people if self.reachable(person)))
+        chunks = calls([m.to_dict() for m in messages])
+        for start in range(0, len(ids), MULTICAST_RECIPIENTS):
+            group = ids[start:start + MULTICAST_RECIPIENTS]
+            outbox.enqueue(self.session, to_user=f"multicast:{uuid.uuid4()}", chunks=chunks, now=self.now,
+                           kind="multicast", recipients=group)
 
     def show_menu(self, person: Person, menu: Menu) -> None:
         if not self.reachable(person):

@@ -20,6 +20,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
 )
@@ -136,6 +137,10 @@ class LineSender:
             return self._call("api", lambda: profiles.store(self.engine, row.to_user, self.api.get_profile(
                 row.to_user, _request_timeout=self.timeout).display_name))
         messages = render_all(row.messages, self.media_url)
+        if row.kind == "multicast":  # retry key: a repeat after a crash or a timeout is answered 409, not re-sent
+            return self._call("multicast", lambda: self.api.multicast_with_http_info(
+                MulticastRequest(to=row.recipients, messages=messages),
+                x_line_retry_key=row.retry_key, _request_timeout=self.timeout))
         if row.reply_token and row.reply_uncertain and not self._reply_usable(row):
             # A reply may have reached LINE (a crash or a timeout mid-call) and the token is too old
             # to ask again: pushing could say everything twice, counting it sent could lose it.
@@ -188,7 +193,7 @@ class LineSender:
 def _classify(error: ApiException, *, via: str) -> Outcome:
     status = error.status or 0
     message = _message(error)
-    if via == "push" and status == 409:
+    if via in ("push", "multicast") and status == 409:
         return Outcome("sent", via=via, error="push accepted by an earlier attempt (409)")
     if status == 429 or status >= 500:
         retry_after = None

@@ -10,6 +10,7 @@ from bot.config import EscalationConfig
 from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations import case
+from handlers.operations import incidents  # issue 16: area incidents
 from handlers.operations.ratings import score_buttons
 from handlers.operations.reachable import call_button
 from handlers.operations.reaching import call_responders, tell_reporters, tell_responders
@@ -38,12 +39,15 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
     if existing is not None:
         if contact_id is None or tickets.add_reporter(session, existing, contact_id):
             tickets.log(session, existing, "joined", now=now, contact_id=contact_id, symptom=symptom, **(details or {}))
+        incidents.on_report(session, existing, actor=actor, now=now, notifier=notifier)  # issue 16: told it is an area outage
         return existing, True
     ticket = tickets.create(session, Ticket(
         kind="outage", channel=channel, account_id=account_id, site_id=site_id, contact_id=contact_id,
         category=symptom, description=description, details=details or {}, created_at=now, started_at=started,
     ))
     tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
+    if incidents.on_report(session, ticket, actor=actor, now=now, notifier=notifier):
+        return ticket, False  # issue 16: a site an open area incident cuts: the incident's KAMR card covers it
     call_responders(session, ticket, lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes,
                                                                            last_level=last, now=now),
                     now=now, notifier=notifier, chain=chain, attachments=case.attachments(session, ticket))
@@ -152,6 +156,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
         buttons.append(ticketing.urgent_button(ticket, lang))
+        buttons += incidents.feeder_button(session, ticket, lang)  # issue 16
     if escalated_minutes is not None and kamr is not None and kamr.phone:
         buttons.append(call_button(kamr, lang))
     buttons += case.buttons(session, ticket, lang)  # call and map after the actions: the first button is the main one

@@ -10,7 +10,12 @@ counts as one interaction. Replies are free; pushes count against the monthly qu
 recipient and call). An always-push design sends every one of those messages as a push.
 The regional quota adds one complaint digest per KAMR and working day (the worst case) and one
 weekly quota digest per KAMR, for the given number of accounts, KAMRs and interactions per
-account and month. Prints one JSON line.
+account and month.
+
+Then a feeder incident (issue 16) over --incident-accounts accounts (one contact each): opened,
+updated once and restored, through the operations, the LINE notifier, the sender and the stand-in.
+LINE bills multicast per recipient like push, so the messages are the same; the API calls are not:
+multicast takes up to 500 ids a call, one push per contact takes one call each. Prints one JSON line.
 """
 from __future__ import annotations
 
@@ -90,11 +95,59 @@ def journeys(bot: Bot) -> None:
     bot.tap("Uhosp", "a=contact")
 
 
+def incident_cost(accounts: int) -> dict:
+    """API calls and messages for one feeder incident (notice, update, restoration) to `accounts` contacts."""
+    import io
+
+    from handlers.operations import incidents
+    from storage.db import session_scope
+    from storage.models import Contact, Incident
+    from storage.roster import account_by_code
+    from storage.roster_import import import_accounts
+
+    url = f"sqlite:///{tempfile.mkdtemp()}/incident.sqlite3"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    line = LineStandIn(access_token=TOKEN).start()
+    config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
+                           "database": {"url": url}})
+    bot = Bot(config, engine, line)
+    bot.seed_roster()
+    rows = "\n".join(f"B{n:04d},บริษัท {n},star,PEA-N1,K001,โรงงาน@BENCH-01" for n in range(accounts))
+    with session_scope(engine) as session:
+        import_accounts(session, io.StringIO("account_code,name,tier,office,kamr,sites\n" + rows + "\n"))
+        for n in range(accounts):
+            session.add(Contact(account_id=account_by_code(session, f"B{n:04d}").id, line_user_id=f"Ub{n:04d}"))
+    steps = (lambda s, n: incidents.open_incident(s, now=bot.now, actor=None, channel="cli", notifier=n,
+                                                  feeders=["BENCH-01"], cause="กำลังตรวจสอบ"),
+             lambda s, n: incidents.update_incident(s, s.get(Incident, 1), now=bot.now, actor=None, notifier=n,
+                                                    cause="ต้นไม้ล้มทับสาย"),
+             lambda s, n: incidents.restore_incident(s, s.get(Incident, 1), now=bot.now, actor=None, notifier=n))
+    try:
+        for step in steps:
+            with session_scope(engine) as session:
+                step(session, notifier_for(session, bot.now))
+            while bot.sender.send_due():
+                pass
+    finally:
+        bot.sender.close()
+        line.stop()
+    calls = [c for c in line.calls if c.kind in ("push", "multicast") and c.status == 200]
+    delivered = sum(len(d["messages"]) * len(d["to"]) for d in line.multicasts) + \
+        sum(len(p["messages"]) for p in line.pushes)
+    return {"accounts": accounts, "contacts": accounts, "notices": len(steps),
+            "api_calls": len(calls), "multicast_calls": len(line.multicasts), "push_calls": len(line.pushes),
+            "messages_delivered": delivered,
+            "one_push_per_contact": {"api_calls": accounts * len(steps) + len(line.pushes),
+                                     "messages_delivered": delivered}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=400, help="key accounts in the region")
     parser.add_argument("--kamrs", type=int, default=40, help="KAMRs in the region")
     parser.add_argument("--interactions", type=float, default=8, help="interactions per account and month")
+    parser.add_argument("--incident-accounts", type=int, default=300, help="accounts on the feeder of the incident")
     args = parser.parse_args()
 
     url = f"sqlite:///{tempfile.mkdtemp()}/cost.sqlite3"
@@ -138,6 +191,7 @@ def main() -> None:
                    "monthly_pushes": round(monthly_interactions * per_100 / 100 + digests),
                    "monthly_pushes_always_push": round(monthly_interactions * always_per_100 / 100 + digests),
                    "of_which_digests": round(digests)},
+        "feeder_incident": incident_cost(args.incident_accounts),
     }, ensure_ascii=False))
 
 
