@@ -5,6 +5,7 @@ from handlers.context import Action, Context
 from handlers.menu import buttons_for
 from handlers.my_work import my_work
 from handlers.complaint_close import ack_buttons
+from handlers.operations import outages
 from handlers.messages import CAROUSEL_CARDS, Card, Message
 from handlers.operations.services import offer_name
 from handlers.texts import t
@@ -32,7 +33,7 @@ def _customer_card(ctx: Context, ticket) -> Card:
     # Only whoever filed (or joined) the complaint closes it by acknowledging (issue 19: not a colleague).
     closes = (ticket.kind == "complaint" and ticket.status == "answered"
               and tickets.is_reporter(ctx.session, ticket, ctx.contact.id))
-    buttons = ack_buttons(ticket, ctx.lang) if closes else ()
+    buttons = ack_buttons(ticket, ctx.lang) if closes else outages.customer_buttons(ticket, ctx.lang)  # [ไฟมาแล้ว]
     return Card(title=title, lines=lines, buttons=buttons)
 
 

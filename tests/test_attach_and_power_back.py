@@ -68,3 +68,16 @@ def test_power_back_closes_the_outage_as_restored_by_the_customer_and_tells_the_
     bot.tap("Uhosp", button["data"])
     assert "OUT-69-00001" not in bot.last_to("Uhosp")["text"]
     assert bot.ticket_events()[-1].action == "restored_by_customer"
+
+
+def test_the_status_list_offers_power_back_on_an_open_outage(org):
+    """Issue 14 item 5: [ไฟมาแล้ว] also in ติดตามสถานะ, and it closes the outage as restored by the customer."""
+    bot = org
+    ticket = report_outage(bot)
+    bot.tap("Ucust1", "a=status")
+    card = bot.last_to("Ucust1")["contents"]["contents"][0]
+    power_back = card["footer"]["contents"][0]["action"]
+    assert (power_back["label"], power_back["data"]) == ("ไฟมาแล้ว", f"a=outage.restored&t={ticket.id}")
+    bot.tap("Ucust1", power_back["data"])
+    assert bot.only_ticket().status == "resolved"
+    assert bot.ticket_events()[-1].action == "restored_by_customer"
