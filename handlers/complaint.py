@@ -71,12 +71,7 @@ def done(ctx: Context) -> None:
 
 
 def _open_ticket(ctx: Context) -> Ticket | None:
-    ticket = ticketing.ticket_for_staff(ctx, "complaint")
-    if ticket is not None and ticket.status not in ANSWERABLE_STATUSES:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("ticket_closed", ctx.lang, number=ticket.number)))
-        return None
-    return ticket
+    return ticketing.workable_ticket(ctx, "complaint", ANSWERABLE_STATUSES, "ticket_closed")
 
 
 def ask_answer(ctx: Context) -> None:

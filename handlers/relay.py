@@ -44,12 +44,7 @@ def sticker(ctx: Context) -> None:
 
 
 def _open_ticket(ctx: Context) -> Ticket | None:
-    ticket = ticketing.ticket_for_staff(ctx, "message")
-    if ticket is not None and ticket.status not in OPEN_STATUSES:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("relay_closed", ctx.lang, number=ticket.number)))
-        return None
-    return ticket
+    return ticketing.workable_ticket(ctx, "message", OPEN_STATUSES, "relay_closed")
 
 
 def ask_answer(ctx: Context) -> None:

@@ -121,6 +121,16 @@ def ticket_for_staff(ctx: Context, kind: str | tuple[str, ...]) -> Ticket | None
     return ticket
 
 
+def workable_ticket(ctx: Context, kind: str, statuses: tuple[str, ...], closed_key: str) -> Ticket | None:
+    """ticket_for_staff, and still in one of `statuses`; else the typing step ends and `closed_key` says why."""
+    ticket = ticket_for_staff(ctx, kind)
+    if ticket is not None and ticket.status not in statuses:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t(closed_key, ctx.lang, number=ticket.number)))
+        return None
+    return ticket
+
+
 def ticket_for_contact(ctx: Context, kind: str) -> Ticket | None:
     """The ticket named by the postback if it is of `kind` and belongs to this contact's account.
 

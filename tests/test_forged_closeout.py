@@ -8,22 +8,10 @@ from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import Rating
+from tests.test_complaint_closeout import _answered
 
 FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)
 EXPIRED = "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
-
-
-def _answered(bot):
-    bot.now = FRIDAY_10_APRIL
-    bot.tap("Ucust1", "a=complaint")
-    bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
-    bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย")
-    ticket = bot.only_ticket()
-    bot.advance(days=1)
-    bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
-    bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
-    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")  # the preview's [ส่ง]
-    return bot.only_ticket()
 
 
 def _ratings(bot):
