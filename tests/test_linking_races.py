@@ -3,17 +3,14 @@ at the same moment (PostgreSQL handles them in parallel), and a staff identity m
 newest code, with both LINE users told."""
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 
-from sqlalchemy import text
 from sqlmodel import select
 
-from bot.line.processing import process_user
 from bot.line.richmenu import create_menus
 from handlers.texts import t
 from storage import linking, roster
+from faults import handle_all_at_once
 from storage.db import session_scope
 from storage.models import Contact, Staff
 
@@ -27,37 +24,14 @@ def _issue(bot, *, account=None, staff=None) -> str:
         return linking.new_code(session, kind=kind, target_id=target.id, now=bot.now, ttl=timedelta(hours=1))
 
 
-def _waiting_on_linkcode(bot) -> int:
-    with bot.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'linkcode'::regclass")).scalar_one()
-
 
 def test_one_code_typed_by_four_users_at_once_links_exactly_one(bot):
     bot.seed_roster()
     code = _issue(bot, account="A100")
     users = [f"Urace{n}" for n in range(4)]
     assert bot.post([bot.text_event(user, code) for user in users]).status_code == 200
-    postgres = bot.engine.dialect.name == "postgresql"
-    blocker = bot.engine.connect() if postgres else None
-    if postgres:
-        # Hold writes to the codes until all four handlers have read the code as unused and
-        # wait to mark it: the worst interleaving, every time.
-        blocker.begin()
-        blocker.execute(text("LOCK TABLE linkcode IN EXCLUSIVE MODE"))
-    threads = [threading.Thread(target=process_user, args=(bot.engine, bot.config, user, lambda: bot.now))
-               for user in users]
-    for thread in threads:
-        thread.start()
-    if postgres:
-        deadline = time.monotonic() + 10
-        while _waiting_on_linkcode(bot) < len(users) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        blocker.rollback()
-        blocker.close()
-    for thread in threads:
-        thread.join(timeout=30)
-    bot.drain()
+    # Writes to the codes are held until all four handlers have read the code as unused.
+    handle_all_at_once(bot, users, hold_table="linkcode")
     with session_scope(bot.engine) as session:
         linked = [c.line_user_id for c in session.exec(select(Contact)).all()]
     assert len(linked) == 1
