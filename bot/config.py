@@ -202,10 +202,12 @@ _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class FirstAnswerConfig(_Section):
-    """A clock on every service request (issue 15): the KAMR answers (books, proposes or declines)
-    within so many working hours, counted in office hours on Thai working days ([calendar])."""
+    """A clock on every service request and every message relayed to a KAMR (issue 15): the KAMR answers
+    (books, proposes or declines a service; [ตอบกลับ] a message) within so many working hours, counted
+    in office hours on Thai working days ([calendar])."""
 
     service_working_hours: float = Field(default=8, gt=0, le=200)
+    message_working_hours: float = Field(default=4, gt=0, le=200)
     remind_before_minutes: int = Field(default=60, ge=0)
     office_opens: str = "08:30"
     office_closes: str = "16:30"

@@ -484,6 +484,10 @@ REACHING_TEXTS = {
     "service_answer_reminder_title": ("⏰ {number}: กรุณาตอบลูกค้าภายใน {due}", "⏰ {number}: please answer by {due}"),
     "service_answer_overdue_title": ("⚠️ ส่งต่อ: {number} ยังไม่ได้ตอบลูกค้า (ครบกำหนด {due})",
                                      "⚠️ Escalated: {number} not answered (due {due})"),
+    "message_answer_reminder_title": ("⏰ {number}: กรุณาตอบข้อความลูกค้าภายใน {due}",
+                                      "⏰ {number}: please answer the message by {due}"),
+    "message_answer_overdue_title": ("⚠️ ส่งต่อ: {number} ยังไม่ได้ตอบข้อความลูกค้า (ครบกำหนด {due})",
+                                     "⚠️ Escalated: message {number} not answered (due {due})"),
     # handover (an import gave the account another KAMR)
     "handover_new_title": ("🤝 รับดูแล {account}", "🤝 Now yours: {account}"),
     "handover_new_from": ("ก่อนหน้า: คุณ{name}", "Before: {name}"),

@@ -12,7 +12,7 @@ from bot.config import Config
 from handlers.notify import NotifierFor
 from jobs.complaint_digest import send_complaint_digests
 from jobs.escalation import escalate_unacknowledged
-from jobs.first_answer import watch_service_answers
+from jobs.first_answer import watch_first_answers
 from jobs.incident_estimates import remind_passed_estimates  # issue 16
 from jobs.planned_outages import send_planned_outage_notices  # issue 16
 from jobs.reviews import send_reviews
@@ -74,8 +74,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
     reminders, zone = config.reminders, config.bot.timezone
     scheduler.add_job(guarded(escalate_unacknowledged, "escalation"), "interval",
                       seconds=config.escalation.check_every_seconds, id="escalate_outages", name="outage escalation")
-    scheduler.add_job(guarded(watch_service_answers, "service first answer"), "interval",
-                      seconds=config.first_answer.check_every_seconds, id="service_first_answer", name="service first answer")
+    scheduler.add_job(guarded(watch_first_answers, "first answer"), "interval",
+                      seconds=config.first_answer.check_every_seconds, id="first_answer",
+                      name="first answer (services, relayed messages)")
     hour, minute = reminders.complaint_digest_hour_minute
     scheduler.add_job(guarded(send_complaint_digests, "complaint digest"), "cron", hour=hour, minute=minute,
                       timezone=zone, id="complaint_digest", name="complaint digest")

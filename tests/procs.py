@@ -102,6 +102,7 @@ def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
     from bot.config import Config
     from jobs.complaint_digest import send_complaint_digests
     from jobs.escalation import escalate_unacknowledged
+    from jobs.first_answer import watch_first_answers
     from bot.line.notifier import notifier_for
     from jobs.scheduler import run_job
     from storage.db import make_engine
@@ -109,7 +110,7 @@ def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
     config, engine = Config(), make_engine(db_url)
     barrier.wait(timeout=30)  # both processes start together
     queued = sum(run_job(job, engine, config, lambda: now, notifier_for)
-                 for _ in range(rounds) for job in (escalate_unacknowledged, send_complaint_digests))
+                 for _ in range(rounds) for job in (escalate_unacknowledged, send_complaint_digests, watch_first_answers))
     engine.dispose()
     results.put(queued)
 

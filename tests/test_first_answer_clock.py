@@ -10,7 +10,7 @@ from bot.line.notifier import notifier_for
 from handlers.rules.answer_clock import answer_due
 from handlers.rules.workdays import calendar_from_config
 from handlers.thai_dates import BANGKOK
-from jobs.first_answer import watch_service_answers
+from jobs.first_answer import watch_first_answers
 from storage.db import session_scope
 
 import pytest
@@ -18,7 +18,7 @@ import pytest
 
 def _watch(bot) -> int:
     with session_scope(bot.engine) as session:
-        return watch_service_answers(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
+        return watch_first_answers(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
 
 
 def _cards(bot, user):

@@ -28,3 +28,13 @@ def answer_due(received_utc: datetime, hours: float, calendar: WorkCalendar, *, 
 def clock_times(settings) -> tuple[time, time]:
     """(opens, closes) of the [first_answer] section."""
     return time.fromisoformat(settings.office_opens), time.fromisoformat(settings.office_closes)
+
+
+CLOCKED_KINDS = ("service", "message")  # the ticket kinds with a first-answer clock: [first_answer] <kind>_working_hours
+
+
+def first_answer_due(ticket, settings, calendar: WorkCalendar) -> datetime:
+    """When the first answer to a service request or relayed message is due (UTC)."""
+    opens, closes = clock_times(settings)
+    return answer_due(ticket.created_at, getattr(settings, f"{ticket.kind}_working_hours"), calendar,
+                      opens=opens, closes=closes)
