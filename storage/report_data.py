@@ -12,7 +12,7 @@ from storage.models import Account, Rating, Ticket
 @dataclass
 class ReportData:
     accounts: dict[int, Account]
-    tickets: list[Ticket]  # outages and complaints created in the period, services of the period
+    tickets: list[Ticket]  # outages, complaints and relayed messages created in the period, services of the period
     ratings: list[Rating]  # given in the period
     rated_tickets: dict[int, Ticket] = field(default_factory=dict)  # tickets the ratings are about
     # Visit quota progress (handlers.rules.quotas.Progress) in the period and from the quarter's start.
@@ -36,7 +36,7 @@ def load_report_data(session: Session, *, start: date, end: date, start_utc: dat
         (Ticket.scheduled_date >= start) & (Ticket.scheduled_date <= end),
         col(Ticket.scheduled_date).is_(None) & created_in_period)
     tickets = list(session.exec(select(Ticket).where(
-        or_(col(Ticket.kind).in_(("outage", "complaint")) & created_in_period, services_of_period))
+        or_(col(Ticket.kind).in_(("outage", "complaint", "message")) & created_in_period, services_of_period))
         .order_by(Ticket.id)))
     ratings = list(session.exec(select(Rating).where(Rating.at >= start_utc, Rating.at < end_utc)
                                 .order_by(Rating.at, Rating.id)))

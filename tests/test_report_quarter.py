@@ -348,7 +348,7 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         period = parse_period("2026Q3", CONFIG.quotas)
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
-    assert list(tabs) == ["visits", "services", "complaints", "outages", "satisfaction", "anova", "voc_subjects", "voc_topics",
+    assert list(tabs) == ["visits", "services", "complaints", "outages", "first_answers", "satisfaction", "anova", "voc_subjects", "voc_topics",
                           "voc_comments", "quota_year", "late_visits", "urgent_reports", "plan_achievement", "service_report",
                           "service_coverage"]
     assert tabs["complaints"][0][:2] == ["office", "received"]

@@ -154,6 +154,14 @@ def test_roster_routes_lists_accounts_and_offices_nobody_on_line_would_hear(org,
     assert "A100" not in result.output and "office PEA-N1" not in result.output
     assert result.output.strip().endswith("1 accounts and 1 offices without a route")
 
+    # check-config, with the database configured, lists the same gaps beside the config's own checks
+    checked = CliRunner().invoke(main, ["check-config", "--config", str(config)])
+    assert checked.exit_code == 0, checked.output
+    assert "LINE: ready" in checked.output
+    assert "NO ROUTE: account A300 โรงงานสาขาสอง (PEA-S2): no route to a person on LINE" in checked.output
+    assert "NO ROUTE: office PEA-S2: no one on LINE in the escalation chain's roles" in checked.output
+    assert "routes: 1 accounts and 1 offices without a route" in checked.output
+
 
 def test_handover_tells_both_kamrs_and_the_contacts_and_moves_planned_visits(org, tmp_path):
     bot = _zone_org(org)

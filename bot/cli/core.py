@@ -192,17 +192,37 @@ def richmenu_create(config: Config) -> None:
 @click.command("check-config")
 @with_config
 def check_config(config: Config) -> None:
-    """Validate the config file and say what is missing."""
+    """Validate the config file and say what is missing; with an initialised database, also the accounts
+    and offices whose reports would reach nobody on LINE (as `kambot roster routes`)."""
     missing = config.missing_settings()
     click.echo(f"database: {safe_url(config.database.url)}")
     click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
     for note in _form_notes(config):
         click.echo(note)
+    for line in _route_notes(config):
+        click.echo(line)
     problems = _file_problems(config)
     for problem in problems:
         click.echo(f"PROBLEM: {problem}", err=True)
     if problems:
         raise SystemExit(1)
+
+
+def _route_notes(config: Config) -> list[str]:
+    """The routes to a person on LINE, when there is a database to look in; a config-only run says it skipped them."""
+    from bot.cli.roster import routes_missing
+
+    try:
+        engine = open_database(config)
+    except click.ClickException as error:
+        return [f"routes: not checked ({error.message})"]
+    try:
+        with session_scope(engine) as session:
+            gaps = routes_missing(session, config)
+    finally:
+        engine.dispose()
+    return [f"NO ROUTE: {line}" for line in gaps[:-1]] + [f"routes: {gaps[-1]}" if gaps else
+                                                          "routes: every account and office reaches a person on LINE"]
 
 
 def _file_problems(config: Config) -> list[str]:

@@ -45,6 +45,7 @@ def register(main: click.Group) -> None:
 def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None, *, zone: str | None = None) -> None:
     from bot.services import utcnow
     from handlers.reporting.build import build_report, load, only_offices, report_tabs
+    from handlers.rules.workdays import calendar_from_config
     from storage.roster import offices_in_zone
     from handlers.reporting.html import render_html
     from handlers.reporting.period import parse_period
@@ -65,7 +66,8 @@ def _report(config: Config, text: str, kind: str, office: str | None, out: Path 
             raise click.ClickException(f"no accounts in zone {zone!r} (the roster's zone column links offices to zones)")
     if office and office not in {a.office for a in data.accounts.values()}:
         raise click.ClickException(f"no accounts in office {office!r}")
-    result = build_report(data, period, config.reports, now=now, office=office, services_config=config.services)
+    result = build_report(data, period, config.reports, now=now, office=office, services_config=config.services,
+                          first_answer=config.first_answer, calendar=calendar_from_config(config))
     scope = office or zone
     folder = out or Path(config.reports.output_dir) / (period.code + (f"-{scope}" if scope else ""))
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,21 @@ from storage.db import session_scope
 IMPORT_COLUMNS = ("account_code", "name", "tier", "office", "kamr", "sites")
 
 
+def routes_missing(session, config: Config) -> list[str]:
+    """One line per account and office whose reports would reach nobody on LINE, then the count;
+    empty when every one has a route (`kambot roster routes`, `kambot check-config`)."""
+    from handlers.operations.escalating import accounts_without_route, offices_without_route
+
+    accounts = accounts_without_route(session, config.escalation)
+    offices = offices_without_route(session, config.escalation)
+    if not accounts and not offices:
+        return []
+    return [*(f"account {a.account_code} {a.name} ({a.office}): no route to a person on LINE ({', '.join(reasons)})"
+              for a, reasons in accounts),
+            *(f"office {office}: no one on LINE in the escalation chain's roles" for office in offices),
+            f"{len(accounts)} accounts and {len(offices)} offices without a route"]
+
+
 def register(main: click.Group) -> None:
     @main.group()
     def accounts() -> None:
@@ -123,19 +138,13 @@ def register(main: click.Group) -> None:
     @with_config
     def roster_routes(config: Config) -> None:
         """Accounts and offices whose reports would reach nobody on LINE (exit 1 when there are any)."""
-        from handlers.operations.escalating import accounts_without_route, offices_without_route
-
         with session_scope(open_database(config)) as session:
-            accounts = [(a.account_code, a.name, a.office, reasons)
-                        for a, reasons in accounts_without_route(session, config.escalation)]
-            offices = offices_without_route(session, config.escalation)
-        for code, name, office, reasons in accounts:
-            click.echo(f"account {code} {name} ({office}): no route to a person on LINE ({', '.join(reasons)})")
-        for office in offices:
-            click.echo(f"office {office}: no one on LINE in the escalation chain's roles")
-        click.echo(f"{len(accounts)} accounts and {len(offices)} offices without a route")
-        if accounts or offices:
+            gaps = routes_missing(session, config)
+        for line in gaps:
+            click.echo(line)
+        if gaps:
             sys.exit(1)
+        click.echo("every account and office has a route to a person on LINE")
 
     @roster.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

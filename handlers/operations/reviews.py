@@ -49,7 +49,8 @@ def zone_review_day(config, quarter: quotas.Quarter) -> date:
 
 def _build(session: Session, config, period: Period, now: datetime, office: str | None) -> Report:
     data = load(session, period, config.quotas, now=now)
-    return build_report(data, period, config.reports, now=now, office=office, services_config=config.services)
+    return build_report(data, period, config.reports, now=now, office=office, services_config=config.services,
+                          first_answer=config.first_answer, calendar=calendar_from_config(config))
 
 
 def _pct(value) -> str:

@@ -122,7 +122,10 @@ def _customer_button(ticket: Ticket, key: str, action: str, lang: str, **params)
 def decline(session: Session, config: Config, ticket: Ticket, reason: str, *, now: datetime, actor: Staff,
             notifier: Notifier) -> bool:
     """The KAMR cannot provide it, and says why; False when no longer bookable."""
-    if not tickets.transition(session, ticket, BOOKABLE_STATUSES, status="declined", resolved_at=now):
+    values = {"status": "declined", "resolved_at": now}
+    if ticket.acknowledged_at is None:  # declining is a first answer too (the report's first-answer clock)
+        values.update(acknowledged_at=now, acknowledged_by=actor.id)
+    if not tickets.transition(session, ticket, BOOKABLE_STATUSES, **values):
         return False
     tickets.log(session, ticket, "declined", now=now, staff_id=actor.id, text=reason)
     tell_reporters(session, ticket, "service_declined_customer", notifier=notifier, reason=reason,

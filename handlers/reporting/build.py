@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.rules import account_plan, quotas, visit_timing
-from bot.config import ServicesConfig
-from handlers.reporting import plan, satisfaction, services, tickets, urgent, visits, voc
+from bot.config import Config, FirstAnswerConfig, ServicesConfig
+from handlers.reporting import first_answers, plan, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
+from handlers.rules.workdays import WorkCalendar, calendar_from_config
 from handlers.thai_dates import bangkok_today
 from storage.models import Staff
 from storage.report_data import ReportData, load_report_data
@@ -42,10 +43,14 @@ def load(session, period: Period, quota_settings, *, now: datetime | None = None
 
 
 def build_report(data: ReportData, period: Period, settings, *, now: datetime, office: str | None = None,
-                 services_config: ServicesConfig | None = None) -> Report:
-    """settings: the [reports] config section; services_config: [services] (whose tiers are eligible).
-    `now` decides which unanswered complaints are overdue and whether the service report met its deadline."""
+                 services_config: ServicesConfig | None = None, first_answer: FirstAnswerConfig | None = None,
+                 calendar: WorkCalendar | None = None) -> Report:
+    """settings: the [reports] config section; services_config: [services] (whose tiers are eligible);
+    first_answer and calendar: the first-answer clock ([first_answer], [calendar]). `now` decides which
+    unanswered complaints and requests are overdue and whether the service report met its deadline."""
     services_config = services_config or ServicesConfig()
+    first_answer = first_answer or FirstAnswerConfig()
+    calendar = calendar or calendar_from_config(Config())
     today = bangkok_today(now)
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
@@ -57,6 +62,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         services.services_table(data, period, settings, offices, today),
         tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
+        first_answers.first_answers_table(data, first_answer, calendar, offices, now),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
         voc.subjects_table(data, settings, office),
