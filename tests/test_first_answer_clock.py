@@ -86,3 +86,5 @@ def test_office_hours_are_checked():
         parse_config({"first_answer": {"office_opens": "17:00"}})
     with pytest.raises(ConfigError, match="first_answer.office_closes"):
         parse_config({"first_answer": {"office_closes": "25:00"}})
+    with pytest.raises(ConfigError, match="first_answer.message_working_hours"):
+        parse_config({"first_answer": {"message_working_hours": 0}})

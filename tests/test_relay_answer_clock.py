@@ -1,7 +1,8 @@
 """Issue 15 item 5 for relayed messages: a message the customer sends on Friday afternoon before a long
 weekend (Father's Day on Saturday, its substitute on Monday) has its first answer due after 4 office
 hours: one on Friday, three on Tuesday, so 11:30. The KAMR is reminded an hour before; at the deadline
-the message goes one level up the chain and the customer hears who has it; [ตอบกลับ] stops the clock."""
+the message goes one level up the chain and the customer hears who has it; [ตอบกลับ] stops the clock
+and the KAMR hears who answered for them."""
 from __future__ import annotations
 
 import multiprocessing
@@ -70,6 +71,7 @@ def test_reminded_before_and_escalated_at_the_deadline_across_nights_a_weekend_a
     bot.tap("Uzone", _footer(escalated)[0]["data"])
     bot.say("Uzone", "ส่งทางอีเมลให้แล้วครับ")
     assert bot.last_to("Ucust1")["text"] == f"💬 คุณวีระ ประจำเขต ตอบ ({ticket.number}):\nส่งทางอีเมลให้แล้วครับ"
+    assert bot.texts_to("Ukamr1")[-1] == f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): คุณวีระ ประจำเขต รับเรื่องแทนแล้วค่ะ"
     bot.line.reset()
     bot.advance(days=3)
     assert _watch(bot) == 0

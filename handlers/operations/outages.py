@@ -13,7 +13,7 @@ from handlers.operations import case
 from handlers.operations import incidents  # issue 16: area incidents
 from handlers.operations.ratings import score_buttons
 from handlers.operations.reachable import call_button
-from handlers.operations.reaching import call_responders, tell_reporters, tell_responders
+from handlers.operations.reaching import call_responders, tell_kamr_who_took_it, tell_reporters, tell_responders
 from handlers.postback import build
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import t
@@ -63,15 +63,6 @@ def acknowledge(session: Session, ticket: Ticket, *, now: datetime, actor: Staff
     tell_reporters(session, ticket, "outage_ack_customer", notifier=notifier, staff=actor.name)
     tell_kamr_who_took_it(session, ticket, actor, notifier=notifier)
     return True
-
-
-def tell_kamr_who_took_it(session: Session, ticket: Ticket, actor: Staff, *, notifier: Notifier) -> None:
-    """The account's own KAMR hears who took their case when it was someone else (issue 15)."""
-    account = session.get(Account, ticket.account_id)
-    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
-    if kamr is not None and kamr.id != actor.id and kamr.active and notifier.reachable(kamr):
-        notifier.push(kamr, [Message(text=t("outage_taken_by_other", kamr.language, number=ticket.number,
-                                            account=account.name, staff=actor.name))])
 
 
 def post_update(session: Session, ticket: Ticket, text: str, *, now: datetime, actor: Staff, notifier: Notifier) -> None:

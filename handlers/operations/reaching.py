@@ -13,7 +13,7 @@ from handlers.operations import escalating
 from handlers.operations.escalating import CardFor, Reached
 from handlers.texts import t
 from storage import tickets
-from storage.models import Staff, Ticket
+from storage.models import Account, Staff, Ticket
 
 
 def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now: datetime, notifier: Notifier,
@@ -73,3 +73,12 @@ def tell_reporters(session: Session, ticket: Ticket, key: str, *, notifier: Noti
     for contact in tickets.reporters(session, ticket):
         text = t(key, contact.language, number=ticket.number, **values, **(localized(contact.language) if localized else {}))
         notifier.push(contact, [Message(text=text, quick_replies=buttons(contact.language) if buttons else ())])
+
+
+def tell_kamr_who_took_it(session: Session, ticket: Ticket, actor: Staff, *, notifier: Notifier) -> None:
+    """The account's own KAMR hears who took their case when it was someone else (issue 15)."""
+    account = session.get(Account, ticket.account_id)
+    kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
+    if kamr is not None and kamr.id != actor.id and kamr.active and notifier.reachable(kamr):
+        notifier.push(kamr, [Message(text=t("outage_taken_by_other", kamr.language, number=ticket.number,
+                                            account=account.name, staff=actor.name))])

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from handlers.messages import Attachment, Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations import case
-from handlers.operations.reaching import call_responders, responders, tell_reporters, tell_responders
+from handlers.operations.reaching import (call_responders, responders, tell_kamr_who_took_it, tell_reporters,
+                                          tell_responders)
 from handlers.postback import build
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import khun, t
@@ -83,6 +84,7 @@ def answer(session: Session, ticket: Ticket, text: str, *, now: datetime, actor:
     tickets.log(session, ticket, "answered", now=now, staff_id=actor.id, text=text)
     tell_reporters(session, ticket, "relay_answer_customer", notifier=notifier, text=text,
                    localized=lambda lang: {"staff": khun(actor.name) if lang == "th" else actor.name})
+    tell_kamr_who_took_it(session, ticket, actor, notifier=notifier)
     return True
 
 
