@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.rules import account_plan, quotas, visit_timing
+from handlers.rules import account_plan, quotas, risk_note, visit_timing
 from bot.config import ServicesConfig
-from handlers.reporting import plan, satisfaction, services, tickets, urgent, visits, voc
+from handlers.reporting import plan, risk, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
+from storage import selection
 from storage.models import Staff
 from storage.report_data import ReportData, load_report_data
 
@@ -38,6 +39,8 @@ def load(session, period: Period, quota_settings, *, now: datetime | None = None
     data.plan = account_plan.assess(session, quota_settings, period.quarter.year, until=period.end, today=today)
     data.plan_kamrs = {s.id: s for s in (session.get(Staff, i) for i in {a.account.kamr_id for a in data.plan}
                                          if i is not None) if s is not None}
+    data.risk_accounts = set(selection.risk_groups_of(session, data.accounts, period.quarter.year))
+    data.risk_visits = risk_note.risk_visits(session, quota_settings, period.start, period.end)
     return data
 
 
@@ -51,7 +54,8 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
                           data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
-                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs)
+                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs, data.risk_accounts,
+                          data.risk_visits)
     tables = [
         visits.visits_table(data, office),
         services.services_table(data, period, settings, offices, today),
@@ -66,6 +70,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         visits.late_visits_table(data, office),
         urgent.urgent_table(data.urgent_reports, today, office),
         plan.plan_table(data, office),
+        risk.risk_table(data, offices),
         services.service_report_table(period, settings, today),
         services.coverage_table(data, period, services_config, offices),
     ]
