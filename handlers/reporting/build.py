@@ -70,9 +70,9 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         visits.late_visits_table(data, office),
         urgent.urgent_table(data.urgent_reports, today, office),
         plan.plan_table(data, office),
-        risk.risk_table(data, offices),
         services.service_report_table(period, settings, today),
         services.coverage_table(data, period, services_config, offices),
+        risk.risk_table(data, offices),
     ]
     return Report(period, office, now, tables)
 
