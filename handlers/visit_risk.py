@@ -30,5 +30,5 @@ def question(ctx: Context, account: Account, day: date) -> Message:
 
 
 def typed(ctx: Context) -> str:
-    """The note typed; "" for anything else (asked again)."""
-    return ctx.inbound.text.strip()[:MAX_NOTE] if ctx.inbound.kind == "text" else ""
+    """The note typed ('ไม่พบความเสี่ยง' typed is the button's answer); "" for anything else (asked again)."""
+    return risk_note.from_answer(ctx.inbound.text)[:MAX_NOTE] if ctx.inbound.kind == "text" else ""

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from bot.cli import main
 from conftest import ACCOUNTS_CSV, STAFF_CSV
-from handlers.reporting.build import build_report, load
+from handlers.reporting.build import build_report, load, only_offices
 from handlers.reporting.period import parse_period
 from storage import roster, selection
 from storage.db import session_scope
@@ -158,7 +158,10 @@ def test_a_done_visit_to_a_risk_group_account_waits_for_its_risk_note(org):
 
     _log_visit(bot, notes="ติดตามบริการ")
     bot.say("Ukamr1", "ลูกค้ากำลังคุยกับ SPP ในนิคมเรื่องซื้อไฟตรง")
-    assert [v.risk_note for v in _visits(bot)] == ["none_seen", "ลูกค้ากำลังคุยกับ SPP ในนิคมเรื่องซื้อไฟตรง"]
+    _log_visit(bot, notes="โทรนัดประชุม")
+    bot.say("Ukamr1", "ไม่พบความเสี่ยง")  # typed instead of tapped: the same explicit answer
+    assert [v.risk_note for v in _visits(bot)] == ["none_seen", "ลูกค้ากำลังคุยกับ SPP ในนิคมเรื่องซื้อไฟตรง",
+                                                   "none_seen"]
 
 
 def test_a_planned_visit_reported_later_asks_for_the_note_too_and_other_accounts_do_not(org):
@@ -257,8 +260,10 @@ def test_the_report_counts_risk_group_accounts_visited_and_their_notes(org):
                               created_at=DEC_1, reported_at=DEC_1, risk_note=note))
     period = parse_period("2026Q4", bot.config.quotas)
     with session_scope(bot.engine) as session:
-        report = build_report(load(session, period, bot.config.quotas, now=DEC_1), period, bot.config.reports,
-                              now=DEC_1)
-    table = report.table("risk_visits")
-    assert table.records() == [{"office": "PEA-N1", "risk_accounts": 1, "risk_accounts_visited": 1, "visits": 2,
-                                "with_risk_note": 1, "without_risk_note": 1, "risk_note_pct": 50.0}]
+        data = load(session, period, bot.config.quotas, now=DEC_1)
+    figures = [{"office": "PEA-N1", "risk_accounts": 1, "risk_accounts_visited": 1, "visits": 2,
+                "with_risk_note": 1, "without_risk_note": 1, "risk_note_pct": 50.0}]
+    report = build_report(data, period, bot.config.reports, now=DEC_1)
+    assert report.table("risk_visits").records() == figures
+    zone = build_report(only_offices(data, {"PEA-N1"}), period, bot.config.reports, now=DEC_1)  # a zone's review
+    assert zone.table("risk_visits").records() == figures

@@ -283,7 +283,7 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
         "other" if answers.get("purpose") else "")
-    note = risk_note.from_form(answers.get("risk_note", ""))[:visit.MAX_NOTES]
+    note = risk_note.from_answer(answers.get("risk_note", ""))[:visit.MAX_NOTES]
     logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
                                       account=account, day=day, mode=mode, purpose=purpose,
                                       notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas,

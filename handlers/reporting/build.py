@@ -89,4 +89,6 @@ def only_offices(data: ReportData, offices: set[str]) -> ReportData:
                       [r for r in data.ratings if r.account_id in accounts],
                       {key: t for key, t in data.rated_tickets.items() if t.account_id in accounts},
                       [p for p in data.progress_in_period if p.staff.office in offices],
-                      [p for p in data.progress_to_date if p.staff.office in offices])
+                      [p for p in data.progress_to_date if p.staff.office in offices],
+                      risk_accounts={i for i in data.risk_accounts if i in accounts},
+                      risk_visits=[(v, a) for v, a in data.risk_visits if a.office in offices])

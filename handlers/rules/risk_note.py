@@ -91,8 +91,9 @@ def note_status(note: str, needed: bool, lang: str) -> str:
     return note or (t("risk_note_missing", lang) if needed else "")
 
 
-def from_form(answer: str) -> str:
-    """A Forms answer: 'ไม่พบความเสี่ยง' (or the English) is the explicit none-seen; anything else is the note."""
+def from_answer(answer: str) -> str:
+    """A typed or Forms answer: 'ไม่พบความเสี่ยง' (or the English) is the explicit none-seen; anything else is
+    the note."""
     answer = answer.strip()
     said_none = {t("risk_none_seen", lang).casefold() for lang in ("th", "en")}
     return NONE_SEEN if answer.casefold() in said_none else answer
