@@ -5,6 +5,7 @@ import re
 
 from handlers.texts_relationship import RELATIONSHIP_TEXTS
 from handlers.texts_rules import RULES_TEXTS
+from handlers.texts_risk import RISK_TEXTS
 from handlers.texts_outage_comm import OUTAGE_COMM_TEXTS  # issue 16
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -506,6 +507,7 @@ TEXTS.update(REACHING_TEXTS)
 
 TEXTS.update(RELATIONSHIP_TEXTS)
 TEXTS.update(RULES_TEXTS)  # issue 17
+TEXTS.update(RISK_TEXTS)  # issue 17: risk groups and risk notes
 TEXTS.update(OUTAGE_COMM_TEXTS)  # issue 16
 
 

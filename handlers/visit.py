@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from handlers import visit_notice
+from handlers import visit_notice, visit_risk
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
@@ -20,6 +20,7 @@ from handlers.postback import build, int_param
 from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.rules import date_bounds
+from handlers.rules import risk_note as risk_rule
 from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
@@ -162,10 +163,19 @@ def save(ctx: Context) -> None:
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     day = date.fromisoformat(data["visit_date"])
+    if visit_risk.must_ask(ctx, account, day):
+        conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, notes=notes)
+        ctx.reply(visit_risk.question(ctx, account, day))
+        return
+    _record(ctx, account, day, notes)
+
+
+def _record(ctx: Context, account: Account, day: date, notes: str, risk_note: str = "") -> None:
+    data = ctx.state.data
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
         day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas, hours=ctx.config.reminders)
+        rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note)
     conversations.clear(ctx.state, now=ctx.now)
     values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
     buttons = visit_buttons(ctx.lang)
@@ -230,15 +240,56 @@ def on_result(ctx: Context) -> None:
         return
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    if visit_risk.must_ask(ctx, account, visit.visit_date):
+        conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, visit_id=visit.id, notes=notes)
+        ctx.reply(visit_risk.question(ctx, account, visit.visit_date))
+        return
+    _report(ctx, visit, account, notes)
+
+
+def _report(ctx: Context, visit: Visit, account: Account, notes: str, risk_note: str = "") -> None:
     conversations.clear(ctx.state, now=ctx.now)
     asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
-                                            rules=ctx.config.quotas, hours=ctx.config.reminders)
+                                            rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
     ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
                              mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit),
                       quick_replies=visit_buttons(ctx.lang)))
+
+
+# --- the risk note of a risk-group account (handlers/visit_risk.py) ------------------------------
+
+
+def on_risk_note(ctx: Context) -> None:
+    _risk_answered(ctx, visit_risk.typed(ctx))
+
+
+def on_no_risk(ctx: Context) -> None:
+    _risk_answered(ctx, risk_rule.NONE_SEEN)
+
+
+def _risk_answered(ctx: Context, note: str) -> None:
+    """Record the visit waiting for its risk note (a new one, or a planned one reported)."""
+    data = ctx.state.data
+    if "visit_id" in data:
+        found = _planned_visit(ctx)
+        if found is not None and note:
+            _report(ctx, *found, data.get("notes", ""), risk_note=note)
+        elif found is not None:
+            ctx.reply(visit_risk.question(ctx, found[1], found[0].visit_date))
+        return
+    account = account_in_scope(ctx.session, ctx.staff, int_param(data, "account_id"))
+    if account is None or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    day = date.fromisoformat(data["visit_date"])
+    if not note:
+        ctx.reply(visit_risk.question(ctx, account, day))
+        return
+    _record(ctx, account, day, data.get("notes", ""), risk_note=note)
 
 
 def cancel_planned(ctx: Context) -> None:
@@ -263,6 +314,7 @@ ACTIONS = {
     "visit.report": Action(ask_result, "staff"),
     "visit.result": Action(on_result, "staff"),
     "visit.cancel": Action(cancel_planned, "staff"),
+    "visit.norisk": Action(on_no_risk, "staff"),
 }
 
 STEPS = {
@@ -272,7 +324,9 @@ STEPS = {
     (FLOW, "purpose"): Action(on_purpose, "staff"),
     (FLOW, "notes"): Action(save, "staff"),
     (FLOW, "result"): Action(on_result, "staff"),
+    (FLOW, "risk"): Action(on_risk_note, "staff"),
 }
 
 STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.mode": "mode",
-                  "visit.purpose": "purpose", "visit.save": "notes", "visit.result": "result"}
+                  "visit.purpose": "purpose", "visit.save": "notes", "visit.result": "result",
+                  "visit.norisk": "risk"}

@@ -170,6 +170,9 @@ class Visit(SQLModel, table=True):
     late_approval: str = ""
     late_decided_by: Optional[int] = Field(default=None, foreign_key="staff.id")
     late_decided_at: Optional[datetime] = _utc_column(nullable=True)
+    # issue 17: what was seen about SPP competition / self-generation on a visit to a risk-group account;
+    # "none_seen" when the KAMR said so (handlers/rules/risk_note.py), "" when not given.
+    risk_note: str = ""
 
 
 class VisitTarget(SQLModel, table=True):
@@ -488,3 +491,24 @@ class PlannedAck(SQLModel, table=True):
     planned_id: int = Field(foreign_key="plannedoutage.id", index=True)
     contact_id: int = Field(foreign_key="contact.id")
     at: datetime = _utc_column(nullable=False)
+
+
+# --- issue 17: the selection record (CRM-KAM-001) --------------------------------------------------
+
+
+class SelectionRecord(SQLModel, table=True):
+    """Why an account is a key account in a year (CRM-KAM-001): its tier, the deciding criterion with the
+    figures, the other criteria met and the risk groups (spp, self_generation; ";"-separated) whose visits
+    must carry a risk note (handlers/rules/risk_note.py)."""
+
+    __table_args__ = (UniqueConstraint("account_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    year: int  # the quota year
+    tier: str = ""
+    criterion: str = ""
+    reason: str = ""
+    also_met: str = ""
+    risk_groups: str = ""
+    decided_at: datetime = _utc_column(nullable=False)
+    decided_by: str = ""

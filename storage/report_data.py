@@ -25,6 +25,9 @@ class ReportData:
     # The key account plan's activities (handlers.rules.account_plan.Assessed) and their accounts' KAMRs.
     plan: list = field(default_factory=list)
     plan_kamrs: dict = field(default_factory=dict)
+    # Risk-group accounts (ids) and the period's done visits to them, (visit, account), issue 17.
+    risk_accounts: set = field(default_factory=set)
+    risk_visits: list = field(default_factory=list)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

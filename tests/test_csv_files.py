@@ -111,6 +111,9 @@ def test_the_example_files_import_cleanly(tmp_path, monkeypatch):
     assert "7 classified: 1 not key account, 3 star, 1 status, 2 strategic; 0 rows with errors" in classified.stdout
     imported = kambot("import", "accounts", str(written))
     assert "6 created, 0 updated, 0 rows with errors" in imported.stdout
+    recorded = kambot("accounts", "classify", str(EXAMPLES / "classification.csv"), "--record", "2026")
+    assert "recorded the 2026 selection record of 6 accounts; 1 not in the roster, not recorded: C407" \
+        in recorded.stdout  # C407 is no key account, so it was never imported
     engine = make_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     assert len(codes(engine, Account, "account_code")) == 21
     engine.dispose()

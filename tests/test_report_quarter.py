@@ -350,7 +350,7 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
     tabs = report_tabs(built)
     assert list(tabs) == ["visits", "services", "complaints", "outages", "first_answers", "satisfaction", "anova", "voc_subjects", "voc_topics",
                           "voc_comments", "quota_year", "late_visits", "urgent_reports", "plan_achievement", "service_report",
-                          "service_coverage"]
+                          "service_coverage", "risk_visits"]
     assert tabs["complaints"][0][:2] == ["office", "received"]
     assert tabs["complaints"][-1] == ["ทั้งองค์กร", 6, 3, 1, 2, 0, 50.0]
 

@@ -119,8 +119,8 @@ def test_the_coordinator_export_marks_late_visits(team):
     _log(bot, "Uk2", "2026-10-19")  # in time
     with session_scope(bot.engine) as session:
         visits_tab = next(tab for tab in build_tabs(session, bot.config, now=bot.now) if tab.name == "visits")
-    assert visits_tab.rows[0][-1] == "บันทึกช้า (เกิน 7 วัน)"
-    assert [row[-1] for row in visits_tab.rows[1:]] == ["ช้า 23 วัน, รออนุมัติ", ""]
+    late = visits_tab.rows[0].index("บันทึกช้า (เกิน 7 วัน)")
+    assert [row[late] for row in visits_tab.rows[1:]] == ["ช้า 23 วัน, รออนุมัติ", ""]
 
 
 def _card_lines(message) -> list[str]:

@@ -1,6 +1,7 @@
 """`kambot quota ...` and `kambot visits followups`: visit targets, moved plans, low scores to call back."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 
 import click
@@ -9,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.cli.common import open_database, with_config
 from bot.config import Config
-from handlers.rules import quotas
+from handlers.rules import quotas, risk_note
 from handlers.rules.roles import may_move_targets
 from handlers.rules.scores import low_rating
 from handlers.thai_dates import bangkok_today, format_date
@@ -31,12 +32,16 @@ def register(main: click.Group) -> None:
         q = _quarter(config, quarter_text)
         with session_scope(open_database(config)) as session:
             rows = quotas.progress(session, config.quotas, q)
+            held = risk_note.held_in_risk_groups(session, q.year)
+            unnoted = Counter(visit.staff_id for visit, _ in risk_note.risk_visits(session, config.quotas, q.start, q.end)
+                              if not risk_note.carries_note(visit))
         click.echo(f"quarter {q.label}: {q.start.isoformat()} to {q.end.isoformat()}")
         for p in rows:
             mark = "ok" if p.met else f"{len(p.unvisited)} not visited" if p.unvisited else "below target"
             if p.year_short:
                 mark = f"{mark if p.done < p.target else 'quarter ok'}, year short by {p.year_short}"
-            click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}{_year_text(p)}")
+            click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}{_year_text(p)}"
+                       f"{_risk_text(len(held.get(p.staff.id, [])), unnoted[p.staff.id])}")
 
     @quota.command("plan")
     @click.argument("staff_code")
@@ -94,6 +99,12 @@ def register(main: click.Group) -> None:
                            f"{rating.score}/5  visited by {staff.staff_code}{comment}")
         if not rows:
             click.echo(f"no visit rated {config.reports.low_score_max} or less in {q.label}")
+
+
+def _risk_text(held: int, unnoted: int) -> str:
+    """'  risk-group 2, 1 visit without risk note' (CRM-KAM-001); '' for someone with neither."""
+    parts = [f"risk-group {held}"] * bool(held) + [f"{unnoted} visit(s) without risk note"] * bool(unnoted)
+    return "  " + ", ".join(parts) if parts else ""
 
 
 def _year_text(p: quotas.Progress) -> str:

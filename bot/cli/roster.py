@@ -42,8 +42,13 @@ def register(main: click.Group) -> None:
     @click.option("--write", "out", type=click.Path(dir_okay=False, path_type=Path),
                   help="Write the key accounts as a CSV for `kambot import accounts`, and beside it the "
                        "selection record (CRM-KAM-001) OUT-selection.csv.")
+    @click.option("--record", "record_year", type=click.IntRange(2000, 2100),
+                  help="Store the selection record (CRM-KAM-001) of this quota year for every classified account "
+                       "that is in the roster; risk-group accounts are then marked and their visits need a risk note.")
+    @click.option("--by", "decided_by", default="", help="Who decided (kept with the record), e.g. a staff code.")
     @with_config
-    def classify_command(config: Config, file: Path, out: Path | None) -> None:
+    def classify_command(config: Config, file: Path, out: Path | None, record_year: int | None,
+                         decided_by: str) -> None:
         """Tier every account of FILE and say which criterion decided it.
 
         FILE columns: account_code,name,office,value_group (H/M/L, empty when not on the HVC list)
@@ -85,9 +90,49 @@ def register(main: click.Group) -> None:
             risky = sum(bool(risk_groups(item)) for item in results if item.tier)
             click.echo(f"wrote {record}: the selection record (CRM-KAM-001), deciding criterion of every account; "
                        f"{risky} key accounts in a risk group (SPP, self-generation)")
+        if record_year:
+            stored, skipped = _store_selection(config, results, record_year, decided_by or "kambot accounts classify")
+            click.echo(f"recorded the {record_year} selection record of {stored} accounts"
+                       + (f"; {len(skipped)} not in the roster, not recorded: {', '.join(skipped[:10])}"
+                          + (" ..." if len(skipped) > 10 else "") if skipped else ""))
         if errors:
             sys.exit(1)
 
+
+    @accounts.group("selection")
+    def selection_group() -> None:
+        """The stored selection record (CRM-KAM-001) as CSV."""
+
+    @selection_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--by", "decided_by", default="", help="Who decided, for rows without decided_by.")
+    @with_config
+    def selection_import(config: Config, file: Path, decided_by: str) -> None:
+        """FILE columns: account_code,year,tier (empty: not a key account),criterion and optionally
+        name,office,reason,also_met,risk_group (spp;self_generation),decided_at,decided_by, as `export` writes
+        them. Good rows are kept; bad ones are named by row and column."""
+        from bot.services import utcnow
+        from storage.selection import import_records
+
+        run_import(config, file, lambda session, text: import_records(session, text, now=utcnow(),
+                                                                    by=decided_by or f"import {file.name}"))
+
+    @selection_group.command("export")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--year", type=int, required=True, help="The quota year, e.g. 2026.")
+    @with_config
+    def selection_export(config: Config, file: Path, year: int) -> None:
+        """Write the year's stored selection record to FILE (the import's columns)."""
+        from storage.selection import COLUMNS, export_rows
+
+        with session_scope(open_database(config)) as session:
+            rows = export_rows(session, year)
+        with open(file, "w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv_cells.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        click.echo(f"{file}: the {year} selection record of {len(rows)} accounts, "
+                   f"{sum(bool(row[8]) for row in rows)} in a risk group")
 
     @main.group()
     def staff() -> None:
@@ -113,6 +158,8 @@ def register(main: click.Group) -> None:
         flagged = [item for item in loads if item.verdict in ("low", "high")]
         for warning in streamline_held_by_kamrs(loads, config.quotas.kamr_roles):
             click.echo(warning)
+        for line in _risk_group_lines(config, [item.staff for item in loads]):
+            click.echo(line)
         click.echo(f"{len(loads)} staff, {len(flagged)} outside {rule.min_load:g}-{rule.max_load:g}")
 
 
@@ -162,6 +209,20 @@ def register(main: click.Group) -> None:
                                                 on_missing=on_missing))
 
 
+def _risk_group_lines(config: Config, people) -> list[str]:
+    """'risk-group accounts (CRM-KAM-001): K001 สมชาย holds 2 (A001 spp, A003 self_generation)' per holder."""
+    from bot.services import utcnow
+    from handlers.rules import quotas, risk_note
+    from handlers.thai_dates import bangkok_today
+
+    year = quotas.quarter_of(config.quotas, bangkok_today(utcnow())).year
+    with session_scope(open_database(config)) as session:
+        held = risk_note.held_in_risk_groups(session, year)
+    return [f"risk-group accounts (CRM-KAM-001): {person.staff_code} {person.name} holds {len(held[person.id])} ("
+            + ", ".join(f"{account.account_code} {'+'.join(groups)}" for account, groups in held[person.id]) + ")"
+            for person in people if person.id in held]
+
+
 def _deactivate(session, person) -> None:
     from bot.line.notifier import notifier_for
     from bot.services import utcnow
@@ -169,6 +230,30 @@ def _deactivate(session, person) -> None:
 
     now = utcnow()
     people.remove(session, person, now=now, notifier=notifier_for(session, now))
+
+
+def _store_selection(config: Config, results, year: int, decided_by: str) -> tuple[int, list[str]]:
+    """Store each classified account's record; the codes of those not in the roster are returned."""
+    from sqlmodel import select
+
+    from bot.services import utcnow
+    from handlers.rules.classification import risk_groups
+    from storage import selection
+    from storage.models import Account
+
+    now, skipped, stored = utcnow(), [], 0
+    with session_scope(open_database(config)) as session:
+        accounts = {a.account_code.upper(): a for a in session.exec(select(Account))}
+        for item in results:
+            account = accounts.get(item.candidate.account_code.upper())
+            if account is None:
+                skipped.append(item.candidate.account_code)
+                continue
+            selection.record(session, account, year, tier=item.tier or "", criterion=item.criterion,
+                             reason=item.reason, also_met=item.also_met, risk_groups=risk_groups(item), now=now,
+                             by=decided_by)
+            stored += 1
+    return stored, skipped
 
 
 def _write_selection_record(path: Path, results) -> None:

@@ -16,12 +16,12 @@ from bot import media
 from bot.config import Config
 from handlers.operations import case
 from handlers.reporting import urgent
-from handlers.rules import quotas
+from handlers.rules import quotas, risk_note
 from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from bot.forms.planned_tab import planned_rows  # issue 16
-from storage import form_responses
+from storage import form_responses, selection
 from storage.models import Account, Contact, FormResponse, Media, Rating, Staff, Ticket, TicketEvent, Visit
 
 
@@ -36,7 +36,7 @@ TICKET_HEADER = ["เลขที่", "ประเภท", "รหัสบั
                  "ตอบ/แก้ไขเมื่อ", "คะแนน", "ไฟล์แนบ"]
 HISTORY_HEADER = ["เลขที่", "เมื่อ", "เหตุการณ์", "โดย", "ข้อความ", "ไฟล์/ตำแหน่ง"]
 VISIT_HEADER = ["วันที่เยี่ยม", "รหัสบัญชี", "ลูกค้า", "ผู้เยี่ยม", "รูปแบบ", "วัตถุประสงค์", "สถานะ", "ช่องทาง",
-                "บันทึกผลเมื่อ", "คะแนน", "บันทึกช้า (เกิน 7 วัน)"]
+                "บันทึกผลเมื่อ", "คะแนน", "บันทึกช้า (เกิน 7 วัน)", "บันทึกความเสี่ยง"]
 QUOTA_HEADER = ["ไตรมาส", "รหัสพนักงาน", "ชื่อ", "บทบาท", "สำนักงาน", "เยี่ยมแล้ว", "เป้าหมาย", "ครบแล้ว",
                 "ลูกค้าที่ยังไม่ได้เยี่ยม"]
 RESPONSE_HEADER = ["แบบฟอร์ม", "ส่งเมื่อ", "ระบุบัญชี", "ผลการรับ", "เหตุผล", "เลขที่เรื่อง", "สถานะเรื่อง"]
@@ -63,7 +63,14 @@ def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table
         Table("ticket_history", "ประวัติเรื่อง (บอท)", _history(session, config)),
         Table("urgent_reports", "รายงานเรื่องด่วน CRM-KAM-003 (บอท)", _urgent(session, now)),  # issue 17
         Table("planned_outages", "ดับไฟตามแผน (บอท)", planned_rows(session)),  # issue 16
+        Table("selection", "การคัดเลือกลูกค้า CRM-KAM-001 (บอท)", _selection(session, config, now)),  # issue 17
     ]
+
+
+def _selection(session: Session, config: Config, now: datetime) -> list[list[str]]:
+    """The selection record of the current quota year, as `kambot accounts selection export` writes it."""
+    year = quotas.quarter_of(config.quotas, bangkok_today(now)).year
+    return [list(selection.COLUMNS), *([str(cell) for cell in row] for row in selection.export_rows(session, year))]
 
 
 def _urgent(session: Session, now: datetime) -> list[list[str]]:
@@ -161,13 +168,15 @@ def _visits(session: Session, config: Config) -> list[list[str]]:
     scores = _scores(session, "visit")
     rows = session.connection().execute(
         select(Visit.id, Visit.visit_date, Account.account_code, Account.name, Staff.name, Visit.mode, Visit.purpose,
-               Visit.status, Visit.channel, Visit.reported_at, Visit.late_approval)
+               Visit.status, Visit.channel, Visit.reported_at, Visit.late_approval, Visit.account_id, Visit.risk_note)
         .join(Account, col(Account.id) == Visit.account_id)
         .join(Staff, col(Staff.id) == Visit.staff_id)
         .order_by(Visit.visit_date, Visit.id)
     ).all()
+    at_risk = risk_note.groups_by_visit(session, config.quotas, ((row[0], row[11], row[1]) for row in rows
+                                                                 if row[7] == "done"))
     table = [VISIT_HEADER]
-    for visit_id, day, code, name, staff, mode, purpose, status, channel, reported, approval in rows:
+    for visit_id, day, code, name, staff, mode, purpose, status, channel, reported, approval, _, note in rows:
         table.append([
             format_date(day, "th"), code, name, staff,
             _label(f"mode_{mode}", mode), _label(f"purpose_{purpose}", purpose),
@@ -175,6 +184,7 @@ def _visits(session: Session, config: Config) -> list[list[str]]:
             _when(reported),
             scores.get(visit_id, ""),
             _late(config, day, reported, approval),
+            risk_note.note_status(note, visit_id in at_risk, "th"),
         ])
     return table
 

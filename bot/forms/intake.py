@@ -22,8 +22,9 @@ from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
 from handlers import complaint, outage, visit
 from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.notify import Notifier, NotifierFor
-from handlers.rules import date_bounds
+from handlers.rules import date_bounds, risk_note
 from handlers.rules.entitlement import is_entitled
+from handlers.texts import t
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
@@ -282,11 +283,22 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
         "other" if answers.get("purpose") else "")
+    note = risk_note.from_answer(answers.get("risk_note", ""))[:visit.MAX_NOTES]
     logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
                                       account=account, day=day, mode=mode, purpose=purpose,
-                                      notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas)
+                                      notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas,
+                                      risk_note=note)
     stored.visit_id = logged.id
-    return "ingested", ""
+    return "ingested", _missing_risk_note(who, logged, account)
+
+
+def _missing_risk_note(who: Respondent, logged: Visit, account: Account) -> str:
+    """Recorded all the same (the visit happened), but the coordinator's row says the risk note is missing."""
+    if logged.status != "done" or logged.risk_note:
+        return ""
+    groups = risk_note.groups_on(who.session, who.config.quotas, account.id, logged.visit_date)
+    return t("risk_note_missing_form", "th", account=account.name, groups=risk_note.group_names(groups, "th")) \
+        if groups else ""
 
 
 def _visit_rating(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):

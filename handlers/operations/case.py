@@ -13,6 +13,7 @@ from handlers.messages import Attachment, Button, Card, Message
 from handlers.postback import build
 from handlers.notify import Notifier
 from handlers.operations.reaching import tell_responders
+from handlers.rules import risk_note
 from handlers.texts import t
 from storage import media as media_repo
 from storage import tickets
@@ -61,6 +62,12 @@ def lines(session: Session, ticket: Ticket, lang: str, now: datetime | None) -> 
     if now is not None:
         out.append(reported_ago(ticket, now, lang))
     return out
+
+
+def risk_lines(session: Session, account: Account, lang: str) -> list[str]:
+    """'⚠️ กลุ่มเสี่ยง: SPP' under the account on a staff card when its selection record says so (CRM-KAM-001)."""
+    mark = risk_note.mark(risk_note.latest_groups(session, account.id), lang)
+    return [mark] if mark else []
 
 
 def phones(session: Session, ticket: Ticket) -> list[str]:

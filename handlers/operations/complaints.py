@@ -93,6 +93,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | N
     details = ticket.description if len(ticket.description) <= CARD_DETAILS else ticket.description[: CARD_DETAILS - 1] + "…"
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        *case.risk_lines(session, account, lang),
         t("card_topic", lang, topic=t(f"topic_{ticket.category}", lang)),
         t("card_details", lang, details=details),
         t("card_due", lang, due=format_date(ticket.due_date, lang) if ticket.due_date else "-"),

@@ -125,6 +125,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        *case.risk_lines(session, account, lang),
         t("card_site", lang, site=site.name if site else "-"),
         t("card_symptom", lang, symptom=t(f"symptom_{ticket.category}", lang)),
         t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),

@@ -107,6 +107,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | N
     account = session.get(Account, ticket.account_id)
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
     lines = [t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+             *case.risk_lines(session, account, lang),
              t("case_from", lang, name=case.person_name(contact) or "-"),
              *_said(session, ticket, lang)]
     if now is not None:

@@ -14,6 +14,7 @@ from bot.config import Config, ServiceOffer
 from handlers.menu import customer_buttons
 from handlers.messages import Button, Card
 from handlers.notify import Notifier
+from handlers.operations import case
 from handlers.operations.outages import rating_buttons
 from handlers.operations.reaching import call_responders, tell_reporters
 from handlers.postback import build
@@ -153,6 +154,7 @@ def staff_card(session: Session, config: Config, ticket: Ticket, lang: str, *, n
     preferred = ticket.details.get("preferred_date")
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
+        *case.risk_lines(session, account, lang),
         t("card_service", lang, name=f"{ticket.category} {offer_name(config, ticket, lang)}"),
         t("card_preferred", lang, date=format_date(date.fromisoformat(preferred), lang) if preferred else "-"),
     ]

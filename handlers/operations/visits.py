@@ -22,15 +22,16 @@ from storage.models import Account, Staff, Visit
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
               day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None,
-              hours: RemindersConfig | None = None) -> tuple[Visit, int]:
+              hours: RemindersConfig | None = None, risk_note: str = "") -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
     how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
     waits for the supervisor's approval (hold_if_late); given `hours`, the rating request waits for the
-    daytime window (handlers/rules/rating_hours.py)."""
+    daytime window (handlers/rules/rating_hours.py). `risk_note`: see handlers/rules/risk_note.py."""
     done = day <= bangkok_today(now)
     visit = visits.add(session, Visit(
         account_id=account.id, staff_id=actor.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
         status="done" if done else "planned", channel=channel, created_at=now, reported_at=now if done else None,
+        risk_note=risk_note if done else "",
     ))
     if done and rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
@@ -38,11 +39,14 @@ def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, no
 
 
 def report_planned(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
-                   notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None) -> int | None:
+                   notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None,
+                   risk_note: str = "") -> int | None:
     """A planned visit took place: done, and its contacts asked to rate it (how many is returned);
     None when it was reported or cancelled already."""
     if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes):
         return None
+    visit.risk_note = risk_note or visit.risk_note
+    session.add(visit)
     if rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
     return ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier, hours=hours)

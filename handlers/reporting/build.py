@@ -1,16 +1,17 @@
 """The CRM-KAM-004 report of one period (quarter or month), for the organisation or one office."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from handlers.rules import account_plan, quotas, visit_timing
+from handlers.rules import account_plan, quotas, risk_note, visit_timing
 from bot.config import Config, FirstAnswerConfig, ServicesConfig
-from handlers.reporting import first_answers, plan, satisfaction, services, tickets, urgent, visits, voc
+from handlers.reporting import first_answers, plan, risk, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.rules.workdays import WorkCalendar, calendar_from_config
 from handlers.thai_dates import bangkok_today
+from storage import selection
 from storage.models import Staff
 from storage.report_data import ReportData, load_report_data
 
@@ -39,6 +40,8 @@ def load(session, period: Period, quota_settings, *, now: datetime | None = None
     data.plan = account_plan.assess(session, quota_settings, period.quarter.year, until=period.end, today=today)
     data.plan_kamrs = {s.id: s for s in (session.get(Staff, i) for i in {a.account.kamr_id for a in data.plan}
                                          if i is not None) if s is not None}
+    data.risk_accounts = set(selection.risk_groups_of(session, data.accounts, period.quarter.year))
+    data.risk_visits = risk_note.risk_visits(session, quota_settings, period.start, period.end)
     return data
 
 
@@ -54,9 +57,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     today = bangkok_today(now)
     offices = sorted({a.office for a in data.accounts.values()} if office is None else {office})
     if office is not None:
-        data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
-                          data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
-                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs)
+        data = replace(data, tickets=[t for t in data.tickets if data.accounts[t.account_id].office == office])
     tables = [
         visits.visits_table(data, office),
         services.services_table(data, period, settings, offices, today),
@@ -74,6 +75,7 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         plan.plan_table(data, office),
         services.service_report_table(period, settings, today),
         services.coverage_table(data, period, services_config, offices),
+        risk.risk_table(data, offices),
     ]
     return Report(period, office, now, tables)
 
@@ -90,4 +92,6 @@ def only_offices(data: ReportData, offices: set[str]) -> ReportData:
                       [r for r in data.ratings if r.account_id in accounts],
                       {key: t for key, t in data.rated_tickets.items() if t.account_id in accounts},
                       [p for p in data.progress_in_period if p.staff.office in offices],
-                      [p for p in data.progress_to_date if p.staff.office in offices])
+                      [p for p in data.progress_to_date if p.staff.office in offices],
+                      risk_accounts={i for i in data.risk_accounts if i in accounts},
+                      risk_visits=[(v, a) for v, a in data.risk_visits if a.office in offices])
