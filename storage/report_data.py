@@ -25,6 +25,8 @@ class ReportData:
     # The key account plan's activities (handlers.rules.account_plan.Assessed) and their accounts' KAMRs.
     plan: list = field(default_factory=list)
     plan_kamrs: dict = field(default_factory=dict)
+    # Outage tickets that started in the period (handlers.reporting.reliability.OutageRecord), issue 16.
+    outages: list = field(default_factory=list)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.rules import account_plan, quotas, visit_timing
 from bot.config import ServicesConfig
-from handlers.reporting import plan, satisfaction, services, tickets, urgent, visits, voc
+from handlers.reporting import plan, reliability, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.thai_dates import bangkok_today
@@ -34,6 +34,7 @@ def load(session, period: Period, quota_settings, *, now: datetime | None = None
     data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
     data.late_visits = visit_timing.late_visits(session, quota_settings, period.start, period.end)
     data.urgent_reports = urgent.load_records(session, start_utc, end_utc)
+    data.outages = reliability.load_records(session, start_utc, end_utc)
     today = bangkok_today(now) if now is not None else period.end
     data.plan = account_plan.assess(session, quota_settings, period.quarter.year, until=period.end, today=today)
     data.plan_kamrs = {s.id: s for s in (session.get(Staff, i) for i in {a.account.kamr_id for a in data.plan}
@@ -51,12 +52,15 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
     if office is not None:
         data = ReportData(data.accounts, [t for t in data.tickets if data.accounts[t.account_id].office == office],
                           data.ratings, data.rated_tickets, data.progress_in_period, data.progress_to_date,
-                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs)
+                          data.late_visits, data.urgent_reports, data.plan, data.plan_kamrs, data.outages)
     tables = [
         visits.visits_table(data, office),
         services.services_table(data, period, settings, offices, today),
         tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
+        reliability.reliability_table(data.outages, office),
+        reliability.by_account_table(data.outages, office),
+        reliability.by_site_table(data.outages, office),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
         voc.subjects_table(data, settings, office),
@@ -84,4 +88,5 @@ def only_offices(data: ReportData, offices: set[str]) -> ReportData:
                       [r for r in data.ratings if r.account_id in accounts],
                       {key: t for key, t in data.rated_tickets.items() if t.account_id in accounts},
                       [p for p in data.progress_in_period if p.staff.office in offices],
-                      [p for p in data.progress_to_date if p.staff.office in offices])
+                      [p for p in data.progress_to_date if p.staff.office in offices],
+                      outages=[r for r in data.outages if r.office in offices])
