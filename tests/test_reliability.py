@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
 from bot.cli import main
+from bot.demo.chat_render import render_messages
 from bot.line.notifier import notifier_for
 from handlers.operations import incidents, outages
 from storage.db import session_scope
@@ -123,6 +126,8 @@ def test_a_contact_sees_the_outage_history_of_their_own_account_only(history):
     ]
     assert labels(answer)[:2] == ["แจ้งไฟดับ", "ขอรับบริการ"]  # the next step
     assert "อาคารผู้ป่วย" not in answer["text"] and "โรงพยาบาล" not in answer["text"]
+    chat = "\n".join(render_messages([answer]).lines)  # what `kambot chat` prints: docs/guide.md shows it
+    assert chat in (Path(__file__).resolve().parents[1] / "docs" / "guide.md").read_text(encoding="utf-8")
 
     bot.tap("Uhosp", "a=status")  # the status page offers the history
     status = bot.last_to("Uhosp")
