@@ -51,7 +51,8 @@ def test_a_sheet_row_opens_its_incident_once_and_bad_rows_are_answered_in_the_ta
     book.tab(TAB).rows += [["INC-1", "bpa-03", "ต้นไม้ล้มทับสาย", datetime(2026, 11, 23, 12, 0), ""],
                            ["INC-2", "BPA-03, X9", "", "", ""],
                            ["", "BPA-07", "", "", ""],
-                           ["INC-3", "BPA-07", "", "พรุ่งนี้", ""]]
+                           ["INC-3", "BPA-07", "", "พรุ่งนี้", ""],
+                           ["INC-4", "BPA-07", "", datetime(2026, 11, 23, 9, 0), datetime(2026, 11, 23, 9, 30)]]
     assert poll(bot, config).failures == {}
     with session_scope(bot.engine) as session:
         incident = session.exec(select(Incident)).one()
@@ -63,6 +64,7 @@ def test_a_sheet_row_opens_its_incident_once_and_bad_rows_are_answered_in_the_ta
         "ไม่ได้เปิด: ไม่รู้จักฟีดเดอร์ X9 (คอลัมน์ ฟีดเดอร์: ไม่มีสถานที่ใดอยู่บนฟีดเดอร์นี้)",
         "ไม่ได้เปิด: คอลัมน์ เลขอ้างอิง ว่าง (ใส่เลขอ้างอิงของท่าน เช่น INC-1)",
         "ไม่ได้เปิด: คอลัมน์ คาดว่าไฟมา อ่านเป็นวันเวลาไม่ได้ (พรุ่งนี้)",
+        "ไม่ได้เปิด: the estimated restoration time 23 Nov 2026 09:00 is before the outage started (23 Nov 2026 09:30)",
     ]
     for user in CONTACTS:
         [notice] = notices(bot, user)

@@ -50,7 +50,7 @@ def take_in(engine: Engine, rows: list[list[Any]], *, zone: str, now: datetime, 
     result_column = column.get(RESULT, len(header))
     values, first_row_of = [], {}
     for number, row in enumerate(rows[1:], start=2):
-        cell = lambda title: row[column[title]] if title in column and column[title] < len(row) else ""  # noqa: E731
+        cell = _reader(row, column)
         if not any(as_text(value) for index, value in enumerate(row) if index != result_column):
             values.append("")
             continue
@@ -66,6 +66,14 @@ def take_in(engine: Engine, rows: list[list[Any]], *, zone: str, now: datetime, 
             log.exception("coordinator incident row %d failed", number)
             values.append(f"ระบบขัดข้อง: {type(error).__name__}")
     return Results(result_column, values)
+
+
+def _reader(row: list[Any], column: dict[str, int]):
+    """The row's cell under a header title ("" when the tab has no such column or the row is short)."""
+    def cell(title: str) -> Any:
+        index = column.get(title)
+        return row[index] if index is not None and index < len(row) else ""
+    return cell
 
 
 def _take_row(engine: Engine, number: int, reference: str, cell, *, tz: ZoneInfo, now: datetime,
