@@ -57,6 +57,8 @@ def test_the_guide_shows_the_incident_and_the_planned_outage_as_the_simulator_pr
         number = session.exec(select(Incident)).one().number
     shown.append(("$ .venv/bin/kambot incident open --feeder CMI-04 --cause ต้นไม้ล้มทับสาย --etr \"2026-11-23 12:00\" --by K001",
                   opened.strip()))
+    multicasts = [call for call in bot.line.calls if call.kind == "multicast" and call.status == 200]
+    assert [len(call.json["to"]) for call in multicasts] == [4]  # one call for the four contacts
     notice = fresh(bot, "A103-1", seen)
     assert notice.count("⚡ แจ้งเหตุไฟฟ้าขัดข้องในพื้นที่") == 1
     shown.append(("kambot chat --as A103-1", notice))
