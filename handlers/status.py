@@ -8,6 +8,7 @@ from handlers.complaint_close import ack_buttons
 from handlers.operations import outages
 from handlers.messages import CAROUSEL_CARDS, Card, Message
 from handlers.operations.services import offer_name
+from handlers.outage_history import history_button
 from handlers.texts import t
 from handlers.thai_dates import format_datetime
 from storage import tickets
@@ -18,11 +19,11 @@ def customer_status(ctx: Context) -> None:
     """One card per open request, with what the customer can do about it (as a carousel)."""
     open_tickets = tickets.open_for_account(ctx.session, ctx.contact.account_id, limit=CAROUSEL_CARDS)
     if not open_tickets:
-        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=buttons_for(ctx)))
+        ctx.reply(Message(text=t("status_none", ctx.lang), quick_replies=(*buttons_for(ctx), history_button(ctx.lang))))
         return
     cards = tuple(_customer_card(ctx, ticket) for ticket in open_tickets)
     ctx.reply(Message(text=t("status_title", ctx.lang, count=len(open_tickets))),
-              Message(cards=cards, quick_replies=buttons_for(ctx)))
+              Message(cards=cards, quick_replies=(*buttons_for(ctx), history_button(ctx.lang))))
 
 
 def _customer_card(ctx: Context, ticket) -> Card:

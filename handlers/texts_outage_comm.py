@@ -96,4 +96,16 @@ OUTAGE_COMM_TEXTS: dict[str, tuple[str, str]] = {
     "planned_change_cancelled": ("ยกเลิก", "cancelled"),
     "planned_staff_question": ("❓ คำถามเรื่อง {reference} จาก {name} ({account}):\n{text}",
                                "❓ Question about {reference} from {name} ({account}):\n{text}"),
+    # ประวัติไฟดับ: a contact's own account, last 12 months (handlers/outage_history.py)
+    "btn_outage_history": ("ประวัติไฟดับ", "Outage history"),
+    "history_none": ("ไม่มีไฟดับที่ {account} ในรอบ 12 เดือนที่ผ่านมาค่ะ 👍",
+                     "No outages at {account} in the last 12 months 👍"),
+    "history_title": ("📊 ประวัติไฟดับ {account} (12 เดือนล่าสุด)", "📊 Outage history {account} (last 12 months)"),
+    "history_outages": ("ไฟดับ {count} ครั้ง รวม {total}", "{count} outages, {total} in all"),
+    "history_quality": ("ไฟกระพริบ {momentary} ครั้ง · แรงดันผิดปกติ {voltage} ครั้ง",
+                        "{momentary} flickers · {voltage} voltage reports"),
+    "history_latest": ("ล่าสุด:", "Latest:"),
+    "history_line": ("• {at} {site}: {what}{area}", "• {at} {site}: {what}{area}"),
+    "history_in_incident": (" (เหตุทั้งฟีดเดอร์ {number})", " (area outage {number})"),
+    "history_not_restored": ("ยังไม่กลับมา", "not restored yet"),
 }

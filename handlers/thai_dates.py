@@ -156,3 +156,12 @@ def format_day(d: date | datetime, lang: str = "th") -> str:
     d = _local_date(d)
     weekday = TH_WEEKDAYS[d.weekday()] if lang == "th" else EN_WEEKDAYS[d.weekday()]
     return f"{format_date(d, lang)} ({weekday})"
+
+
+def format_duration(minutes: float, lang: str = "th") -> str:
+    """A length of time to the minute: ``1 ชม. 30 นาที``, ``45 นาที`` (``1 h 30 min``)."""
+    hours, rest = divmod(int(round(minutes)), 60)
+    hour_unit, minute_unit = ("ชม.", "นาที") if lang == "th" else ("h", "min")
+    if not hours:
+        return f"{rest} {minute_unit}"
+    return f"{hours} {hour_unit}" + (f" {rest} {minute_unit}" if rest else "")

@@ -438,7 +438,7 @@ class Incident(SQLModel, table=True):
     started_at: datetime = _utc_column(nullable=False)
     opened_at: datetime = _utc_column(nullable=False)
     opened_by: Optional[int] = Field(default=None, foreign_key="staff.id")
-    channel: str = "cli"  # cli or line
+    channel: str = "cli"  # cli, line or sheet (the coordinator sheet)
     status: str = "open"  # open, restored
     restored_at: Optional[datetime] = _utc_column(nullable=True)
     etr_reminded_for: Optional[datetime] = _utc_column(nullable=True)  # the estimate the KAMRs were last reminded of

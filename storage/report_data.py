@@ -28,6 +28,8 @@ class ReportData:
     # Risk-group accounts (ids) and the period's done visits to them, (visit, account), issue 17.
     risk_accounts: set = field(default_factory=set)
     risk_visits: list = field(default_factory=list)
+    # Outage tickets that started in the period (handlers.reporting.reliability.OutageRecord), issue 16.
+    outages: list = field(default_factory=list)
 
 
 def load_report_data(session: Session, *, start: date, end: date, start_utc: datetime,

@@ -119,7 +119,7 @@ def test_quarter_report_goes_to_the_coordinator_sheet_too(org, sheets, tmp_path)
     path = write_config(tmp_path, forms_config(org.config, sheets, tmp_path, coordinator="COORD", forms=[]))
     result = CliRunner().invoke(main, ["report", "quarter", "2026Q4", "--out", str(tmp_path / "out"), "--config", path])
     assert result.exit_code == 0, result.output
-    assert "wrote 15 tabs to coordinator spreadsheet COORD" in result.output  # + quota_year, voc_subjects, late_visits, urgent_reports, plan_achievement, service_* (issue 17)
+    assert "wrote 20 tabs to coordinator spreadsheet COORD" in result.output  # + quota_year, voc_subjects, late_visits, urgent_reports, plan_achievement, service_*, risk_visits (issue 17), first_answers (issue 15), reliability tables (issue 16)
     files = sorted(p.stem for p in (tmp_path / "out").glob("*.csv"))
     assert sorted(t.title for t in coordinator.tabs if t.title.startswith("2026Q4 ")) == [f"2026Q4 {f}" for f in files]
     with open(tmp_path / "out" / f"{files[0]}.csv", encoding="utf-8-sig", newline="") as handle:

@@ -100,11 +100,11 @@ def test_coordinator_tabs_are_added_once_and_refreshed_with_one_write_per_poll(o
     outage.rows.pop()  # a coordinator deletes the unmatched row: its record stays, nothing is duplicated
     poll(org, config)
     assert [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"] == [
-        "metadata", "metadata", "values_batch_update"]
+        "metadata", "metadata", "values_get", "values_batch_update"]  # the read: the incident tab (issue 16)
     assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[1][6] == "กำลังดำเนินการ"
     assert len(coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()) == 3
-    # every poll: 3 reads per responses spreadsheet + 2 reads and 1 write for the coordinator sheet
-    assert len(sheets.calls()) == 3 + 3 + 3
+    # every poll: 3 reads per responses spreadsheet + 3 reads and 1 write for the coordinator sheet
+    assert len(sheets.calls()) == 3 + 3 + 4
 
 
 def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):

@@ -88,5 +88,5 @@ def test_generated_quarter_adds_up(engine):
     assert anova[6] == ("แตกต่าง" if anova[5] < CONFIG.reports.anova_alpha else "ไม่แตกต่าง")
 
     page = render_html(report, CONFIG.reports, ack_minutes=CONFIG.escalation.outage_ack_minutes)
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 6  # with the outages by tier (issue 16)
     assert "ไตรมาส 3/2569" in page and "2026" not in report.period.title()  # Buddhist era

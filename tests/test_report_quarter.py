@@ -307,7 +307,7 @@ def test_html_report_is_self_contained_with_thai_dates_and_charts(report):
     page = render_html(report, SETTINGS, ack_minutes=15)
     assert "ไตรมาส 3/2569 (1 ก.ค. 2569 – 30 ก.ย. 2569)" in page
     assert "จัดทำเมื่อ 26 ต.ค. 2569 10:00 น." in page
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 6  # with the outages by tier (issue 16)
     assert '<div class="tile bad">บริการฟรีภายในไตรมาส<b>40%</b></div>' in page
     assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
@@ -348,7 +348,8 @@ def test_tables_as_plain_rows_for_the_coordinator_sheet(engine):
         period = parse_period("2026Q3", CONFIG.quotas)
         built = build_report(load(session, period, CONFIG.quotas), period, CONFIG.reports, now=bangkok("2026-10-26 10:00"))
     tabs = report_tabs(built)
-    assert list(tabs) == ["visits", "services", "complaints", "outages", "first_answers", "satisfaction", "anova", "voc_subjects", "voc_topics",
+    assert list(tabs) == ["visits", "services", "complaints", "outages", "first_answers", "reliability",
+                          "reliability_accounts", "reliability_sites", "satisfaction", "anova", "voc_subjects", "voc_topics",
                           "voc_comments", "quota_year", "late_visits", "urgent_reports", "plan_achievement", "service_report",
                           "service_coverage", "risk_visits"]
     assert tabs["complaints"][0][:2] == ["office", "received"]

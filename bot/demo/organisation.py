@@ -42,11 +42,12 @@ K003,ธนา มีสุข,kamr,PEA-LP,K004,S201,th
 K004,Anna Smith,kamr,PEA-LP,K003,S201,en
 """
 
+# Sites "name@feeder": the walkthrough of docs/guide.md opens an area incident on CMI-04 and plans work on CMI-07.
 ACCOUNTS_CSV = """account_code,name,tier,office,kamr,sites
-A101,บริษัท น้ำตาลไทย จำกัด,strategic,PEA-CM,K001,โรงงาน 1;โรงงาน 2
-A102,โรงพยาบาลนครพิงค์,strategic,PEA-CM,K001,อาคารผู้ป่วยใน;อาคารผู้ป่วยนอก
-A103,บริษัท เชียงใหม่ฟู้ดส์ จำกัด,star,PEA-CM,K001,โรงงานสันทราย
-A104,ศูนย์การค้าริมปิง พลาซ่า,star,PEA-CM,K002,อาคารหลัก
+A101,บริษัท น้ำตาลไทย จำกัด,strategic,PEA-CM,K001,โรงงาน 1@CMI-04;โรงงาน 2@CMI-07
+A102,โรงพยาบาลนครพิงค์,strategic,PEA-CM,K001,อาคารผู้ป่วยใน@CMI-04;อาคารผู้ป่วยนอก@CMI-07
+A103,บริษัท เชียงใหม่ฟู้ดส์ จำกัด,star,PEA-CM,K001,โรงงานสันทราย@CMI-04
+A104,ศูนย์การค้าริมปิง พลาซ่า,star,PEA-CM,K002,อาคารหลัก@CMI-07
 A105,มหาวิทยาลัยล้านนา,status,PEA-CM,K002,วิทยาเขตหลัก;วิทยาเขตแม่ริม
 A106,โรงแรมดอยคำ รีสอร์ท,status,PEA-CM,K002,
 A107,บริษัท ห้องเย็นแม่ปิง จำกัด,streamline,PEA-CM,K002,คลังสินค้า

@@ -21,6 +21,7 @@ from handlers.rules.visit_timing import days_late
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import bangkok_today, format_date, format_datetime
 from bot.forms.planned_tab import planned_rows  # issue 16
+from bot.forms.incident_tab import OPEN_TAB, open_rows  # issue 16
 from storage import form_responses, selection
 from storage.models import Account, Contact, FormResponse, Media, Rating, Staff, Ticket, TicketEvent, Visit
 
@@ -64,6 +65,7 @@ def build_tabs(session: Session, config: Config, *, now: datetime) -> list[Table
         Table("urgent_reports", "รายงานเรื่องด่วน CRM-KAM-003 (บอท)", _urgent(session, now)),  # issue 17
         Table("planned_outages", "ดับไฟตามแผน (บอท)", planned_rows(session)),  # issue 16
         Table("selection", "การคัดเลือกลูกค้า CRM-KAM-001 (บอท)", _selection(session, config, now)),  # issue 17
+        Table("open_incidents", OPEN_TAB, open_rows(session)),  # issue 16
     ]
 
 

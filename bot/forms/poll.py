@@ -1,8 +1,8 @@
 """The scheduled Google Forms poll: read every responses sheet, ingest, refresh the coordinator tabs.
 
 Requests per poll: per responses spreadsheet two metadata reads and one values read per tab;
-for the coordinator spreadsheet two metadata reads and one values batchUpdate (plus one
-spreadsheets batchUpdate when a tab is added or grown). A failing sheet is logged, recorded for
+for the coordinator spreadsheet two metadata reads, one values read of the incident tab (once it
+exists) and one values batchUpdate (plus one spreadsheets batchUpdate when a tab is added or grown). A failing sheet is logged, recorded for
 `kambot forms check`, and does not stop the others.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from bot.config import Config, FormConfig
-from bot.forms import sheets
+from bot.forms import incident_tab, sheets
 from bot.forms.coordinator_tabs import build_tabs
 from bot.forms.intake import IntakeResult, ingest
 from handlers.notify import NotifierFor
@@ -56,15 +56,33 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, notifier_for: N
         _poll_spreadsheet(engine, config, client, key, forms, now, report, notifier_for)
     if config.sheets.coordinator_spreadsheet:
         try:
-            with session_scope(engine) as session:
-                tables = build_tabs(session, config, now=now)
-            sheets.write_tabs(client, config.sheets.coordinator_spreadsheet,
-                              {table.title: table.rows for table in tables})
+            _refresh_coordinator(engine, config, client, now, notifier_for)
         except Exception as error:
             report.failures[COORDINATOR] = sheets.describe(error, config.sheets.coordinator_spreadsheet)
             log.warning("coordinator sheet not refreshed: %s", report.failures[COORDINATOR])
     _record(engine, config, report, now)
     return report
+
+
+def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, notifier_for: NotifierFor) -> None:
+    """Incidents the coordinators typed are opened first, so the tabs written after show them."""
+    key = config.sheets.coordinator_spreadsheet
+    opened = sheets.open_spreadsheet(client, key)
+    spreadsheet, tabs = opened
+    extra, cells = {}, []
+    if incident_tab.TAB in tabs:
+        results = incident_tab.take_in(engine, sheets.values_of(tabs[incident_tab.TAB]), zone=spreadsheet.timezone,
+                                       now=now, notifier_for=notifier_for)
+        if results.values:
+            column = sheets.column_letters(results.column)
+            quoted = "'" + incident_tab.TAB.replace("'", "''") + "'"
+            cells.append({"range": f"{quoted}!{column}1", "values": [[incident_tab.RESULT], *([v] for v in results.values)]})
+    else:  # the coordinator's tab, made once with its header; after that the bot writes only the result column
+        extra[incident_tab.TAB] = [incident_tab.HEADER]
+    with session_scope(engine) as session:
+        tables = build_tabs(session, config, now=now)
+    sheets.write_tabs(client, key, {**{table.title: table.rows for table in tables}, **extra}, cells=cells,
+                      opened=opened)
 
 
 def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,

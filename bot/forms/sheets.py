@@ -136,14 +136,21 @@ class TabValues:
     timezone: str  # the spreadsheet's time zone (the serial days are wall time there)
 
 
-def _open(client: gspread.Client, key: str) -> tuple[gspread.Spreadsheet, dict[str, gspread.Worksheet]]:
+def open_spreadsheet(client: gspread.Client, key: str) -> tuple[gspread.Spreadsheet, dict[str, gspread.Worksheet]]:
+    """Two metadata reads: the spreadsheet and its tabs by title."""
     spreadsheet = client.open_by_key(key)
     return spreadsheet, {sheet.title: sheet for sheet in spreadsheet.worksheets()}
 
 
+def values_of(sheet: gspread.Worksheet) -> list[list[Any]]:
+    """One values read, every row kept in place (blank rows as []): dates as serial days."""
+    return sheet.get_values(value_render_option=ValueRenderOption.unformatted,
+                            date_time_render_option=DateTimeOption.serial_number)
+
+
 def read_tabs(client: gspread.Client, key: str, titles: list[str]) -> dict[str, TabValues | SheetAccessError]:
     """Every named tab of one spreadsheet: two metadata reads, then one values read per tab."""
-    spreadsheet, tabs = _open(client, key)
+    spreadsheet, tabs = open_spreadsheet(client, key)
     result: dict[str, TabValues | SheetAccessError] = {}
     for title in dict.fromkeys(titles):
         sheet = tabs.get(title)
@@ -151,17 +158,18 @@ def read_tabs(client: gspread.Client, key: str, titles: list[str]) -> dict[str, 
             result[title] = SheetAccessError(f"spreadsheet {key} has no tab {title!r} "
                                              f"(tabs: {', '.join(tabs) or 'none'})")
             continue
-        rows = sheet.get_values(value_render_option=ValueRenderOption.unformatted,
-                                date_time_render_option=DateTimeOption.serial_number)
-        result[title] = TabValues(rows=[row for row in rows if row], timezone=spreadsheet.timezone)
+        result[title] = TabValues(rows=[row for row in values_of(sheet) if row], timezone=spreadsheet.timezone)
     return result
 
 
-def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any]]]) -> None:
+def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any]]], *,
+               cells: list[dict] = (), opened: tuple | None = None) -> None:
     """Replace each tab's contents (adding or growing tabs first), in one values batchUpdate.
 
-    Rows below the new contents are blanked in the same write, so a shorter table leaves nothing stale."""
-    spreadsheet, tabs = _open(client, key)
+    Rows below the new contents are blanked in the same write, so a shorter table leaves nothing stale.
+    `cells`: more {"range", "values"} written in the same call (a column of someone else's tab);
+    `opened`: what open_spreadsheet gave, to save its two reads."""
+    spreadsheet, tabs = opened or open_spreadsheet(client, key)
     layout_requests, grid_rows = [], {}
     for title, rows in tables.items():
         width = max([1, *(len(row) for row in rows)])
@@ -188,4 +196,15 @@ def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any
         padded += [[""] * width for _ in range(grid_rows[title] - len(rows))]
         quoted = "'" + title.replace("'", "''") + "'"
         data.append({"range": f"{quoted}!A1", "values": padded})
+    data += list(cells)
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+
+
+def column_letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.rules import account_plan, quotas, risk_note, visit_timing
 from bot.config import Config, FirstAnswerConfig, ServicesConfig
-from handlers.reporting import first_answers, plan, risk, satisfaction, services, tickets, urgent, visits, voc
+from handlers.reporting import first_answers, plan, reliability, risk, satisfaction, services, tickets, urgent, visits, voc
 from handlers.reporting.period import Period
 from handlers.reporting.tables import Table
 from handlers.rules.workdays import WorkCalendar, calendar_from_config
@@ -36,6 +36,7 @@ def load(session, period: Period, quota_settings, *, now: datetime | None = None
     data.progress_to_date = quotas.progress(session, quota_settings, period.quarter_to_date)
     data.late_visits = visit_timing.late_visits(session, quota_settings, period.start, period.end)
     data.urgent_reports = urgent.load_records(session, start_utc, end_utc)
+    data.outages = reliability.load_records(session, start_utc, end_utc)
     today = bangkok_today(now) if now is not None else period.end
     data.plan = account_plan.assess(session, quota_settings, period.quarter.year, until=period.end, today=today)
     data.plan_kamrs = {s.id: s for s in (session.get(Staff, i) for i in {a.account.kamr_id for a in data.plan}
@@ -64,6 +65,9 @@ def build_report(data: ReportData, period: Period, settings, *, now: datetime, o
         tickets.complaints_table(data, today, offices),
         tickets.outages_table(data, offices),
         first_answers.first_answers_table(data, first_answer, calendar, offices, now),
+        reliability.reliability_table(data.outages, office),
+        reliability.by_account_table(data.outages, office),
+        reliability.by_site_table(data.outages, office),
         satisfaction.satisfaction_table(data, settings, office),
         satisfaction.anova_table(data, settings, office),
         voc.subjects_table(data, settings, office),
@@ -94,4 +98,5 @@ def only_offices(data: ReportData, offices: set[str]) -> ReportData:
                       [p for p in data.progress_in_period if p.staff.office in offices],
                       [p for p in data.progress_to_date if p.staff.office in offices],
                       risk_accounts={i for i in data.risk_accounts if i in accounts},
-                      risk_visits=[(v, a) for v, a in data.risk_visits if a.office in offices])
+                      risk_visits=[(v, a) for v, a in data.risk_visits if a.office in offices],
+                      outages=[r for r in data.outages if r.office in offices])

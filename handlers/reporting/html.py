@@ -86,6 +86,7 @@ def _charts(report: Report, settings, ack_minutes: int) -> list[str]:
     out += ["<h2>เวลาจนรับเรื่องไฟดับ (นาที, มัธยฐาน / P90)</h2>",
             bar_chart(outages, max_value=max([float(ack_minutes)] + [v for _, v, _ in outages if v is not None]),
                       target=ack_minutes, target_label=f"{ack_minutes} นาที", higher_is_better=False)]
+    out += _reliability_chart(report)
     scores = [(r["group"], r["mean"], f"{_num(r['mean'])} (n={r['ratings']})")
               for r in report.table("satisfaction").records() if r["by"] == "tier"
               and r["office"] == _total(report.table("satisfaction")).get("office")]
@@ -97,6 +98,19 @@ def _charts(report: Report, settings, ack_minutes: int) -> list[str]:
     if topics:
         out += ["<h2>หัวข้อข้อร้องเรียน (VOC-60-001)</h2>", bar_chart(topics, max_value=max(t[1] for t in topics))]
     return out
+
+
+def _reliability_chart(report: Report) -> list[str]:
+    """Per tier of the report's scope: outages and their mean duration (issue 16)."""
+    records = report.table("reliability").records()
+    scope = _total(report.table("reliability")).get("office")
+    tiers = [(DISPLAY["tier"].get(r["tier"], r["tier"]), r["outage_minutes_mean"],
+              f"{_num(r['outage_minutes_mean'])} นาที ({r['outages']} ครั้ง)")
+             for r in records if r["office"] == scope]
+    if not tiers:
+        return []
+    return ["<h2>ไฟดับ: เวลาเฉลี่ยต่อครั้งตามกลุ่มลูกค้า (นาที)</h2>",
+            bar_chart(tiers, max_value=max([1.0] + [v for _, v, _ in tiers if v is not None]))]
 
 
 def _table_html(table: Table) -> str:
