@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from handlers import visit_notice
+from handlers import visit_notice, visit_party
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
@@ -89,8 +89,15 @@ def on_account(ctx: Context) -> None:
 
 
 def _account_chosen(ctx: Context, account: Account) -> None:
-    conversations.set_step(ctx.state, FLOW, "date", now=ctx.now, account_id=account.id)
-    _ask_date(ctx, t("visit_ask_date", ctx.lang, account=account.name))
+    conversations.set_step(ctx.state, FLOW, "account", now=ctx.now, account_id=account.id, also_ids=[])
+    visit_party.offer_more_accounts(ctx)  # more accounts on the same call (handlers/visit_party.py)
+
+
+def ask_date_for(ctx: Context) -> None:
+    """The accounts are chosen: which day."""
+    conversations.set_step(ctx.state, FLOW, "date", now=ctx.now)
+    names = ", ".join(account.name for account in visit_party.chosen_accounts(ctx))
+    _ask_date(ctx, t("visit_ask_date", ctx.lang, account=names))
 
 
 def _ask_date(ctx: Context, text: str) -> None:
@@ -147,38 +154,68 @@ def on_purpose(ctx: Context) -> None:
     if not purpose:
         _ask_choice(ctx, "purpose")
         return
-    conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now, purpose=purpose)
+    conversations.set_step(ctx.state, FLOW, "purpose", now=ctx.now, purpose=purpose)
+    if visit_party.may_name_representative(ctx.staff):
+        visit_party.ask_representative(ctx)  # made by themself or by a representative (ผู้แทน)
+    else:
+        ask_notes(ctx)
+
+
+def ask_notes(ctx: Context) -> None:
+    conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now)
     skip = t("btn_skip", ctx.lang)
     ctx.reply(Message(text=t("visit_ask_notes", ctx.lang),
                       quick_replies=(Button(skip, data=build("visit.save"), display=skip), cancel_button(ctx))))
 
 
 def save(ctx: Context) -> None:
-    data = ctx.state.data
-    account = account_in_scope(ctx.session, ctx.staff, int_param(data, "account_id"))
-    if account is None or "visit_date" not in data:
+    """The notes are in: a done visit asks which contacts were met (handlers/visit_party.py), then is saved."""
+    if "visit_date" not in ctx.state.data:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    done = date.fromisoformat(ctx.state.data["visit_date"]) <= bangkok_today(ctx.now)
+    if done and visit_party.ask_met(ctx, notes):
+        return
+    finish(ctx, notes)
+
+
+def finish(ctx: Context, notes: str | None = None) -> None:
+    data = ctx.state.data
+    accounts = visit_party.chosen_accounts(ctx)
+    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    account, notes = accounts[0], data.get("notes", "") if notes is None else notes
+    representative, representative_name = visit_party.representative_of(ctx)
     day = date.fromisoformat(data["visit_date"])
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
         day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas, hours=ctx.config.reminders)
+        rules=ctx.config.quotas, hours=ctx.config.reminders, party=visit_operations.Party(
+            accounts=tuple(accounts[1:]), representative=representative, representative_name=representative_name,
+            met_contact_ids=visit_party.met_ids(ctx)))
     conversations.clear(ctx.state, now=ctx.now)
-    values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    names = ", ".join(each.name for each in accounts)
+    values = dict(account=names, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
     buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
         text += note_for_reporter(ctx, visit)
     elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
+        if asked == 0 and visit.met_contact_ids is not None:
+            text += "\n" + t("visit_met_not_on_line", ctx.lang)
         urgent = t("btn_urgent_account", ctx.lang)  # a risk seen on the visit (CRM-KAM-003, issue 17)
         buttons += (Button(urgent, data=build("urgentacc.visit", v=visit.id), display=urgent),)
     else:
         told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
         text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
+    if representative or representative_name:
+        text += "\n" + t("visit_by_representative", ctx.lang, name=representative.name if representative
+                           else representative_name)
     ctx.reply(Message(text=text, quick_replies=buttons))
 
 

@@ -6,6 +6,7 @@ from sqlmodel import select
 from jobs.visit_reminders import send_daily_visit_reminders
 from storage.db import session_scope
 from storage.models import Rating, Visit
+from visiting import all_met
 
 
 def _quick(message: dict) -> list[dict]:
@@ -23,6 +24,7 @@ def _log_visit(bot, user="Ukamr1", account_data=None, day="2026-11-23", notes="�
         bot.say(user, notes)
     else:
         bot.tap(user, "a=visit.save")
+    all_met(bot, user)
 
 
 def _run_reminders(bot, now: datetime) -> int:
@@ -51,6 +53,9 @@ def test_kamr_logs_a_visit_in_a_few_taps_and_contacts_rate_it(org):
     bot.say("Ukamr1", "ติดตามบริการ")  # a typed label works like the button
     assert bot.last_to("Ukamr1")["text"] == "พิมพ์บันทึกสั้น ๆ หรือกด ‘ข้าม’"
     bot.say("Ukamr1", "ลูกค้าสนใจ FMS3")
+    picker = bot.last_to("Ukamr1")  # which contacts were met (issue 21): only they are asked to rate
+    assert [a["label"] for a in _quick(picker)] == ["ยืนยัน", "ทั้งหมด", "User ust1", "User ust2", "ยกเลิก"]
+    bot.tap("Ukamr1", "a=visitmet.all")
     assert bot.last_to("Ukamr1")["text"] == (
         "บันทึกการเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 23 พ.ย. 2569 (ประชุมทางไกล) แล้วค่ะ ✅\nส่งแบบประเมินถึงผู้ติดต่อ 2 คน")
     [visit] = _visits(bot)
