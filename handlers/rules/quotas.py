@@ -147,6 +147,16 @@ def credited_customers(session: Session, start: date, end: date, *,
     return credited
 
 
+def representative_visits(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """{person id: (visits made for them by a representative and credited, not credited)} from start to end."""
+    rows = [row for row in visits.credited_between(session, start, end) if row[1] is not None]
+    roles = visits.roles_of(session, {behalf for _, behalf, _, _ in rows})
+    counted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for _, behalf, _, _ in rows:
+        counted[behalf][0 if representative_counts(roles.get(behalf, "")) else 1] += 1
+    return {person: (credited, not_credited) for person, (credited, not_credited) in counted.items()}
+
+
 def customers_per_quarter(session: Session, config: QuotasConfig, year: int,
                           staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
     """{(staff id, quarter number): distinct customers credited} over the whole quota year."""
