@@ -183,6 +183,11 @@ def save(ctx: Context) -> None:
 
 def finish(ctx: Context, notes: str | None = None) -> None:
     data = ctx.state.data
+    if "visit_id" in data:  # the contacts met on a planned visit now reported
+        found = _planned_visit(ctx)
+        if found is not None:
+            _report_result(ctx, *found, data.get("notes", ""))
+        return
     accounts = visit_party.chosen_accounts(ctx)
     if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
         conversations.clear(ctx.state, now=ctx.now)
@@ -267,9 +272,17 @@ def on_result(ctx: Context) -> None:
         return
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    conversations.set_step(ctx.state, FLOW, "result", now=ctx.now, visit_id=visit.id, account_id=account.id, also_ids=[])
+    if visit_party.ask_met(ctx, notes):  # which contacts were met (handlers/visit_party.py)
+        return
+    _report_result(ctx, visit, account, notes)
+
+
+def _report_result(ctx: Context, visit: Visit, account: Account, notes: str) -> None:
+    met = visit_party.met_ids(ctx)
     conversations.clear(ctx.state, now=ctx.now)
     asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
-                                            rules=ctx.config.quotas, hours=ctx.config.reminders)
+                                            rules=ctx.config.quotas, hours=ctx.config.reminders, met_contact_ids=met)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return

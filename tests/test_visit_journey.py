@@ -141,9 +141,14 @@ def test_planned_visit_is_reminded_then_reported(org):
     bot.tap("Ukamr1", late["contents"]["footer"]["contents"][0]["action"]["data"])
     assert bot.last_to("Ukamr1")["text"] == "บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569\nพิมพ์ผลการเยี่ยม หรือกด ‘ข้าม’"
     bot.say("Ukamr1", "ตรวจหม้อแปลงร่วมกับลูกค้า")
+    toggle_first = _quick(bot.last_to("Ukamr1"))[2]  # which contacts were met: only the first
+    assert toggle_first["label"] == "User ust1"
+    bot.tap("Ukamr1", toggle_first["data"])
+    bot.tap("Ukamr1", "a=visitmet.confirm")
     [visit] = _visits(bot)
     assert (visit.status, visit.notes, visit.reported_at) == ("done", "ตรวจหม้อแปลงร่วมกับลูกค้า", bot.now)
     assert bot.last_to("Ucust1")["text"].startswith("คุณสมชาย ใจดี ติดต่อเยี่ยม")
+    assert not any("ช่วยให้คะแนน" in text for text in bot.texts_to("Ucust2"))  # not met: not asked
     bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
     assert bot.last_to("Ukamr1")["text"] == "บันทึกผลการเยี่ยมนี้ไปแล้วค่ะ"
     assert _run_reminders(bot, datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)) == 0  # Monday 7 Dec: a holiday (in lieu)

@@ -69,10 +69,13 @@ def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, no
 
 
 def report_planned(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
-                   notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None) -> int | None:
-    """A planned visit took place: done, and its contacts asked to rate it (how many is returned);
-    None when it was reported or cancelled already."""
-    if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes):
+                   notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None,
+                   met_contact_ids: tuple[int, ...] | None = None) -> int | None:
+    """A planned visit took place: done, and its contacts (those met, when picked) asked to rate it (how
+    many is returned); None when it was reported or cancelled already."""
+    met = None if met_contact_ids is None else [
+        c.id for c in roster.contacts_of(session, visit.account_id) if c.id in met_contact_ids]
+    if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes, met_contact_ids=met):
         return None
     if rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
