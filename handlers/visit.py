@@ -24,6 +24,7 @@ from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
+from storage import visits as visit_storage
 from storage.models import VISIT_MODES, Account, Staff, Visit
 
 FLOW = "visit"
@@ -216,7 +217,8 @@ def finish(ctx: Context, notes: str | None = None) -> None:
         urgent = t("btn_urgent_account", ctx.lang)  # a risk seen on the visit (CRM-KAM-003, issue 17)
         buttons += (Button(urgent, data=build("urgentacc.visit", v=visit.id), display=urgent),)
     else:
-        told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
+        told = sum(visit_notice.announce(ctx.session, planned, each, notifier=ctx.notifier)
+                   for planned, each in visit_storage.joint_with(ctx.session, visit))  # each account's contacts
         text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
     if representative or representative_name:
         text += "\n" + t("visit_by_representative", ctx.lang, name=representative.name if representative

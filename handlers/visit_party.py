@@ -188,6 +188,12 @@ def on_confirm(ctx: Context) -> None:
     visit.finish(ctx)
 
 
+def on_met_text(ctx: Context) -> None:
+    """Typing instead of tapping asks again; should the contacts be gone meanwhile, the visit is saved."""
+    if not ask_met(ctx):
+        visit.finish(ctx)
+
+
 def met_ids(ctx: Context) -> tuple[int, ...] | None:
     """The contacts picked; None when the picker was not shown (no contacts at all)."""
     return tuple(ctx.state.data["met_ids"]) if "met_ids" in ctx.state.data else None
@@ -206,7 +212,7 @@ ACTIONS = {
 STEPS = {
     (FLOW, "more"): Action(on_more_text, "staff"),
     (FLOW, "rep"): Action(on_representative_text, "staff"),
-    (FLOW, "met"): Action(lambda ctx: ask_met(ctx), "staff"),
+    (FLOW, "met"): Action(on_met_text, "staff"),
 }
 
 STEP_OF_ACTION = {"visitwith.add": "more", "visitwith.done": "more", "visitrep.self": "rep", "visitrep.pick": "rep",

@@ -203,3 +203,18 @@ def test_a_representatives_visit_counts_for_the_zone_director_but_not_for_the_of
     listed = bot.kambot("visits", "list", "--quarter", "2026Q4").output
     assert "2026-11-23  A100  S101  for Z100 (credited)  -  met 2/2" in listed
     assert "2026-11-23  A101  M001  for M001 by นายสมศักดิ์ วิศวกร (not credited)  -  met 1/1" in listed
+
+
+def test_a_planned_call_on_two_accounts_is_announced_to_both_accounts_contacts_and_asks_nobody_who_was_met(team):
+    bot = team
+    bot.tap("Uk1", "a=visit")
+    bot.tap("Uk1", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
+    bot.tap("Uk1", f"a=visitwith.add&acc={_id(bot, 'account', 'A110')}")
+    bot.tap("Uk1", "a=visit.date", date="2026-11-26")
+    bot.tap("Uk1", "a=visit.mode&v=on_site")
+    bot.tap("Uk1", "a=visit.purpose&v=relationship")
+    bot.tap("Uk1", "a=visit.save")  # a plan: nobody has been met yet
+    assert bot.last_to("Uk1")["text"].startswith("บันทึกแผนเยี่ยม น้ำตาลไทย, น้ำตาลไทย ชลบุรี วันที่ 26 พ.ย. 2569")
+    assert [len(bot.texts_to(user)) for user in ("Uc1", "Uc2", "Uc3")] == [1, 1, 1]
+    assert "น้ำตาลไทย ชลบุรี" in bot.texts_to("Uc3")[0] and "มีแผนเข้าเยี่ยม" in bot.texts_to("Uc3")[0]
+    assert [v.status for v in _visits(bot)] == ["planned", "planned"]
