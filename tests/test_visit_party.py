@@ -218,3 +218,22 @@ def test_a_planned_call_on_two_accounts_is_announced_to_both_accounts_contacts_a
     assert [len(bot.texts_to(user)) for user in ("Uc1", "Uc2", "Uc3")] == [1, 1, 1]
     assert "น้ำตาลไทย ชลบุรี" in bot.texts_to("Uc3")[0] and "มีแผนเข้าเยี่ยม" in bot.texts_to("Uc3")[0]
     assert [v.status for v in _visits(bot)] == ["planned", "planned"]
+
+
+def test_a_late_visit_by_a_representative_waits_for_the_approval_of_the_recorders_supervisor(team):
+    bot = team
+    bot.link("Ud", staff="D001")
+    bot.tap("Uz", "a=visit")
+    bot.tap("Uz", f"a=visit.account&acc={_id(bot, 'account', 'A101')}")
+    bot.tap("Uz", "a=visitwith.done")
+    bot.tap("Uz", "a=visit.date", date="2026-09-25")  # 2026Q3, closed on 8 Oct
+    bot.tap("Uz", "a=visit.mode&v=on_site")
+    bot.tap("Uz", "a=visit.purpose&v=relationship")
+    bot.tap("Uz", f"a=visitrep.pick&s={_id(bot, 'staff', 'S101')}")
+    bot.tap("Uz", "a=visit.save")
+    bot.tap("Uz", "a=visitmet.all")
+    [visit] = _visits(bot)
+    assert visit.late_approval == "pending"
+    card = bot.last_to("Ud")  # Z100's supervisor, not the representative's (M001)
+    assert "อนุมัติ" in str(card) and "สุรชัย ผู้อำนวยการเขต" in str(card)
+    assert bot.line.messages_to("Um") == []

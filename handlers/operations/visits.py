@@ -85,6 +85,12 @@ def report_planned(session: Session, visit: Visit, account: Account, *, now: dat
 # --- the 7-day rule (001 flow chart step 5; handlers/rules/visit_timing.py) -----------------------
 
 
+def recorded_by(session: Session, visit: Visit) -> Staff:
+    """Who recorded the visit: the person a representative made it for, else the visitor. Their supervisor
+    approves it when late, so a manager's late record never goes to a representative's own supervisor."""
+    return session.get(Staff, visit.on_behalf_of_id or visit.staff_id)
+
+
 @dataclass(frozen=True)
 class LateHold:
     """A late visit for a closed quarter, kept but not counted until `supervisor` approves."""
@@ -96,7 +102,7 @@ class LateHold:
 def late_hold(session: Session, visit: Visit, rules: QuotasConfig) -> LateHold | None:
     if visit.late_approval != visit_timing.PENDING:
         return None
-    reporter = session.get(Staff, visit.staff_id)
+    reporter = recorded_by(session, visit)
     return LateHold(quotas.quarter_of(rules, visit.visit_date),
                     roles.person_for(session, reporter, (roles.NAMED_SUPERVISOR,)))
 
@@ -115,7 +121,7 @@ def hold_if_late(session: Session, visit: Visit, account: Account, *, now: datet
 
 
 def approval_request(session: Session, visit: Visit, account: Account, rules: QuotasConfig, lang: str) -> Message:
-    reporter = session.get(Staff, visit.staff_id)
+    reporter = recorded_by(session, visit)
     q = quotas.quarter_of(rules, visit.visit_date)
     line = t("late_approval_line", lang, staff=reporter.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
              date=format_date(visit.visit_date, lang), reported=format_date(visit.reported_at, lang),
@@ -137,7 +143,7 @@ def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, 
     visit.late_approval = visit_timing.APPROVED if approve else visit_timing.REFUSED
     visit.late_decided_by, visit.late_decided_at = actor.id, now
     session.add(visit)
-    reporter, account = session.get(Staff, visit.staff_id), session.get(Account, visit.account_id)
+    reporter, account = recorded_by(session, visit), session.get(Account, visit.account_id)
     if reporter is not None and notifier.reachable(reporter):
         lang = reporter.language
         decision = t("late_decision_approved" if approve else "late_decision_refused", lang)
