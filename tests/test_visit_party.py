@@ -146,10 +146,14 @@ def test_only_the_contacts_met_are_asked_to_rate_and_the_kamr_hears_when_none_is
     assert (visit.met_contact_ids, visit.notes) == ([_contact_id(bot, "Uc1")], "คุยเรื่องหม้อแปลง")
     assert len(_rating_requests(bot, "Uc1")) == 1
     assert bot.line.messages_to("Uc2") == [] and bot.line.messages_to("Uc3") == []
+    bot.tap("Uc2", "a=rate")  # not met: the visit is not theirs to rate, even by a forged button
+    assert bot.last_to("Uc2")["text"] == "ยังไม่มีการเยี่ยมหรือบริการที่รอให้คะแนนค่ะ ขอบคุณค่ะ"
+    bot.tap("Uc2", f"a=rate.give&k=visit&i={visit.id}&s=1")
+    assert bot.last_to("Uc2")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     from jobs.visit_reminders import send_daily_visit_reminders
     bot.now = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # the rating reminder goes to the met contact only
     bot.run_job(send_daily_visit_reminders)
-    assert len(bot.texts_to("Uc1")) == 2 and bot.line.messages_to("Uc2") == []
+    assert len(bot.texts_to("Uc1")) == 2 and len(bot.texts_to("Uc2")) == 2  # Uc2: only the two answers above
 
     bot.tap("Uk2", "a=visit")
     bot.tap("Uk2", f"a=visit.account&acc={_id(bot, 'account', 'A101')}")

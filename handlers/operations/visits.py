@@ -176,7 +176,12 @@ def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, no
 def met_contacts(session: Session, visit: Visit) -> list[Contact]:
     """Who is asked to rate the visit: the contacts the visitor met, or every contact when nobody picked."""
     contacts = roster.contacts_of(session, visit.account_id)
-    return contacts if visit.met_contact_ids is None else [c for c in contacts if c.id in visit.met_contact_ids]
+    return [c for c in contacts if was_met(visit, c.id)]
+
+
+def was_met(visit: Visit, contact_id: int) -> bool:
+    """Whether this contact may rate the visit: one of those met, or anyone of the account when nobody picked."""
+    return visit.met_contact_ids is None or contact_id in visit.met_contact_ids
 
 
 def rating_deferred(visit: Visit) -> bool:
