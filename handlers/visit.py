@@ -209,11 +209,10 @@ def finish(ctx: Context, notes: str | None = None) -> None:
     buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
-        text += note_for_reporter(ctx, visit)
+        text += note_for_reporter(ctx, visit) + _none_on_line(ctx, visit)
     elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
-        if asked == 0 and visit.met_contact_ids is not None:
-            text += "\n" + t("visit_met_not_on_line", ctx.lang)
+        text += _none_on_line(ctx, visit)
         urgent = t("btn_urgent_account", ctx.lang)  # a risk seen on the visit (CRM-KAM-003, issue 17)
         buttons += (Button(urgent, data=build("urgentacc.visit", v=visit.id), display=urgent),)
     else:
@@ -288,9 +287,18 @@ def _report_result(ctx: Context, visit: Visit, account: Account, notes: str) -> 
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
-    ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
-                             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit),
-                      quick_replies=visit_buttons(ctx.lang)))
+    text = t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
+             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit)
+    ctx.reply(Message(text=text + _none_on_line(ctx, visit), quick_replies=visit_buttons(ctx.lang)))
+
+
+def _none_on_line(ctx: Context, visit: Visit) -> str:
+    """The visitor picked the contacts met and none of them is on LINE: say so (nobody can be asked)."""
+    if visit.met_contact_ids is None:
+        return ""
+    met = [c for row, _ in visit_storage.joint_with(ctx.session, visit)
+           for c in visit_operations.met_contacts(ctx.session, row)]
+    return "" if any(ctx.notifier.reachable(c) for c in met) else "\n" + t("visit_met_not_on_line", ctx.lang)
 
 
 def cancel_planned(ctx: Context) -> None:
