@@ -568,7 +568,8 @@ FORM_FIELDS = {
     "outage": ("site", "symptom", "started_at", "details", "reporter_name", "phone"),
     "complaint": ("topic", "details", "reporter_name", "phone"),
     "service": ("service", "preferred_date", "details", "reporter_name", "phone"),
-    "visit_report": ("staff_code", "visit_date", "mode", "purpose", "notes", "risk_note"),
+    "visit_report": ("staff_code", "visit_date", "mode", "purpose", "notes", "more_accounts", "representative",
+                     "risk_note"),
     "visit_rating": ("visit_date", "score", "comment", "reporter_name"),
 }
 # A response without these is recorded as invalid (the account column is always required).

@@ -17,6 +17,7 @@ from handlers.texts import t
 from handlers.labels import fitted
 from handlers.operations import ratings as ratings_ops
 from handlers.operations.incidents import ticket_for_rating
+from handlers.operations.visits import was_met
 from handlers.operations.ratings import record, score_buttons
 from handlers.thai_dates import format_date
 from handlers.ticketing import cancel_button
@@ -36,6 +37,8 @@ def _subject(ctx: Context, kind: str | None, subject_id: int | None) -> Ticket |
     model = {"ticket": Ticket, "visit": Visit}.get(kind or "")
     subject = ctx.session.get(model, subject_id) if model and subject_id is not None else None
     if subject is None or subject.account_id != ctx.contact.account_id:
+        return None
+    if isinstance(subject, Visit) and not was_met(subject, ctx.contact.id):  # only the contacts met rate it
         return None
     return subject
 
@@ -105,9 +108,9 @@ def _unrated(ctx: Context) -> list[tuple[str, int, str]]:
         .where(Visit.account_id == ctx.contact.account_id, Visit.status == "done", Visit.reported_at >= since)
         .order_by(col(Visit.visit_date).desc())
     ).all():
-        if ("visit", visit.id) not in rated:
+        if ("visit", visit.id) not in rated and was_met(visit, ctx.contact.id):
             items.append(("visit", visit.id, t("rate_line_visit", ctx.lang, date=format_date(visit.visit_date, ctx.lang),
-                                               staff=staff.name)))
+                                               staff=visit.representative_name or staff.name)))
     for ticket in ctx.session.exec(
         select(Ticket).where(Ticket.account_id == ctx.contact.account_id, col(Ticket.status).in_(FINISHED_STATUSES),
                              Ticket.resolved_at >= since).order_by(col(Ticket.resolved_at).desc())

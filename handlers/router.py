@@ -6,6 +6,7 @@ import logging
 from handlers import (answer_delivery, complaint, complaint_close, follow_up, free_text, link, menu, outage, parking,
                       profile, quarter, rating, relay, service, status, urgent, visit, visit_notice)
 from handlers import urgent_account, visit_late  # issue 17
+from handlers import visit_party  # issues 17, 21: the visit's accounts, representative, contacts met
 from handlers import incident, outage_history, planned  # issue 16
 from handlers.context import Action, Context
 from handlers.parking import NoticeFirst, TypingStep
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 INTENTS = (menu, outage, complaint, complaint_close, answer_delivery, follow_up, profile, status, rating, urgent, service,
            visit, visit_notice, quarter, visit_late, relay, urgent_account, incident, planned,
-           outage_history)
+           outage_history, visit_party)
 ACTIONS: dict[str, Action] = {name: action for module in INTENTS for name, action in module.ACTIONS.items()}
 STEPS: dict[tuple[str, str], Action] = {
     key: action for module in INTENTS for key, action in getattr(module, "STEPS", {}).items()}

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
 
-from handlers import visit_notice, visit_risk
+from handlers import visit_notice, visit_party, visit_risk
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
@@ -25,6 +25,7 @@ from handlers.thai_dates import bangkok_today, format_date, picked_date
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
+from storage import visits as visit_storage
 from storage.models import VISIT_MODES, Account, Staff, Visit
 
 FLOW = "visit"
@@ -90,8 +91,15 @@ def on_account(ctx: Context) -> None:
 
 
 def _account_chosen(ctx: Context, account: Account) -> None:
-    conversations.set_step(ctx.state, FLOW, "date", now=ctx.now, account_id=account.id)
-    _ask_date(ctx, t("visit_ask_date", ctx.lang, account=account.name))
+    conversations.set_step(ctx.state, FLOW, "account", now=ctx.now, account_id=account.id, also_ids=[])
+    visit_party.offer_more_accounts(ctx)  # more accounts on the same call (handlers/visit_party.py)
+
+
+def ask_date_for(ctx: Context) -> None:
+    """The accounts are chosen: which day."""
+    conversations.set_step(ctx.state, FLOW, "date", now=ctx.now)
+    names = ", ".join(account.name for account in visit_party.chosen_accounts(ctx))
+    _ask_date(ctx, t("visit_ask_date", ctx.lang, account=names))
 
 
 def _ask_date(ctx: Context, text: str) -> None:
@@ -148,47 +156,84 @@ def on_purpose(ctx: Context) -> None:
     if not purpose:
         _ask_choice(ctx, "purpose")
         return
-    conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now, purpose=purpose)
+    conversations.set_step(ctx.state, FLOW, "purpose", now=ctx.now, purpose=purpose)
+    if visit_party.may_name_representative(ctx.staff):
+        visit_party.ask_representative(ctx)  # made by themself or by a representative (ผู้แทน)
+    else:
+        ask_notes(ctx)
+
+
+def ask_notes(ctx: Context) -> None:
+    conversations.set_step(ctx.state, FLOW, "notes", now=ctx.now)
     skip = t("btn_skip", ctx.lang)
     ctx.reply(Message(text=t("visit_ask_notes", ctx.lang),
                       quick_replies=(Button(skip, data=build("visit.save"), display=skip), cancel_button(ctx))))
 
 
 def save(ctx: Context) -> None:
-    data = ctx.state.data
-    account = account_in_scope(ctx.session, ctx.staff, int_param(data, "account_id"))
-    if account is None or "visit_date" not in data:
+    """The notes are in: a done visit asks which contacts were met (handlers/visit_party.py), then is saved."""
+    if "visit_date" not in ctx.state.data:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
-    day = date.fromisoformat(data["visit_date"])
-    if visit_risk.must_ask(ctx, account, day):
-        conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, notes=notes)
-        ctx.reply(visit_risk.question(ctx, account, day))
+    done = date.fromisoformat(ctx.state.data["visit_date"]) <= bangkok_today(ctx.now)
+    if done and visit_party.ask_met(ctx, notes):
         return
-    _record(ctx, account, day, notes)
+    finish(ctx, notes)
 
 
-def _record(ctx: Context, account: Account, day: date, notes: str, risk_note: str = "") -> None:
+def finish(ctx: Context, notes: str | None = None) -> None:
+    """The contacts met are known (or there was nobody to pick): a risk note if one is needed, then saved."""
     data = ctx.state.data
+    if "visit_id" in data:  # the contacts met on a planned visit now reported
+        found = _planned_visit(ctx)
+        if found is not None:
+            _report_result(ctx, *found, data.get("notes", ""))
+        return
+    accounts = visit_party.chosen_accounts(ctx)
+    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    notes = data.get("notes", "") if notes is None else notes
+    day = date.fromisoformat(data["visit_date"])
+    risky = next((each for each in accounts if visit_risk.must_ask(ctx, each, day)), None)
+    if risky is not None:
+        conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, notes=notes)
+        ctx.reply(visit_risk.question(ctx, risky, day))
+        return
+    _record(ctx, accounts, day, notes)
+
+
+def _record(ctx: Context, accounts: list[Account], day: date, notes: str, risk_note: str = "") -> None:
+    data = ctx.state.data
+    representative, representative_name = visit_party.representative_of(ctx)
     visit, asked = visit_operations.log_visit(
-        ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
-        day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note)
+        ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier,
+        account=accounts[0], day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
+        rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note, party=visit_operations.Party(
+            accounts=tuple(accounts[1:]), representative=representative, representative_name=representative_name,
+            met_contact_ids=visit_party.met_ids(ctx)))
     conversations.clear(ctx.state, now=ctx.now)
-    values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    names = ", ".join(each.name for each in accounts)
+    values = dict(account=names, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
     buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
-        text += note_for_reporter(ctx, visit)
+        text += note_for_reporter(ctx, visit) + _none_on_line(ctx, visit)
     elif visit.status == "done":
         text = t("visit_saved", ctx.lang, contacts=asked, **values) + note_for_reporter(ctx, visit)
+        text += _none_on_line(ctx, visit)
         urgent = t("btn_urgent_account", ctx.lang)  # a risk seen on the visit (CRM-KAM-003, issue 17)
         buttons += (Button(urgent, data=build("urgentacc.visit", v=visit.id), display=urgent),)
     else:
-        told = visit_notice.announce(ctx.session, visit, account, notifier=ctx.notifier)
+        told = sum(visit_notice.announce(ctx.session, planned, each, notifier=ctx.notifier)
+                   for planned, each in visit_storage.joint_with(ctx.session, visit))  # each account's contacts
         text = t("visit_planned", ctx.lang, **values) + ("\n" + t("visit_planned_told", ctx.lang, contacts=told) if told else "")
+    if representative or representative_name:
+        text += "\n" + t("visit_by_representative", ctx.lang, name=representative.name if representative
+                           else representative_name)
     ctx.reply(Message(text=text, quick_replies=buttons))
 
 
@@ -240,6 +285,14 @@ def on_result(ctx: Context) -> None:
         return
     visit, account = found
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
+    conversations.set_step(ctx.state, FLOW, "result", now=ctx.now, visit_id=visit.id, account_id=account.id, also_ids=[])
+    if visit_party.ask_met(ctx, notes):  # which contacts were met (handlers/visit_party.py)
+        return
+    _report_result(ctx, visit, account, notes)
+
+
+def _report_result(ctx: Context, visit: Visit, account: Account, notes: str) -> None:
+    """The contacts met are known: a risk note if the account needs one, then the visit is reported."""
     if visit_risk.must_ask(ctx, account, visit.visit_date):
         conversations.set_step(ctx.state, FLOW, "risk", now=ctx.now, visit_id=visit.id, notes=notes)
         ctx.reply(visit_risk.question(ctx, account, visit.visit_date))
@@ -248,15 +301,26 @@ def on_result(ctx: Context) -> None:
 
 
 def _report(ctx: Context, visit: Visit, account: Account, notes: str, risk_note: str = "") -> None:
+    met = visit_party.met_ids(ctx)
     conversations.clear(ctx.state, now=ctx.now)
     asked = visit_operations.report_planned(ctx.session, visit, account, now=ctx.now, notifier=ctx.notifier, notes=notes,
-                                            rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note)
+                                            rules=ctx.config.quotas, hours=ctx.config.reminders, met_contact_ids=met,
+                                            risk_note=risk_note)
     if asked is None:
         ctx.reply(Message(text=t("visit_already_done", ctx.lang), quick_replies=visit_buttons(ctx.lang)))
         return
-    ctx.reply(Message(text=t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
-                             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit),
-                      quick_replies=visit_buttons(ctx.lang)))
+    text = t("visit_saved", ctx.lang, account=account.name, date=format_date(visit.visit_date, ctx.lang),
+             mode=t(f"mode_{visit.mode}", ctx.lang), contacts=asked) + note_for_reporter(ctx, visit)
+    ctx.reply(Message(text=text + _none_on_line(ctx, visit), quick_replies=visit_buttons(ctx.lang)))
+
+
+def _none_on_line(ctx: Context, visit: Visit) -> str:
+    """The visitor picked the contacts met and none of them is on LINE: say so (nobody can be asked)."""
+    if visit.met_contact_ids is None:
+        return ""
+    met = [c for row, _ in visit_storage.joint_with(ctx.session, visit)
+           for c in visit_operations.met_contacts(ctx.session, row)]
+    return "" if any(ctx.notifier.reachable(c) for c in met) else "\n" + t("visit_met_not_on_line", ctx.lang)
 
 
 # --- the risk note of a risk-group account (handlers/visit_risk.py) ------------------------------
@@ -280,16 +344,17 @@ def _risk_answered(ctx: Context, note: str) -> None:
         elif found is not None:
             ctx.reply(visit_risk.question(ctx, found[1], found[0].visit_date))
         return
-    account = account_in_scope(ctx.session, ctx.staff, int_param(data, "account_id"))
-    if account is None or "visit_date" not in data:
+    accounts = visit_party.chosen_accounts(ctx)
+    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
         conversations.clear(ctx.state, now=ctx.now)
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     day = date.fromisoformat(data["visit_date"])
     if not note:
-        ctx.reply(visit_risk.question(ctx, account, day))
+        risky = next((each for each in accounts if visit_risk.must_ask(ctx, each, day)), accounts[0])
+        ctx.reply(visit_risk.question(ctx, risky, day))
         return
-    _record(ctx, account, day, data.get("notes", ""), risk_note=note)
+    _record(ctx, accounts, day, data.get("notes", ""), risk_note=note)
 
 
 def cancel_planned(ctx: Context) -> None:

@@ -134,7 +134,8 @@ def send_rating_reminders(session: Session, *, now: datetime, config: Config, no
     contacts = {}
     for visit, account, staff in awaiting:
         for contact in contacts_of[account.id]:
-            if notifier.reachable(contact) and contact.id not in rated[visit.id]:
+            met = visit.met_contact_ids is None or contact.id in visit.met_contact_ids  # only those met were asked
+            if met and notifier.reachable(contact) and contact.id not in rated[visit.id]:
                 contacts[contact.id] = contact
                 per_contact[contact.id].append(rate_request(visit, account, staff, contact.language, reminder=True))
     for contact_id, messages in per_contact.items():

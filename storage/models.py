@@ -165,7 +165,14 @@ class Visit(SQLModel, table=True):
     rating_asked_at: Optional[datetime] = _utc_column(nullable=True)
     rating_reminded_at: Optional[datetime] = _utc_column(nullable=True)
     # issue 17: made by a named representative (ผู้แทน) for this person's quota (002 §3.1.2(2)).
+    # Set on every visit made by a representative: staff_id is then the representative when one of the staff
+    # was picked, else the person themself with the typed name in representative_name.
     on_behalf_of_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    representative_name: str = ""
+    # issue 17: one call on several accounts is one row per account sharing joint_id (the first row's id).
+    joint_id: Optional[int] = Field(default=None, index=True)
+    # issue 21: the contacts the visitor met, the only ones asked to rate it; None: not picked, all are asked.
+    met_contact_ids: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
     # issue 17: reported late for a closed quarter (001 step 5): "" (counts), pending, approved, refused.
     late_approval: str = ""
     late_decided_by: Optional[int] = Field(default=None, foreign_key="staff.id")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, update
+from sqlalchemy import Select, update
 from sqlmodel import Session, col, or_, select
 
 from storage.models import Account, Staff, Visit, VisitTarget
@@ -43,15 +43,26 @@ def done_with_people_between(session: Session, start: date, end: date, *,
 
 
 def credited_between(session: Session, start: date, end: date, *,
-                     staff_ids: list[int] | None = None) -> list[tuple[int, int, date]]:
-    """(credited staff id, account id, visit date) of every counted visit from start to end: credited to
-    the person a representative visited for, else to the visitor (002 §3.1.2(2))."""
-    credited = func.coalesce(Visit.on_behalf_of_id, Visit.staff_id)
-    query = select(credited, Visit.account_id, Visit.visit_date).where(
+                     staff_ids: list[int] | None = None) -> list[tuple[int, int | None, int, date]]:
+    """(visitor id, on_behalf_of id, account id, visit date) of every counted visit from start to end;
+    given `staff_ids`, those visited by or for them. Whom a row credits is a rule (handlers/rules/quotas.py)."""
+    query = select(Visit.staff_id, Visit.on_behalf_of_id, Visit.account_id, Visit.visit_date).where(
         Visit.status == "done", COUNTS, Visit.visit_date >= start, Visit.visit_date <= end)
     if staff_ids is not None:
-        query = query.where(credited.in_(staff_ids))
-    return [(staff_id, account_id, day) for staff_id, account_id, day in session.exec(query).all()]
+        query = query.where(or_(col(Visit.staff_id).in_(staff_ids), col(Visit.on_behalf_of_id).in_(staff_ids)))
+    return [tuple(row) for row in session.exec(query).all()]
+
+
+def roles_of(session: Session, staff_ids: set[int]) -> dict[int, str]:
+    return dict(session.exec(select(Staff.id, Staff.role).where(col(Staff.id).in_(staff_ids))).all()) if staff_ids else {}
+
+
+def joint_with(session: Session, visit: Visit) -> list[tuple[Visit, Account]]:
+    """The rows of a multi-account visit (the visit alone when it had one account), by account code."""
+    if visit.joint_id is None:
+        return [(visit, session.get(Account, visit.account_id))]
+    return list(session.exec(select(Visit, Account).join(Account, col(Account.id) == Visit.account_id)
+                             .where(Visit.joint_id == visit.joint_id).order_by(Account.account_code)).all())
 
 
 def moved_targets(session: Session, year: int, staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:

@@ -169,3 +169,34 @@ def test_ticket_and_visit_tabs_show_answer_time_score_and_a_missing_kamr(org):
          "20 พ.ย. 2569 14:05 น.", "", "20 พ.ย. 2569 16:05 น.", "", ""]]  # no media: no links
     assert visits.rows[1:] == [["19 พ.ย. 2569", "A100", "บริษัท น้ำตาลไทย จำกัด", "สมชาย ใจดี", "ประชุมทางไกล",
                                 "ติดตามบริการ", "เยี่ยมแล้ว", "LINE", "20 พ.ย. 2569 14:05 น.", "2", "", ""]]  # in time, no risk group
+
+
+def test_the_visit_form_takes_more_accounts_and_a_representative_and_names_a_bad_answer(org, sheets, tmp_path,
+                                                                                        forms_book):
+    from storage.models import Staff
+    with session_scope(org.engine) as session:
+        session.add(Staff(staff_code="Z900", name="สุรชัย ผอ.เขต", role="zone_director", office="PEA-N1"))
+        session.add(Staff(staff_code="M001", name="มาลี ผจก.", role="office_manager", office="PEA-N1"))
+    form = {**VISITS, "fields": {**VISITS["fields"], "บัญชีเพิ่มเติม": "more_accounts", "ผู้แทน": "representative"}}
+    config = forms_config(org.config, sheets, tmp_path, forms=[form])
+    tab = forms_book.tab("บันทึกการเยี่ยม")
+    tab.rows[0] += ["บัญชีเพิ่มเติม", "ผู้แทน"]
+    day = date(2026, 11, 20)
+    tab.rows += [[at(8, 0), "A100", "K001", day, "", "", "", "A200", ""],  # K002's account: refused, row kept
+                 [at(8, 5), "A100", "Z900", day, "", "", "", "a200, A100", "S001"],
+                 [at(8, 10), "A100", "K001", day, "", "", "", "", "นายเอ"],  # a KAMR names no representative
+                 [at(8, 15), "A200", "M001", day, "", "", "", "", "นายสมศักดิ์ วิศวกร"]]
+    poll(org, config)
+    with session_scope(org.engine) as session:
+        reasons = [(r.answers["account"] + r.answers.get("staff_code", ""), r.status, r.reason)
+                   for r in session.exec(select(FormResponse).order_by(FormResponse.id)).all()]
+        staff = {s.id: s.staff_code for s in session.exec(select(Staff)).all()}
+        logged = [(v.account_id, staff[v.staff_id], staff.get(v.on_behalf_of_id), v.representative_name,
+                   v.joint_id is not None) for v in session.exec(select(Visit).order_by(Visit.id)).all()]
+    assert [(who, status) for who, status, _ in reasons] == [
+        ("A100K001", "invalid"), ("A100Z900", "ingested"), ("A100K001", "invalid"), ("A200M001", "ingested")]
+    assert [reason for _, status, reason in reasons if status == "invalid"] == [
+        "บัญชีเพิ่มเติม 'A200': ไม่พบ หรือ สมชาย ใจดี ไม่ได้ดูแลบัญชีนี้ (คอลัมน์ more_accounts)",
+        "สมชาย ใจดี ไม่ใช่ผู้บริหารที่มีเป้าหมายการเยี่ยม จึงระบุผู้แทนไม่ได้ (คอลัมน์ representative)"]
+    assert logged == [(1, "S001", "Z900", "", True), (2, "S001", "Z900", "", True),
+                      (2, "M001", "M001", "นายสมศักดิ์ วิศวกร", False)]

@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import Contact, Rating
+from visiting import all_met
 
 
 def _quick(message: dict) -> list[dict]:
@@ -30,6 +31,7 @@ def test_low_visit_score_alert_names_the_person_calls_them_and_is_cleared_when_t
     bot.tap("Ukamr1", "a=visit.mode&v=on_site")
     bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
     bot.tap("Ukamr1", "a=visit.save")
+    all_met(bot, "Ukamr1")
     bot.tap("Ucust1", next(a["data"] for a in _quick(bot.last_to("Ucust1")) if a["label"] == "2"))
 
     card, text = bot.line.messages_to("Ukamr1")[-2:]

@@ -12,6 +12,7 @@ from handlers.reporting.period import parse_period
 from handlers.thai_dates import to_bangkok
 from storage.db import session_scope
 from storage.models import Ticket
+from visiting import all_met
 
 CALL_BACK = "กรุณาโทรติดตาม"
 
@@ -28,6 +29,7 @@ def _visit_rated_3(bot) -> None:
     bot.tap("Ukamr1", "a=visit.mode&v=on_site")
     bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
     bot.tap("Ukamr1", "a=visit.save")
+    all_met(bot, "Ukamr1")
     ask = bot.last_to("Ucust1")
     bot.tap("Ucust1", next(a["data"] for a in _quick(ask) if a["label"] == "3"))
     bot.say("Ucust1", "มาช้ากว่านัด")

@@ -99,19 +99,25 @@ def test_an_unplanned_year_shows_the_shortfall_and_is_not_met(world):
             in shown.output), shown.output
 
 
-def test_managers_are_credited_with_distinct_customers_and_their_representatives_visits(world):
+def test_managers_are_credited_with_distinct_customers_and_representatives_only_where_the_rule_names_them(world):
     engine, kambot = world
     with session_scope(engine) as session:
         for day in range(2, 8):  # six calls to one customer ...
             _visit(session, "M201", "A201", date(2026, 11, day))
         _visit(session, "M201", "A202", date(2026, 11, 9))  # ... plus one elsewhere
-        _visit(session, "S201", "A203", date(2026, 11, 10), for_code="M201")  # a named representative (ผู้แทน)
-        _visit(session, "S201", "A201", date(2026, 11, 11), for_code="M201")  # a customer already counted
+        # A representative (ผู้แทน): "ผจก. กฟฟ. ไตรมาสละ 6 ราย" names none, "อข./ผู้แทน ไตรมาสละ 3 ราย" does.
+        _visit(session, "S201", "A203", date(2026, 11, 10), for_code="M201")
+        _visit(session, "S201", "A203", date(2026, 11, 10), for_code="Z100")
+        _visit(session, "S201", "A201", date(2026, 11, 11), for_code="Z100")
+        _visit(session, "S201", "A201", date(2026, 11, 12), for_code="Z100")  # a customer already counted
     with session_scope(engine) as session:
-        mine = quotas.progress(session, QuotasConfig(), quotas.parse_quarter(QuotasConfig(), "2026Q4"),
-                               staff_ids=[roster.staff_by_code(session, "M201").id])
-    assert (mine[0].done, mine[0].target, mine[0].met) == (3, 6, False)  # was 7/6 ok
-    assert "M201     office_manager     3/6" in kambot("quota", "show", "--quarter", "2026Q4").output
+        people = [roster.staff_by_code(session, code).id for code in ("M201", "Z100")]
+        mine = quotas.progress(session, QuotasConfig(), quotas.parse_quarter(QuotasConfig(), "2026Q4"), staff_ids=people)
+    assert [(p.staff.staff_code, p.done, p.target, p.met) for p in mine] == [
+        ("Z100", 2, 3, False), ("M201", 2, 6, False)]  # was 7/6 ok; the representative's A203 is not M201's
+    shown = kambot("quota", "show", "--quarter", "2026Q4").output
+    assert "M201     office_manager     2/6" in shown
+    assert "Z100     zone_director      2/3" in shown
 
 
 def test_deputy_governor_quota_is_off_by_default_with_one_switch(world):

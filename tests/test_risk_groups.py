@@ -20,6 +20,7 @@ from storage.db import session_scope
 from storage.models import FormResponse, SelectionRecord, Visit
 from storage.roster_import import import_accounts, import_staff
 from tests.forms_harness import at, forms_config, poll
+from visiting import all_met
 
 DEC_1 = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangkok
 HVC = """account_code,name,office,value_group,voltage_kv,avg_bill_thb,spp_estate
@@ -138,6 +139,7 @@ def _log_visit(bot, notes="คุยแผนขยายโรงงาน 2"):
     bot.tap("Ukamr1", "a=visit.mode&v=on_site")
     bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
     bot.say("Ukamr1", notes)
+    all_met(bot, "Ukamr1")
 
 
 def test_a_done_visit_to_a_risk_group_account_waits_for_its_risk_note(org):
@@ -176,6 +178,7 @@ def test_a_planned_visit_reported_later_asks_for_the_note_too_and_other_accounts
         planned_id = planned.id
     bot.tap("Ukamr1", f"a=visit.report&v={planned_id}")
     bot.say("Ukamr1", "ประชุมแผนปีหน้า")
+    all_met(bot, "Ukamr1")
     assert "เป็นลูกค้ากลุ่มเสี่ยง (SPP)" in bot.last_to("Ukamr1")["text"]
     assert _visits(bot)[0].status == "planned"
     bot.tap("Ukamr1", "a=visit.norisk")
@@ -189,6 +192,7 @@ def test_a_planned_visit_reported_later_asks_for_the_note_too_and_other_accounts
     bot.tap("Ukamr2", "a=visit.mode&v=phone")
     bot.tap("Ukamr2", "a=visit.purpose&v=relationship")
     bot.tap("Ukamr2", "a=visit.save")
+    all_met(bot, "Ukamr2")
     assert bot.last_to("Ukamr2")["text"].startswith("บันทึกการเยี่ยม โรงพยาบาลเมือง")
     assert [v.risk_note for v in _visits(bot)] == ["none_seen", ""]
 

@@ -12,6 +12,7 @@ from storage import roster
 from storage.db import session_scope
 from storage.models import UrgentReport
 from storage.roster_import import import_staff
+from visiting import all_met
 
 NOT_ALLOWED = "ขออภัยค่ะ ท่านไม่มีสิทธิ์ทำรายการนี้"
 FRI_4_DEC = datetime(2026, 12, 4, 3, 0, tzinfo=timezone.utc)  # Friday 10:00 in Bangkok
@@ -49,6 +50,7 @@ def _log_visit_today(bot):
     bot.tap("Ukamr1", "a=visit.mode&v=on_site")
     bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
     bot.tap("Ukamr1", "a=visit.save")
+    all_met(bot, "Ukamr1")
     return account_id
 
 

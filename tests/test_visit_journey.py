@@ -6,6 +6,7 @@ from sqlmodel import select
 from jobs.visit_reminders import send_daily_visit_reminders
 from storage.db import session_scope
 from storage.models import Rating, Visit
+from visiting import all_met
 
 
 def _quick(message: dict) -> list[dict]:
@@ -23,6 +24,7 @@ def _log_visit(bot, user="Ukamr1", account_data=None, day="2026-11-23", notes="�
         bot.say(user, notes)
     else:
         bot.tap(user, "a=visit.save")
+    all_met(bot, user)
 
 
 def _run_reminders(bot, now: datetime) -> int:
@@ -51,6 +53,9 @@ def test_kamr_logs_a_visit_in_a_few_taps_and_contacts_rate_it(org):
     bot.say("Ukamr1", "ติดตามบริการ")  # a typed label works like the button
     assert bot.last_to("Ukamr1")["text"] == "พิมพ์บันทึกสั้น ๆ หรือกด ‘ข้าม’"
     bot.say("Ukamr1", "ลูกค้าสนใจ FMS3")
+    picker = bot.last_to("Ukamr1")  # which contacts were met (issue 21): only they are asked to rate
+    assert [a["label"] for a in _quick(picker)] == ["ยืนยัน", "ทั้งหมด", "User ust1", "User ust2", "ยกเลิก"]
+    bot.tap("Ukamr1", "a=visitmet.all")
     assert bot.last_to("Ukamr1")["text"] == (
         "บันทึกการเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 23 พ.ย. 2569 (ประชุมทางไกล) แล้วค่ะ ✅\nส่งแบบประเมินถึงผู้ติดต่อ 2 คน")
     [visit] = _visits(bot)
@@ -136,9 +141,14 @@ def test_planned_visit_is_reminded_then_reported(org):
     bot.tap("Ukamr1", late["contents"]["footer"]["contents"][0]["action"]["data"])
     assert bot.last_to("Ukamr1")["text"] == "บริษัท น้ำตาลไทย จำกัด วันที่ 26 พ.ย. 2569\nพิมพ์ผลการเยี่ยม หรือกด ‘ข้าม’"
     bot.say("Ukamr1", "ตรวจหม้อแปลงร่วมกับลูกค้า")
+    toggle_first = _quick(bot.last_to("Ukamr1"))[2]  # which contacts were met: only the first
+    assert toggle_first["label"] == "User ust1"
+    bot.tap("Ukamr1", toggle_first["data"])
+    bot.tap("Ukamr1", "a=visitmet.confirm")
     [visit] = _visits(bot)
     assert (visit.status, visit.notes, visit.reported_at) == ("done", "ตรวจหม้อแปลงร่วมกับลูกค้า", bot.now)
     assert bot.last_to("Ucust1")["text"].startswith("คุณสมชาย ใจดี ติดต่อเยี่ยม")
+    assert not any("ช่วยให้คะแนน" in text for text in bot.texts_to("Ucust2"))  # not met: not asked
     bot.tap("Ukamr1", f"a=visit.report&v={visit.id}")
     assert bot.last_to("Ukamr1")["text"] == "บันทึกผลการเยี่ยมนี้ไปแล้วค่ะ"
     assert _run_reminders(bot, datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)) == 0  # Monday 7 Dec: a holiday (in lieu)

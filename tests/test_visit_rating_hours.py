@@ -9,6 +9,7 @@ from jobs.scheduler import build_scheduler
 from jobs.visit_reminders import send_deferred_rating_requests
 from storage.db import session_scope
 from storage.models import Visit
+from visiting import all_met
 
 NIGHT = datetime(2026, 11, 23, 19, 40, tzinfo=timezone.utc)  # Tuesday 24 November, 02:40 in Bangkok
 RATE_ASK = "ช่วยให้คะแนนความพึงพอใจ"
@@ -25,6 +26,7 @@ def _log_visit(bot, day="2026-11-24", mode="phone"):
     bot.tap("Ukamr1", f"a=visit.mode&v={mode}")
     bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
     bot.tap("Ukamr1", "a=visit.save")
+    all_met(bot, "Ukamr1")
 
 
 def _job(bot, now: datetime) -> int:

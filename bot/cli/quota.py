@@ -1,6 +1,7 @@
-"""`kambot quota ...` and `kambot visits followups`: visit targets, moved plans, low scores to call back."""
+"""`kambot quota ...` and `kambot visits list|followups`: visit targets, moved plans, the visits, low scores."""
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -10,6 +11,7 @@ from sqlmodel import col, select
 
 from bot.cli.common import open_database, with_config
 from bot.config import Config
+from handlers.reporting import visit_listing
 from handlers.rules import quotas, risk_note
 from handlers.rules.roles import may_move_targets
 from handlers.rules.scores import low_rating
@@ -35,6 +37,7 @@ def register(main: click.Group) -> None:
             held = risk_note.held_in_risk_groups(session, q.year)
             unnoted = Counter(visit.staff_id for visit, _ in risk_note.risk_visits(session, config.quotas, q.start, q.end)
                               if not risk_note.carries_note(visit))
+            represented = quotas.representative_visits(session, q.start, q.end)
         click.echo(f"quarter {q.label}: {q.start.isoformat()} to {q.end.isoformat()}")
         for p in rows:
             mark = "ok" if p.met else f"{len(p.unvisited)} not visited" if p.unvisited else "below target"
@@ -42,6 +45,8 @@ def register(main: click.Group) -> None:
                 mark = f"{mark if p.done < p.target else 'quarter ok'}, year short by {p.year_short}"
             click.echo(f"{p.staff.staff_code:8} {p.staff.role:16} {p.done:3}/{p.target:<3} {mark}{_year_text(p)}"
                        f"{_risk_text(len(held.get(p.staff.id, [])), unnoted[p.staff.id])}")
+        if represented:
+            click.echo(_representatives_line(rows, represented))
 
     @quota.command("plan")
     @click.argument("staff_code")
@@ -77,6 +82,29 @@ def register(main: click.Group) -> None:
     def visits_group() -> None:
         """Visits and their ratings."""
 
+    @visits_group.command("list")
+    @click.option("--quarter", "quarter_text", help="e.g. 2026Q4 (default: the current quarter)")
+    @click.option("--staff", "staff_code", help="only the visits made by or for this person")
+    @click.option("--csv", "as_csv", is_flag=True, help="CSV for a spreadsheet instead of lines")
+    @with_config
+    def visit_list(config: Config, quarter_text: str | None, staff_code: str | None, as_csv: bool) -> None:
+        """Done visits of a quarter: accounts on the same call, representative, contacts met, late."""
+        q = _quarter(config, quarter_text)
+        with session_scope(open_database(config)) as session:
+            person = roster.staff_by_code(session, staff_code.upper()) if staff_code else None
+            if staff_code and person is None:
+                raise click.BadParameter(f"no staff member {staff_code!r}", param_hint="--staff")
+            rows = visit_listing.rows(session, config.quotas, q.start, q.end, staff_id=person.id if person else None)
+        if as_csv:
+            writer = csv.writer(click.get_text_stream("stdout"))
+            writer.writerow(visit_listing.COLUMNS)
+            writer.writerows([[row[c] for c in visit_listing.COLUMNS] for row in rows])
+            return
+        for row in rows:
+            click.echo(visit_listing.line(row))
+        if not rows:
+            click.echo(f"no done visit in {q.label}")
+
     @visits_group.command("followups")
     @click.option("--quarter", "quarter_text", help="e.g. 2026Q4 (default: the current quarter)")
     @with_config
@@ -105,6 +133,16 @@ def _risk_text(held: int, unnoted: int) -> str:
     """'  risk-group 2, 1 visit without risk note' (CRM-KAM-001); '' for someone with neither."""
     parts = [f"risk-group {held}"] * bool(held) + [f"{unnoted} visit(s) without risk note"] * bool(unnoted)
     return "  " + ", ".join(parts) if parts else ""
+def _representatives_line(rows: list[quotas.Progress], represented: dict[int, tuple[int, int]]) -> str:
+    """Visits made by a representative (ผู้แทน), and whether the rule credits them (handlers/rules/quotas.py)."""
+    parts = []
+    for p in rows:
+        credited, not_credited = represented.get(p.staff.id, (0, 0))
+        counts = [f"{credited} credited"] * bool(credited) + [f"{not_credited} not credited"] * bool(not_credited)
+        if counts:
+            parts.append(f"{p.staff.staff_code} {', '.join(counts)}")
+    return ("by representative: " + "; ".join(parts) +
+            " (zone directors and deputy governors only: 000 plan 8 item 03, 002 §3.1.2(2))")
 
 
 def _year_text(p: quotas.Progress) -> str:

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.config import REQUIRED_FIELDS, Config, FormConfig
 from bot.forms.rows import ParsedResponse, normalise_ref, parse_rows
-from handlers import complaint, outage, visit
+from handlers import complaint, outage, visit, visit_party
 from handlers.operations import complaints, outages, ratings, services, visits
 from handlers.notify import Notifier, NotifierFor
 from handlers.rules import date_bounds, risk_note
@@ -28,7 +28,7 @@ from handlers.texts import t
 from handlers.ticketing import value_for_label
 from storage import form_responses, roster, tickets
 from storage.db import session_scope
-from storage.models import VISIT_MODES, Account, Contact, FormResponse, Rating, Site, Ticket, Visit
+from storage.models import VISIT_MODES, Account, Contact, FormResponse, Rating, Site, Staff, Ticket, Visit
 
 log = logging.getLogger(__name__)
 
@@ -283,11 +283,14 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
     mode = value_for_label(answers.get("mode", ""), VISIT_MODES, "mode") or "on_site"
     purpose = value_for_label(answers.get("purpose", ""), visit.PURPOSES, "purpose") or (
         "other" if answers.get("purpose") else "")
+    party = _visit_party(who, staff, account, answers)
+    if isinstance(party, str):
+        return "invalid", party
     note = risk_note.from_answer(answers.get("risk_note", ""))[:visit.MAX_NOTES]
     logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
                                       account=account, day=day, mode=mode, purpose=purpose,
                                       notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas,
-                                      risk_note=note)
+                                      party=party, risk_note=note)
     stored.visit_id = logged.id
     return "ingested", _missing_risk_note(who, logged, account)
 
@@ -299,6 +302,29 @@ def _missing_risk_note(who: Respondent, logged: Visit, account: Account) -> str:
     groups = risk_note.groups_on(who.session, who.config.quotas, account.id, logged.visit_date)
     return t("risk_note_missing_form", "th", account=account.name, groups=risk_note.group_names(groups, "th")) \
         if groups else ""
+
+
+def _visit_party(who: Respondent, staff: Staff, account: Account, answers: dict[str, str]) -> visits.Party | str:
+    """The more_accounts and representative answers, or the reason they cannot be taken (in Thai)."""
+    codes = [code.upper() for code in re.split(r"[,;\s]+", answers.get("more_accounts", "")) if code]
+    found = {a.account_code: a for a in who.session.exec(select(Account).where(col(Account.account_code).in_(codes)))}
+    more = []
+    for code in dict.fromkeys(codes):
+        other = visit.account_in_scope(who.session, staff, found[code].id) if code in found else None
+        if other is None:
+            return f"บัญชีเพิ่มเติม {code!r}: ไม่พบ หรือ {staff.name} ไม่ได้ดูแลบัญชีนี้ (คอลัมน์ more_accounts)"
+        if other.id != account.id:
+            more.append(other)
+    named = answers.get("representative", "").strip()
+    if named and not visit_party.may_name_representative(staff):
+        return f"{staff.name} ไม่ใช่ผู้บริหารที่มีเป้าหมายการเยี่ยม จึงระบุผู้แทนไม่ได้ (คอลัมน์ representative)"
+    person = roster.staff_by_code(who.session, named.upper()) if named else None
+    if person is not None and person.id == staff.id:  # their own code: no representative
+        return visits.Party(accounts=tuple(more))
+    if person is not None and not person.active:
+        person = None
+    return visits.Party(accounts=tuple(more), representative=person,
+                        representative_name="" if person else named[:visit_party.MAX_NAME])
 
 
 def _visit_rating(who: Respondent, form: FormConfig, response: ParsedResponse, match: Match, stored: FormResponse):

@@ -17,33 +17,66 @@ from handlers.rules import quotas, rating_hours, roles, visit_timing
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from storage import roster, visits
-from storage.models import Account, Staff, Visit
+from storage.models import Account, Contact, Staff, Visit
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who else a visit involved: more accounts on the same call, a representative who made it for the
+    logger (one of the staff, or a typed name), and the contacts met (None: not asked, all contacts)."""
+
+    accounts: tuple[Account, ...] = ()
+    representative: Staff | None = None
+    representative_name: str = ""
+    met_contact_ids: tuple[int, ...] | None = None
+
+    @property
+    def by_representative(self) -> bool:
+        return self.representative is not None or bool(self.representative_name)
 
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
               day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None,
-              hours: RemindersConfig | None = None, risk_note: str = "") -> tuple[Visit, int]:
+              hours: RemindersConfig | None = None, party: Party = Party(), risk_note: str = "") -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
     how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
     waits for the supervisor's approval (hold_if_late); given `hours`, the rating request waits for the
-    daytime window (handlers/rules/rating_hours.py). `risk_note`: see handlers/rules/risk_note.py."""
+    daytime window (handlers/rules/rating_hours.py). With `party.accounts` it is one row per account
+    sharing joint_id (the first, returned, row's id); by a representative, on_behalf_of_id is `actor`.
+    `risk_note`: see handlers/rules/risk_note.py."""
     done = day <= bangkok_today(now)
-    visit = visits.add(session, Visit(
-        account_id=account.id, staff_id=actor.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
-        status="done" if done else "planned", channel=channel, created_at=now, reported_at=now if done else None,
-        risk_note=risk_note if done else "",
-    ))
-    if done and rules is not None:
-        hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)
-    return visit, ask_contacts_to_rate(session, visit, account, now=now, notifier=notifier, hours=hours) if done else 0
+    representative = party.representative
+    rows: list[tuple[Visit, Account]] = []
+    for each in {a.id: a for a in (account, *party.accounts)}.values():  # an account named twice is visited once
+        met = None if party.met_contact_ids is None else [
+            c.id for c in roster.contacts_of(session, each.id) if c.id in party.met_contact_ids]
+        visit = visits.add(session, Visit(
+            account_id=each.id, staff_id=representative.id if representative else actor.id, visit_date=day, mode=mode,
+            purpose=purpose, notes=notes, status="done" if done else "planned", channel=channel, created_at=now,
+            reported_at=now if done else None, on_behalf_of_id=actor.id if party.by_representative else None,
+            representative_name="" if representative else party.representative_name[:100], met_contact_ids=met,
+            joint_id=rows[0][0].id if rows else None, risk_note=risk_note if done else ""))
+        rows.append((visit, each))
+    if len(rows) > 1:
+        rows[0][0].joint_id = rows[0][0].id
+        session.add(rows[0][0])
+    asked = 0
+    for visit, each in rows:
+        if done and rules is not None:
+            hold_if_late(session, visit, each, now=now, rules=rules, notifier=notifier)
+        if done:
+            asked += ask_contacts_to_rate(session, visit, each, now=now, notifier=notifier, hours=hours)
+    return rows[0][0], asked
 
 
 def report_planned(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
                    notes: str, rules: QuotasConfig | None = None, hours: RemindersConfig | None = None,
-                   risk_note: str = "") -> int | None:
-    """A planned visit took place: done, and its contacts asked to rate it (how many is returned);
-    None when it was reported or cancelled already."""
-    if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes):
+                   met_contact_ids: tuple[int, ...] | None = None, risk_note: str = "") -> int | None:
+    """A planned visit took place: done, and its contacts (those met, when picked) asked to rate it (how
+    many is returned); None when it was reported or cancelled already."""
+    met = None if met_contact_ids is None else [
+        c.id for c in roster.contacts_of(session, visit.account_id) if c.id in met_contact_ids]
+    if not visits.mark_done(session, visit, now=now, notes=notes or visit.notes, met_contact_ids=met):
         return None
     visit.risk_note = risk_note or visit.risk_note
     session.add(visit)
@@ -53,6 +86,12 @@ def report_planned(session: Session, visit: Visit, account: Account, *, now: dat
 
 
 # --- the 7-day rule (001 flow chart step 5; handlers/rules/visit_timing.py) -----------------------
+
+
+def recorded_by(session: Session, visit: Visit) -> Staff:
+    """Who recorded the visit: the person a representative made it for, else the visitor. Their supervisor
+    approves it when late, so a manager's late record never goes to a representative's own supervisor."""
+    return session.get(Staff, visit.on_behalf_of_id or visit.staff_id)
 
 
 @dataclass(frozen=True)
@@ -66,7 +105,7 @@ class LateHold:
 def late_hold(session: Session, visit: Visit, rules: QuotasConfig) -> LateHold | None:
     if visit.late_approval != visit_timing.PENDING:
         return None
-    reporter = session.get(Staff, visit.staff_id)
+    reporter = recorded_by(session, visit)
     return LateHold(quotas.quarter_of(rules, visit.visit_date),
                     roles.person_for(session, reporter, (roles.NAMED_SUPERVISOR,)))
 
@@ -85,7 +124,7 @@ def hold_if_late(session: Session, visit: Visit, account: Account, *, now: datet
 
 
 def approval_request(session: Session, visit: Visit, account: Account, rules: QuotasConfig, lang: str) -> Message:
-    reporter = session.get(Staff, visit.staff_id)
+    reporter = recorded_by(session, visit)
     q = quotas.quarter_of(rules, visit.visit_date)
     line = t("late_approval_line", lang, staff=reporter.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
              date=format_date(visit.visit_date, lang), reported=format_date(visit.reported_at, lang),
@@ -107,7 +146,7 @@ def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, 
     visit.late_approval = visit_timing.APPROVED if approve else visit_timing.REFUSED
     visit.late_decided_by, visit.late_decided_at = actor.id, now
     session.add(visit)
-    reporter, account = session.get(Staff, visit.staff_id), session.get(Account, visit.account_id)
+    reporter, account = recorded_by(session, visit), session.get(Account, visit.account_id)
     if reporter is not None and notifier.reachable(reporter):
         lang = reporter.language
         decision = t("late_decision_approved" if approve else "late_decision_refused", lang)
@@ -119,7 +158,7 @@ def decide_late(session: Session, visit: Visit, *, now: datetime, actor: Staff, 
 
 def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, now: datetime, notifier: Notifier,
                          hours: RemindersConfig | None = None) -> int:
-    """Every contact of the account the notifier reaches is asked once; returns how many were asked.
+    """Every contact met (met_contacts) the notifier reaches is asked once; returns how many were asked.
 
     Outside the daytime window (given `hours`) nobody is asked yet: the visit waits, rating_asked_at unset, for
     jobs/visit_reminders.send_deferred_rating_requests. A second visit to the account on the same day asks
@@ -131,10 +170,21 @@ def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, no
     if visits.another_asked_on_day(session, visit):
         return 0
     staff = session.get(Staff, visit.staff_id)
-    contacts = [c for c in roster.contacts_of(session, account.id) if notifier.reachable(c)]
+    contacts = [c for c in met_contacts(session, visit) if notifier.reachable(c)]
     for contact in contacts:
         notifier.push(contact, [rate_request(visit, account, staff, contact.language)])
     return len(contacts)
+
+
+def met_contacts(session: Session, visit: Visit) -> list[Contact]:
+    """Who is asked to rate the visit: the contacts the visitor met, or every contact when nobody picked."""
+    contacts = roster.contacts_of(session, visit.account_id)
+    return [c for c in contacts if was_met(visit, c.id)]
+
+
+def was_met(visit: Visit, contact_id: int) -> bool:
+    """Whether this contact may rate the visit: one of those met, or anyone of the account when nobody picked."""
+    return visit.met_contact_ids is None or contact_id in visit.met_contact_ids
 
 
 def rating_deferred(visit: Visit) -> bool:
@@ -143,7 +193,7 @@ def rating_deferred(visit: Visit) -> bool:
 
 
 def rate_request(visit: Visit, account: Account, staff: Staff, lang: str, *, reminder: bool = False) -> Message:
-    text = t("visit_rate_request", lang, staff=staff.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
+    text = t("visit_rate_request", lang, staff=visit.representative_name or staff.name, account=account.name, mode=t(f"mode_{visit.mode}", lang),
              date=format_date(visit.visit_date, lang))
     if reminder:
         text = t("visit_rate_reminder", lang) + text

@@ -7,7 +7,7 @@ or above the rule (002 §3.1.1, §3.1.2(3)). The quota year starts in ``year_sta
 named by the calendar year it starts in.
 
 As the manuals mean them (issue 17): a manager's quota counts *customers* ("6 ราย"), distinct within
-each quarter, credited to the person a named representative (ผู้แทน) visited for (002 §3.1.2(2));
+each quarter (see `credited_customers` for visits with several accounts and visits by a representative);
 the year's floor is judged on what was done in the closed quarters plus what is planned for the
 open ones, and a closed quarter's target is history (002 §3.1.2(3)); the deputy governor's quota is
 suspended unless switched on (002 §3.1.2(1)); department heads carry the visit targets of their
@@ -111,12 +111,58 @@ def check_plan(config: QuotasConfig, role: str, targets: list[int]) -> None:
         raise PlanRefused(f"the year's total would be {sum(targets)}, below the rule of {rule} for {role}")
 
 
+# Whose quota a representative's (ผู้แทน) visit may fill. 000 plan 8 item 03 writes the targets as
+# "รผก./ผู้แทน ไตรมาสละ 1 ราย", "อข./ผู้แทน ไตรมาสละ 3 ราย" but "ผจก. กฟฟ.1-3 ไตรมาสละ 6 ราย", with no
+# representative; 002 §3.1.2(2) lets the deputy governor's visits be made by an executive or the area manager
+# "แทน", and §3.1.2(3) asks the office manager's own visits (by any channel) instead. So a representative's
+# visit is credited to a deputy governor or zone director, never to an office manager, whose own quota counts
+# only visits they made; a representative who is on the staff keeps it as their own visit.
+REPRESENTED_ROLES = ("deputy_governor", "zone_director")
+LOGS_FOR_REPRESENTATIVE = ("office_manager", "zone_director", "deputy_governor")  # who may name one in LINE
+
+
+def representative_counts(role: str) -> bool:
+    return role in REPRESENTED_ROLES
+
+
+def credited_customers(session: Session, start: date, end: date, *,
+                       staff_ids: list[int] | None = None) -> list[tuple[int, int, date]]:
+    """(credited staff id, account id, visit date) of every counted visit from start to end.
+
+    A visit with several accounts is one row per account, so each account is a customer visited (a joint
+    meeting with three key accounts meets three "ราย"); distinct customers are counted by the callers.
+    A representative's visit is credited as REPRESENTED_ROLES says."""
+    rows = visits.credited_between(session, start, end, staff_ids=staff_ids)
+    roles = visits.roles_of(session, {behalf for _, behalf, _, _ in rows if behalf is not None})
+    credited = []
+    for visitor, behalf, account_id, day in rows:
+        if behalf is not None and representative_counts(roles.get(behalf, "")):
+            person = behalf
+        elif behalf is not None and visitor == behalf:
+            continue  # a typed representative for a quota that admits none: nobody on the staff made it
+        else:
+            person = visitor
+        if staff_ids is None or person in staff_ids:
+            credited.append((person, account_id, day))
+    return credited
+
+
+def representative_visits(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """{person id: (visits made for them by a representative and credited, not credited)} from start to end."""
+    rows = [row for row in visits.credited_between(session, start, end) if row[1] is not None]
+    roles = visits.roles_of(session, {behalf for _, behalf, _, _ in rows})
+    counted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for _, behalf, _, _ in rows:
+        counted[behalf][0 if representative_counts(roles.get(behalf, "")) else 1] += 1
+    return {person: (credited, not_credited) for person, (credited, not_credited) in counted.items()}
+
+
 def customers_per_quarter(session: Session, config: QuotasConfig, year: int,
                           staff_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
     """{(staff id, quarter number): distinct customers credited} over the whole quota year."""
     first, last = quarter(config, year, 1), quarter(config, year, 4)
     seen: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for credited, account_id, day in visits.credited_between(session, first.start, last.end, staff_ids=staff_ids):
+    for credited, account_id, day in credited_customers(session, first.start, last.end, staff_ids=staff_ids):
         seen[(credited, quarter_of(config, day).number)].add(account_id)
     return {key: len(accounts) for key, accounts in seen.items()}
 
@@ -214,7 +260,7 @@ def progress(session: Session, config: QuotasConfig, q: Quarter, *, staff_ids: l
     accounts = session.exec(accounts_query).all()
     year_start = quarter(config, q.year, 1).start
     customers: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for credited, account_id, day in visits.credited_between(session, year_start, q.end, staff_ids=ids):
+    for credited, account_id, day in credited_customers(session, year_start, q.end, staff_ids=ids):
         number = quarter_of(config, day).number
         if q.contains(day) or number < q.number:  # a month's report: the quarter's earlier days are neither
             customers[(credited, number)].add(account_id)
