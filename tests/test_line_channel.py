@@ -60,7 +60,7 @@ def test_a_refused_token_or_unreachable_line_is_one_line_and_fails(runner, tmp_p
     refused = run(runner, write_config(tmp_path, db_url, line.url, token="not-the-token"), "check-config")
     assert refused.exit_code == 1
     assert refused.stderr.strip().splitlines() == [
-        "PROBLEM: LINE: LINE refused the token (401): check [line] channel_access_token "
+        "PROBLEM: LINE refused the token (401): check [line] channel_access_token "
         "(LINE Developers console, Messaging API tab, channel access token)"]
 
     gone = line.url
@@ -68,7 +68,7 @@ def test_a_refused_token_or_unreachable_line_is_one_line_and_fails(runner, tmp_p
     unreachable = run(runner, write_config(tmp_path, db_url, gone), "check-config")
     assert unreachable.exit_code == 1
     [problem] = unreachable.stderr.strip().splitlines()
-    assert problem.startswith(f"PROBLEM: LINE: LINE is not reachable at {gone} (")
+    assert problem.startswith(f"PROBLEM: LINE is not reachable at {gone} (")
     assert "Traceback" not in unreachable.output
 
 

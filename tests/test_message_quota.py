@@ -3,16 +3,20 @@ the daily check warns the administrators once per threshold a month, routine pus
 in the outbox close to the limit while an outage card still goes, and `kambot outbox` shows both."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
 from bot.cli import main
-from bot.line.notifier import LineNotifier
+from bot.config import ConfigError, parse_config
+from bot.line.notifier import LineNotifier, notifier_for
 from bot.line.quota_check import check_message_quota
+from bot.services import Services
 from handlers.messages import Message
 from jobs.complaint_digest import send_complaint_digests
+from jobs.scheduler import build_scheduler
 from line_wire import SECRET, TOKEN
 from storage import roster, tickets
 from storage.db import session_scope
@@ -121,9 +125,7 @@ def test_warned_at_80_and_95_percent_once_then_the_digest_waits_and_the_outage_g
     assert digest_card["altText"].startswith("📋 เรื่องร้องเรียนที่ต้องตอบ")
 
 
-def test_a_persons_urgent_message_goes_past_their_held_routine_one(engine, db_url):
-    from datetime import datetime, timezone
-
+def test_a_persons_urgent_message_goes_past_their_held_routine_one(engine):
     now = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)
     with session_scope(engine) as session:
         [routine] = enqueue(session, to_user="U1", chunks=[[{"text": "digest"}]], now=now, priority="routine")
@@ -142,3 +144,27 @@ def test_no_limit_never_warns_or_holds(org):
     _pushes(bot, 3)
     assert check_message_quota(bot.engine, _with_admins(bot.config, "Z001"), lambda: bot.now) is False
     assert bot.line.messages_to("Uzone") == []
+
+
+def test_the_check_runs_daily_at_the_configured_time_only_with_line_credentials(engine):
+    def jobs(data):
+        config = parse_config(data)
+        daily = Services(config, engine, clock=lambda: None).channel_daily()
+        scheduler = build_scheduler(config, engine, clock=lambda: None, notifier_for=notifier_for,
+                                    on_messages=lambda: None, daily=daily)
+        return {job.id: job for job in scheduler.get_jobs()}
+
+    assert "message quota check" not in jobs({})  # no LINE yet: nothing to ask
+    job = jobs({"line": {"channel_secret": "s", "channel_access_token": "t",
+                         "quota_check_time": "06:30"}})["message quota check"]
+    fields = {f.name: str(f) for f in job.trigger.fields}
+    assert (fields["hour"], fields["minute"], str(job.trigger.timezone)) == ("6", "30", "Asia/Bangkok")
+
+
+def test_quota_keys_are_checked_naming_the_key():
+    with pytest.raises(ConfigError, match="line.quota_warn_percents"):
+        parse_config({"line": {"quota_warn_percents": [80, 120]}})
+    with pytest.raises(ConfigError, match="line.quota_check_time"):
+        parse_config({"line": {"quota_check_time": "7:45pm"}})
+    with pytest.raises(ConfigError, match="line.quota_hold_percent"):
+        parse_config({"line": {"quota_hold_percent": 0}})

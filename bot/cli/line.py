@@ -16,7 +16,7 @@ def channel_lines(config: Config) -> tuple[list[str], list[str]]:
         info = channel.bot_info(config)
         hook = channel.webhook(config)
     except channel.ChannelError as error:
-        return [], [f"LINE: {error}"]
+        return [], [str(error)]
     notes = [f"LINE channel: {info.display_name} ({info.basic_id}), token accepted"]
     if not config.line.administrators:
         notes.append("message quota: [line] administrators is empty, so nobody is warned as the month's "
