@@ -46,10 +46,6 @@ class Quota:
     limit: int | None
     used: int
 
-    @property
-    def percent(self) -> float | None:
-        return None if not self.limit else 100.0 * self.used / self.limit
-
 
 def webhook_url(config: Config) -> str:
     """The webhook URL LINE should call: the public URL plus /callback (empty without a public URL)."""
