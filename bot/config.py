@@ -40,6 +40,25 @@ class LineConfig(_Section):
     # before the bot got to it (0: never), for loading_seconds at most (LINE allows 5 to 60).
     loading_after_seconds: float = Field(default=2.0, ge=0)
     loading_seconds: int = Field(default=20, ge=5, le=60)
+    # The month's message allowance (issue 18): read daily at quota_check_time (Bangkok); these staff
+    # codes are warned on LINE once a month at each of quota_warn_percents; from quota_hold_percent on,
+    # routine pushes (digests, reminders, review summaries, rating requests) wait in the outbox.
+    administrators: list[str] = []
+    quota_check_time: str = "07:45"
+    quota_warn_percents: list[int] = [80, 95]
+    quota_hold_percent: float = Field(default=95, gt=0, le=100)
+
+    @field_validator("quota_check_time")
+    @classmethod
+    def _quota_check_time(cls, value: str) -> str:
+        return RemindersConfig._hh_mm(value)
+
+    @field_validator("quota_warn_percents")
+    @classmethod
+    def _percents(cls, values: list[int]) -> list[int]:
+        if any(not 0 < value <= 100 for value in values):
+            raise ValueError("each must be a percentage from 1 to 100")
+        return sorted(set(values))
 
     @field_validator("loading_seconds")
     @classmethod

@@ -150,7 +150,7 @@ class Services:
         if scheduler and self.config.scheduler.enabled:
             self.scheduler = build_scheduler(self.config, self.engine, self.clock, notifier_for=line_notifier_for,
                                              on_messages=self.outbox_wakeup.set,
-                                             polls=self.channel_polls())
+                                             polls=self.channel_polls(), daily=self.channel_daily())
             self.scheduler.start()
         return self
 
@@ -163,6 +163,14 @@ class Services:
         return {"forms_poll": (lambda: bool(poll_forms(self.engine, config, now=self.clock(),
                                                              notifier_for=line_notifier_for).ingested),
                                config.sheets.poll_seconds)}
+
+    def channel_daily(self) -> dict:
+        if self.config.missing_settings():
+            return {}
+        from bot.line.quota_check import check_message_quota
+
+        return {"message quota check": (lambda: check_message_quota(self.engine, self.config, self.clock),
+                                        self.config.line.quota_check_time)}
 
     def _thread(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

@@ -14,13 +14,16 @@ from storage.models import Contact, Staff
 
 Person = Contact | Staff
 Menu = Literal["customer", "staff"]
+# "routine": digests, reminders, review summaries, rating requests; held back when the channel's monthly
+# message allowance runs short. Everything else (outages, incidents, escalations, answers) is "urgent".
+Priority = Literal["urgent", "routine"]
 
 
 class Notifier(Protocol):
     def reply(self, messages: Sequence[Message]) -> None:
         """Answer whoever sent what is being handled; nobody to answer (a job, a form) drops it."""
 
-    def push(self, person: Person, messages: Sequence[Message]) -> None:
+    def push(self, person: Person, messages: Sequence[Message], *, priority: Priority = "urgent") -> None:
         """Send to a person; one the channel cannot reach is skipped (see `reachable`)."""
 
     def reachable(self, person: Person | None) -> bool:
@@ -46,7 +49,7 @@ class Silent:
     def reply(self, messages: Sequence[Message]) -> None:
         pass
 
-    def push(self, person: Person, messages: Sequence[Message]) -> None:
+    def push(self, person: Person, messages: Sequence[Message], *, priority: Priority = "urgent") -> None:
         pass
 
     def reachable(self, person: Person | None) -> bool:

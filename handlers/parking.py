@@ -16,7 +16,7 @@ from typing import Sequence
 
 from handlers.context import Context
 from handlers.messages import Button, Card, Message
-from handlers.notify import Notifier, Person
+from handlers.notify import Notifier, Person, Priority
 from handlers.postback import build, int_param
 from handlers.texts import t
 from storage import conversations
@@ -63,8 +63,8 @@ class NoticeFirst:
         if self.notice is not None:
             self.reply(())
 
-    def push(self, person: Person, messages: Sequence[Message]) -> None:
-        self.inner.push(person, messages)
+    def push(self, person: Person, messages: Sequence[Message], *, priority: Priority = "urgent") -> None:
+        self.inner.push(person, messages, priority=priority)
 
     def reachable(self, person: Person | None) -> bool:
         return self.inner.reachable(person)

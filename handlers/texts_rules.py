@@ -89,3 +89,20 @@ RULES_TEXTS: dict[str, tuple[str, str]] = {
     "late_not_yours": ("คุณไม่ใช่หัวหน้าที่อนุมัติการเยี่ยมนี้ได้ ผู้อนุมัติคือ {supervisor}",
                        "You are not the supervisor who approves this visit; {supervisor} is."),
 }
+
+# issue 18: LINE's monthly message allowance, to the administrators ([line] administrators)
+RULES_TEXTS.update({
+    "msgquota_title": ("⚠️ โควตาข้อความ LINE ใช้ไปแล้ว {percent}%", "⚠️ LINE message quota {percent}% used"),
+    "msgquota_used": ("ใช้ไป {used} / {limit} ข้อความเดือนนี้ ({percent}%)",
+                      "{used} / {limit} messages used this month ({percent}%)"),
+    "msgquota_will_hold": (
+        "เมื่อถึง {hold}% ข้อความที่ไม่เร่งด่วน (สรุปงาน การเตือน คำขอให้คะแนน) จะรอส่งจนถึงเดือนหน้าหรือจนกว่าจะเพิ่มโควตา "
+        "เรื่องไฟฟ้าขัดข้องยังส่งตามปกติ",
+        "From {hold}% on, routine messages (digests, reminders, rating requests) wait until next month or a "
+        "larger quota; outage messages still go."),
+    "msgquota_holding": (
+        "ข้อความที่ไม่เร่งด่วน (สรุปงาน การเตือน คำขอให้คะแนน) รอส่งจนถึงเดือนหน้าหรือจนกว่าจะเพิ่มโควตา "
+        "เรื่องไฟฟ้าขัดข้องยังส่งตามปกติ",
+        "Routine messages (digests, reminders, rating requests) now wait until next month or a larger quota; "
+        "outage messages still go."),
+})

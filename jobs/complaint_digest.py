@@ -137,6 +137,6 @@ def send_complaint_digests(session: Session, *, now: datetime, config: Config, n
             if fresh:
                 cards.append(_card(fresh, person.language, supervisor=supervisor))
         if cards:
-            notifier.push(person, [Message(card=c) for c in cards])
+            notifier.push(person, [Message(card=c) for c in cards], priority="routine")
             pushes += 1
     return pushes

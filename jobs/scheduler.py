@@ -46,9 +46,11 @@ def retention_purge(engine: Engine, config: Config, clock: Callable[[], datetime
 
 def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime], *, notifier_for: NotifierFor,
                     on_messages: Callable[[], None],
-                    polls: dict[str, tuple[Callable[[], bool], float]] | None = None):
-    """`polls`: channel jobs run every so many seconds, by name (the forms poll); each says whether it
-    queued messages. Jobs know no channel: the caller that builds the channels hands them in."""
+                    polls: dict[str, tuple[Callable[[], bool], float]] | None = None,
+                    daily: dict[str, tuple[Callable[[], bool], str]] | None = None):
+    """`polls`: channel jobs run every so many seconds, by name (the forms poll); `daily`: channel jobs
+    run once a day at a Bangkok time "HH:MM" (the message quota check); each says whether it queued
+    messages. Jobs know no channel: the caller that builds the channels hands them in."""
     scheduler = BackgroundScheduler(timezone=config.bot.timezone, job_defaults={"coalesce": True, "max_instances": 1})
 
     def guarded(job: Callable[..., int], name: str) -> Callable[[], None]:
@@ -103,6 +105,9 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
                       name="passed incident estimates")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
+    for name, (poll, at) in (daily or {}).items():
+        hour, minute = reminders.hour_minute(at)
+        scheduler.add_job(guarded_poll(poll, name), "cron", hour=hour, minute=minute, timezone=zone, id=name, name=name)
     scheduler.add_job(lambda: retention_purge(engine, config, clock), "cron", hour=config.retention.purge_hour,
                       minute=17, timezone=zone, id="retention_purge", name="retention purge")
     return scheduler

@@ -78,7 +78,7 @@ def send_quota_digests(session: Session, *, now: datetime, config: Config, notif
     for progress in on_line:
         person = progress.staff
         if person.id in claimed:
-            notifier.push(person, [Message(card=quota_card(progress, days_left, person.language))])
+            notifier.push(person, [Message(card=quota_card(progress, days_left, person.language))], priority="routine")
             pushes += 1
     return pushes
 
@@ -115,7 +115,7 @@ def send_visit_report_reminders(session: Session, *, now: datetime, config: Conf
                                display=t("btn_log_result", lang, account=account.name))
                         for visit, account in items[:MAX_BUTTONS])
         notifier.push(person, [Message(card=Card(title=t("report_due_title", lang, count=len(items)), lines=tuple(lines),
-                                                  buttons=buttons))])
+                                                  buttons=buttons))], priority="routine")
         pushes += 1
     return pushes
 
@@ -140,7 +140,7 @@ def send_rating_reminders(session: Session, *, now: datetime, config: Config, no
                 per_contact[contact.id].append(rate_request(visit, account, staff, contact.language, reminder=True))
     for contact_id, messages in per_contact.items():
         # One push a contact, the oldest visits first: a reminder, not a backlog.
-        notifier.push(contacts[contact_id], messages[:MAX_RATING_REMINDERS])
+        notifier.push(contacts[contact_id], messages[:MAX_RATING_REMINDERS], priority="routine")
     return len(per_contact)
 
 

@@ -286,6 +286,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = ""
     # issue 16: a "multicast" row goes to these LINE user ids (at most 500) in one call; to_user is its group key.
     recipients: Optional[list] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # issue 18: "routine" pushes (digests, reminders) wait while LINE's monthly allowance runs short.
+    priority: str = "urgent"
 
 
 class Setting(SQLModel, table=True):

@@ -21,6 +21,8 @@ from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+ROUTINE = "routine"  # handlers/notify.Priority
+
 
 @dataclass
 class Outcome:
@@ -54,6 +56,7 @@ def enqueue(
     reply_token_at: datetime | None = None,
     kind: str = "message",
     recipients: list[str] | None = None,
+    priority: str = "urgent",
 ) -> list[OutboxMessage]:
     """Queue one row per channel call for one recipient, in order; the reply token goes on the first.
 
@@ -72,6 +75,7 @@ def enqueue(
             created_at=now,
             next_attempt_at=now,
             recipients=recipients,
+            priority=priority,
         )
         session.add(row)
         rows.append(row)
@@ -79,20 +83,24 @@ def enqueue(
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50,
-              reply_ttl: timedelta | None = None) -> list[OutboxMessage]:
+              reply_ttl: timedelta | None = None, hold_routine: bool = False) -> list[OutboxMessage]:
     """Take due rows for this sender, each the oldest waiting message of its person, so one
     person's messages go in order and a pass never waits on a long queue for one person.
-    The lease stops a second sender taking them too."""
+    The lease stops a second sender taking them too.
+
+    `hold_routine` (the month's message allowance runs short): routine rows stay pending, untouched,
+    and a person's urgent rows go past their held ones."""
     earlier = aliased(OutboxMessage)
-    waiting_before = (
-        select(earlier.id)
-        .where(earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id)
-        .exists()
-    )
+    waiting = [earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id]
+    candidates = [OutboxMessage.status == "pending"]
+    if hold_routine:
+        waiting.append(earlier.priority != ROUTINE)
+        candidates.append(OutboxMessage.priority != ROUTINE)
+    waiting_before = select(earlier.id).where(*waiting).exists()
     query = (
         select(OutboxMessage)
         .where(
-            OutboxMessage.status == "pending",
+            *candidates,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             ~waiting_before,
@@ -165,6 +173,12 @@ def backoff_seconds(attempts: int, retry_after: float | None, policy: RetryPolic
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
     return {status: count for status, count in rows}
+
+
+def routine_waiting(session: Session) -> int:
+    """Routine rows still pending: what a shortage of the month's allowance holds back."""
+    query = select(func.count()).where(OutboxMessage.status == "pending", OutboxMessage.priority == ROUTINE)
+    return session.exec(query).one()
 
 
 def failed(session: Session, *, limit: int = 100) -> list[OutboxMessage]:

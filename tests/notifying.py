@@ -6,21 +6,24 @@ from __future__ import annotations
 from typing import Sequence
 
 from handlers.messages import Message
-from handlers.notify import Menu, Person
+from handlers.notify import Menu, Person, Priority
 
 
 class CollectingNotifier:
     def __init__(self) -> None:
         self.pushes: list[tuple[Person, tuple[Message, ...]]] = []
+        self.routine: list[tuple[Person, tuple[Message, ...]]] = []  # the pushes marked routine, also in pushes
         self.replies: list[tuple[Message, ...]] = []
         self.menus: list[tuple[Person, Menu]] = []
 
     def reply(self, messages: Sequence[Message]) -> None:
         self.replies.append(tuple(messages))
 
-    def push(self, person: Person, messages: Sequence[Message]) -> None:
+    def push(self, person: Person, messages: Sequence[Message], *, priority: Priority = "urgent") -> None:
         if self.reachable(person):
             self.pushes.append((person, tuple(messages)))
+            if priority == "routine":
+                self.routine.append((person, tuple(messages)))
 
     def reachable(self, person: Person | None) -> bool:
         return bool(person is not None and person.line_user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import core, demo, forms, plan, privacy, quota, report, roster
+from bot.cli import core, demo, forms, line, plan, privacy, quota, report, roster
 from bot.cli import outages  # issue 16
 from bot.cli.common import CONFIG_OPTION, config_option
 
@@ -41,7 +41,7 @@ def main() -> None:
     """kambot: LINE bot for Key Account Management."""
 
 
-for module in (core, roster, privacy, quota, report, plan, forms, demo):  # privacy after roster: adds `staff remove`
+for module in (core, roster, privacy, quota, report, plan, forms, demo, line):  # privacy after roster: adds `staff remove`
     module.register(main)
 outages.register(main)  # issue 16
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -149,6 +150,7 @@ def worker(config: Config) -> None:
 @with_config
 def outbox(config: Config, retry_failed: bool) -> None:
     """Show what waits to be sent or handled, and what failed."""
+    from bot.cli.line import message_quota_lines
     from storage import inbox as inbox_repo
     from storage import outbox as outbox_repo
 
@@ -159,6 +161,8 @@ def outbox(config: Config, retry_failed: bool) -> None:
             click.echo(f"{count} queued again")
         click.echo(f"inbox:  {inbox_repo.count_by_status(session)}")
         click.echo(f"outbox: {outbox_repo.count_by_status(session)}")
+        for line in message_quota_lines(config, session, datetime.now(timezone.utc)):
+            click.echo(f"  {line}")
         for row in outbox_repo.failed(session):
             click.echo(f"  failed #{row.id} after {row.attempts} attempts: {row.last_error}")
         for event in inbox_repo.troubled(session):
@@ -190,10 +194,14 @@ def richmenu_create(config: Config) -> None:
 
 
 @click.command("check-config")
+@click.option("--offline", is_flag=True, help="Do not ask LINE about the channel and its webhook.")
 @with_config
-def check_config(config: Config) -> None:
-    """Validate the config file and say what is missing; with an initialised database, also the accounts
-    and offices whose reports would reach nobody on LINE (as `kambot roster routes`)."""
+def check_config(config: Config, offline: bool) -> None:
+    """Validate the config file and say what is missing; with LINE credentials, ask LINE about the channel;
+    with an initialised database, list the accounts and offices whose reports would reach nobody on LINE
+    (as `kambot roster routes`)."""
+    from bot.cli.line import channel_lines
+
     missing = config.missing_settings()
     click.echo(f"database: {safe_url(config.database.url)}")
     click.echo("LINE: ready" if not missing else f"LINE settings missing: {', '.join(missing)}")
@@ -202,6 +210,11 @@ def check_config(config: Config) -> None:
     for line in _route_notes(config):
         click.echo(line)
     problems = _file_problems(config)
+    if not missing and not offline:
+        notes, channel_problems = channel_lines(config)
+        for note in notes:
+            click.echo(note)
+        problems += channel_problems
     for problem in problems:
         click.echo(f"PROBLEM: {problem}", err=True)
     if problems:

@@ -26,7 +26,13 @@ reference "Common specifications" and "Retry failed API requests"):
   -> 400, like LINE.
 * Message validation: 1..5 message objects, each with a known ``type``; text
   messages need a non-empty ``text`` of at most 5000 characters.
-* Rich menus, profile, message content, loading animation and quota consumption endpoints.
+* Rich menus, profile, message content and loading animation endpoints.
+* Bot info (``bot_name``, ``basic_id``) and the webhook endpoint: set (PUT), read (GET, ``webhook_active``)
+  and tested (POST .../test: a real signed POST of an empty event list to the URL, signed with
+  ``channel_secret`` when given; LINE's verdict: success, statusCode, reason, detail).
+* The message quota: ``quota_type`` ("limited" or "none") and ``quota_value`` (GET /v2/bot/message/quota);
+  consumption counts pushes (1 each) and multicasts (1 per recipient), never replies, as LINE does;
+  a push or multicast beyond a limited quota -> 429 "You have reached your monthly limit.".
 * Everything else -> 404 ``{"message": "Not found"}``.
 * Every response carries ``x-line-request-id``.
 * Not LINE: ``POST /_standin/reply-tokens`` ``{"replyToken", "userId"}`` and
@@ -194,9 +200,10 @@ def _check_kind(kind: str) -> None:
 class LineStandIn:
     """Threaded local HTTP server emulating the LINE Messaging API."""
 
-    def __init__(self, *, delay: float = 0.0, access_token: str | None = None):
+    def __init__(self, *, delay: float = 0.0, access_token: str | None = None, channel_secret: str | None = None):
         self.delay: float = delay
         self.access_token: str | None = access_token
+        self.channel_secret: str | None = channel_secret
         self.listeners: list[Callable[[RecordedCall], None]] = []
 
         self._lock = threading.RLock()
@@ -210,7 +217,12 @@ class LineStandIn:
                 Rule(REPLY_PATH, methods=["POST"], endpoint="reply"),
                 Rule(PUSH_PATH, methods=["POST"], endpoint="push"),
                 Rule(MULTICAST_PATH, methods=["POST"], endpoint="multicast"),
+                Rule("/v2/bot/message/quota", methods=["GET"], endpoint="quota"),
                 Rule("/v2/bot/message/quota/consumption", methods=["GET"], endpoint="quota_consumption"),
+                Rule("/v2/bot/info", methods=["GET"], endpoint="bot_info"),
+                Rule("/v2/bot/channel/webhook/endpoint", methods=["GET"], endpoint="webhook_get"),
+                Rule("/v2/bot/channel/webhook/endpoint", methods=["PUT"], endpoint="webhook_set"),
+                Rule("/v2/bot/channel/webhook/test", methods=["POST"], endpoint="webhook_test"),
                 Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="message_content"),
                 Rule("/v2/bot/message/<message_id>/content/transcoding", methods=["GET"], endpoint="transcoding"),
                 Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
@@ -265,6 +277,9 @@ class LineStandIn:
             self._faults: list[_Fault] = []
             self._hangs: list[_Fault] = []
             self._message_seq = 0
+            self.bot_name, self.basic_id = "kambot stand-in", "@000standin"
+            self.webhook_endpoint, self.webhook_active = "", False
+            self.quota_type, self.quota_value = "none", 0  # LINE's answer: "limited" with a value, or "none"
 
     def reset(self) -> None:
         """Forget calls, deliveries, faults, reply tokens, retry keys and rich
@@ -297,6 +312,9 @@ class LineStandIn:
                 container.clear()
             self.default_rich_menu = None
             self._message_seq = 0
+            self.bot_name, self.basic_id = "kambot stand-in", "@000standin"
+            self.webhook_endpoint, self.webhook_active = "", False
+            self.quota_type, self.quota_value = "none", 0
 
     # --------------------------------------------------------------- lifecycle
 
@@ -562,7 +580,7 @@ class LineStandIn:
                 {"message": "The retry key is already accepted", "sentMessages": sent},
                 headers={"x-line-accepted-request-id": accepted_id},
             )
-        err = _validate_send(parsed, "to")
+        err = _validate_send(parsed, "to") or self._over_quota(1)
         if err is not None:
             return err
         messages = parsed["messages"]
@@ -593,13 +611,48 @@ class LineStandIn:
         if err is not None:
             return err
         messages = parsed["messages"]
+        recipients = tuple(user for user in dict.fromkeys(to) if user not in self.blocked)
+        over = self._over_quota(len(recipients))
+        if over is not None:
+            return over
         if retry_key is not None:
             self._retry_keys[retry_key] = (request_id, [])
-        recipients = tuple(user for user in dict.fromkeys(to) if user not in self.blocked)
         return _Outcome(200, {}, delivery=_Delivery("multicast", "", list(messages), recipients=recipients))
+
+    def _over_quota(self, messages: int) -> _Outcome | None:
+        if self.quota_type == "limited" and self.total_usage + messages > self.quota_value:
+            return _Outcome(429, {"message": "You have reached your monthly limit."})
+        return None
+
+    def _h_quota(self, **_kw) -> _Outcome:
+        if self.quota_type == "limited":
+            return _Outcome(200, {"type": "limited", "value": self.quota_value})
+        return _Outcome(200, {"type": "none"})
 
     def _h_quota_consumption(self, **_kw) -> _Outcome:
         return _Outcome(200, {"totalUsage": self.total_usage})
+
+    # --- the channel
+
+    def _h_bot_info(self, **_kw) -> _Outcome:
+        return _Outcome(200, {"userId": "U" + "0" * 32, "basicId": self.basic_id, "displayName": self.bot_name,
+                              "chatMode": "bot", "markAsReadMode": "auto"})
+
+    def _h_webhook_get(self, **_kw) -> _Outcome:
+        return _Outcome(200, {"endpoint": self.webhook_endpoint, "active": self.webhook_active})
+
+    def _h_webhook_set(self, *, parsed, **_kw) -> _Outcome:
+        endpoint = parsed.get("endpoint") if isinstance(parsed, dict) else None
+        if not isinstance(endpoint, str) or not endpoint.startswith("https://") and not _local(endpoint):
+            return _body_errors([{"message": "must be a valid HTTPS URL", "property": "endpoint"}])
+        self.webhook_endpoint, self.webhook_active = endpoint, True
+        return _Outcome(200, {})
+
+    def _h_webhook_test(self, *, parsed, **_kw) -> _Outcome:
+        """POSTs an empty, signed event list to the URL as LINE's "Verify" does (outside the lock would be
+        kinder to other calls; tests make one at a time)."""
+        endpoint = (parsed or {}).get("endpoint") or self.webhook_endpoint
+        return _Outcome(200, _verify_webhook(endpoint, self.channel_secret))
 
     def _h_message_content(self, *, message_id, **_kw) -> _Outcome:
         if message_id in self.gone_content:
@@ -734,6 +787,36 @@ class LineStandIn:
         """Messages to the user from the ``after``-th on, and the count to ask from next time."""
         messages = self.messages_to(user_id)
         return _Outcome(200, {"messages": messages[after:], "next": len(messages)})
+
+
+# ---------------------------------------------------------------- the webhook test
+
+
+def _local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "http://localhost"))
+
+
+def _verify_webhook(endpoint: str, secret: str | None) -> dict:
+    import base64
+    import hashlib
+    import hmac
+    import urllib.error
+    import urllib.request
+    from datetime import datetime, timezone
+
+    body = json.dumps({"destination": "U" + "0" * 32, "events": []}).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Line-Signature"] = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    verdict = {"timestamp": datetime.now(timezone.utc).isoformat(), "success": False}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(endpoint, data=body, headers=headers), timeout=5) as answer:
+            return {**verdict, "success": True, "statusCode": answer.status, "reason": "OK", "detail": str(answer.status)}
+    except urllib.error.HTTPError as error:
+        return {**verdict, "statusCode": error.code, "reason": "ERROR_STATUS_CODE",
+                "detail": f"The webhook returned an HTTP status code other than 200.({error.code} {error.reason})"}
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return {**verdict, "statusCode": 0, "reason": "COULD_NOT_CONNECT", "detail": str(error)[:200]}
 
 
 # ---------------------------------------------------------------- validation

@@ -12,7 +12,7 @@ import uuid
 
 from bot.line.limits import MESSAGES_PER_CALL, MULTICAST_RECIPIENTS
 from handlers.messages import Message
-from handlers.notify import Menu, Person
+from handlers.notify import Menu, Person, Priority
 from storage import outbox
 from storage.models import Setting
 
@@ -43,9 +43,9 @@ class LineNotifier:
         token, self.reply_token = self.reply_token, ""  # a reply token is good for one call
         self._queue(self.reply_to, messages, reply_token=token)
 
-    def push(self, person: Person, messages: Sequence[Message]) -> None:
+    def push(self, person: Person, messages: Sequence[Message], *, priority: Priority = "urgent") -> None:
         if self.reachable(person):
-            self._queue(person.line_user_id, messages)
+            self._queue(person.line_user_id, messages, priority=priority)
 
     def reachable(self, person: Person | None) -> bool:
         return bool(person is not None and person.line_user_id)
@@ -79,10 +79,11 @@ class LineNotifier:
         if address:
             outbox.enqueue(self.session, to_user=address, chunks=[[{}]], now=self.now, kind="unlink_richmenu")
 
-    def _queue(self, line_user_id: str, messages: Sequence[Message], *, reply_token: str = "") -> None:
+    def _queue(self, line_user_id: str, messages: Sequence[Message], *, reply_token: str = "",
+               priority: Priority = "urgent") -> None:
         chunks = calls([m.to_dict() for m in messages])
         outbox.enqueue(self.session, to_user=line_user_id, chunks=chunks, now=self.now, reply_token=reply_token or None,
-                       reply_token_at=self.token_issued_at if reply_token else None)
+                       reply_token_at=self.token_issued_at if reply_token else None, priority=priority)
 
 
 def notifier_for(session: Session, now: datetime) -> LineNotifier:

@@ -30,6 +30,8 @@ from bot import media
 from bot.config import Config
 from bot.line import profiles
 from bot.line.render import render_all
+from handlers.rules.message_quota import holding
+from storage import message_quota
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from storage.outbox import Outcome, RetryPolicy, claim_due, record_outcomes
@@ -119,10 +121,14 @@ class LineSender:
 
     def _claim(self, limit: int) -> list[OutboxMessage]:
         """Due rows, at most one per person (their oldest), so one person's messages keep their order
-        and different people are served in parallel (LINE answers take a while)."""
+        and different people are served in parallel (LINE answers take a while). Routine rows wait
+        while the month's message allowance runs short (the last reading, bot/line/quota_check.py)."""
         with session_scope(self.engine) as session:
-            return claim_due(session, now=self.clock(), lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
-                             limit=limit, reply_ttl=timedelta(seconds=self.config.outbox.reply_token_ttl_seconds))
+            now = self.clock()
+            hold = holding(message_quota.latest(session), now, self.config.line.quota_hold_percent)
+            return claim_due(session, now=now, lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
+                             limit=limit, reply_ttl=timedelta(seconds=self.config.outbox.reply_token_ttl_seconds),
+                             hold_routine=hold)
 
     # --- one row ---------------------------------------------------------------
 

@@ -118,7 +118,7 @@ def send_office_reviews(session: Session, config, *, now: datetime, notifier: No
             lines = [*summary_lines(report, office, config.reports, lang),
                      t("review_command", lang, command=f"kambot report month {period.code} --office {office}")]
             title = t("review_office_title", lang, period=period.title() if lang == "th" else period.code, office=office)
-            notifier.push(person, [Message(card=Card(title=title, lines=tuple(lines)))])
+            notifier.push(person, [Message(card=Card(title=title, lines=tuple(lines)))], priority="routine")
             sent += 1
     return sent
 
@@ -152,6 +152,6 @@ def send_zone_reviews(session: Session, config, *, now: datetime, notifier: Noti
         lines = [*per_office, *summary_lines(report, total, config.reports, lang),
                  t("review_command", lang, command=f"kambot report quarter {quarter.label}")]
         title = t("review_zone_title", lang, period=period.title() if lang == "th" else quarter.label)
-        notifier.push(person, [Message(card=Card(title=title, lines=tuple(lines)))])
+        notifier.push(person, [Message(card=Card(title=title, lines=tuple(lines)))], priority="routine")
         sent += 1
     return sent

@@ -172,7 +172,7 @@ def ask_contacts_to_rate(session: Session, visit: Visit, account: Account, *, no
     staff = session.get(Staff, visit.staff_id)
     contacts = [c for c in met_contacts(session, visit) if notifier.reachable(c)]
     for contact in contacts:
-        notifier.push(contact, [rate_request(visit, account, staff, contact.language)])
+        notifier.push(contact, [rate_request(visit, account, staff, contact.language)], priority="routine")
     return len(contacts)
 
 
