@@ -326,4 +326,4 @@ STEPS = {
 STEP_OF_ACTION = {"outage.site": "site", "outage.symptom": "symptom", "outage.since": "since", "outage.done": "attach"}
 
 # The staff's typing steps: any other tap parks them (handlers/parking.py).
-TYPING_STEPS = {"update": ("parked_update", "outage.update")}
+TYPING_STEPS = {"update": ("parked_update", "outage.update", ("outage.cause", "outage.etr"))}

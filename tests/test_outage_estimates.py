@@ -53,7 +53,9 @@ def test_cause_and_estimate_reach_every_reporter_status_shows_them_and_a_passed_
     picker = actions[7]
     assert (picker["type"], picker["mode"], picker["min"]) == ("datetimepicker", "datetime", "2026-11-23T10:00")
 
+    before = len(bot.line.messages_to("Ukamr1"))
     bot.tap("Ukamr1", actions[0]["data"])
+    assert len(bot.line.messages_to("Ukamr1")) == before + 1  # the cause is the update's own: nothing "parked"
     for customer in ("Ucust1", "Ucust2"):
         told = bot.last_to(customer)
         assert told["text"] == UPDATE + CAUSE
