@@ -88,6 +88,10 @@ def test_cause_and_estimate_reach_every_reporter_status_shows_them_and_a_passed_
     assert bot.last_to("Ucust2")["text"] == (UPDATE + "ทีมช่างกำลังตัดต้นไม้ออกจากสาย\n" + CAUSE
                                              + "\nคาดว่าไฟจะมาประมาณ 23 พ.ย. 2569 13:30 น.")
 
+    bot.tap("Ukamr1", f"a=outage.view&t={ticket.id}")
+    card = json.dumps(bot.line.messages_to("Ukamr1")[-1], ensure_ascii=False)
+    assert CAUSE in card and "คาดว่าไฟมา: 23 พ.ย. 2569 13:30 น." in card
+
     bot.tap("Ucust2", "a=status")
     status = json.dumps(bot.last_to("Ucust2"), ensure_ascii=False)
     assert CAUSE in status and "คาดว่าไฟมา: 23 พ.ย. 2569 13:30 น." in status
