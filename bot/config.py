@@ -546,7 +546,8 @@ DEFAULT_CAUSES = ["ต้นไม้ล้มทับสาย", "อุปก
 
 
 class IncidentsConfig(_Section):
-    # The causes a KAMR picks from when updating an area incident (quick replies: at most 12, 20 characters each).
+    # The causes a KAMR picks from when updating an area incident or a single outage ticket (quick replies:
+    # at most 12, 20 characters each).
     causes: list[str] = Field(default_factory=lambda: list(DEFAULT_CAUSES))
 
     @field_validator("causes")

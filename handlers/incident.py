@@ -4,8 +4,6 @@ Every postback is checked: the ticket through ticketing.ticket_for_staff, the in
 incidents.may_handle (a KAMR of an affected account or a supervisor of its office)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from handlers import ticketing
 from handlers.context import Action, Context
 from handlers.menu import text_with_menu
@@ -14,7 +12,7 @@ from handlers.operations import incidents as operations
 from handlers.operations.incidents import IncidentError
 from handlers.postback import build, int_param
 from handlers.texts import t
-from handlers.thai_dates import BANGKOK
+from handlers.thai_dates import picked_moment
 from handlers.ticketing import cancel_button
 from storage import conversations, incidents, network
 from storage.models import Incident, Site
@@ -117,10 +115,8 @@ def on_etr(ctx: Context) -> None:
     incident = _incident(ctx)
     if incident is None:
         return
-    try:
-        etr = datetime.fromisoformat(str(ctx.inbound.params.get("datetime", ""))).replace(tzinfo=BANGKOK)
-        etr = etr.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
+    etr = picked_moment(ctx.inbound.params)
+    if etr is None:
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     if etr < ctx.now:  # the picker is bounded on the phone, but its answer can be forged

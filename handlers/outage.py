@@ -17,7 +17,7 @@ from handlers.operations.outages import staff_card
 from handlers.postback import build, int_param
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.rules import date_bounds
-from handlers.thai_dates import BANGKOK, format_datetime
+from handlers.thai_dates import BANGKOK, format_datetime, picked_moment
 from handlers.texts import t
 from storage import conversations, roster
 from storage.models import Site, Staff, Ticket
@@ -109,12 +109,8 @@ def on_since(ctx: Context) -> None:
 def _parse_since(ctx: Context) -> datetime | None:
     if ctx.params.get("v") == "now":
         return ctx.now
-    picked = ctx.inbound.params.get("datetime")
-    if picked:
-        try:
-            return datetime.fromisoformat(str(picked)).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
-        except (ValueError, OverflowError, TypeError):  # OverflowError: year 1 in Bangkok is before UTC's year 1
-            return None
+    if ctx.inbound.params.get("datetime"):
+        return picked_moment(ctx.inbound.params)
     match = TIME_PATTERN.match(ctx.inbound.text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None
@@ -199,38 +195,101 @@ def acknowledge(ctx: Context) -> None:
 
 
 def ask_update(ctx: Context) -> None:
+    """A cause from the configured list (the one area incidents use), an estimated restoration time from the
+    date-time picker, or a typed note: each goes to every reporter with the cause and estimate as they stand."""
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
         return
     conversations.set_step(ctx.state, FLOW, "update", now=ctx.now, ticket_id=ticket.id)
-    ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number), quick_replies=(cancel_button(ctx),)))
+    causes = [Button(cause, data=build("outage.cause", t=ticket.id, c=n), display=cause)
+              for n, cause in enumerate(ctx.config.incidents.causes)]
+    ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number),
+                      quick_replies=(*causes[:11], outages.estimate_button(ticket, ctx.lang, now=ctx.now),
+                                     cancel_button(ctx))))
+
+
+def _open_ticket(ctx: Context) -> Ticket | None:
+    return ticketing.workable_ticket(ctx, "outage", OPEN_STATUSES, "ticket_already_resolved")
+
+
+def _post_update(ctx: Context, ticket: Ticket, **change) -> None:
+    outages.post_update(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier, **change)
+    conversations.clear(ctx.state, now=ctx.now)
+    ctx.reply(Message(text=t("staff_update_sent", ctx.lang, number=ticket.number),
+                      quick_replies=_next_buttons(ctx, ticket)))
+
+
+def _next_buttons(ctx: Context, ticket: Ticket) -> tuple[Button, ...]:
+    again = t("btn_update", ctx.lang)
+    return (Button(again, data=build("outage.update", t=ticket.id), display=again),
+            outages.resolve_button(ticket, ctx.lang))
 
 
 def on_update_text(ctx: Context) -> None:
-    ticket = _ticket_for_staff(ctx)
+    ticket = _open_ticket(ctx)
     text = ctx.inbound.text.strip()[:1000]
     if ticket is None or not text:
         return
-    outages.post_update(ctx.session, ticket, text, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier)
-    conversations.clear(ctx.state, now=ctx.now)
-    ctx.reply(text_with_menu(ctx, t("staff_update_sent", ctx.lang, number=ticket.number)))
+    _post_update(ctx, ticket, text=text)
+
+
+def on_cause(ctx: Context) -> None:
+    ticket = _open_ticket(ctx)
+    if ticket is None:
+        return
+    index = int_param(ctx.params, "c")
+    if index is None or not 0 <= index < len(ctx.config.incidents.causes):  # forged, or the list changed since
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    _post_update(ctx, ticket, cause=ctx.config.incidents.causes[index])
+
+
+def on_estimate(ctx: Context) -> None:
+    """From the update's picker or the reminder's: the picker is bounded on the phone, but its answer can be forged."""
+    ticket = _open_ticket(ctx)
+    if ticket is None:
+        return
+    etr = picked_moment(ctx.inbound.params)
+    started = ticket.started_at or ticket.created_at
+    refusal = date_bounds.estimate_refusal(etr, now=ctx.now, started=started)
+    if refusal is not None:
+        ctx.reply(Message(text=t(refusal, ctx.lang, since=format_datetime(started, ctx.lang)),
+                          quick_replies=(outages.estimate_button(ticket, ctx.lang, now=ctx.now), cancel_button(ctx))))
+        return
+    _post_update(ctx, ticket, etr=etr)
 
 
 def resolve(ctx: Context) -> None:
-    """Closing is deliberate: the first tap asks, the second ([ยืนยัน ไฟมาแล้ว]) closes and asks the customers to rate."""
+    """Closing is deliberate: the first tap asks, showing the restoration time (now, or another from the picker);
+    the second ([ยืนยัน ไฟมาแล้ว], or a time picked) closes and asks the customers to rate."""
     ticket = _ticket_for_staff(ctx)
     if ticket is None:
         return
+    started = ticket.started_at or ticket.created_at
     if ctx.params.get("ok") != "1" and ticket.status in OPEN_STATUSES:
-        yes, no = t("btn_confirm_resolve", ctx.lang), t("btn_not_yet", ctx.lang)
-        ctx.reply(Message(text=t("resolve_confirm", ctx.lang, number=ticket.number),
-                          quick_replies=(Button(yes, data=build("outage.resolve", t=ticket.id, ok=1), display=yes),
-                                         Button(no, data=build("outage.view", t=ticket.id), display=no))))
+        _confirm_resolve(ctx, ticket, t("resolve_confirm", ctx.lang, number=ticket.number,
+                                        at=format_datetime(ctx.now, ctx.lang)))
         return
-    if not outages.resolve(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier):
+    restored_at = picked_moment(ctx.inbound.params) if ctx.params.get("at") == "pick" else ctx.now
+    refusal = date_bounds.restoration_refusal(restored_at, now=ctx.now, started=started)
+    if refusal is not None and ticket.status in OPEN_STATUSES:
+        _confirm_resolve(ctx, ticket, t(refusal, ctx.lang, since=format_datetime(started, ctx.lang)))
+        return
+    if not outages.resolve(ctx.session, ticket, now=ctx.now, actor=ctx.staff, notifier=ctx.notifier,
+                           restored_at=restored_at):
         ctx.reply(text_with_menu(ctx, t("ticket_already_resolved", ctx.lang, number=ticket.number)))
         return
     ctx.reply(text_with_menu(ctx, t("staff_resolved", ctx.lang, number=ticket.number)))
+
+
+def _confirm_resolve(ctx: Context, ticket: Ticket, text: str) -> None:
+    yes, other, no = t("btn_confirm_resolve", ctx.lang), t("btn_restored_other_time", ctx.lang), t("btn_not_yet", ctx.lang)
+    started = ticket.started_at or ticket.created_at
+    ctx.reply(Message(text=text, quick_replies=(
+        Button(yes, data=build("outage.resolve", t=ticket.id, ok=1), display=yes),
+        Button(other, kind="datetime", data=build("outage.resolve", t=ticket.id, ok=1, at="pick"),
+               **date_bounds.restoration_picker(ctx.now, started)),
+        Button(no, data=build("outage.view", t=ticket.id), display=no))))
 
 
 def view(ctx: Context) -> None:
@@ -248,6 +307,8 @@ ACTIONS = {
     "outage.restored": Action(power_back, "contact"),
     "outage.ack": Action(acknowledge, "staff"),
     "outage.update": Action(ask_update, "staff"),
+    "outage.cause": Action(on_cause, "staff"),
+    "outage.etr": Action(on_estimate, "staff"),
     "outage.resolve": Action(resolve, "staff"),
     "outage.view": Action(view, "staff"),
 }
@@ -265,4 +326,4 @@ STEPS = {
 STEP_OF_ACTION = {"outage.site": "site", "outage.symptom": "symptom", "outage.since": "since", "outage.done": "attach"}
 
 # The staff's typing steps: any other tap parks them (handlers/parking.py).
-TYPING_STEPS = {"update": ("parked_update", "outage.update")}
+TYPING_STEPS = {"update": ("parked_update", "outage.update", ("outage.cause", "outage.etr"))}

@@ -5,9 +5,9 @@ sentence about B must not send that sentence to A's customer. So when a tap (or 
 hand) does not belong to the waiting step, the step ends and the person is told which ticket's typing
 was put aside, with a button to go back to it.
 
-Each dialog module declares its typing steps: TYPING_STEPS = {step: (notice text key, resume action)}.
-A tap on the resume action for the same ticket (e.g. [แก้ไข]) and the postbacks the module ties to the
-step (STEP_OF_ACTION, e.g. [ส่ง]) continue the step instead.
+Each dialog module declares its typing steps: TYPING_STEPS = {step: (notice text key, resume action[, choices])}.
+A tap on the resume action or one of the choices for the same ticket (e.g. [แก้ไข], an outage update's
+cause) and the postbacks the module ties to the step (STEP_OF_ACTION, e.g. [ส่ง]) continue the step instead.
 """
 from __future__ import annotations
 
@@ -27,13 +27,15 @@ from storage.models import Ticket
 class TypingStep:
     notice_key: str  # "พักการพิมพ์คำชี้แจง {number} ไว้ก่อน"
     resume_action: str  # the postback that asks for the typing again
+    choices: tuple[str, ...] = ()  # postbacks offered beside the typing (an outage update's cause and estimate)
 
 
 def continues(ctx: Context, typing: TypingStep, action: str, params: dict, step_of_action: tuple[str, str] | None) -> bool:
     """Whether this tap belongs to the waiting step rather than to something else."""
     if step_of_action is not None and step_of_action[0] == ctx.state.flow:
         return True
-    return action == typing.resume_action and int_param(params, "t") == int_param(ctx.state.data, "ticket_id")
+    return (action in (typing.resume_action, *typing.choices)
+            and int_param(params, "t") == int_param(ctx.state.data, "ticket_id"))
 
 
 def park(ctx: Context, typing: TypingStep) -> Message | None:

@@ -30,7 +30,8 @@ def _customer_card(ctx: Context, ticket) -> Card:
     site = ctx.session.get(Site, ticket.site_id) if ticket.site_id else None
     title = t("status_line", ctx.lang, number=ticket.number, kind=t(f"kind_{ticket.kind}", ctx.lang),
               site=site.name if site else _topic(ctx, ticket, ctx.lang), status=t(f"status_{ticket.status}", ctx.lang))
-    lines = (t("status_reported_at", ctx.lang, at=format_datetime(ticket.created_at, ctx.lang)),)
+    lines = (t("status_reported_at", ctx.lang, at=format_datetime(ticket.created_at, ctx.lang)),
+             *(outages.facts_lines(ctx.session, ticket, ctx.lang) if ticket.kind == "outage" else ()))
     # Only whoever filed (or joined) the complaint closes it by acknowledging (issue 19: not a colleague).
     closes = (ticket.kind == "complaint" and ticket.status == "answered"
               and tickets.is_reporter(ctx.session, ticket, ctx.contact.id))

@@ -116,8 +116,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "outage_update_customer": ("{number} อัปเดตจากคุณ{staff}:\n{text}", "{number} update from {staff}:\n{text}"),
     "outage_resolved_customer": (
-        "{number}: แก้ไขเรียบร้อยแล้วค่ะ ✅\nกรุณาให้คะแนนการดูแลครั้งนี้ (5 = พอใจมาก)",
-        "{number}: resolved ✅\nPlease rate how we handled it (5 = very satisfied).",
+        "{number}: แก้ไขเรียบร้อยแล้วค่ะ ✅ ไฟมาเมื่อ {at}\nกรุณาให้คะแนนการดูแลครั้งนี้ (5 = พอใจมาก)",
+        "{number}: resolved ✅ power back at {at}\nPlease rate how we handled it (5 = very satisfied).",
     ),
     "btn_done": ("เสร็จสิ้น", "Done"),
     "btn_photo": ("ถ่ายรูป", "Camera"),
@@ -157,8 +157,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff_acked": ("รับเรื่อง {number} แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ", "{number} acknowledged; the customer was told."),
     "staff_already_acked": ("{number} มีผู้รับเรื่องแล้ว (คุณ{staff})", "{number} was already acknowledged by {staff}."),
     "staff_ask_update": (
-        "พิมพ์ข้อความความคืบหน้าของ {number} ที่จะส่งถึงลูกค้าค่ะ",
-        "Type the update on {number} for the customer.",
+        "ความคืบหน้าของ {number}: เลือกสาเหตุ หรือเวลาที่คาดว่าไฟจะมา หรือพิมพ์ข้อความถึงลูกค้าค่ะ",
+        "Update on {number}: choose the cause or the expected time back, or type a note for the customer.",
     ),
     "staff_update_sent": ("ส่งความคืบหน้า {number} ถึงลูกค้าแล้ว", "Update on {number} sent to the customer."),
     "staff_resolved": ("ปิดงาน {number} แล้ว ลูกค้าจะได้รับแบบประเมิน", "{number} resolved; the customer will be asked to rate it."),
@@ -333,8 +333,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_more_work": ("ดูเรื่องถัดไป", "Show the next"),
     "status_reported_at": ("แจ้งเมื่อ {at}", "Reported {at}"),
     # closing is deliberate (issue 21 item 3)
-    "resolve_confirm": ("ยืนยันว่า {number} ไฟกลับมาใช้ได้ตามปกติแล้ว? ลูกค้าจะได้รับแจ้งและแบบประเมินทันที",
-                        "Confirm that power is back to normal for {number}? The customer is told and asked to rate at once."),
+    "resolve_confirm": ("ยืนยันว่า {number} ไฟกลับมาใช้ได้ตามปกติแล้ว? ลูกค้าจะได้รับแจ้งและแบบประเมินทันที\n"
+                        "เวลาไฟมา: {at}",
+                        "Confirm that power is back to normal for {number}? The customer is told and asked to rate at once.\n"
+                        "Power back at: {at}"),
     "btn_confirm_resolve": ("ยืนยัน ไฟมาแล้ว", "Yes, power is back"),
     "btn_not_yet": ("ยังไม่ใช่", "Not yet"),
     "service_done_confirm": ("ยืนยันว่าให้บริการ {name} ({number}) เรียบร้อยแล้ว? ลูกค้าจะได้รับแบบประเมิน",

@@ -58,6 +58,23 @@ OUTAGE_COMM_TEXTS: dict[str, tuple[str, str]] = {
                             "⏰ {number}: the estimate ({etr}) has passed without power back. Please give customers a new one."),
     "incident_etr_past": ("เวลาที่คาดว่าไฟจะมาต้องไม่เป็นเวลาที่ผ่านมาแล้วค่ะ", "The estimated time must not be in the past."),
     "incident_staff_restored": ("✅ {number} ไฟมาแล้ว {at}", "✅ {number} power back at {at}"),
+    # single outage tickets (issue 16 item 1): the KAMR's structured update and the restoration time
+    "btn_outage_etr": ("เวลาคาดว่าไฟมา", "Expected back at"),
+    "outage_etr_passed": ("⏰ {number} ({account}): เลยเวลาที่คาดว่าไฟจะมา ({etr}) แล้ว แต่ยังไม่แจ้งไฟมา "
+                          "กรุณาแจ้งเวลาใหม่ให้ลูกค้าค่ะ",
+                          "⏰ {number} ({account}): the estimate ({etr}) has passed without power back. "
+                          "Please give the customer a new one."),
+    "outage_etr_unreadable": ("อ่านเวลาที่เลือกไม่ได้ กรุณาเลือกใหม่ค่ะ", "That time could not be read; please pick again."),
+    "outage_etr_past": ("เวลาที่คาดว่าไฟจะมาต้องไม่เป็นเวลาที่ผ่านมาแล้วค่ะ", "The estimated time must not be in the past."),
+    "outage_etr_before_start": ("เวลาที่คาดว่าไฟจะมาต้องไม่ก่อนเวลาที่ไฟดับ ({since}) ค่ะ",
+                                "The estimated time must not be before the outage started ({since})."),
+    "outage_etr_too_far": ("เวลาที่คาดว่าไฟจะมาต้องไม่เกิน 14 วันจากนี้ค่ะ", "The estimated time must be within 14 days."),
+    "outage_restored_at": ("เวลาไฟมา: {at}", "Power back at: {at}"),
+    "btn_restored_other_time": ("ไฟมาเวลาอื่น", "Another time"),
+    "outage_restored_unreadable": ("อ่านเวลาที่เลือกไม่ได้ กรุณาเลือกใหม่ค่ะ", "That time could not be read; please pick again."),
+    "outage_restored_future": ("เวลาไฟมาต้องไม่เป็นเวลาในอนาคตค่ะ", "The restoration time must not be in the future."),
+    "outage_restored_before_start": ("เวลาไฟมาต้องไม่ก่อนเวลาที่ไฟดับ ({since}) ค่ะ",
+                                     "The restoration time must not be before the outage started ({since})."),
     # planned outages: customers
     "planned_notice": (
         "🔧 แจ้งดับไฟตามแผน {reference}\n{when}\nสถานที่: {sites}\nเหตุผล: {reason}\nผู้ประสานงาน: {person}\n"

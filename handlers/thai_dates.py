@@ -137,6 +137,15 @@ def picked_date(params: dict, typed: str, today: date | None = None) -> date | N
     return parse_thai_date(str(picked)) if picked else parse_thai_date(typed, today)
 
 
+def picked_moment(params: dict) -> datetime | None:
+    """The UTC moment from a date-time picker's answer (``params['datetime']``, Bangkok time as LINE sends it);
+    None when missing or unreadable (a forged value)."""
+    try:
+        return datetime.fromisoformat(str(params.get("datetime") or "")).replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 in Bangkok is before UTC's year 1
+        return None
+
+
 # --- how long ago (issue 21: ages on the staff's work cards) ---------------------------
 
 

@@ -102,7 +102,7 @@ def build_scheduler(config: Config, engine: Engine, clock: Callable[[], datetime
                       id="planned_outages", name="planned-outage notices")
     scheduler.add_job(guarded(remind_passed_estimates, "incident estimates"), "interval",
                       seconds=config.escalation.check_every_seconds, id="incident_estimates",
-                      name="passed incident estimates")
+                      name="passed estimates of incidents and outages")
     for name, (poll, seconds) in (polls or {}).items():
         scheduler.add_job(guarded_poll(poll, name), "interval", seconds=seconds, id=name, name=name)
     for name, (poll, at) in (daily or {}).items():

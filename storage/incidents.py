@@ -10,6 +10,7 @@ from storage.db import lock_key
 from storage.models import Contact, Incident, IncidentFeeder, IncidentRecipient, IncidentTicket, Ticket
 
 PREFIX = "INC"
+ACKNOWLEDGED_BY_INCIDENT = "acknowledged_by_incident"  # in Ticket.details: the incident's number
 
 
 def lock_feeders(session: Session, feeders: list[str]) -> None:
@@ -52,23 +53,6 @@ def close(session: Session, incident: Incident, *, now: datetime) -> bool:
         session.add(link)
     session.flush()
     return True
-
-
-def past_estimate(session: Session, *, now: datetime) -> list[Incident]:
-    """Open incidents whose estimate has passed and whose KAMRs were not reminded of that estimate yet."""
-    return [incident for incident in session.exec(select(Incident).where(
-        Incident.status == "open", col(Incident.etr).is_not(None), Incident.etr <= now).order_by(Incident.id))
-        if incident.etr_reminded_for != incident.etr]
-
-
-def claim_reminder(session: Session, incident: Incident) -> bool:
-    """Once per estimate, even with two schedulers."""
-    result = session.execute(update(Incident).where(
-        Incident.id == incident.id, Incident.etr == incident.etr,
-        (col(Incident.etr_reminded_for).is_(None)) | (Incident.etr_reminded_for != incident.etr))
-        .values(etr_reminded_for=incident.etr))
-    session.refresh(incident)
-    return result.rowcount == 1
 
 
 def link_ticket(session: Session, incident: Incident, ticket: Ticket) -> bool:

@@ -142,6 +142,10 @@ class Ticket(SQLModel, table=True):
     resolved_at: Optional[datetime] = _utc_column(nullable=True)
     due_date: Optional[date] = None  # complaints: the answer is due by this Bangkok date
     scheduled_date: Optional[date] = None  # free services: the Bangkok date agreed with the customer
+    # Outages (issue 16): the cause and the estimated restoration time every update and ติดตามสถานะ show.
+    cause: str = ""
+    etr: Optional[datetime] = _utc_column(nullable=True)
+    etr_reminded_for: Optional[datetime] = _utc_column(nullable=True)  # the estimate its KAMR was last reminded of
 
 
 VISIT_MODES = ("on_site", "phone", "line", "video")

@@ -132,11 +132,15 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
     kamr.sendline("งานของฉัน")
     kamr.expect_exact(f"┌ ⚡ แจ้งไฟดับ {number}")  # its card in the carousel; its own buttons follow
     kamr.sendline(button(kamr, "แจ้งความคืบหน้า"))
-    kamr.expect_exact("พิมพ์ข้อความความคืบหน้า")
+    kamr.expect_exact(f"ความคืบหน้าของ {number}: เลือกสาเหตุ")
     kamr.sendline("ทีมช่างถึงหน้างานแล้ว")
     kamr.expect_exact(f"🤖 ส่งความคืบหน้า {number} ถึงลูกค้าแล้ว")
     customer.expect_exact(f"🤖 {number} อัปเดตจากคุณสมชาย ใจดี:")
     customer.expect_exact("ทีมช่างถึงหน้างานแล้ว")
+    kamr.sendline(button(kamr, "แจ้งความคืบหน้า"))  # again, from the buttons after sending: a cause this time
+    kamr.sendline(button(kamr, "ฟ้าผ่า"))
+    kamr.expect_exact(f"🤖 ส่งความคืบหน้า {number} ถึงลูกค้าแล้ว")
+    customer.expect_exact("สาเหตุ: ฟ้าผ่า")
 
     kamr.sendline("งานของฉัน")
     kamr.expect_exact(f"┌ ⚡ แจ้งไฟดับ {number}")
@@ -168,6 +172,6 @@ def test_outage_reported_in_one_window_acknowledged_and_resolved_in_another(demo
         score = session.exec(select(Rating.score).where(Rating.subject_kind == "ticket", Rating.subject_id == ticket.id)).one()
         location = session.exec(select(TicketEvent).where(TicketEvent.action == "location")).one()
     engine.dispose()
-    assert ticket.status == "resolved" and score == 5
-    assert actions == ["reported", "photo", "location", "acknowledged", "update", "resolved", "rated"]
+    assert (ticket.status, ticket.cause, score) == ("resolved", "ฟ้าผ่า", 5)
+    assert actions == ["reported", "photo", "location", "acknowledged", "update", "update", "resolved", "rated"]
     assert location.details == {"latitude": 18.7883, "longitude": 98.9853, "address": "ประตู 2"}

@@ -31,7 +31,7 @@ def test_one_tap_on_resolved_no_longer_closes_an_outage(org):
     ticket = bot.only_ticket()
     heard = len(bot.line.messages_to("Ucust1"))
     bot.tap("Ukamr1", f"a=outage.resolve&t={ticket.id}")
-    yes, not_yet = _quick(bot.last_to("Ukamr1"))
+    yes, _other_time, not_yet = _quick(bot.last_to("Ukamr1"))
     assert bot.only_ticket().status == "open" and len(bot.line.messages_to("Ucust1")) == heard
     bot.tap("Ukamr1", not_yet["data"])  # "not yet" shows the card again, nothing changes
     assert bot.last_to("Ukamr1")["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}")

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from handlers.operations import outages
 from handlers.texts import t
+from handlers.thai_dates import format_datetime
 from notifying import CollectingNotifier
 from operations_world import NOW, account, contact, seed, staff
 from storage import roster, tickets
@@ -93,7 +94,7 @@ def test_acknowledge_update_resolve_tell_every_reporter(session):
     assert thai[0].text == t("outage_ack_customer", "th", number=ticket.number, staff=k001.name)
     assert english[0].text == t("outage_ack_customer", "en", number=ticket.number, staff=k001.name)
     assert thai[1].text == t("outage_update_customer", "th", number=ticket.number, staff=k001.name, text="ทีมช่างถึงแล้ว")
-    assert english[2].text == t("outage_resolved_customer", "en", number=ticket.number)
+    assert english[2].text == t("outage_resolved_customer", "en", number=ticket.number, at=format_datetime(NOW, "en"))
     assert [b.data for b in thai[2].quick_replies][0] == f"a=rate.give&k=ticket&i={ticket.id}&s=5"
     assert [e.action for e in tickets.history(session, ticket)][-3:] == ["acknowledged", "update", "resolved"]
 

@@ -20,7 +20,7 @@ from handlers.rules import roles
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import t
 from handlers.thai_dates import format_datetime
-from storage import incidents, network, tickets
+from storage import estimates, incidents, network, tickets
 from storage.models import Account, Contact, Incident, Site, Staff, Ticket
 from storage.roster import contacts_of_accounts
 
@@ -81,11 +81,19 @@ def _take_in_site(session: Session, incident: Incident, site: Site, *, now: date
         ticket = tickets.create(session, Ticket(
             kind="outage", channel="incident", account_id=site.account_id, site_id=site.id, category="no_power",
             details={"incident": incident.number}, created_at=now, started_at=incident.started_at))
-    if ticket.status == "open":
-        tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now,
-                           acknowledged_by=actor.id if actor else None)
+    _acknowledge_for_incident(session, ticket, incident, now=now, actor=actor)
     incidents.link_ticket(session, incident, ticket)
     tickets.log(session, ticket, "incident", now=now, staff_id=actor.id if actor else None, number=incident.number)
+
+
+def _acknowledge_for_incident(session: Session, ticket: Ticket, incident: Incident, *, now: datetime,
+                              actor: Staff | None) -> None:
+    """The incident takes the open ticket in hand. Marked, so the outage time-to-acknowledge report
+    (handlers/reporting/tickets.py) does not count it as acknowledged by a person in 0 minutes."""
+    if ticket.status == "open":
+        tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now,
+                           acknowledged_by=actor.id if actor else None,
+                           details={**ticket.details, incidents.ACKNOWLEDGED_BY_INCIDENT: incident.number})
 
 
 def update_incident(session: Session, incident: Incident, *, now: datetime, actor: Staff | None, notifier: Notifier,
@@ -144,8 +152,8 @@ def restore_incident(session: Session, incident: Incident, *, now: datetime, act
 def remind_past_estimates(session: Session, *, now: datetime, notifier: Notifier) -> int:
     """An estimate passed and the power is not back: each KAMR on the incident is asked for a new one."""
     reminded = 0
-    for incident in incidents.past_estimate(session, now=now):
-        if not incidents.claim_reminder(session, incident):
+    for incident in estimates.passed(session, Incident, Incident.status == "open", now=now):
+        if not estimates.claim_reminder(session, incident):
             continue
         for kamr in _kamrs(session, incident):
             notifier.push(kamr, [Message(text=t("incident_etr_passed", kamr.language, number=incident.number,
@@ -166,8 +174,7 @@ def on_report(session: Session, ticket: Ticket, *, actor: Contact | None, now: d
         incident = incidents.open_on_feeders(session, [site.feeder]).get(site.feeder) if site and site.feeder else None
         if incident is None:
             return False
-        if ticket.status == "open":
-            tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now)
+        _acknowledge_for_incident(session, ticket, incident, now=now, actor=None)
         incidents.link_ticket(session, incident, ticket)
         tickets.log(session, ticket, "incident", now=now, number=incident.number)
     if actor is not None:
@@ -197,12 +204,17 @@ def ticket_for_rating(session: Session, incident_id: int, contact: Contact) -> T
 
 def facts(incident: Incident, lang: str, *, with_note: bool = False) -> str:
     """Cause and estimate (and the note), one line each, as the customer reads them in every message."""
-    text = t("incident_fact_cause", lang, cause=incident.cause) if incident.cause else ""
-    if incident.etr is not None:
-        text += t("incident_fact_etr", lang, etr=format_datetime(incident.etr, lang))
-    if with_note and incident.note:
-        text += t("incident_fact_note", lang, note=incident.note)
-    return text
+    return facts_text(lang, cause=incident.cause, etr=incident.etr, note=incident.note if with_note else "")
+
+
+def facts_text(lang: str, *, cause: str, etr: datetime | None, note: str = "", note_first: bool = False) -> str:
+    """The lines of `facts`, for an incident or a single outage ticket (handlers/operations/outages.py: the
+    KAMR's note first, as it was before causes and estimates)."""
+    text = t("incident_fact_cause", lang, cause=cause) if cause else ""
+    if etr is not None:
+        text += t("incident_fact_etr", lang, etr=format_datetime(etr, lang))
+    said = t("incident_fact_note", lang, note=note) if note else ""
+    return said + text if note_first else text + said
 
 
 def staff_card(session: Session, incident: Incident, kamr: Staff) -> Card:

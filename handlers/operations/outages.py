@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from handlers import ticketing
 from bot.config import EscalationConfig
@@ -15,10 +15,12 @@ from handlers.operations.ratings import score_buttons
 from handlers.operations.reachable import call_button
 from handlers.operations.reaching import call_responders, tell_kamr_who_took_it, tell_reporters, tell_responders
 from handlers.postback import build
+from handlers.rules import date_bounds
 from handlers.rules.statuses import OPEN_STATUSES
 from handlers.texts import t
 from handlers.thai_dates import format_datetime
-from storage import tickets
+from storage import estimates, tickets
+from storage import incidents as incidents_store
 from storage.models import Account, Contact, Site, Staff, Ticket
 
 
@@ -65,23 +67,95 @@ def acknowledge(session: Session, ticket: Ticket, *, now: datetime, actor: Staff
     return True
 
 
-def post_update(session: Session, ticket: Ticket, text: str, *, now: datetime, actor: Staff, notifier: Notifier) -> None:
-    """News for the reporters; posting an update on an open outage is taking it."""
+def post_update(session: Session, ticket: Ticket, text: str = "", *, now: datetime, actor: Staff, notifier: Notifier,
+                cause: str | None = None, etr: datetime | None = None) -> None:
+    """News for the reporters: a note, a cause, an estimated restoration time (checked by the dialog,
+    handlers/rules/date_bounds.estimate_refusal). Every update shows the current cause and estimate.
+    Posting an update on an open outage is taking it."""
     if ticket.status == "open":
         tickets.transition(session, ticket, ("open",), status="acknowledged", acknowledged_at=now, acknowledged_by=actor.id)
-    tickets.log(session, ticket, "update", now=now, staff_id=actor.id, text=text)
-    tell_reporters(session, ticket, "outage_update_customer", notifier=notifier, staff=actor.name, text=text)
+    if cause is not None:
+        ticket.cause = cause.strip()
+    if etr is not None:
+        ticket.etr = etr  # a new estimate: the reminder (remind_past_estimates) is due again when it passes
+    session.add(ticket)
+    session.flush()
+    tickets.log(session, ticket, "update", now=now, staff_id=actor.id, text=text, cause=ticket.cause,
+                etr=ticket.etr.isoformat() if ticket.etr else None)
+    tell_reporters(session, ticket, "outage_update_customer", notifier=notifier, staff=actor.name,
+                   localized=lambda lang: {"text": update_text(ticket, lang, note=text)},
+                   buttons=lambda lang: customer_buttons(ticket, lang))
 
 
-def resolve(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, notifier: Notifier) -> bool:
-    """Power is back: the reporters are told and asked to rate; False when it was resolved already."""
-    values = {"status": "resolved", "resolved_at": now}
+def update_text(ticket: Ticket, lang: str, *, note: str = "") -> str:
+    """The note, then the cause and the estimate as they stand."""
+    return incidents.facts_text(lang, cause=ticket.cause, etr=ticket.etr, note=note, note_first=True).rstrip("\n")
+
+
+def current_facts(session: Session, ticket: Ticket) -> tuple[str, datetime | None]:
+    """(cause, estimate) the customer should see for an open outage: its area incident's when it is in one."""
+    incident = incidents_store.of_ticket(session, ticket.id)
+    if incident is not None and incident.status == "open":
+        return incident.cause, incident.etr
+    return ticket.cause, ticket.etr
+
+
+def facts_lines(session: Session, ticket: Ticket, lang: str) -> list[str]:
+    """The cause and the estimate of an open outage as card lines (the KAMR's card, the customer's status)."""
+    if ticket.status not in OPEN_STATUSES:
+        return []
+    cause, etr = current_facts(session, ticket)
+    return ([t("incident_card_cause", lang, cause=cause)] if cause else []) + (
+        [t("incident_card_etr", lang, etr=format_datetime(etr, lang))] if etr else [])
+
+
+def remind_past_estimates(session: Session, *, now: datetime, notifier: Notifier) -> int:
+    """An outage's estimate passed and the power is not back: the KAMR holding it is asked for a new
+    one, once per estimate (tickets in an area incident are reminded through the incident)."""
+    reminded = 0
+    for ticket in estimates.passed(session, Ticket, Ticket.kind == "outage", col(Ticket.status).in_(OPEN_STATUSES),
+                                   now=now):
+        if incidents_store.of_ticket(session, ticket.id) is not None or not estimates.claim_reminder(session, ticket):
+            continue
+        holder = holder_of(session, ticket)
+        if holder is not None and holder.active:
+            lang = holder.language
+            notifier.push(holder, [Message(
+                text=t("outage_etr_passed", lang, number=ticket.number, account=session.get(Account, ticket.account_id).name,
+                       etr=format_datetime(ticket.etr, lang)),
+                quick_replies=(estimate_button(ticket, lang, now=now), resolve_button(ticket, lang)))])
+            reminded += 1
+    return reminded
+
+
+def holder_of(session: Session, ticket: Ticket) -> Staff | None:
+    """Who holds the ticket: whoever took it, else the account's KAMR."""
+    staff_id = ticket.acknowledged_by or session.get(Account, ticket.account_id).kamr_id
+    return session.get(Staff, staff_id) if staff_id else None
+
+
+def estimate_button(ticket: Ticket, lang: str, *, now: datetime) -> Button:
+    return Button(t("btn_outage_etr", lang), kind="datetime", data=build("outage.etr", t=ticket.id),
+                  **date_bounds.estimate_picker(now))
+
+
+def resolve_button(ticket: Ticket, lang: str) -> Button:
+    return Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang))
+
+
+def resolve(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, notifier: Notifier,
+            restored_at: datetime | None = None) -> bool:
+    """Power is back (at `restored_at`, checked by the dialog: handlers/rules/date_bounds.restoration_refusal;
+    now by default): the reporters are told when and asked to rate; False when it was resolved already."""
+    at = restored_at or now
+    values = {"status": "resolved", "resolved_at": at}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=now, acknowledged_by=actor.id)
     if not tickets.transition(session, ticket, OPEN_STATUSES, **values):
         return False
-    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id)
+    tickets.log(session, ticket, "resolved", now=now, staff_id=actor.id, restored_at=at.isoformat())
     tell_reporters(session, ticket, "outage_resolved_customer", notifier=notifier,
+                   localized=lambda lang: {"at": format_datetime(at, lang)},
                    buttons=lambda lang: rating_buttons(ticket, lang))
     return True
 
@@ -131,6 +205,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
+    lines += facts_lines(session, ticket, lang)
     lines += ticketing.reporter_lines(session, ticket, lang)
     lines += case.lines(session, ticket, lang, now)
     symptom = ticket.category if ticket.category in TITLED_SYMPTOMS else "no_power"
@@ -146,7 +221,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(Button(t("btn_ack", lang), data=build("outage.ack", t=ticket.id), display=t("btn_ack", lang)))
     if ticket.status in OPEN_STATUSES:
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
-        buttons.append(Button(t("btn_resolve", lang), data=build("outage.resolve", t=ticket.id), display=t("btn_resolve", lang)))
+        buttons.append(resolve_button(ticket, lang))
         buttons.append(ticketing.urgent_button(ticket, lang))
         buttons += incidents.feeder_button(session, ticket, lang)  # issue 16
     if escalated_minutes is not None and kamr is not None and kamr.phone:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from handlers.reporting.stats import median, percentile
 from handlers.reporting.tables import Table, per_office, percent, rounded
 from handlers.thai_dates import to_bangkok
+from storage.incidents import ACKNOWLEDGED_BY_INCIDENT
 
 
 def answered_on(ticket) -> date | None:
@@ -41,7 +42,8 @@ def minutes_to_acknowledge(ticket) -> float | None:
 
 
 def outages_table(data, offices: list[str]) -> Table:
-    outages = [t for t in data.tickets if t.kind == "outage"]
+    # A ticket an area incident took in hand was acknowledged by the incident, not by a person in 0 minutes.
+    outages = [t for t in data.tickets if t.kind == "outage" and ACKNOWLEDGED_BY_INCIDENT not in (t.details or {})]
 
     def summarise(items) -> list:
         minutes = [m for m in map(minutes_to_acknowledge, items) if m is not None]

@@ -1,7 +1,8 @@
 """The dates and times people may pick or type, one rule each: the pickers offer them as
 initial/min/max and the server refuses anything outside (typed, or forged in a postback).
 
-Outage start: not in the future, at most a week back. Service date: tomorrow to [services]
+Outage start: not in the future, at most a week back. Estimated restoration: from now (never before the
+outage started) to two weeks ahead. Restoration: from the outage's start to now. Service date: tomorrow to [services]
 max_days_ahead (180). Visit date: 60 days back to a year ahead (CRM-KAM-005 plans and reports)."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, datetime, timedelta
 from handlers.thai_dates import bangkok_today, to_bangkok
 
 OUTAGE_START_DAYS_BACK = 7
+ESTIMATE_DAYS_AHEAD = 14
 VISIT_PAST_DAYS, VISIT_FUTURE_DAYS = 60, 365
 
 
@@ -48,3 +50,44 @@ def outage_start_picker(now: datetime) -> dict:
     """initial/min/max for the datetime picker, in Bangkok time as LINE shows it (minutes only)."""
     earliest, latest = (to_bangkok(moment).strftime("%Y-%m-%dT%H:%M") for moment in outage_start_bounds(now))
     return {"initial": latest, "min": earliest, "max": latest}
+
+
+def _minutes(moment: datetime) -> str:
+    """A picker's value: Bangkok time to the minute, as LINE shows it."""
+    return to_bangkok(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _minute_floor(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)  # what the picker's minute-precise value can equal
+
+
+def estimate_picker(now: datetime) -> dict:
+    return {"initial": _minutes(now), "min": _minutes(now), "max": _minutes(now + timedelta(days=ESTIMATE_DAYS_AHEAD))}
+
+
+def estimate_refusal(etr: datetime | None, *, now: datetime, started: datetime) -> str | None:
+    """The text key refusing an estimated restoration time (unreadable, past, before the start, too far), else None."""
+    if etr is None:
+        return "outage_etr_unreadable"
+    if etr < _minute_floor(now):
+        return "outage_etr_past"
+    if etr < _minute_floor(started):
+        return "outage_etr_before_start"
+    if etr > now + timedelta(days=ESTIMATE_DAYS_AHEAD):
+        return "outage_etr_too_far"
+    return None
+
+
+def restoration_picker(now: datetime, started: datetime) -> dict:
+    return {"initial": _minutes(now), "min": _minutes(min(started, now)), "max": _minutes(now)}
+
+
+def restoration_refusal(at: datetime | None, *, now: datetime, started: datetime) -> str | None:
+    """The text key refusing a restoration time (unreadable, in the future, before the outage started), else None."""
+    if at is None:
+        return "outage_restored_unreadable"
+    if at > now:
+        return "outage_restored_future"
+    if at < _minute_floor(started):
+        return "outage_restored_before_start"
+    return None
