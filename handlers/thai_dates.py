@@ -156,3 +156,10 @@ def format_day(d: date | datetime, lang: str = "th") -> str:
     d = _local_date(d)
     weekday = TH_WEEKDAYS[d.weekday()] if lang == "th" else EN_WEEKDAYS[d.weekday()]
     return f"{format_date(d, lang)} ({weekday})"
+
+
+def format_appointment(moment: datetime, lang: str = "th") -> str:
+    """An appointment's day, weekday and time: ``1 ธ.ค. 2569 (อังคาร) 10:00 น.`` (th) or ``1 Dec 2026 (Tue) 10:00`` (en)."""
+    local = to_bangkok(moment)
+    text = f"{format_day(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
+    return f"{text} น." if lang == "th" else text

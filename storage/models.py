@@ -142,6 +142,7 @@ class Ticket(SQLModel, table=True):
     resolved_at: Optional[datetime] = _utc_column(nullable=True)
     due_date: Optional[date] = None  # complaints: the answer is due by this Bangkok date
     scheduled_date: Optional[date] = None  # free services: the Bangkok date agreed with the customer
+    scheduled_at: Optional[datetime] = _utc_column(nullable=True)  # free services: the appointment's time (issue 21)
 
 
 VISIT_MODES = ("on_site", "phone", "line", "video")

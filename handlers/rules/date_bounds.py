@@ -2,16 +2,19 @@
 initial/min/max and the server refuses anything outside (typed, or forged in a postback).
 
 Outage start: not in the future, at most a week back. Service date: tomorrow to [services]
-max_days_ahead (180). Visit date: 60 days back to a year ahead (CRM-KAM-005 plans and reports)."""
+max_days_ahead (180), at one of the office's appointment times, never in the past. Visit date: 60 days back to a year ahead (CRM-KAM-005 plans and reports)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
-from handlers.thai_dates import bangkok_today, to_bangkok
+from handlers.thai_dates import BANGKOK, bangkok_today, to_bangkok
 
 OUTAGE_START_DAYS_BACK = 7
 VISIT_PAST_DAYS, VISIT_FUTURE_DAYS = 60, 365
+SERVICE_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")  # office hours, lunch left out (Bangkok time)
+_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,15 @@ def service_days(now: datetime, max_days_ahead: int) -> DayWindow:
     today = bangkok_today(now)
     first = today + timedelta(days=1)
     return DayWindow(first, today + timedelta(days=max_days_ahead), first)
+
+
+def service_moment(day: date, hhmm: str) -> datetime | None:
+    """The UTC instant of `day` at `hhmm` ("1000") Bangkok time; None for anything that is not a time."""
+    match = _HHMM.match(hhmm or "")
+    if match is None:
+        return None
+    local = datetime.combine(day, time(int(match[1]), int(match[2])), BANGKOK)
+    return local.astimezone(timezone.utc)
 
 
 def visit_days(now: datetime) -> DayWindow:

@@ -1,0 +1,28 @@
+"""service appointments have a time of day (ticket.scheduled_at, UTC)
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-02 02:50:00
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.models import UTCDateTime  # the custom column type
+
+revision: str = '0015'
+down_revision: Union[str, Sequence[str], None] = '0014'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('ticket') as batch:
+        batch.add_column(sa.Column('scheduled_at', UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('ticket') as batch:
+        batch.drop_column('scheduled_at')
