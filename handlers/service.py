@@ -20,7 +20,7 @@ from handlers.texts import t
 from handlers.rules import date_bounds
 from handlers.rules.workdays import calendar_from_config
 from handlers.thai_dates import (bangkok_today, format_appointment, format_date, format_day, format_weekday_date,
-                                 picked_date)
+                                 picked_date, time_label)
 from handlers.ticketing import cancel_button
 from storage import conversations
 from storage.models import Account, Ticket
@@ -222,14 +222,9 @@ def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: st
 
 
 def _ask_time(ctx: Context, ticket: Ticket, day: date, action: str, text: str) -> None:
-    times = tuple(Button(_time_label(hhmm, ctx.lang), data=build(action, t=ticket.id, d=day.isoformat(), h=hhmm),
-                         display=_time_label(hhmm, ctx.lang)) for hhmm in date_bounds.SERVICE_TIMES)
+    times = tuple(Button(time_label(hhmm, ctx.lang), data=build(action, t=ticket.id, d=day.isoformat(), h=hhmm),
+                         display=time_label(hhmm, ctx.lang)) for hhmm in date_bounds.SERVICE_TIMES)
     ctx.reply(Message(text=text, quick_replies=(*times, _other_day_picker(ctx, ticket), cancel_button(ctx))))
-
-
-def _time_label(hhmm: str, lang: str) -> str:
-    clock = f"{hhmm[:2]}:{hhmm[2:]}"
-    return f"{clock} น." if lang == "th" else clock
 
 
 def _other_day_picker(ctx: Context, ticket: Ticket) -> Button:

@@ -73,6 +73,8 @@ RELATIONSHIP_TEXTS: dict[str, tuple[str, str]] = {
     "visit_bad_date": ("กรุณาเลือกวันที่ตั้งแต่ {first} ถึง {last} ค่ะ", "Please pick a date from {first} to {last}."),
     "btn_today": ("วันนี้", "Today"),
     "btn_yesterday": ("เมื่อวาน", "Yesterday"),
+    "visit_ask_time": ("นัดเยี่ยมวันที่ {date} เวลาใดคะ", "What time is the visit on {date}?"),
+    "btn_no_time": ("ไม่ระบุเวลา", "No set time"),
     "visit_ask_mode": ("เยี่ยมด้วยวิธีใดคะ", "How was the visit made?"),
     "mode_on_site": ("ลงพื้นที่", "On site"),
     "mode_phone": ("โทรศัพท์", "Phone"),

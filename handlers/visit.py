@@ -6,7 +6,7 @@ rate it (handlers/operations/visits.py). A plan is reported later from the daily
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
@@ -20,7 +20,7 @@ from handlers.postback import build, int_param
 from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.rules import date_bounds
-from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.thai_dates import bangkok_today, format_date, format_day, picked_date, time_label
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
@@ -127,6 +127,26 @@ def on_date(ctx: Context) -> None:
                          last=format_date(window.last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
+    if day > bangkok_today(ctx.now):  # a plan: the time is offered, optional (a mode tapped instead skips it)
+        _ask_time(ctx, day)
+        return
+    _ask_choice(ctx, "mode")
+
+
+def _ask_time(ctx: Context, day: date) -> None:
+    lang = ctx.lang
+    times = tuple(Button(label, data=build("visit.time", h=hhmm), display=label)
+                  for hhmm, label in ((h, time_label(h, lang)) for h in date_bounds.SERVICE_TIMES))
+    skip = t("btn_no_time", lang)
+    ctx.reply(Message(text=t("visit_ask_time", lang, date=format_day(day, lang)),
+                      quick_replies=(*times, Button(skip, data=build("visit.time"), display=skip), cancel_button(ctx))))
+
+
+def on_time(ctx: Context) -> None:
+    day = date.fromisoformat(ctx.state.data["visit_date"])
+    when = date_bounds.service_moment(day, ctx.params.get("h", ""))
+    if when is not None and when > ctx.now:
+        conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, planned_at=when.isoformat())
     _ask_choice(ctx, "mode")
 
 
@@ -162,12 +182,14 @@ def save(ctx: Context) -> None:
         return
     notes = ctx.inbound.text.strip()[:MAX_NOTES] if ctx.inbound.kind == "text" else ""
     day = date.fromisoformat(data["visit_date"])
+    planned_at = datetime.fromisoformat(data["planned_at"]) if data.get("planned_at") else None
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier, account=account,
         day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas, hours=ctx.config.reminders)
+        rules=ctx.config.quotas, hours=ctx.config.reminders, planned_at=planned_at)
     conversations.clear(ctx.state, now=ctx.now)
-    values = dict(account=account.name, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    shown = visit_notice.planned_text(visit, ctx.lang) if visit.planned_at else format_date(day, ctx.lang)
+    values = dict(account=account.name, date=shown, mode=t(f"mode_{visit.mode}", ctx.lang))
     buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
@@ -257,6 +279,7 @@ ACTIONS = {
     "visit": Action(start, "staff"),
     "visit.account": Action(on_account, "staff"),
     "visit.date": Action(on_date, "staff"),
+    "visit.time": Action(on_time, "staff"),
     "visit.mode": Action(on_mode, "staff"),
     "visit.purpose": Action(on_purpose, "staff"),
     "visit.save": Action(save, "staff"),
@@ -274,5 +297,5 @@ STEPS = {
     (FLOW, "result"): Action(on_result, "staff"),
 }
 
-STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.mode": "mode",
+STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.time": "mode", "visit.mode": "mode",
                   "visit.purpose": "purpose", "visit.save": "notes", "visit.result": "result"}

@@ -156,6 +156,7 @@ class Visit(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     visit_date: date  # Bangkok date
+    planned_at: Optional[datetime] = _utc_column(nullable=True)  # a plan's time of day when given (issue 21)
     mode: str = "on_site"
     purpose: str = ""
     notes: str = ""

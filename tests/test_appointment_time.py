@@ -119,3 +119,35 @@ def test_a_stale_accept_after_the_customer_asked_another_date_is_refused(org):
     bot.tap("Ukamr1", ten)  # the time for 1 Dec, the customer now asks 3 Dec
     assert bot.last_to("Ukamr1")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     assert bot.only_ticket().status == "open"
+
+
+def test_a_planned_visit_may_carry_a_time_the_customer_reads(org):
+    bot = org
+    with session_scope(bot.engine) as session:
+        account_id = roster.account_by_code(session, "A100").id
+    bot.tap("Ukamr1", "a=visit")
+    bot.tap("Ukamr1", f"a=visit.account&acc={account_id}")
+    bot.tap("Ukamr1", "a=visit.date", date="2026-11-27")  # Friday: a plan
+    ask = bot.last_to("Ukamr1")
+    assert ask["text"] == "นัดเยี่ยมวันที่ 27 พ.ย. 2569 (ศุกร์) เวลาใดคะ"
+    assert [a["label"] for a in _quick(ask)][-3:] == ["15:00 น.", "ไม่ระบุเวลา", "ยกเลิก"]
+    bot.tap("Ukamr1", _time_button(ask, "13:00 น."))
+    assert bot.last_to("Ukamr1")["text"] == "เยี่ยมด้วยวิธีใดคะ"
+    bot.tap("Ukamr1", "a=visit.mode&v=on_site")
+    bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
+    bot.tap("Ukamr1", "a=visit.save")
+    assert bot.last_to("Ukamr1")["text"].startswith(
+        "บันทึกแผนเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 27 พ.ย. 2569 (ศุกร์) 13:00 น. (ลงพื้นที่) แล้วค่ะ")
+    notice = bot.last_to("Ucust1")
+    assert notice["text"] == ("คุณสมชาย ใจดี มีแผนเข้าเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 27 พ.ย. 2569 (ศุกร์) 13:00 น. "
+                              "(ลงพื้นที่)\nสะดวกไหมคะ")
+    with session_scope(bot.engine) as session:
+        from sqlmodel import select
+
+        from storage.models import Visit
+
+        visit = session.exec(select(Visit)).one()
+        assert (visit.visit_date.isoformat(), visit.planned_at) == (
+            "2026-11-27", datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc))
+    bot.tap("Ucust1", _quick(notice)[0]["data"])  # [ยืนยันนัดเยี่ยม]: the visitor reads the time too
+    assert "27 พ.ย. 2569 (ศุกร์) 13:00 น." in bot.last_to("Ukamr1")["text"]

@@ -22,15 +22,16 @@ from storage.models import Account, Staff, Visit
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
               day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None,
-              hours: RemindersConfig | None = None) -> tuple[Visit, int]:
+              hours: RemindersConfig | None = None, planned_at: datetime | None = None) -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
     how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
     waits for the supervisor's approval (hold_if_late); given `hours`, the rating request waits for the
-    daytime window (handlers/rules/rating_hours.py)."""
+    daytime window (handlers/rules/rating_hours.py). `planned_at` (UTC) is a plan's time, when given."""
     done = day <= bangkok_today(now)
     visit = visits.add(session, Visit(
         account_id=account.id, staff_id=actor.id, visit_date=day, mode=mode, purpose=purpose, notes=notes,
         status="done" if done else "planned", channel=channel, created_at=now, reported_at=now if done else None,
+        planned_at=None if done else planned_at,
     ))
     if done and rules is not None:
         hold_if_late(session, visit, account, now=now, rules=rules, notifier=notifier)

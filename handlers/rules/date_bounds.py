@@ -13,7 +13,7 @@ from handlers.thai_dates import BANGKOK, bangkok_today, to_bangkok
 
 OUTAGE_START_DAYS_BACK = 7
 VISIT_PAST_DAYS, VISIT_FUTURE_DAYS = 60, 365
-SERVICE_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")  # office hours, lunch left out (Bangkok time)
+SERVICE_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")  # appointment and visit times offered: office hours, lunch left out (Bangkok)
 _HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 
 

@@ -1,4 +1,4 @@
-"""service appointments have a time of day (ticket.scheduled_at, UTC)
+"""service appointments and planned visits have a time of day (ticket.scheduled_at, visit.planned_at; UTC)
 
 Revision ID: 0015
 Revises: 0014
@@ -21,8 +21,12 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     with op.batch_alter_table('ticket') as batch:
         batch.add_column(sa.Column('scheduled_at', UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('visit') as batch:
+        batch.add_column(sa.Column('planned_at', UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('visit') as batch:
+        batch.drop_column('planned_at')
     with op.batch_alter_table('ticket') as batch:
         batch.drop_column('scheduled_at')
