@@ -202,7 +202,7 @@ def propose(ctx: Context) -> None:
 
 def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: str) -> None:
     """A date, then a time; a past time is refused, a non-working day asked again before it is booked."""
-    when = date_bounds.service_moment(day, ctx.params.get("h", ""))
+    when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
     if when is None:
         _ask_time(ctx, ticket, day, action, t("service_ask_time", ctx.lang, number=ticket.number,
                                                date=format_day(day, ctx.lang)))
@@ -223,7 +223,7 @@ def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: st
 
 def _ask_time(ctx: Context, ticket: Ticket, day: date, action: str, text: str) -> None:
     times = tuple(Button(time_label(hhmm, ctx.lang), data=build(action, t=ticket.id, d=day.isoformat(), h=hhmm),
-                         display=time_label(hhmm, ctx.lang)) for hhmm in date_bounds.SERVICE_TIMES)
+                         display=time_label(hhmm, ctx.lang)) for hhmm in date_bounds.APPOINTMENT_TIMES)
     ctx.reply(Message(text=text, quick_replies=(*times, _other_day_picker(ctx, ticket), cancel_button(ctx))))
 
 

@@ -136,7 +136,7 @@ def on_date(ctx: Context) -> None:
 def _ask_time(ctx: Context, day: date) -> None:
     lang = ctx.lang
     times = tuple(Button(label, data=build("visit.time", h=hhmm), display=label)
-                  for hhmm, label in ((h, time_label(h, lang)) for h in date_bounds.SERVICE_TIMES))
+                  for hhmm, label in ((h, time_label(h, lang)) for h in date_bounds.APPOINTMENT_TIMES))
     skip = t("btn_no_time", lang)
     ctx.reply(Message(text=t("visit_ask_time", lang, date=format_day(day, lang)),
                       quick_replies=(*times, Button(skip, data=build("visit.time"), display=skip), cancel_button(ctx))))
@@ -144,7 +144,7 @@ def _ask_time(ctx: Context, day: date) -> None:
 
 def on_time(ctx: Context) -> None:
     day = date.fromisoformat(ctx.state.data["visit_date"])
-    when = date_bounds.service_moment(day, ctx.params.get("h", ""))
+    when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
     if when is not None and when > ctx.now:
         conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, planned_at=when.isoformat())
     _ask_choice(ctx, "mode")

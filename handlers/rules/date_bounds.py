@@ -13,7 +13,8 @@ from handlers.thai_dates import BANGKOK, bangkok_today, to_bangkok
 
 OUTAGE_START_DAYS_BACK = 7
 VISIT_PAST_DAYS, VISIT_FUTURE_DAYS = 60, 365
-SERVICE_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")  # appointment and visit times offered: office hours, lunch left out (Bangkok)
+# The times offered for service appointments and planned visits: office hours, lunch left out (Bangkok).
+APPOINTMENT_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")
 _HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 
 
@@ -37,7 +38,7 @@ def service_days(now: datetime, max_days_ahead: int) -> DayWindow:
     return DayWindow(first, today + timedelta(days=max_days_ahead), first)
 
 
-def service_moment(day: date, hhmm: str) -> datetime | None:
+def appointment_moment(day: date, hhmm: str) -> datetime | None:
     """The UTC instant of `day` at `hhmm` ("1000") Bangkok time; None for anything that is not a time."""
     match = _HHMM.match(hhmm or "")
     if match is None:
