@@ -50,7 +50,9 @@ def work_card(ctx: Context, item: WorkItem) -> Card:
     lines = [t("card_account", lang, account=item.account.name),
              t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
              t("work_age", lang, age=format_age(ctx.now, ticket.created_at, lang))]
-    if item.due is not None:
+    if item.due is not None and ticket.kind == "service":
+        lines.append(t("card_scheduled", lang, date=services.appointment_text(ticket, lang)))  # the time, not only the day
+    elif item.due is not None:
         lines.append(t("work_due", lang, date=format_weekday_date(item.due, lang)))
     if item.overdue_days:
         lines.append(t("work_overdue", lang, days=item.overdue_days))

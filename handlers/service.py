@@ -4,7 +4,7 @@ The dialogs of both sides; what each step does and who hears it is handlers/oper
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.config import ServiceOffer
 from handlers import ticketing
@@ -18,7 +18,9 @@ from handlers.rules.entitlement import is_entitled, offers_for
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
 from handlers.rules import date_bounds
-from handlers.thai_dates import bangkok_today, format_date, format_day, format_weekday_date, picked_date
+from handlers.rules.workdays import calendar_from_config
+from handlers.thai_dates import (bangkok_today, format_appointment, format_date, format_day, format_weekday_date,
+                                 picked_date, time_label)
 from handlers.ticketing import cancel_button
 from storage import conversations
 from storage.models import Account, Ticket
@@ -133,13 +135,13 @@ def confirm(ctx: Context) -> None:
     ticket = _customer_ticket(ctx, ("proposed",))
     if ticket is None:
         return
-    if ctx.params.get("d") != (ticket.scheduled_date.isoformat() if ticket.scheduled_date else None):
+    if ctx.params.get("d") != services.appointment_key(ticket):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))  # a proposal that was replaced since
         return
     if not services.confirm_date(ctx.session, ctx.config, ticket, now=ctx.now, actor=ctx.contact, notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
-    day = format_day(ticket.scheduled_date, ctx.lang)
+    day = services.appointment_text(ticket, ctx.lang)
     ctx.reply(text_with_menu(ctx, t("service_confirmed_customer", ctx.lang, name=_offer_of(ctx, ticket), date=day,
                                     number=ticket.number)))
 
@@ -181,27 +183,62 @@ def accept(ctx: Context) -> None:
     if ticket is None:
         return
     day = date.fromisoformat(ticket.details["preferred_date"])
-    _book(ctx, ticket, day, status="scheduled")
+    if ctx.params.get("d", day.isoformat()) != day.isoformat():  # the customer asked another date since
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return
+    _book_at(ctx, ticket, day, action="service.accept", status="scheduled")
 
 
 def propose(ctx: Context) -> None:
     ticket = _staff_ticket(ctx, BOOKABLE_STATUSES)
     if ticket is None:
         return
-    day = picked_date(ctx.inbound.params, "")
+    day = picked_date({**ctx.params, **ctx.inbound.params}, "")  # the picker's date, or the one a time button carries
     if not _window(ctx).holds(day):  # the picker's bounds, checked again: a forged 2200 is refused
         ctx.reply(text_with_menu(ctx, _bad_date_text(ctx)))
         return
-    _book(ctx, ticket, day, status="proposed")
+    _book_at(ctx, ticket, day, action="service.propose", status="proposed")
 
 
-def _book(ctx: Context, ticket: Ticket, day: date, *, status: str) -> None:
-    if not services.book(ctx.session, ctx.config, ticket, day, status=status, now=ctx.now, actor=ctx.staff,
+def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: str) -> None:
+    """A date, then a time; a past time is refused, a non-working day asked again before it is booked."""
+    when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
+    if when is None:
+        _ask_time(ctx, ticket, day, action, t("service_ask_time", ctx.lang, number=ticket.number,
+                                               date=format_day(day, ctx.lang)))
+        return
+    if when <= ctx.now:
+        _ask_time(ctx, ticket, day, action, t("service_time_past", ctx.lang, date=format_appointment(when, ctx.lang)))
+        return
+    day_off = calendar_from_config(ctx.config, ctx.lang).holiday_name(day)
+    day_off = day_off.split("; ")[0] if day_off else None  # one name is enough: "ชดเชยวันชาติ; ชดเชยวันพ่อ…"
+    if day_off and ctx.params.get("ok") != "1":
+        yes = t("btn_book_anyway", ctx.lang)
+        keep = Button(yes, data=build(action, t=ticket.id, d=day.isoformat(), h=ctx.params["h"], ok=1), display=yes)
+        ctx.reply(Message(text=t("service_day_off", ctx.lang, date=format_appointment(when, ctx.lang), name=day_off),
+                          quick_replies=(keep, _other_day_picker(ctx, ticket), cancel_button(ctx))))
+        return
+    _book(ctx, ticket, when, status=status)
+
+
+def _ask_time(ctx: Context, ticket: Ticket, day: date, action: str, text: str) -> None:
+    times = tuple(Button(time_label(hhmm, ctx.lang), data=build(action, t=ticket.id, d=day.isoformat(), h=hhmm),
+                         display=time_label(hhmm, ctx.lang)) for hhmm in date_bounds.APPOINTMENT_TIMES)
+    ctx.reply(Message(text=text, quick_replies=(*times, _other_day_picker(ctx, ticket), cancel_button(ctx))))
+
+
+def _other_day_picker(ctx: Context, ticket: Ticket) -> Button:
+    return Button(t("btn_pick_other_day", ctx.lang), kind="date", data=build("service.propose", t=ticket.id),
+                  **_window(ctx).picker())
+
+
+def _book(ctx: Context, ticket: Ticket, when: datetime, *, status: str) -> None:
+    if not services.book(ctx.session, ctx.config, ticket, when, status=status, now=ctx.now, actor=ctx.staff,
                          notifier=ctx.notifier):
         ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
         return
     key = "staff_service_accepted" if status == "scheduled" else "staff_service_proposed"
-    ctx.reply(text_with_menu(ctx, t(key, ctx.lang, number=ticket.number, date=format_day(day, ctx.lang))))
+    ctx.reply(text_with_menu(ctx, t(key, ctx.lang, number=ticket.number, date=format_appointment(when, ctx.lang))))
 
 
 def ask_decline_reason(ctx: Context) -> None:

@@ -7,7 +7,7 @@ from handlers.my_work import my_work
 from handlers.complaint_close import ack_buttons
 from handlers.operations import outages
 from handlers.messages import CAROUSEL_CARDS, Card, Message
-from handlers.operations.services import offer_name
+from handlers.operations.services import appointment_text, offer_name
 from handlers.outage_history import history_button
 from handlers.texts import t
 from handlers.thai_dates import format_datetime
@@ -32,6 +32,8 @@ def _customer_card(ctx: Context, ticket) -> Card:
               site=site.name if site else _topic(ctx, ticket, ctx.lang), status=t(f"status_{ticket.status}", ctx.lang))
     lines = (t("status_reported_at", ctx.lang, at=format_datetime(ticket.created_at, ctx.lang)),
              *(outages.facts_lines(ctx.session, ticket, ctx.lang) if ticket.kind == "outage" else ()))
+    if ticket.kind == "service" and ticket.scheduled_date is not None:
+        lines += (t("card_scheduled", ctx.lang, date=appointment_text(ticket, ctx.lang)),)
     # Only whoever filed (or joined) the complaint closes it by acknowledging (issue 19: not a colleague).
     closes = (ticket.kind == "complaint" and ticket.status == "answered"
               and tickets.is_reporter(ctx.session, ticket, ctx.contact.id))

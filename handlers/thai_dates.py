@@ -174,3 +174,16 @@ def format_duration(minutes: float, lang: str = "th") -> str:
     if not hours:
         return f"{rest} {minute_unit}"
     return f"{hours} {hour_unit}" + (f" {rest} {minute_unit}" if rest else "")
+
+
+def time_label(hhmm: str, lang: str = "th") -> str:
+    """A time button's label from ``"1000"``: ``10:00 น.`` (th) or ``10:00`` (en)."""
+    clock = f"{hhmm[:2]}:{hhmm[2:]}"
+    return f"{clock} น." if lang == "th" else clock
+
+
+def format_appointment(moment: datetime, lang: str = "th") -> str:
+    """An appointment's day, weekday and time: ``1 ธ.ค. 2569 (อังคาร) 10:00 น.`` (th) or ``1 Dec 2026 (Tue) 10:00`` (en)."""
+    local = to_bangkok(moment)
+    text = f"{format_day(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
+    return f"{text} น." if lang == "th" else text

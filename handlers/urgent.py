@@ -24,24 +24,12 @@ from handlers.thai_dates import format_date, format_datetime
 from handlers.ticketing import cancel_button
 from storage import conversations, tickets
 from storage import urgent_reports as storage_urgent
-from storage.models import Account, Site, Staff, Ticket
+from storage.models import Account, Staff, Ticket
 
 FLOW = "urgent"
 KINDS = ("outage", "complaint")
-ISSUE_CHARS = 200
 MAX_TEXT = 1000
 RESPONSE_EVENTS = 3
-
-
-def _shorten(text: str, limit: int = ISSUE_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _issue(session, ticket: Ticket, lang: str) -> str:
-    if ticket.kind == "outage":
-        site = session.get(Site, ticket.site_id) if ticket.site_id else None
-        return _shorten(f"{t(f'symptom_{ticket.category}', lang)} – {site.name if site else '-'}")
-    return _shorten(f"{t(f'topic_{ticket.category}', lang)}: {ticket.description}")
 
 
 def _response_lines(session, ticket: Ticket, lang: str) -> list[str]:
@@ -64,7 +52,7 @@ def report_card(session, ticket: Ticket, lang: str, *, risk: str, by: Staff, fol
     lines = [
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
         t("urgent_kind", lang, kind=t(f"kind_{ticket.kind}", lang)),
-        t("urgent_issue", lang, issue=_issue(session, ticket, lang)),
+        t("urgent_issue", lang, issue=urgent_reports.ticket_issue(session, ticket, lang)),
         t("urgent_risk", lang, risk=risk),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
         t("urgent_reporter", lang, staff=by.name),
@@ -118,7 +106,8 @@ def on_risk(ctx: Context) -> None:
         return
     account = ctx.session.get(Account, ticket.account_id)
     report = urgent_reports.record(ctx.session, ctx.config, now=ctx.now, reporter=ctx.staff, decision_maker=manager,
-                                   account=account, issue=_issue(ctx.session, ticket, "th"), risk=risk, ticket=ticket)
+                                   account=account, issue=urgent_reports.ticket_issue(ctx.session, ticket, "th"),
+                                   risk=risk, ticket=ticket)  # the form's record is Thai; cards follow the reader
     card = report_card(ctx.session, ticket, manager.language, risk=risk, by=ctx.staff, follow_up=report.follow_up_date)
     ticket.details = {**ticket.details, "urgent": {"by": ctx.staff.id, "to": manager.id, "risk": risk,
                                                    "at": ctx.now.isoformat()}}

@@ -6,7 +6,7 @@ rate it (handlers/operations/visits.py). A plan is reported later from the daily
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import true
 from sqlmodel import Session, col, or_, select
@@ -21,7 +21,7 @@ from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.rules import date_bounds
 from handlers.rules import risk_note as risk_rule
-from handlers.thai_dates import bangkok_today, format_date, picked_date
+from handlers.thai_dates import bangkok_today, format_date, format_day, picked_date, time_label
 from handlers.visit_late import note_for_reporter
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
@@ -136,6 +136,26 @@ def on_date(ctx: Context) -> None:
                          last=format_date(window.last, ctx.lang)))
         return
     conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, visit_date=day.isoformat())
+    if day > bangkok_today(ctx.now):  # a plan: the time is offered, optional (a mode tapped instead skips it)
+        _ask_time(ctx, day)
+        return
+    _ask_choice(ctx, "mode")
+
+
+def _ask_time(ctx: Context, day: date) -> None:
+    lang = ctx.lang
+    times = tuple(Button(label, data=build("visit.time", h=hhmm), display=label)
+                  for hhmm, label in ((h, time_label(h, lang)) for h in date_bounds.APPOINTMENT_TIMES))
+    skip = t("btn_no_time", lang)
+    ctx.reply(Message(text=t("visit_ask_time", lang, date=format_day(day, lang)),
+                      quick_replies=(*times, Button(skip, data=build("visit.time"), display=skip), cancel_button(ctx))))
+
+
+def on_time(ctx: Context) -> None:
+    day = date.fromisoformat(ctx.state.data["visit_date"])
+    when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
+    if when is not None and when > ctx.now:
+        conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, planned_at=when.isoformat())
     _ask_choice(ctx, "mode")
 
 
@@ -209,15 +229,17 @@ def finish(ctx: Context, notes: str | None = None) -> None:
 def _record(ctx: Context, accounts: list[Account], day: date, notes: str, risk_note: str = "") -> None:
     data = ctx.state.data
     representative, representative_name = visit_party.representative_of(ctx)
+    planned_at = datetime.fromisoformat(data["planned_at"]) if data.get("planned_at") else None
     visit, asked = visit_operations.log_visit(
         ctx.session, now=ctx.now, actor=ctx.staff, channel=ctx.inbound.channel, notifier=ctx.notifier,
         account=accounts[0], day=day, mode=data.get("mode", "on_site"), purpose=data.get("purpose", ""), notes=notes,
-        rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note, party=visit_operations.Party(
-            accounts=tuple(accounts[1:]), representative=representative, representative_name=representative_name,
-            met_contact_ids=visit_party.met_ids(ctx)))
+        rules=ctx.config.quotas, hours=ctx.config.reminders, risk_note=risk_note, planned_at=planned_at,
+        party=visit_operations.Party(accounts=tuple(accounts[1:]), representative=representative,
+                                     representative_name=representative_name, met_contact_ids=visit_party.met_ids(ctx)))
     conversations.clear(ctx.state, now=ctx.now)
     names = ", ".join(each.name for each in accounts)
-    values = dict(account=names, date=format_date(day, ctx.lang), mode=t(f"mode_{visit.mode}", ctx.lang))
+    shown = visit_notice.planned_text(visit, ctx.lang) if visit.planned_at else format_date(day, ctx.lang)
+    values = dict(account=names, date=shown, mode=t(f"mode_{visit.mode}", ctx.lang))
     buttons = visit_buttons(ctx.lang)
     if visit_operations.rating_deferred(visit):
         text = t("visit_saved_rating_later", ctx.lang, time=ctx.config.reminders.rating_window_start, **values)
@@ -373,6 +395,7 @@ ACTIONS = {
     "visit": Action(start, "staff"),
     "visit.account": Action(on_account, "staff"),
     "visit.date": Action(on_date, "staff"),
+    "visit.time": Action(on_time, "staff"),
     "visit.mode": Action(on_mode, "staff"),
     "visit.purpose": Action(on_purpose, "staff"),
     "visit.save": Action(save, "staff"),
@@ -392,6 +415,6 @@ STEPS = {
     (FLOW, "risk"): Action(on_risk_note, "staff"),
 }
 
-STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.mode": "mode",
+STEP_OF_ACTION = {"visit.account": "account", "visit.date": "date", "visit.time": "mode", "visit.mode": "mode",
                   "visit.purpose": "purpose", "visit.save": "notes", "visit.result": "result",
                   "visit.norisk": "risk"}

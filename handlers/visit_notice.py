@@ -11,11 +11,16 @@ from handlers.messages import Button, Message
 from handlers.notify import Notifier
 from handlers.postback import build, int_param
 from handlers.texts import t
-from handlers.thai_dates import bangkok_today, format_day
+from handlers.thai_dates import bangkok_today, format_appointment, format_day
 from storage import roster
 from storage.models import Account, Staff, Visit
 
 ANSWERS = ("ok", "later")
+
+
+def planned_text(visit: Visit, lang: str) -> str:
+    """A planned visit's day with its weekday, and its time when one was given."""
+    return format_appointment(visit.planned_at, lang) if visit.planned_at else format_day(visit.visit_date, lang)
 
 
 def announce(session: Session, visit: Visit, account: Account, *, notifier: Notifier) -> int:
@@ -29,7 +34,7 @@ def announce(session: Session, visit: Visit, account: Account, *, notifier: Noti
         buttons = tuple(Button(label, data=build("visitnotice.answer", v=visit.id, r=answer), display=label)
                         for answer, label in ((a, t(f"btn_visit_{a}", lang)) for a in ANSWERS))
         notifier.push(contact, [Message(text=t("visit_announced", lang, staff=staff.name, account=account.name,
-                                               date=format_day(visit.visit_date, lang), mode=t(f"mode_{visit.mode}", lang)),
+                                               date=planned_text(visit, lang), mode=t(f"mode_{visit.mode}", lang)),
                                         quick_replies=buttons)])
         told += 1
     return told
@@ -51,7 +56,7 @@ def answer(ctx: Context) -> None:
     if staff is not None:
         call = ticketing.call_button(ctx.contact.phone, staff.language)
         ctx.push(staff, Message(text=t(f"visit_answer_{choice}_staff", staff.language, name=name, account=account.name,
-                                       date=format_day(visit.visit_date, staff.language)),
+                                       date=planned_text(visit, staff.language)),
                                 quick_replies=(call,) if call else ()))
     ctx.reply(text_with_menu(ctx, t(f"visit_answer_{choice}_customer", ctx.lang, staff=staff.name if staff else "-")))
 

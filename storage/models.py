@@ -146,6 +146,7 @@ class Ticket(SQLModel, table=True):
     cause: str = ""
     etr: Optional[datetime] = _utc_column(nullable=True)
     etr_reminded_for: Optional[datetime] = _utc_column(nullable=True)  # the estimate its KAMR was last reminded of
+    scheduled_at: Optional[datetime] = _utc_column(nullable=True)  # free services: the appointment's time (issue 21)
 
 
 VISIT_MODES = ("on_site", "phone", "line", "video")
@@ -159,6 +160,7 @@ class Visit(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     visit_date: date  # Bangkok date
+    planned_at: Optional[datetime] = _utc_column(nullable=True)  # a plan's time of day when given (issue 21)
     mode: str = "on_site"
     purpose: str = ""
     notes: str = ""

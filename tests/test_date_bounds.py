@@ -43,7 +43,13 @@ def test_service_dates_from_tomorrow_to_180_days_for_the_customer_and_the_kamr(o
     assert bot.last_to("Ukamr1")["text"].startswith("กรุณาเลือกวันที่ตั้งแต่")
     ticket = bot.only_ticket()
     assert (ticket.status, ticket.scheduled_date) == ("open", None)
+    bot.tap("Ukamr1", f"{propose['data']}&d=2200-01-01&h=1000")  # a forged time button: its date is checked too
+    assert bot.last_to("Ukamr1")["text"].startswith("กรุณาเลือกวันที่ตั้งแต่")
     bot.tap("Ukamr1", propose["data"], date="2026-12-03")
+    assert bot.only_ticket().status == "open"  # a date, then a time (issue 21)
+    bot.tap("Ukamr1", f"{propose['data']}&d=2026-12-03&h=2500")  # not a time: the times are offered again
+    assert bot.last_to("Ukamr1")["text"].startswith("เลือกเวลานัด")
+    bot.tap("Ukamr1", f"{propose['data']}&d=2026-12-03&h=1000")
     assert bot.only_ticket().status == "proposed"
 
 

@@ -19,6 +19,7 @@ def _booked_service(bot) -> Ticket:
     bot.tap("Ucust1", "a=service.date", date="2026-12-01")
     ticket = bot.only_ticket()
     bot.tap("Ukamr1", f"a=service.accept&t={ticket.id}")
+    bot.tap("Ukamr1", f"a=service.accept&t={ticket.id}&d=2026-12-01&h=1000")  # the time, from its quick reply
     return bot.only_ticket()
 
 

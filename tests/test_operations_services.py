@@ -1,5 +1,5 @@
 """The service operations without a chat: the request reaches the KAMR; each step tells the other side."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import Session
@@ -7,13 +7,13 @@ from sqlmodel import Session
 from handlers.operations import services
 from handlers.rules.entitlement import offers_for
 from handlers.texts import t
-from handlers.thai_dates import format_day
 from notifying import CollectingNotifier
 from operations_world import NOW, account, contact, seed, staff, world_config
 from storage import tickets
 
 CONFIG = world_config()
 PREFERRED, PROPOSED = date(2026, 12, 7), date(2026, 12, 9)
+PROPOSED_AT = datetime(2026, 12, 9, 7, 30, tzinfo=timezone.utc)  # 14:30 in Bangkok
 
 
 @pytest.fixture
@@ -43,16 +43,17 @@ def test_proposal_confirmation_and_done_each_tell_the_other_side(session):
     reporter = contact(session, "A100", "วิภา")
     ticket, k001 = _request(session, reporter), staff(session, "K001")
     notifier = CollectingNotifier()
-    assert services.book(session, CONFIG, ticket, PROPOSED, status="proposed", now=NOW, actor=k001, notifier=notifier)
+    assert services.book(session, CONFIG, ticket, PROPOSED_AT, status="proposed", now=NOW, actor=k001, notifier=notifier)
     [proposal] = notifier.to(reporter)
-    assert [b.data for b in proposal.quick_replies][0] == f"a=service.confirm&t={ticket.id}&d=2026-12-09"
+    assert [b.data for b in proposal.quick_replies][0] == f"a=service.confirm&t={ticket.id}&d=2026-12-09T14%3A30"
+    assert (ticket.scheduled_date, ticket.scheduled_at) == (PROPOSED, PROPOSED_AT)
 
     notifier = CollectingNotifier()
     assert services.confirm_date(session, CONFIG, ticket, now=NOW, actor=reporter, notifier=notifier)
     assert not services.confirm_date(session, CONFIG, ticket, now=NOW, actor=reporter, notifier=notifier)
     [to_kamr] = notifier.to(k001)
     assert ticket.status == "scheduled"
-    assert to_kamr.card.title == t("staff_service_confirmed", "th", number=ticket.number, date=format_day(PROPOSED, "th"))  # appointments show their weekday
+    assert to_kamr.card.title == t("staff_service_confirmed", "th", number=ticket.number, date="9 ธ.ค. 2569 (พุธ) 14:30 น.")  # weekday and time
 
     notifier = CollectingNotifier()
     assert services.mark_done(session, CONFIG, ticket, now=NOW, actor=k001, notifier=notifier)

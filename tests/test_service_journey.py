@@ -25,6 +25,13 @@ def _request_fms2(bot, user="Ucust1", day="2026-12-01"):
     bot.tap(user, "a=service.date", date=day)
 
 
+def _propose(bot, ticket_id: int, day: str, hhmm: str = "1000", user: str = "Ukamr1"):
+    """The KAMR picks a date, then taps a time among the quick replies."""
+    bot.tap(user, f"a=service.propose&t={ticket_id}", date=day)
+    times = [a for a in _quick(bot.last_to(user)) if a.get("data", "").endswith(f"&h={hhmm}")]
+    bot.tap(user, times[0]["data"])
+
+
 def test_catalogue_follows_the_tier(org):
     bot = org
     bot.tap("Ucust1", "a=service")  # A100 is Strategic: every service
@@ -79,9 +86,17 @@ def test_request_accept_done_and_rate(org):
                                  "บริการ: FMS2 ตรวจสอบข้อมูลโหลด (Load Profile)", "วันที่ลูกค้าสะดวก: 1 ธ.ค. 2569 (อังคาร)"]
     assert [b["label"] for b in _buttons(card)] == ["รับตามวันที่ลูกค้าขอ", "เสนอวันอื่น", "ปฏิเสธ"]
     bot.tap("Ukamr1", _buttons(card)[0]["data"])
-    assert bot.last_to("Ukamr1")["text"] == "นัด SRV-69-00001 วันที่ 1 ธ.ค. 2569 (อังคาร) แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ"
-    assert bot.last_to("Ucust1")["text"] == "SRV-69-00001: KAMR ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 1 ธ.ค. 2569 (อังคาร) ค่ะ"
-    assert (bot.only_ticket().status, bot.only_ticket().scheduled_date) == ("scheduled", date(2026, 12, 1))
+    ask = bot.last_to("Ukamr1")  # the customer's date, then a time of day
+    assert ask["text"] == "เลือกเวลานัด SRV-69-00001 วันที่ 1 ธ.ค. 2569 (อังคาร) ค่ะ"
+    assert [a["label"] for a in _quick(ask)] == ["09:00 น.", "10:00 น.", "11:00 น.", "13:00 น.", "14:00 น.", "15:00 น.",
+                                                 "เลือกวันอื่น", "ยกเลิก"]
+    assert bot.only_ticket().status == "open"
+    bot.tap("Ukamr1", _quick(ask)[1]["data"])
+    assert bot.last_to("Ukamr1")["text"] == "นัด SRV-69-00001 วันที่ 1 ธ.ค. 2569 (อังคาร) 10:00 น. แล้ว ลูกค้าได้รับแจ้งแล้วค่ะ"
+    assert bot.last_to("Ucust1")["text"] == (
+        "SRV-69-00001: KAMR ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 1 ธ.ค. 2569 (อังคาร) 10:00 น. ค่ะ")
+    assert (bot.only_ticket().status, bot.only_ticket().scheduled_date, bot.only_ticket().scheduled_at) == (
+        "scheduled", date(2026, 12, 1), datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))  # stored in UTC
 
     bot.tap("Ucust2", bot.last_to("Ucust1")["quickReply"]["items"][0]["action"]["data"].replace("service.other", "service.confirm"))
     assert bot.last_to("Ucust2")["text"].startswith("SRV-69-00001 อยู่ในสถานะ ‘นัดหมายแล้ว’")  # nothing to confirm
@@ -105,10 +120,11 @@ def test_kamr_proposes_another_date_and_the_customer_confirms(org):
     bot = org
     _request_fms2(bot)
     ticket = bot.only_ticket()
-    bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}", date="2026-12-03")
-    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
+    _propose(bot, ticket.id, "2026-12-03", "1300")
+    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) 13:00 น. ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
     offer = bot.last_to("Ucust1")
-    assert offer["text"] == "SRV-69-00001: KAMR ขอเสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) สำหรับ ตรวจสอบข้อมูลโหลด (Load Profile) สะดวกไหมคะ"
+    assert offer["text"] == ("SRV-69-00001: KAMR ขอเสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) 13:00 น. สำหรับ "
+                             "ตรวจสอบข้อมูลโหลด (Load Profile) สะดวกไหมคะ")
     assert [a["label"] for a in _quick(offer)] == ["ยืนยันวันนัด", "ขอวันอื่น"]  # says what happens (issue 21)
     # The customer asks for another day; the KAMR proposes again; the stale confirm button no longer works.
     stale_confirm = _quick(offer)[0]["data"]
@@ -117,13 +133,16 @@ def test_kamr_proposes_another_date_and_the_customer_confirms(org):
     assert bot.last_to("Ucust1")["text"] == "ส่งวันที่ใหม่ 4 ธ.ค. 2569 (ศุกร์) ให้ KAMR แล้วค่ะ (SRV-69-00001)"
     assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้าขอวันใหม่สำหรับ SRV-69-00001: 4 ธ.ค. 2569 (ศุกร์)"
     assert bot.only_ticket().status == "open"
-    bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}", date="2026-12-07")
+    _propose(bot, ticket.id, "2026-12-08", "0900")
     bot.tap("Ucust1", stale_confirm)
     assert bot.last_to("Ucust1")["text"] == "ปุ่มนี้หมดอายุแล้วค่ะ กรุณาเริ่มใหม่จากเมนู"
     bot.tap("Ucust1", _quick(bot.line.messages_to("Ucust1")[-2])[0]["data"])
-    assert bot.last_to("Ucust1")["text"] == "ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 7 ธ.ค. 2569 (จันทร์) แล้วค่ะ (SRV-69-00001)"
-    assert bot.last_to("Ukamr1")["altText"].split("\n")[0] == "ลูกค้ายืนยันนัด SRV-69-00001 วันที่ 7 ธ.ค. 2569 (จันทร์) แล้วค่ะ"
-    assert (bot.only_ticket().status, bot.only_ticket().scheduled_date) == ("scheduled", date(2026, 12, 7))
+    assert bot.last_to("Ucust1")["text"] == (
+        "ยืนยันนัด ตรวจสอบข้อมูลโหลด (Load Profile) วันที่ 8 ธ.ค. 2569 (อังคาร) 09:00 น. แล้วค่ะ (SRV-69-00001)")
+    kamr_card = bot.last_to("Ukamr1")
+    assert kamr_card["altText"].split("\n")[0] == "ลูกค้ายืนยันนัด SRV-69-00001 วันที่ 8 ธ.ค. 2569 (อังคาร) 09:00 น. แล้วค่ะ"
+    assert "วันนัด: 8 ธ.ค. 2569 (อังคาร) 09:00 น." in _lines(kamr_card)
+    assert (bot.only_ticket().status, bot.only_ticket().scheduled_date) == ("scheduled", date(2026, 12, 8))
     assert [e.action for e in bot.ticket_events()] == ["requested", "proposed", "new_date_asked", "proposed", "confirmed"]
 
 
@@ -159,6 +178,7 @@ def test_an_english_speaking_contact_reads_english_names_and_dates(org):
         session.add(contact)
     _request_fms2(bot, user="Ucust2")
     assert bot.last_to("Ucust2")["text"].startswith("Request for Load-profile check received: SRV-69-00001\nYour date: 1 Dec 2026 (Tue)")
-    bot.tap("Ukamr1", f"a=service.propose&t={bot.only_ticket().id}", date="2026-12-03")
-    assert bot.last_to("Ucust2")["text"] == "SRV-69-00001: your KAMR proposes 3 Dec 2026 (Thu) for Load-profile check. Does that suit you?"
-    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"
+    _propose(bot, bot.only_ticket().id, "2026-12-03")
+    assert bot.last_to("Ucust2")["text"] == (
+        "SRV-69-00001: your KAMR proposes 3 Dec 2026 (Thu) 10:00 for Load-profile check. Does that suit you?")
+    assert bot.last_to("Ukamr1")["text"] == "เสนอวันที่ 3 ธ.ค. 2569 (พฤหัสบดี) 10:00 น. ให้ลูกค้ายืนยันแล้ว (SRV-69-00001)"

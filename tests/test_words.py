@@ -63,6 +63,7 @@ def test_confirm_button_says_what_happens(org):
     bot.say("Ucust1", "1/12/69")
     ticket = bot.only_ticket()
     bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}", date="2026-12-03")
+    bot.tap("Ukamr1", f"a=service.propose&t={ticket.id}&d=2026-12-03&h=1000")
     labels = [i["action"]["label"] for i in bot.last_to("Ucust1")["quickReply"]["items"]]
     assert labels[0] == "ยืนยันวันนัด" and date(2026, 12, 3).weekday() == 3
     assert "3 ธ.ค. 2569 (พฤหัสบดี)" in bot.last_to("Ucust1")["text"]

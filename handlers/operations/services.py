@@ -7,6 +7,7 @@ rated with the ticket rating); declined at any point before done.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Callable
 
 from sqlmodel import Session
 
@@ -21,7 +22,7 @@ from handlers.postback import build
 from handlers.rules import date_bounds
 from handlers.rules.statuses import BOOKABLE_STATUSES, RESCHEDULABLE_STATUSES
 from handlers.texts import t
-from handlers.thai_dates import format_day as format_date  # appointments show their weekday
+from handlers.thai_dates import format_appointment, format_day, to_bangkok
 from storage import tickets
 from storage.models import Account, Contact, Staff, Ticket
 
@@ -40,6 +41,20 @@ def offer_button(offer: ServiceOffer, lang: str) -> str:
 def offer_name(config: Config, ticket: Ticket, lang: str) -> str:
     offer = config.services.offer(ticket.category)
     return offer_label(offer, lang) if offer else ticket.category
+
+
+def appointment_text(ticket: Ticket, lang: str) -> str:
+    """The appointment as people read it: day, weekday and time (a booking from before times: the day)."""
+    if ticket.scheduled_at is not None:
+        return format_appointment(ticket.scheduled_at, lang)
+    return format_day(ticket.scheduled_date, lang) if ticket.scheduled_date else "-"
+
+
+def appointment_key(ticket: Ticket) -> str | None:
+    """What a customer's [ยืนยันวันนัด] carries: the proposal it answers (a newer proposal expires it)."""
+    if ticket.scheduled_at is not None:
+        return to_bangkok(ticket.scheduled_at).strftime("%Y-%m-%dT%H:%M")
+    return ticket.scheduled_date.isoformat() if ticket.scheduled_date else None
 
 
 def open_request(session: Session, config: Config, *, now: datetime, actor: Contact | None, channel: str,
@@ -64,45 +79,50 @@ def confirm_date(session: Session, config: Config, ticket: Ticket, *, now: datet
     if not tickets.transition(session, ticket, ("proposed",), status="scheduled"):
         return False
     tickets.log(session, ticket, "confirmed", now=now, contact_id=actor.id)
-    _tell_kamr(session, config, ticket, "staff_service_confirmed", day=ticket.scheduled_date, now=now, notifier=notifier)
+    _tell_kamr(session, config, ticket, "staff_service_confirmed", when=lambda lang: appointment_text(ticket, lang),
+               now=now, notifier=notifier)
     return True
 
 
 def ask_new_date(session: Session, config: Config, ticket: Ticket, day: date, *, now: datetime, actor: Contact,
                  notifier: Notifier) -> bool:
     """The customer wants another date: the request is open again with it; False when past booking."""
-    if not tickets.transition(session, ticket, RESCHEDULABLE_STATUSES, status="open", scheduled_date=None):
+    if not tickets.transition(session, ticket, RESCHEDULABLE_STATUSES, status="open", scheduled_date=None,
+                              scheduled_at=None):
         return False
     ticket.details = {**ticket.details, "preferred_date": day.isoformat()}
     session.add(ticket)
     tickets.log(session, ticket, "new_date_asked", now=now, contact_id=actor.id, preferred_date=day.isoformat())
-    _tell_kamr(session, config, ticket, "staff_service_new_date", day=day, now=now, notifier=notifier)
+    _tell_kamr(session, config, ticket, "staff_service_new_date", when=lambda lang: format_day(day, lang), now=now,
+               notifier=notifier)
     return True
 
 
-def _tell_kamr(session: Session, config: Config, ticket: Ticket, key: str, *, day: date, now: datetime,
-               notifier: Notifier) -> None:
+def _tell_kamr(session: Session, config: Config, ticket: Ticket, key: str, *, when: Callable[[str], str],
+               now: datetime, notifier: Notifier) -> None:
     def card_for(lang: str, _minutes, _last) -> Card:
         card = staff_card(session, config, ticket, lang, now=now)
-        return Card(title=t(key, lang, number=ticket.number, date=format_date(day, lang)), lines=card.lines,
+        return Card(title=t(key, lang, number=ticket.number, date=when(lang)), lines=card.lines,
                     buttons=card.buttons)
 
     call_responders(session, ticket, card_for, now=now, notifier=notifier, chain=config.escalation)
 
 
-def book(session: Session, config: Config, ticket: Ticket, day: date, *, status: str, now: datetime, actor: Staff,
-         notifier: Notifier) -> bool:
-    """The KAMR books the asked date (status "scheduled") or proposes another ("proposed"); False when too late."""
+def book(session: Session, config: Config, ticket: Ticket, when: datetime, *, status: str, now: datetime,
+         actor: Staff, notifier: Notifier) -> bool:
+    """The KAMR books the asked date at a time (status "scheduled") or proposes another date and time
+    ("proposed"); `when` is UTC. False when too late."""
     from_statuses = ("open",) if status == "scheduled" else BOOKABLE_STATUSES
-    values = {"status": status, "scheduled_date": day}
+    values = {"status": status, "scheduled_date": to_bangkok(when).date(), "scheduled_at": when}
     if ticket.acknowledged_at is None:
         values.update(acknowledged_at=now, acknowledged_by=actor.id)
     if not tickets.transition(session, ticket, from_statuses, **values):
         return False
-    tickets.log(session, ticket, status, now=now, staff_id=actor.id, date=day.isoformat())
+    tickets.log(session, ticket, status, now=now, staff_id=actor.id, date=to_bangkok(when).date().isoformat(),
+                at=when.isoformat())
 
     def localized(lang: str) -> dict:
-        return {"name": offer_name(config, ticket, lang), "date": format_date(day, lang)}
+        return {"name": offer_name(config, ticket, lang), "date": format_appointment(when, lang)}
 
     if status == "scheduled":
         tell_reporters(session, ticket, "service_accepted_customer", notifier=notifier, localized=localized,
@@ -110,7 +130,7 @@ def book(session: Session, config: Config, ticket: Ticket, day: date, *, status:
     else:
         tell_reporters(session, ticket, "service_proposed_customer", notifier=notifier, localized=localized,
                        buttons=lambda lang: (
-                           _customer_button(ticket, "btn_confirm_date", "service.confirm", lang, d=day.isoformat()),
+                           _customer_button(ticket, "btn_confirm_date", "service.confirm", lang, d=appointment_key(ticket)),
                            _customer_button(ticket, "btn_other_date", "service.other", lang)))
     return True
 
@@ -156,10 +176,10 @@ def staff_card(session: Session, config: Config, ticket: Ticket, lang: str, *, n
         t("card_account", lang, account=f"{account.name} ({account.account_code})"),
         *case.risk_lines(session, account, lang),
         t("card_service", lang, name=f"{ticket.category} {offer_name(config, ticket, lang)}"),
-        t("card_preferred", lang, date=format_date(date.fromisoformat(preferred), lang) if preferred else "-"),
+        t("card_preferred", lang, date=format_day(date.fromisoformat(preferred), lang) if preferred else "-"),
     ]
     if ticket.scheduled_date:
-        lines.append(t("card_scheduled", lang, date=format_date(ticket.scheduled_date, lang)))
+        lines.append(t("card_scheduled", lang, date=appointment_text(ticket, lang)))
     lines.append(t("card_status", lang, status=t(f"status_{ticket.status}", lang)))
     buttons: tuple[Button, ...] = ()
     if ticket.status == "open" and preferred:

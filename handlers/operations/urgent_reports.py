@@ -21,12 +21,31 @@ from handlers.rules.workdays import calendar_from_config
 from handlers.texts import t
 from handlers.thai_dates import bangkok_today, format_date
 from storage import urgent_reports
-from storage.models import Account, Staff, Ticket, UrgentReport, Visit
+from storage.models import Account, Site, Staff, Ticket, UrgentReport, Visit
 
 
 def follow_up_date(config, now: datetime) -> date:
     """The follow-up day: [urgent] follow_up_working_days working days after today (Bangkok)."""
     return calendar_from_config(config).add_working_days(bangkok_today(now), config.urgent.follow_up_working_days).due
+
+
+ISSUE_CHARS = 200
+
+
+def ticket_issue(session: Session, ticket: Ticket, lang: str) -> str:
+    """What a ticket's report is about, in `lang`: the symptom and site, or the topic and what was said."""
+    if ticket.kind == "outage":
+        site = session.get(Site, ticket.site_id) if ticket.site_id else None
+        text = f"{t(f'symptom_{ticket.category}', lang)} – {site.name if site else '-'}"
+    else:
+        text = f"{t(f'topic_{ticket.category}', lang)}: {ticket.description}"
+    return text if len(text) <= ISSUE_CHARS else text[: ISSUE_CHARS - 1] + "…"
+
+
+def _issue_for(session: Session, report: UrgentReport, lang: str) -> str:
+    """A ticket's issue in the reader's language (the stored one is the form's Thai); a typed issue as typed."""
+    ticket = session.get(Ticket, report.ticket_id) if report.ticket_id else None
+    return ticket_issue(session, ticket, lang) if ticket is not None else report.issue
 
 
 def record(session: Session, config, *, now: datetime, reporter: Staff, decision_maker: Staff | None,
@@ -62,7 +81,7 @@ def card(session: Session, report: UrgentReport, lang: str) -> Card:
     reporter = session.get(Staff, report.reported_by_id)
     lines = (t("card_account", lang, account=f"{account.name} ({account.account_code})"),
              t("urgent_on", lang, source=source_text(report, session, lang)),
-             t("urgent_issue", lang, issue=report.issue),
+             t("urgent_issue", lang, issue=_issue_for(session, report, lang)),
              t("urgent_risk", lang, risk=report.risk),
              t("urgent_reporter", lang, staff=reporter.name if reporter else "-"),
              t("urgent_follow_up", lang, date=format_date(report.follow_up_date, lang)))

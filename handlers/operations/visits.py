@@ -37,13 +37,14 @@ class Party:
 
 def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, notifier: Notifier, account: Account,
               day: date, mode: str, purpose: str, notes: str, rules: QuotasConfig | None = None,
-              hours: RemindersConfig | None = None, party: Party = Party(), risk_note: str = "") -> tuple[Visit, int]:
+              hours: RemindersConfig | None = None, party: Party = Party(), risk_note: str = "",
+              planned_at: datetime | None = None) -> tuple[Visit, int]:
     """A visit by `actor`: done when the day has come (the account's contacts are then asked to rate it;
     how many were asked is returned), else planned. Given `rules`, a late record for a closed quarter
     waits for the supervisor's approval (hold_if_late); given `hours`, the rating request waits for the
     daytime window (handlers/rules/rating_hours.py). With `party.accounts` it is one row per account
     sharing joint_id (the first, returned, row's id); by a representative, on_behalf_of_id is `actor`.
-    `risk_note`: see handlers/rules/risk_note.py."""
+    `risk_note`: see handlers/rules/risk_note.py. `planned_at` (UTC) is a plan's time, when given."""
     done = day <= bangkok_today(now)
     representative = party.representative
     rows: list[tuple[Visit, Account]] = []
@@ -55,7 +56,8 @@ def log_visit(session: Session, *, now: datetime, actor: Staff, channel: str, no
             purpose=purpose, notes=notes, status="done" if done else "planned", channel=channel, created_at=now,
             reported_at=now if done else None, on_behalf_of_id=actor.id if party.by_representative else None,
             representative_name="" if representative else party.representative_name[:100], met_contact_ids=met,
-            joint_id=rows[0][0].id if rows else None, risk_note=risk_note if done else ""))
+            joint_id=rows[0][0].id if rows else None, risk_note=risk_note if done else "",
+            planned_at=None if done else planned_at))
         rows.append((visit, each))
     if len(rows) > 1:
         rows[0][0].joint_id = rows[0][0].id

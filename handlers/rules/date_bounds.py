@@ -3,17 +3,22 @@ initial/min/max and the server refuses anything outside (typed, or forged in a p
 
 Outage start: not in the future, at most a week back. Estimated restoration: from now (never before the
 outage started) to two weeks ahead. Restoration: from the outage's start to now. Service date: tomorrow to [services]
-max_days_ahead (180). Visit date: 60 days back to a year ahead (CRM-KAM-005 plans and reports)."""
+max_days_ahead (180), at one of the office's appointment times, never in the past. Visit date: 60 days back to a year
+ahead (CRM-KAM-005 plans and reports)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
-from handlers.thai_dates import bangkok_today, to_bangkok
+from handlers.thai_dates import BANGKOK, bangkok_today, to_bangkok
 
 OUTAGE_START_DAYS_BACK = 7
 ESTIMATE_DAYS_AHEAD = 14
 VISIT_PAST_DAYS, VISIT_FUTURE_DAYS = 60, 365
+# The times offered for service appointments and planned visits: office hours, lunch left out (Bangkok).
+APPOINTMENT_TIMES = ("0900", "1000", "1100", "1300", "1400", "1500")
+_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,15 @@ def service_days(now: datetime, max_days_ahead: int) -> DayWindow:
     today = bangkok_today(now)
     first = today + timedelta(days=1)
     return DayWindow(first, today + timedelta(days=max_days_ahead), first)
+
+
+def appointment_moment(day: date, hhmm: str) -> datetime | None:
+    """The UTC instant of `day` at `hhmm` ("1000") Bangkok time; None for anything that is not a time."""
+    match = _HHMM.match(hhmm or "")
+    if match is None:
+        return None
+    local = datetime.combine(day, time(int(match[1]), int(match[2])), BANGKOK)
+    return local.astimezone(timezone.utc)
 
 
 def visit_days(now: datetime) -> DayWindow:

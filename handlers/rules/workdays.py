@@ -186,18 +186,19 @@ class WorkCalendar:
                              result.beyond_data, result.warnings)
 
 
-def calendar_from_config(config) -> WorkCalendar:
+def calendar_from_config(config, language: str = "th") -> WorkCalendar:
     """The working-day clock with the organisation's [calendar] days off and extra workdays, and the
-    [complaints] after-hours cut-off (office_close, received_after_hours_counts_next_day)."""
+    [complaints] after-hours cut-off (office_close, received_after_hours_counts_next_day); `language`
+    names the holidays (th, en)."""
     days, complaints = config.calendar, config.complaints
     return _calendar(tuple(sorted(days.extra_holidays.items())), tuple(days.extra_workdays),
-                     complaints.office_close, complaints.received_after_hours_counts_next_day)
+                     complaints.office_close, complaints.received_after_hours_counts_next_day, language)
 
 
 @functools.lru_cache(maxsize=8)
 def _calendar(extra_holidays: tuple[tuple[str, str], ...], extra_workdays: tuple[date, ...],
-              office_close: str = "16:30", after_hours_next_day: bool = True) -> WorkCalendar:
+              office_close: str = "16:30", after_hours_next_day: bool = True, language: str = "th") -> WorkCalendar:
     # One calendar per configuration: building Thai holidays costs milliseconds, a forms poll files thousands.
     return WorkCalendar(extra_holidays={date.fromisoformat(k): v for k, v in extra_holidays},
                         extra_workdays=list(extra_workdays), office_close=time.fromisoformat(office_close),
-                        received_after_hours_counts_next_day=after_hours_next_day)
+                        received_after_hours_counts_next_day=after_hours_next_day, language=language)
