@@ -92,8 +92,6 @@ RELATIONSHIP_TEXTS: dict[str, tuple[str, str]] = {
     "btn_no_more_accounts": ("ไม่มีเพิ่ม", "No more"),
     "visit_ask_representative": ("ใครเป็นผู้เยี่ยมคะ ไปเอง หรือเลือก/พิมพ์ชื่อผู้แทน (รหัสพนักงานก็ได้)",
                                  "Who made the visit? You, or pick or type a representative (a staff code works)."),
-    "visit_rep_not_credited": ("หมายเหตุ: เป้าหมาย ผจก. กฟฟ. นับเฉพาะที่ไปเอง การเยี่ยมโดยผู้แทนไม่นับให้ค่ะ",
-                               "Note: an office manager's quota counts own visits only; a representative's does not."),
     "btn_visited_myself": ("ไปเอง", "Myself"),
     "visit_by_representative": ("ผู้แทน: {name}", "Representative: {name}"),
     "visit_ask_met": ("ได้พบผู้ติดต่อท่านใดบ้างคะ กดเลือก (กดซ้ำเพื่อเอาออก) แล้วกด ‘ยืนยัน’\nเลือกแล้ว: {chosen}",

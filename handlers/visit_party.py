@@ -14,7 +14,7 @@ from handlers.context import Action, Context
 from handlers.menu import text_with_menu
 from handlers.messages import Button, Message
 from handlers.postback import build, int_param
-from handlers.rules.quotas import LOGS_FOR_REPRESENTATIVE, representative_counts
+from handlers.rules.quotas import LOGS_FOR_REPRESENTATIVE
 from handlers.texts import t
 from handlers.ticketing import cancel_button
 from storage import conversations, roster
@@ -96,8 +96,7 @@ def ask_representative(ctx: Context) -> None:
     colleagues = ctx.session.exec(select(Staff).where(Staff.active, Staff.office == ctx.staff.office,
                                                       Staff.id != ctx.staff.id)
                                   .order_by(Staff.name).limit(visit.MAX_CHOICES - 2)).all()
-    note = "" if representative_counts(ctx.staff.role) else "\n" + t("visit_rep_not_credited", ctx.lang)
-    ctx.reply(Message(text=t("visit_ask_representative", ctx.lang) + note, quick_replies=(
+    ctx.reply(Message(text=t("visit_ask_representative", ctx.lang), quick_replies=(
         _button(t("btn_visited_myself", ctx.lang), "visitrep.self"),
         *(_button(person.name, "visitrep.pick", s=person.id) for person in colleagues), cancel_button(ctx))))
 

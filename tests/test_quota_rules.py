@@ -105,7 +105,7 @@ def test_managers_are_credited_with_distinct_customers_and_representatives_only_
         for day in range(2, 8):  # six calls to one customer ...
             _visit(session, "M201", "A201", date(2026, 11, day))
         _visit(session, "M201", "A202", date(2026, 11, 9))  # ... plus one elsewhere
-        # A representative (ผู้แทน): "ผจก. กฟฟ. ไตรมาสละ 6 ราย" names none, "อข./ผู้แทน ไตรมาสละ 3 ราย" does.
+        # A named representative's (ผู้แทน) visit counts for the person whose quota it is (domain.md).
         _visit(session, "S201", "A203", date(2026, 11, 10), for_code="M201")
         _visit(session, "S201", "A203", date(2026, 11, 10), for_code="Z100")
         _visit(session, "S201", "A201", date(2026, 11, 11), for_code="Z100")
@@ -114,9 +114,9 @@ def test_managers_are_credited_with_distinct_customers_and_representatives_only_
         people = [roster.staff_by_code(session, code).id for code in ("M201", "Z100")]
         mine = quotas.progress(session, QuotasConfig(), quotas.parse_quarter(QuotasConfig(), "2026Q4"), staff_ids=people)
     assert [(p.staff.staff_code, p.done, p.target, p.met) for p in mine] == [
-        ("Z100", 2, 3, False), ("M201", 2, 6, False)]  # was 7/6 ok; the representative's A203 is not M201's
+        ("Z100", 2, 3, False), ("M201", 3, 6, False)]  # was 7/6 ok: A201, A202 and the representative's A203
     shown = kambot("quota", "show", "--quarter", "2026Q4").output
-    assert "M201     office_manager     2/6" in shown
+    assert "M201     office_manager     3/6" in shown
     assert "Z100     zone_director      2/3" in shown
 
 

@@ -141,8 +141,7 @@ def _representatives_line(rows: list[quotas.Progress], represented: dict[int, tu
         counts = [f"{credited} credited"] * bool(credited) + [f"{not_credited} not credited"] * bool(not_credited)
         if counts:
             parts.append(f"{p.staff.staff_code} {', '.join(counts)}")
-    return ("by representative: " + "; ".join(parts) +
-            " (zone directors and deputy governors only: 000 plan 8 item 03, 002 §3.1.2(2))")
+    return "by representative: " + "; ".join(parts)
 
 
 def _year_text(p: quotas.Progress) -> str:

@@ -111,14 +111,13 @@ def check_plan(config: QuotasConfig, role: str, targets: list[int]) -> None:
         raise PlanRefused(f"the year's total would be {sum(targets)}, below the rule of {rule} for {role}")
 
 
-# Whose quota a representative's (ผู้แทน) visit may fill. 000 plan 8 item 03 writes the targets as
-# "รผก./ผู้แทน ไตรมาสละ 1 ราย", "อข./ผู้แทน ไตรมาสละ 3 ราย" but "ผจก. กฟฟ.1-3 ไตรมาสละ 6 ราย", with no
-# representative; 002 §3.1.2(2) lets the deputy governor's visits be made by an executive or the area manager
-# "แทน", and §3.1.2(3) asks the office manager's own visits (by any channel) instead. So a representative's
-# visit is credited to a deputy governor or zone director, never to an office manager, whose own quota counts
-# only visits they made; a representative who is on the staff keeps it as their own visit.
-REPRESENTED_ROLES = ("deputy_governor", "zone_director")
+# Whose quota a representative's (ผู้แทน) visit may fill: the managers with a customer quota. The team's digest
+# (shared/domain.md, "Visits and quotas") reads 000 plan 8 item 03 as "a named representative's visit counts for
+# the person" for the office manager's 6 ราย as for "รผก./ผู้แทน" and "อข./ผู้แทน", and 002 §3.1.2(2)-(3) lets
+# others visit "แทน". (The plan's table writes "/ผู้แทน" only beside รผก. and อข.; the digest is followed.)
+# A representative who is on the staff keeps it as their own visit too.
 LOGS_FOR_REPRESENTATIVE = ("office_manager", "zone_director", "deputy_governor")  # who may name one in LINE
+REPRESENTED_ROLES = LOGS_FOR_REPRESENTATIVE
 
 
 def representative_counts(role: str) -> bool:
