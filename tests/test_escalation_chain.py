@@ -204,3 +204,38 @@ def test_two_schedulers_on_postgresql_call_each_level_once(chain_org):
         levels = [step.level for step in session.exec(select(EscalationStep).order_by(EscalationStep.level))]
     assert levels == [0, 1, 2, 3, 4]
     assert sum(len(_cards(bot, user)) for _, user in CHAIN) == 4
+
+
+def _quick_replies(message: dict) -> list[dict]:
+    return [item["action"] for item in message.get("quickReply", {}).get("items", [])]
+
+
+def test_the_escalation_notices_end_with_the_next_action(chain_org):
+    """The customer can follow the case or call the person who has it now; the original KAMR can open
+    the ticket or call the colleague who took it (issue 15: every message ends with a button)."""
+    bot = chain_org
+    with session_scope(bot.engine) as session:
+        z001 = roster.staff_by_code(session, "Z001")
+        z001.phone = "089-111-2222"
+        session.add(z001)
+    _report(bot)
+    ticket = bot.only_ticket()
+    bot.advance(minutes=15)
+    assert _escalate(bot) == 1
+    bot.drain()
+    notice = bot.last_to("Ucust1")
+    assert notice["text"].startswith(f"{ticket.number}: ส่งต่อให้คุณวีระ ประจำเขต ดูแลแล้วค่ะ")
+    assert _quick_replies(notice) == [
+        {"type": "postback", "label": "ติดตามสถานะ", "data": "a=status", "displayText": "ติดตามสถานะ"},
+        {"type": "uri", "label": "📞 โทร วีระ ประจำเขต", "uri": "tel:0891112222"},
+    ]
+
+    [card] = _cards(bot, "Uzone")
+    bot.tap("Uzone", _footer(card)[0]["data"])  # รับเรื่อง
+    told = bot.last_to("Ukamr1")
+    assert told["text"] == f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): คุณวีระ ประจำเขต รับเรื่องแทนแล้วค่ะ"
+    view, call = _quick_replies(told)
+    assert (view["label"], call) == (f"ดู {ticket.number}", {"type": "uri", "label": "📞 โทร วีระ ประจำเขต",
+                                                            "uri": "tel:0891112222"})
+    bot.tap("Ukamr1", view["data"])
+    assert bot.last_to("Ukamr1")["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}\nลูกค้า: บริษัท น้ำตาลไทย จำกัด")
