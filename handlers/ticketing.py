@@ -13,6 +13,7 @@ from handlers.operations.reachable import tel_uri
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
+from handlers.thai_dates import time_label
 from storage import conversations, escalations, media, tickets
 from storage.models import Account, Contact, Ticket
 
@@ -152,3 +153,10 @@ def urgent_button(ticket: Ticket, lang: str) -> Button:
     """"Report urgently to the decision maker" (CRM-KAM-003, handlers/urgent.py) on an open ticket's staff card."""
     label = t("btn_urgent", lang)
     return Button(label, data=build("urgent.start", t=ticket.id), display=label)
+
+
+def outside_hours_text(ctx: Context, hhmm: str) -> str:
+    """Why an appointment time is refused: outside office hours ([first_answer] office_opens–office_closes)."""
+    hours = ctx.config.first_answer
+    return t("time_outside_hours", ctx.lang, time=time_label(hhmm, ctx.lang), opens=hours.office_opens,
+             closes=hours.office_closes)

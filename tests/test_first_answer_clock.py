@@ -30,7 +30,7 @@ def test_reminder_before_and_escalation_at_the_deadline_across_a_long_weekend(or
     bot.now = datetime(2026, 12, 4, 15, 0, tzinfo=BANGKOK).astimezone(timezone.utc)  # Friday 15:00
     bot.tap("Ucust1", "a=service")
     bot.tap("Ucust1", "a=service.pick&c=FMS2")
-    bot.tap("Ucust1", "a=service.date", date="2026-12-20")
+    bot.tap("Ucust1", "a=service.date", date="2026-12-21")
     ticket = bot.only_ticket()
     assert len(_cards(bot, "Ukamr1")) == 1
     bot.line.reset()
@@ -55,7 +55,7 @@ def test_a_request_answered_in_time_is_neither_reminded_nor_escalated(org):
     bot = org
     bot.tap("Ucust1", "a=service")
     bot.tap("Ucust1", "a=service.pick&c=FMS2")
-    bot.tap("Ucust1", "a=service.date", date="2026-12-20")
+    bot.tap("Ucust1", "a=service.date", date="2026-12-21")
     ticket = bot.only_ticket()
     with session_scope(bot.engine) as session:
         from storage import tickets
