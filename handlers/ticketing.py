@@ -160,3 +160,20 @@ def outside_hours_text(ctx: Context, hhmm: str) -> str:
     hours = ctx.config.first_answer
     return t("time_outside_hours", ctx.lang, time=time_label(hhmm, ctx.lang), opens=hours.office_opens,
              closes=hours.office_closes)
+
+
+def cause_buttons(ctx: Context, action: str, **ids) -> tuple[Button, ...]:
+    """The [incidents] causes as quick replies (outage tickets and area incidents alike), at most 11 so that
+    the estimate picker and [ยกเลิก] fit LINE's 13."""
+    return tuple(Button(cause, data=build(action, **ids, c=n), display=cause)
+                 for n, cause in enumerate(ctx.config.incidents.causes))[:11]
+
+
+def chosen_cause(ctx: Context) -> str | None:
+    """The cause a cause button names; a forged index, or a list changed since, is an expired button (None)."""
+    index = int_param(ctx.params, "c")
+    causes = ctx.config.incidents.causes
+    if index is None or not 0 <= index < len(causes):
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    return causes[index]

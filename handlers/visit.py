@@ -228,10 +228,8 @@ def finish(ctx: Context, notes: str | None = None) -> None:
         if found is not None:
             _report_result(ctx, *found, data.get("notes", ""))
         return
-    accounts = visit_party.chosen_accounts(ctx)
-    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    accounts = _accounts_being_logged(ctx)
+    if accounts is None:
         return
     notes = data.get("notes", "") if notes is None else notes
     day = date.fromisoformat(data["visit_date"])
@@ -241,6 +239,18 @@ def finish(ctx: Context, notes: str | None = None) -> None:
         ctx.reply(visit_risk.question(ctx, risky, day))
         return
     _record(ctx, accounts, day, notes)
+
+
+def _accounts_being_logged(ctx: Context) -> list[Account] | None:
+    """The accounts of the visit being logged, the first the one picked; None (said to be expired) when the
+    dialog no longer holds them, e.g. a button from an earlier visit."""
+    data = ctx.state.data
+    accounts = visit_party.chosen_accounts(ctx)
+    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    return accounts
 
 
 def _record(ctx: Context, accounts: list[Account], day: date, notes: str, risk_note: str = "") -> None:
@@ -383,10 +393,8 @@ def _risk_answered(ctx: Context, note: str) -> None:
         elif found is not None:
             ctx.reply(visit_risk.question(ctx, found[1], found[0].visit_date))
         return
-    accounts = visit_party.chosen_accounts(ctx)
-    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    accounts = _accounts_being_logged(ctx)
+    if accounts is None:
         return
     day = date.fromisoformat(data["visit_date"])
     if not note:
