@@ -121,21 +121,30 @@ def test_a_stale_accept_after_the_customer_asked_another_date_is_refused(org):
     assert bot.only_ticket().status == "open"
 
 
-def test_a_planned_visit_may_carry_a_time_the_customer_reads(org):
-    bot = org
+def _plan_a_visit_on_friday(bot) -> None:
+    """K001 logs a visit to A100 on Friday 27 Nov 2026: a plan, so the time is asked next."""
     with session_scope(bot.engine) as session:
         account_id = roster.account_by_code(session, "A100").id
     bot.tap("Ukamr1", "a=visit")
     bot.tap("Ukamr1", f"a=visit.account&acc={account_id}")
-    bot.tap("Ukamr1", "a=visit.date", date="2026-11-27")  # Friday: a plan
+    bot.tap("Ukamr1", "a=visit.date", date="2026-11-27")
+
+
+def _on_site_to_build_the_relationship(bot) -> None:
+    bot.tap("Ukamr1", "a=visit.mode&v=on_site")
+    bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
+    bot.tap("Ukamr1", "a=visit.save")
+
+
+def test_a_planned_visit_may_carry_a_time_the_customer_reads(org):
+    bot = org
+    _plan_a_visit_on_friday(bot)
     ask = bot.last_to("Ukamr1")
     assert ask["text"] == "นัดเยี่ยมวันที่ 27 พ.ย. 2569 (ศุกร์) เวลาใดคะ"
     assert [a["label"] for a in _quick(ask)][-3:] == ["15:00 น.", "ไม่ระบุเวลา", "ยกเลิก"]
     bot.tap("Ukamr1", _time_button(ask, "13:00 น."))
     assert bot.last_to("Ukamr1")["text"] == "เยี่ยมด้วยวิธีใดคะ"
-    bot.tap("Ukamr1", "a=visit.mode&v=on_site")
-    bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
-    bot.tap("Ukamr1", "a=visit.save")
+    _on_site_to_build_the_relationship(bot)
     assert bot.last_to("Ukamr1")["text"].startswith(
         "บันทึกแผนเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 27 พ.ย. 2569 (ศุกร์) 13:00 น. (ลงพื้นที่) แล้วค่ะ")
     notice = bot.last_to("Ucust1")
@@ -209,17 +218,11 @@ def test_a_customer_asking_for_a_day_off_is_asked_for_a_working_day(org, day, to
 
 def test_a_planned_visit_time_may_be_typed_and_office_hours_hold(org):
     bot = org
-    with session_scope(bot.engine) as session:
-        account_id = roster.account_by_code(session, "A100").id
-    bot.tap("Ukamr1", "a=visit")
-    bot.tap("Ukamr1", f"a=visit.account&acc={account_id}")
-    bot.tap("Ukamr1", "a=visit.date", date="2026-11-27")
+    _plan_a_visit_on_friday(bot)
     bot.say("Ukamr1", "07:00")
     assert bot.last_to("Ukamr1")["text"] == "07:00 น. อยู่นอกเวลาทำการ (08:30–16:30 น.) ค่ะ เลือกเวลาใหม่"
     bot.say("Ukamr1", "บ่ายสอง")
     assert bot.last_to("Ukamr1")["text"] == "เยี่ยมด้วยวิธีใดคะ"
-    bot.tap("Ukamr1", "a=visit.mode&v=on_site")
-    bot.tap("Ukamr1", "a=visit.purpose&v=relationship")
-    bot.tap("Ukamr1", "a=visit.save")
+    _on_site_to_build_the_relationship(bot)
     assert bot.last_to("Ukamr1")["text"].startswith(
         "บันทึกแผนเยี่ยม บริษัท น้ำตาลไทย จำกัด วันที่ 27 พ.ย. 2569 (ศุกร์) 14:00 น. (ลงพื้นที่) แล้วค่ะ")
