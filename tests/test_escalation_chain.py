@@ -3,7 +3,6 @@ night, and the customer, the people of the chain and the original KAMR each hear
 from __future__ import annotations
 
 import io
-import multiprocessing
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,7 +17,7 @@ from storage.models import EscalationStep, Staff
 from storage.roster_import import import_staff
 
 from conftest import PG_URL
-from procs import run_jobs
+from procs import two_schedulers
 
 # The office PEA-N1 belongs to zone N; the zone's own office PEA-N holds a second zone KAMR; phones for calls.
 ZONE_STAFF_CSV = """staff_code,name,role,office,backup,supervisor,phone,zone
@@ -185,17 +184,9 @@ def test_two_schedulers_on_postgresql_call_each_level_once(chain_org):
         pytest.skip("two scheduler processes need PostgreSQL")
     _report(bot)
     [ticket] = [bot.only_ticket()]
-    context = multiprocessing.get_context("spawn")
     for minute, user in CHAIN:
         at = ticket.created_at + timedelta(minutes=minute)
-        barrier, results = context.Barrier(2), context.Queue()
-        schedulers = [context.Process(target=run_jobs, args=(PG_URL, at, 2, barrier, results)) for _ in range(2)]
-        for process in schedulers:
-            process.start()
-        queued = [results.get(timeout=60) for _ in schedulers]
-        for process in schedulers:
-            process.join(timeout=10)
-            assert process.exitcode == 0
+        queued = two_schedulers(PG_URL, at, 2)
         assert sum(queued) == 1, (minute, queued)  # one of the two called the level, once
         bot.now = at
         bot.drain()
