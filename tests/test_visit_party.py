@@ -1,19 +1,16 @@
 """A visit's company in LINE: more accounts on the same call, a representative (ผู้แทน) for a manager, and
 the contacts met, who alone are asked to rate it (issues 17 and 21)."""
-import io
 from datetime import datetime, timezone
 
 import pytest
-import time_machine
-from click.testing import CliRunner
 from sqlmodel import select
 
-from bot.cli import main
 from handlers.rules import quotas
 from storage import roster
 from storage.db import session_scope
 from storage.models import Contact, Visit
-from storage.roster_import import import_accounts, import_staff
+
+from cli_world import frozen_kambot, import_roster
 
 STAFF = """staff_code,name,role,office,backup,supervisor
 D001,ประเสริฐ รองผู้ว่า,deputy_governor,HQ,,
@@ -33,9 +30,7 @@ NOV_23 = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # Monday 10:00 in Ba
 
 @pytest.fixture
 def team(bot, tmp_path, monkeypatch):
-    with session_scope(bot.engine) as session:
-        assert not import_staff(session, io.StringIO(STAFF)).errors
-        assert not import_accounts(session, io.StringIO(ACCOUNTS)).errors
+    import_roster(bot.engine, STAFF, ACCOUNTS)
     bot.now = NOV_23
     for user, code in (("Uk1", "K001"), ("Uk2", "K002"), ("Uz", "Z100"), ("Um", "M001")):
         bot.link(user, staff=code)
@@ -44,14 +39,7 @@ def team(bot, tmp_path, monkeypatch):
     with session_scope(bot.engine) as session:  # the steel works' only contact is not on LINE
         session.add(Contact(account_id=roster.account_by_code(session, "A101").id, name="คุณเหล็ก"))
     bot.line.reset()
-    monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    cfg = tmp_path / "kambot.toml"
-    cfg.write_text(f'[database]\nurl = "{bot.engine.url.render_as_string(hide_password=False)}"\n', encoding="utf-8")
-
-    def kambot(*args):
-        with time_machine.travel(NOV_23, tick=False):
-            return CliRunner().invoke(main, [*args, "--config", str(cfg)])
-    bot.kambot = kambot
+    bot.kambot = frozen_kambot(bot.engine, tmp_path, monkeypatch, NOV_23)
     return bot
 
 
