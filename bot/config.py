@@ -589,7 +589,7 @@ FORM_FIELDS = {
     "complaint": ("topic", "details", "reporter_name", "phone"),
     "service": ("service", "preferred_date", "details", "reporter_name", "phone"),
     "visit_report": ("staff_code", "visit_date", "mode", "purpose", "notes", "more_accounts", "representative",
-                     "risk_note"),
+                     "risk_note", "contacts_met"),
     "visit_rating": ("visit_date", "score", "comment", "reporter_name"),
 }
 # A response without these is recorded as invalid (the account column is always required).

@@ -82,11 +82,10 @@ def ask_update(ctx: Context) -> None:
     if incident is None:
         return
     conversations.set_step(ctx.state, FLOW, "update", now=ctx.now, incident_id=incident.id)
-    causes = [Button(cause, data=build("incident.cause", i=incident.id, c=n), display=cause)
-              for n, cause in enumerate(ctx.config.incidents.causes)]
     etr = Button(t("incident_card_etr", ctx.lang, etr="…"), kind="datetime", data=build("incident.etr", i=incident.id))
     ctx.reply(Message(text=t("incident_ask_update", ctx.lang, number=incident.number),
-                      quick_replies=tuple(causes[:11]) + (etr, cancel_button(ctx))))
+                      quick_replies=(*ticketing.cause_buttons(ctx, "incident.cause", i=incident.id), etr,
+                                     cancel_button(ctx))))
 
 
 def _update(ctx: Context, incident: Incident, **change) -> None:
@@ -102,13 +101,9 @@ def _update(ctx: Context, incident: Incident, **change) -> None:
 
 def on_cause(ctx: Context) -> None:
     incident = _incident(ctx)
-    index = int_param(ctx.params, "c")
-    if incident is None:
-        return
-    if index is None or index >= len(ctx.config.incidents.causes):
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return
-    _update(ctx, incident, cause=ctx.config.incidents.causes[index])
+    cause = ticketing.chosen_cause(ctx) if incident is not None else None
+    if cause is not None:
+        _update(ctx, incident, cause=cause)
 
 
 def on_etr(ctx: Context) -> None:

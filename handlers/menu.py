@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.context import Action, Context
 from handlers.messages import Button, Card, Message
-from handlers.operations.reachable import call_button
+from handlers.operations.reachable import call_button, status_button
 from handlers.postback import build
 from handlers.rules import roles
 from handlers.texts import t
@@ -14,7 +14,7 @@ def customer_buttons(lang: str) -> tuple[Button, ...]:
     return (
         Button(t("btn_outage", lang), data=build("outage"), display=t("btn_outage", lang)),
         Button(t("btn_service", lang), data=build("service"), display=t("btn_service", lang)),
-        Button(t("btn_status", lang), data=build("status"), display=t("btn_status", lang)),
+        status_button(lang),
         Button(t("btn_contact", lang), data=build("contact"), display=t("btn_contact", lang)),
     )
 

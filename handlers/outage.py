@@ -201,10 +201,9 @@ def ask_update(ctx: Context) -> None:
     if ticket is None:
         return
     conversations.set_step(ctx.state, FLOW, "update", now=ctx.now, ticket_id=ticket.id)
-    causes = [Button(cause, data=build("outage.cause", t=ticket.id, c=n), display=cause)
-              for n, cause in enumerate(ctx.config.incidents.causes)]
     ctx.reply(Message(text=t("staff_ask_update", ctx.lang, number=ticket.number),
-                      quick_replies=(*causes[:11], outages.estimate_button(ticket, ctx.lang, now=ctx.now),
+                      quick_replies=(*ticketing.cause_buttons(ctx, "outage.cause", t=ticket.id),
+                                     outages.estimate_button(ticket, ctx.lang, now=ctx.now),
                                      cancel_button(ctx))))
 
 
@@ -235,13 +234,9 @@ def on_update_text(ctx: Context) -> None:
 
 def on_cause(ctx: Context) -> None:
     ticket = _open_ticket(ctx)
-    if ticket is None:
-        return
-    index = int_param(ctx.params, "c")
-    if index is None or not 0 <= index < len(ctx.config.incidents.causes):  # forged, or the list changed since
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
-        return
-    _post_update(ctx, ticket, cause=ctx.config.incidents.causes[index])
+    cause = ticketing.chosen_cause(ctx) if ticket is not None else None
+    if cause is not None:
+        _post_update(ctx, ticket, cause=cause)
 
 
 def on_estimate(ctx: Context) -> None:

@@ -20,7 +20,7 @@ from handlers.texts import t
 from handlers.rules import date_bounds
 from handlers.rules.workdays import calendar_from_config
 from handlers.thai_dates import (bangkok_today, format_appointment, format_date, format_day, format_weekday_date,
-                                 picked_date, time_label)
+                                 parse_typed_time, picked_date, time_label)
 from handlers.ticketing import cancel_button
 from storage import conversations
 from storage.models import Account, Ticket
@@ -93,6 +93,7 @@ def _bad_date_text(ctx: Context) -> str:
 
 
 def _date_in_range(ctx: Context) -> date | None:
+    """The customer's date: readable, in the window and a working day (else asked again, with why)."""
     day = picked_date(ctx.inbound.params, ctx.inbound.text, bangkok_today(ctx.now))
     if day is None:  # not a date at all: say so, not that it is out of range
         _ask_date(ctx, t("date_unreadable", ctx.lang))
@@ -100,7 +101,16 @@ def _date_in_range(ctx: Context) -> date | None:
     if not _window(ctx).holds(day):
         _ask_date(ctx, _bad_date_text(ctx))
         return None
+    if day_off := _day_off(ctx, day):
+        _ask_date(ctx, t("service_date_day_off", ctx.lang, date=format_day(day, ctx.lang), name=day_off))
+        return None
     return day
+
+
+def _day_off(ctx: Context, day: date) -> str | None:
+    """Why `day` is not a working day ([calendar]), one name is enough: "ชดเชยวันชาติ; ชดเชยวันพ่อ…"."""
+    name = calendar_from_config(ctx.config, ctx.lang).holiday_name(day)
+    return name.split("; ")[0] if name else None
 
 
 def on_date(ctx: Context) -> None:
@@ -201,7 +211,8 @@ def propose(ctx: Context) -> None:
 
 
 def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: str) -> None:
-    """A date, then a time; a past time is refused, a non-working day asked again before it is booked."""
+    """A date, then a time (a button, or typed); a past time or one outside office hours is refused, a
+    non-working day asked again before it is booked."""
     when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
     if when is None:
         _ask_time(ctx, ticket, day, action, t("service_ask_time", ctx.lang, number=ticket.number,
@@ -210,8 +221,12 @@ def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: st
     if when <= ctx.now:
         _ask_time(ctx, ticket, day, action, t("service_time_past", ctx.lang, date=format_appointment(when, ctx.lang)))
         return
-    day_off = calendar_from_config(ctx.config, ctx.lang).holiday_name(day)
-    day_off = day_off.split("; ")[0] if day_off else None  # one name is enough: "ชดเชยวันชาติ; ชดเชยวันพ่อ…"
+    if not date_bounds.in_office_hours(ctx.params["h"], ctx.config.first_answer):
+        _ask_time(ctx, ticket, day, action, ticketing.outside_hours_text(ctx, ctx.params["h"]))
+        return
+    if (ctx.state.flow, ctx.state.step) == (FLOW, "time"):
+        conversations.clear(ctx.state, now=ctx.now)
+    day_off = _day_off(ctx, day)
     if day_off and ctx.params.get("ok") != "1":
         yes = t("btn_book_anyway", ctx.lang)
         keep = Button(yes, data=build(action, t=ticket.id, d=day.isoformat(), h=ctx.params["h"], ok=1), display=yes)
@@ -222,9 +237,26 @@ def _book_at(ctx: Context, ticket: Ticket, day: date, *, action: str, status: st
 
 
 def _ask_time(ctx: Context, ticket: Ticket, day: date, action: str, text: str) -> None:
+    """The time buttons; a time typed instead is read by on_typed_time."""
+    conversations.set_step(ctx.state, FLOW, "time", now=ctx.now, ticket_id=ticket.id, day=day.isoformat(),
+                           action=action)
     times = tuple(Button(time_label(hhmm, ctx.lang), data=build(action, t=ticket.id, d=day.isoformat(), h=hhmm),
                          display=time_label(hhmm, ctx.lang)) for hhmm in date_bounds.APPOINTMENT_TIMES)
     ctx.reply(Message(text=text, quick_replies=(*times, _other_day_picker(ctx, ticket), cancel_button(ctx))))
+
+
+def on_typed_time(ctx: Context) -> None:
+    """"10:30", "10.30 น.", "บ่ายสอง" typed where the time buttons are offered: as if that button was tapped."""
+    data = ctx.state.data
+    ctx.params = {"t": str(data["ticket_id"]), "d": data["day"]}
+    hhmm = parse_typed_time(ctx.inbound.text)
+    if hhmm is None:
+        ticket = _staff_ticket(ctx, BOOKABLE_STATUSES)
+        if ticket is not None:
+            _ask_time(ctx, ticket, date.fromisoformat(data["day"]), data["action"], t("time_unreadable", ctx.lang))
+        return
+    ctx.params["h"] = hhmm
+    (accept if data["action"] == "service.accept" else propose)(ctx)
 
 
 def _other_day_picker(ctx: Context, ticket: Ticket) -> Button:
@@ -330,6 +362,7 @@ STEPS = {
     (FLOW, "date"): Action(on_date, "contact"),
     (FLOW, "decline_reason"): Action(on_decline_reason, "staff"),
     (FLOW, "early_reason"): Action(on_early_reason, "staff"),
+    (FLOW, "time"): Action(on_typed_time, "staff"),
 }
 
 STEP_OF_ACTION = {"service.pick": "pick", "service.date": "date"}

@@ -130,6 +130,29 @@ def parse_thai_date(text: str, today: date | None = None) -> date | None:
     return None
 
 
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)\s*(?:น\.?|นาฬิกา)?$")
+_THAI_NUMBERS = {"โมง": 1, "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5}
+_AFTERNOON = re.compile(r"^บ่าย\s*(โมง|หนึ่ง|สอง|สาม|สี่|ห้า|[1-5])\s*(?:โมง)?\s*(?:ตรง)?$")
+_MORNING = re.compile(r"^(\d{1,2})\s*โมง\s*(?:เช้า)?\s*(?:ตรง)?$")
+
+
+def parse_typed_time(text: str) -> str | None:
+    """A time of day as people type it: ``10:30``, ``10.30``, ``10:30 น.``, ``9 โมง``, ``บ่ายสอง`` (14:00),
+    ``บ่าย 3 โมง``, ``เที่ยง``; as ``"1030"`` for the time buttons' code, None when it is not a time."""
+    if not isinstance(text, str):
+        return None
+    s = re.sub(r"\s+", " ", text.strip().translate(_THAI_DIGITS)).lower()
+    if m := _CLOCK.match(s):
+        return f"{int(m[1]):02d}{m[2]}"
+    if s in ("เที่ยง", "เที่ยงตรง", "เที่ยงวัน"):
+        return "1200"
+    if m := _AFTERNOON.match(s):
+        return f"{12 + (_THAI_NUMBERS.get(m[1]) or int(m[1])):02d}00"
+    if (m := _MORNING.match(s)) and 6 <= int(m[1]) <= 11:  # "เก้าโมง" is 9 in the morning
+        return f"{int(m[1]):02d}00"
+    return None
+
+
 def picked_date(params: dict, typed: str, today: date | None = None) -> date | None:
     """The day from a date picker's answer (``params['date']``), else the day typed in the chat (with `today`,
     relative words such as พรุ่งนี้ too)."""

@@ -13,6 +13,7 @@ from handlers.operations.reachable import tel_uri
 from handlers.postback import build, int_param
 from handlers.rules import roles
 from handlers.texts import t
+from handlers.thai_dates import time_label
 from storage import conversations, escalations, media, tickets
 from storage.models import Account, Contact, Ticket
 
@@ -152,3 +153,27 @@ def urgent_button(ticket: Ticket, lang: str) -> Button:
     """"Report urgently to the decision maker" (CRM-KAM-003, handlers/urgent.py) on an open ticket's staff card."""
     label = t("btn_urgent", lang)
     return Button(label, data=build("urgent.start", t=ticket.id), display=label)
+
+
+def outside_hours_text(ctx: Context, hhmm: str) -> str:
+    """Why an appointment time is refused: outside office hours ([first_answer] office_opens–office_closes)."""
+    hours = ctx.config.first_answer
+    return t("time_outside_hours", ctx.lang, time=time_label(hhmm, ctx.lang), opens=hours.office_opens,
+             closes=hours.office_closes)
+
+
+def cause_buttons(ctx: Context, action: str, **ids) -> tuple[Button, ...]:
+    """The [incidents] causes as quick replies (outage tickets and area incidents alike), at most 11 so that
+    the estimate picker and [ยกเลิก] fit LINE's 13."""
+    return tuple(Button(cause, data=build(action, **ids, c=n), display=cause)
+                 for n, cause in enumerate(ctx.config.incidents.causes))[:11]
+
+
+def chosen_cause(ctx: Context) -> str | None:
+    """The cause a cause button names; a forged index, or a list changed since, is an expired button (None)."""
+    index = int_param(ctx.params, "c")
+    causes = ctx.config.incidents.causes
+    if index is None or not 0 <= index < len(causes):
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    return causes[index]

@@ -21,8 +21,9 @@ from handlers.texts import t
 from handlers.rules.roles import OFFICE_ROLES, ORG_WIDE_ROLES
 from handlers.rules import date_bounds
 from handlers.rules import risk_note as risk_rule
-from handlers.thai_dates import bangkok_today, format_date, format_day, picked_date, time_label
+from handlers.thai_dates import bangkok_today, format_date, format_day, parse_typed_time, picked_date, time_label
 from handlers.visit_late import note_for_reporter
+from handlers import ticketing
 from handlers.ticketing import cancel_button, choice_buttons, chosen_value
 from storage import conversations
 from storage import visits as visit_storage
@@ -142,24 +143,40 @@ def on_date(ctx: Context) -> None:
     _ask_choice(ctx, "mode")
 
 
-def _ask_time(ctx: Context, day: date) -> None:
+def _ask_time(ctx: Context, day: date, text: str = "") -> None:
     lang = ctx.lang
     times = tuple(Button(label, data=build("visit.time", h=hhmm), display=label)
                   for hhmm, label in ((h, time_label(h, lang)) for h in date_bounds.APPOINTMENT_TIMES))
     skip = t("btn_no_time", lang)
-    ctx.reply(Message(text=t("visit_ask_time", lang, date=format_day(day, lang)),
+    ctx.reply(Message(text=text or t("visit_ask_time", lang, date=format_day(day, lang)),
                       quick_replies=(*times, Button(skip, data=build("visit.time"), display=skip), cancel_button(ctx))))
 
 
 def on_time(ctx: Context) -> None:
     day = date.fromisoformat(ctx.state.data["visit_date"])
-    when = date_bounds.appointment_moment(day, ctx.params.get("h", ""))
+    hhmm = ctx.params.get("h", "")
+    when = date_bounds.appointment_moment(day, hhmm)
+    if when is not None and not date_bounds.in_office_hours(hhmm, ctx.config.first_answer):
+        _ask_time(ctx, day, ticketing.outside_hours_text(ctx, hhmm))
+        return
     if when is not None and when > ctx.now:
         conversations.set_step(ctx.state, FLOW, "mode", now=ctx.now, planned_at=when.isoformat())
     _ask_choice(ctx, "mode")
 
 
+def _typed_time(ctx: Context) -> str | None:
+    """A time typed while the plan's time buttons are offered (before a mode is picked): "10:30", "บ่ายสอง"."""
+    data = ctx.state.data
+    if ctx.inbound.kind != "text" or "planned_at" in data or date.fromisoformat(data["visit_date"]) <= bangkok_today(ctx.now):
+        return None
+    return parse_typed_time(ctx.inbound.text)
+
+
 def on_mode(ctx: Context) -> None:
+    if hhmm := _typed_time(ctx):
+        ctx.params = {"h": hhmm}
+        on_time(ctx)
+        return
     mode = chosen_value(ctx, VISIT_MODES, "mode")
     if mode not in VISIT_MODES:
         _ask_choice(ctx, "mode")
@@ -211,10 +228,8 @@ def finish(ctx: Context, notes: str | None = None) -> None:
         if found is not None:
             _report_result(ctx, *found, data.get("notes", ""))
         return
-    accounts = visit_party.chosen_accounts(ctx)
-    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    accounts = _accounts_being_logged(ctx)
+    if accounts is None:
         return
     notes = data.get("notes", "") if notes is None else notes
     day = date.fromisoformat(data["visit_date"])
@@ -224,6 +239,18 @@ def finish(ctx: Context, notes: str | None = None) -> None:
         ctx.reply(visit_risk.question(ctx, risky, day))
         return
     _record(ctx, accounts, day, notes)
+
+
+def _accounts_being_logged(ctx: Context) -> list[Account] | None:
+    """The accounts of the visit being logged, the first the one picked; None (said to be expired) when the
+    dialog no longer holds them, e.g. a button from an earlier visit."""
+    data = ctx.state.data
+    accounts = visit_party.chosen_accounts(ctx)
+    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
+        conversations.clear(ctx.state, now=ctx.now)
+        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+        return None
+    return accounts
 
 
 def _record(ctx: Context, accounts: list[Account], day: date, notes: str, risk_note: str = "") -> None:
@@ -366,10 +393,8 @@ def _risk_answered(ctx: Context, note: str) -> None:
         elif found is not None:
             ctx.reply(visit_risk.question(ctx, found[1], found[0].visit_date))
         return
-    accounts = visit_party.chosen_accounts(ctx)
-    if not accounts or int_param(data, "account_id") != accounts[0].id or "visit_date" not in data:
-        conversations.clear(ctx.state, now=ctx.now)
-        ctx.reply(text_with_menu(ctx, t("expired_button", ctx.lang)))
+    accounts = _accounts_being_logged(ctx)
+    if accounts is None:
         return
     day = date.fromisoformat(data["visit_date"])
     if not note:

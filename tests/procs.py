@@ -115,6 +115,24 @@ def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
     results.put(queued)
 
 
+def two_schedulers(db_url: str, now: datetime, rounds: int) -> list[int]:
+    """Two scheduler processes started together (spawned, a barrier), each running the jobs `rounds` times
+    at `now`; what each queued."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    schedulers = [context.Process(target=run_jobs, args=(db_url, now, rounds, barrier, results)) for _ in range(2)]
+    for process in schedulers:
+        process.start()
+    queued = [results.get(timeout=60) for _ in schedulers]
+    for process in schedulers:
+        process.join(timeout=10)
+        if process.exitcode != 0:
+            raise RuntimeError(f"a scheduler process exited with {process.exitcode}")
+    return queued
+
+
 def _serve_line_standin(delay: float, token: str, urls, deliveries, stop) -> None:
     from bot.demo.line_standin import LineStandIn
 

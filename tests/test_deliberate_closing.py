@@ -1,12 +1,9 @@
 """Issue 21 item 3: closing is deliberate. Resolve and delivered ask first; a service is not delivered before its
 appointment without a reason; a low score recorded for the customer raises the same follow-up as their own.
 Through the real webhook, SDK and LINE stand-in."""
-from datetime import datetime, timezone
-
+from closing import answered_complaint_ten_days_on
 from storage.db import session_scope
 from storage.models import Ticket
-
-FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)
 
 
 def _quick(message: dict) -> list[dict]:
@@ -65,16 +62,7 @@ def test_service_is_not_delivered_a_week_before_its_appointment_without_a_reason
 
 def test_on_behalf_low_score_asks_the_kamr_to_call_like_the_customers_own(org):
     bot = org
-    bot.link("Usup", staff="S001")
-    bot.now = FRIDAY_10_APRIL
-    bot.tap("Ucust1", "a=complaint")
-    bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
-    bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย")
-    ticket = bot.only_ticket()
-    bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
-    bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
-    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")
-    bot.advance(days=10)
+    ticket = answered_complaint_ten_days_on(bot)
     bot.tap("Ukamr1", f"a=complaint.obscore&t={ticket.id}&c=phone&s=2")
     bot.tap("Usup", f"a=complaint.certify&t={ticket.id}")
     assert bot.last_to("Ukamr1")["text"] == "CMP-69-00001 ได้รับการรับรองและปิดเรื่องแล้ว"

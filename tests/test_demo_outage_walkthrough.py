@@ -112,3 +112,20 @@ def test_the_guide_shows_the_incident_and_the_planned_outage_as_the_simulator_pr
     guide = GUIDE.read_text(encoding="utf-8")
     for title, body in shown:
         assert body in guide, f"docs/guide.md does not show, as the simulator prints it, {title}"
+
+
+def test_the_demos_taken_outage_shows_its_cause_and_estimate_to_the_customer_and_the_kamr(demo):
+    """Issue 16 in the demo: the outage K001 is working on carries a cause and an estimated restoration
+    time, so ติดตามสถานะ and the KAMR's card show them; docs/guide.md shows the customer's screen."""
+    bot, seen = demo, {}
+    bot.say(demo_user_id("A102-1"), "ติดตามสถานะ")
+    status = fresh(bot, "A102-1", seen)
+    assert "│ สาเหตุ: อุปกรณ์ชำรุด\n   │ คาดว่าไฟมา: 23 พ.ย. 2569 10:30 น." in status  # the demo's 10:00 + 30 minutes
+    assert "> ติดตามสถานะ\n" + status in GUIDE.read_text(encoding="utf-8"), "docs/guide.md does not show the status"
+    with session_scope(bot.engine) as session:
+        from storage.models import Ticket
+        taken = session.exec(select(Ticket).where(Ticket.kind == "outage", Ticket.status == "acknowledged")).one()
+    bot.tap(demo_user_id("K001"), f"a=outage.view&t={taken.id}")
+    card = fresh(bot, "K001", seen)
+    assert f"⚡ แจ้งไฟดับ {taken.number}" in card
+    assert "│ สาเหตุ: อุปกรณ์ชำรุด\n   │ คาดว่าไฟมา: 23 พ.ย. 2569 10:30 น." in card

@@ -3,7 +3,6 @@ night, and the customer, the people of the chain and the original KAMR each hear
 from __future__ import annotations
 
 import io
-import multiprocessing
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,7 +17,7 @@ from storage.models import EscalationStep, Staff
 from storage.roster_import import import_staff
 
 from conftest import PG_URL
-from procs import run_jobs
+from procs import two_schedulers
 
 # The office PEA-N1 belongs to zone N; the zone's own office PEA-N holds a second zone KAMR; phones for calls.
 ZONE_STAFF_CSV = """staff_code,name,role,office,backup,supervisor,phone,zone
@@ -185,17 +184,9 @@ def test_two_schedulers_on_postgresql_call_each_level_once(chain_org):
         pytest.skip("two scheduler processes need PostgreSQL")
     _report(bot)
     [ticket] = [bot.only_ticket()]
-    context = multiprocessing.get_context("spawn")
     for minute, user in CHAIN:
         at = ticket.created_at + timedelta(minutes=minute)
-        barrier, results = context.Barrier(2), context.Queue()
-        schedulers = [context.Process(target=run_jobs, args=(PG_URL, at, 2, barrier, results)) for _ in range(2)]
-        for process in schedulers:
-            process.start()
-        queued = [results.get(timeout=60) for _ in schedulers]
-        for process in schedulers:
-            process.join(timeout=10)
-            assert process.exitcode == 0
+        queued = two_schedulers(PG_URL, at, 2)
         assert sum(queued) == 1, (minute, queued)  # one of the two called the level, once
         bot.now = at
         bot.drain()
@@ -204,3 +195,38 @@ def test_two_schedulers_on_postgresql_call_each_level_once(chain_org):
         levels = [step.level for step in session.exec(select(EscalationStep).order_by(EscalationStep.level))]
     assert levels == [0, 1, 2, 3, 4]
     assert sum(len(_cards(bot, user)) for _, user in CHAIN) == 4
+
+
+def _quick_replies(message: dict) -> list[dict]:
+    return [item["action"] for item in message.get("quickReply", {}).get("items", [])]
+
+
+def test_the_escalation_notices_end_with_the_next_action(chain_org):
+    """The customer can follow the case or call the person who has it now; the original KAMR can open
+    the ticket or call the colleague who took it (issue 15: every message ends with a button)."""
+    bot = chain_org
+    with session_scope(bot.engine) as session:
+        z001 = roster.staff_by_code(session, "Z001")
+        z001.phone = "089-111-2222"
+        session.add(z001)
+    _report(bot)
+    ticket = bot.only_ticket()
+    bot.advance(minutes=15)
+    assert _escalate(bot) == 1
+    bot.drain()
+    notice = bot.last_to("Ucust1")
+    assert notice["text"].startswith(f"{ticket.number}: ส่งต่อให้คุณวีระ ประจำเขต ดูแลแล้วค่ะ")
+    assert _quick_replies(notice) == [
+        {"type": "postback", "label": "ติดตามสถานะ", "data": "a=status", "displayText": "ติดตามสถานะ"},
+        {"type": "uri", "label": "📞 โทร วีระ ประจำเขต", "uri": "tel:0891112222"},
+    ]
+
+    [card] = _cards(bot, "Uzone")
+    bot.tap("Uzone", _footer(card)[0]["data"])  # รับเรื่อง
+    told = bot.last_to("Ukamr1")
+    assert told["text"] == f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): คุณวีระ ประจำเขต รับเรื่องแทนแล้วค่ะ"
+    view, call = _quick_replies(told)
+    assert (view["label"], call) == (f"ดู {ticket.number}", {"type": "uri", "label": "📞 โทร วีระ ประจำเขต",
+                                                            "uri": "tel:0891112222"})
+    bot.tap("Ukamr1", view["data"])
+    assert bot.last_to("Ukamr1")["altText"].startswith(f"⚡ แจ้งไฟดับ {ticket.number}\nลูกค้า: บริษัท น้ำตาลไทย จำกัด")

@@ -6,19 +6,14 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from bot.config import Config, ConfigError, parse_config
-from bot.line.notifier import notifier_for
 from handlers.rules.answer_clock import answer_due
 from handlers.rules.workdays import calendar_from_config
 from handlers.thai_dates import BANGKOK
-from jobs.first_answer import watch_first_answers
 from storage.db import session_scope
 
 import pytest
 
-
-def _watch(bot) -> int:
-    with session_scope(bot.engine) as session:
-        return watch_first_answers(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
+from answer_clock import told_every_half_hour, watch
 
 
 def _cards(bot, user):
@@ -30,17 +25,12 @@ def test_reminder_before_and_escalation_at_the_deadline_across_a_long_weekend(or
     bot.now = datetime(2026, 12, 4, 15, 0, tzinfo=BANGKOK).astimezone(timezone.utc)  # Friday 15:00
     bot.tap("Ucust1", "a=service")
     bot.tap("Ucust1", "a=service.pick&c=FMS2")
-    bot.tap("Ucust1", "a=service.date", date="2026-12-20")
+    bot.tap("Ucust1", "a=service.date", date="2026-12-21")
     ticket = bot.only_ticket()
     assert len(_cards(bot, "Ukamr1")) == 1
     bot.line.reset()
 
-    told = []
-    while bot.now < datetime(2026, 12, 8, 17, 0, tzinfo=BANGKOK):  # every 30 minutes, nights and holidays too
-        bot.advance(minutes=30)
-        if _watch(bot):
-            told.append(bot.now.astimezone(BANGKOK).strftime("%a %H:%M"))
-        bot.drain()
+    told = told_every_half_hour(bot, until=datetime(2026, 12, 8, 17, 0, tzinfo=BANGKOK))
     assert told == ["Tue 14:00", "Tue 15:00"]
     [reminder] = _cards(bot, "Ukamr1")
     assert reminder["altText"].startswith(f"⏰ {ticket.number}: กรุณาตอบลูกค้าภายใน 8 ธ.ค. 2569 15:00")
@@ -55,7 +45,7 @@ def test_a_request_answered_in_time_is_neither_reminded_nor_escalated(org):
     bot = org
     bot.tap("Ucust1", "a=service")
     bot.tap("Ucust1", "a=service.pick&c=FMS2")
-    bot.tap("Ucust1", "a=service.date", date="2026-12-20")
+    bot.tap("Ucust1", "a=service.date", date="2026-12-21")
     ticket = bot.only_ticket()
     with session_scope(bot.engine) as session:
         from storage import tickets
@@ -64,7 +54,7 @@ def test_a_request_answered_in_time_is_neither_reminded_nor_escalated(org):
         tickets.transition(session, stored, ("open",), status="scheduled")
     bot.line.reset()
     bot.advance(days=3)
-    assert _watch(bot) == 0
+    assert watch(bot) == 0
     bot.drain()
     assert bot.line.pushes == []
 

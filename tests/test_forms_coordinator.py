@@ -200,3 +200,30 @@ def test_the_visit_form_takes_more_accounts_and_a_representative_and_names_a_bad
         "สมชาย ใจดี ไม่ใช่ผู้บริหารที่มีเป้าหมายการเยี่ยม จึงระบุผู้แทนไม่ได้ (คอลัมน์ representative)"]
     assert logged == [(1, "S001", "Z900", "", True), (2, "S001", "Z900", "", True),
                       (2, "M001", "M001", "นายสมศักดิ์ วิศวกร", False)]
+
+
+def test_the_visit_form_names_the_contacts_met_and_only_they_are_asked_to_rate(org, sheets, tmp_path, forms_book):
+    """Issue 21 item 6 by Google Form: names or phones of the contacts met, matched within the account;
+    one that matches nobody is named on the row, and the visit is recorded all the same."""
+    from storage.models import Contact
+    with session_scope(org.engine) as session:
+        first, second = session.exec(select(Contact).where(Contact.line_user_id.in_(["Ucust1", "Ucust2"]))
+                                     .order_by(Contact.line_user_id)).all()
+        first.name, first.phone = "สมหญิง รักงาน", "081-555-0001"
+        second.name = "ประเสริฐ ใจเย็น"
+        session.add_all([first, second])
+        first_id = first.id
+    form = {**VISITS, "fields": {**VISITS["fields"], "ผู้ติดต่อที่พบ": "contacts_met"}}
+    config = forms_config(org.config, sheets, tmp_path, forms=[form])
+    tab = forms_book.tab("บันทึกการเยี่ยม")
+    tab.rows[0] += ["ผู้ติดต่อที่พบ"]
+    tab.rows.append([at(8, 0), "A100", "K001", date(2026, 11, 20), "โทรศัพท์", "", "", "0815550001, คุณสมปอง"])
+    poll(org, config)
+    with session_scope(org.engine) as session:
+        visit = session.exec(select(Visit)).one()
+        response = session.exec(select(FormResponse)).one()
+    assert visit.met_contact_ids == [first_id]
+    assert (response.status, response.reason) == ("ingested",
+                                                  "ไม่พบผู้ติดต่อ 'คุณสมปอง' ในบัญชี (คอลัมน์ contacts_met)")
+    assert "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (โทรศัพท์)" in org.texts_to("Ucust1")[-1]
+    assert not any("ติดต่อเยี่ยม" in text for text in org.texts_to("Ucust2"))  # not met: not asked

@@ -2,20 +2,17 @@
 001 §4.15.5), each bullet of the issue reproduced with a frozen clock."""
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timezone
 
 import pytest
-import time_machine
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.config import QuotasConfig
 from handlers.rules import quotas
 from storage import roster
 from storage.db import session_scope
 from storage.models import Visit
-from storage.roster_import import import_accounts, import_staff
+
+from cli_world import frozen_kambot, import_roster
 
 STAFF = """staff_code,name,role,office,backup,supervisor
 D001,ประเสริฐ รองผู้ว่า,deputy_governor,HQ,,
@@ -41,17 +38,8 @@ DEC_1 = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangkok, 20
 
 @pytest.fixture
 def world(engine, tmp_path, monkeypatch):
-    with session_scope(engine) as session:
-        assert not import_staff(session, io.StringIO(STAFF)).errors
-        assert not import_accounts(session, io.StringIO(ACCOUNTS)).errors
-    monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    cfg = tmp_path / "kambot.toml"
-    cfg.write_text(f'[database]\nurl = "{engine.url.render_as_string(hide_password=False)}"\n', encoding="utf-8")
-
-    def kambot(*args, at=DEC_1):
-        with time_machine.travel(at, tick=False):
-            return CliRunner().invoke(main, [*args, "--config", str(cfg)])
-    return engine, kambot
+    import_roster(engine, STAFF, ACCOUNTS)
+    return engine, frozen_kambot(engine, tmp_path, monkeypatch, DEC_1)
 
 
 def _visit(session, staff_code, account_code, day, *, for_code=None):

@@ -5,28 +5,21 @@ the message goes one level up the chain and the customer hears who has it; [ต�
 and the KAMR hears who answered for them."""
 from __future__ import annotations
 
-import multiprocessing
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
 
-from bot.line.notifier import notifier_for
 from handlers.thai_dates import BANGKOK
-from jobs.first_answer import watch_first_answers
 from storage.db import session_scope
 from storage.models import EscalationStep, Notification
 
+from answer_clock import told_every_half_hour, watch
 from conftest import PG_URL
-from procs import run_jobs
+from procs import two_schedulers
 
 FRIDAY_AFTERNOON = datetime(2026, 12, 4, 15, 30, tzinfo=BANGKOK).astimezone(timezone.utc)
 DUE = datetime(2026, 12, 8, 11, 30, tzinfo=BANGKOK)  # Tuesday: Fri 15:30-16:30, then Tue 08:30-11:30
-
-
-def _watch(bot) -> int:
-    with session_scope(bot.engine) as session:
-        return watch_first_answers(session, now=bot.now, config=bot.config, notifier=notifier_for(session, bot.now))
 
 
 def _cards(bot, user):
@@ -50,12 +43,7 @@ def test_reminded_before_and_escalated_at_the_deadline_across_nights_a_weekend_a
     bot = org
     ticket = _relay_on_friday(bot)
 
-    told = []
-    while bot.now < datetime(2026, 12, 8, 17, 0, tzinfo=BANGKOK):  # every 30 minutes, nights and holidays too
-        bot.advance(minutes=30)
-        if _watch(bot):
-            told.append(bot.now.astimezone(BANGKOK).strftime("%a %H:%M"))
-        bot.drain()
+    told = told_every_half_hour(bot, until=datetime(2026, 12, 8, 17, 0, tzinfo=BANGKOK))
     assert told == ["Tue 10:30", "Tue 11:30"]  # nothing on Friday night, the weekend or the holiday Monday
 
     [reminder] = _cards(bot, "Ukamr1")
@@ -74,7 +62,7 @@ def test_reminded_before_and_escalated_at_the_deadline_across_nights_a_weekend_a
     assert bot.texts_to("Ukamr1")[-1] == f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): คุณวีระ ประจำเขต รับเรื่องแทนแล้วค่ะ"
     bot.line.reset()
     bot.advance(days=3)
-    assert _watch(bot) == 0
+    assert watch(bot) == 0
     bot.drain()
     assert bot.line.pushes == []
 
@@ -89,7 +77,7 @@ def test_a_message_answered_in_time_is_neither_reminded_nor_escalated(org):
     bot.line.reset()
     for hours_late in (-0.5, 0, 1):  # in the reminder's hour, at the deadline, after it
         bot.now = (DUE + timedelta(hours=hours_late)).astimezone(timezone.utc)
-        assert _watch(bot) == 0
+        assert watch(bot) == 0
     bot.drain()
     assert bot.line.pushes == []
 
@@ -99,17 +87,8 @@ def test_two_schedulers_on_postgresql_send_each_relay_step_once(org):
     if not bot.config.database.url.startswith("postgresql"):
         pytest.skip("two scheduler processes need PostgreSQL")
     ticket = _relay_on_friday(bot)
-    context = multiprocessing.get_context("spawn")
     for at, user in ((DUE - timedelta(minutes=30), "Ukamr1"), (DUE, "Uzone")):
-        barrier, results = context.Barrier(2), context.Queue()
-        schedulers = [context.Process(target=run_jobs, args=(PG_URL, at.astimezone(timezone.utc), 2, barrier, results))
-                      for _ in range(2)]
-        for process in schedulers:
-            process.start()
-        queued = [results.get(timeout=60) for _ in schedulers]
-        for process in schedulers:
-            process.join(timeout=10)
-            assert process.exitcode == 0
+        queued = two_schedulers(PG_URL, at.astimezone(timezone.utc), 2)
         bot.now = at.astimezone(timezone.utc)
         bot.drain()
         assert len(_cards(bot, user)) == 1, (at, queued)  # one of the two sent the step, once

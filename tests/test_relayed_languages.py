@@ -12,15 +12,13 @@ from sqlmodel import Session, select
 from handlers.operations.handover import hand_over
 from jobs.escalation import escalate_unacknowledged
 from jobs.urgent_followups import send_urgent_followups
+from closing import answered_complaint_ten_days_on
 from notifying import CollectingNotifier
 from operations_world import NOW, contact, seed, staff
 from storage import roster
 from storage.db import session_scope
 from storage.models import UrgentReport
 from storage.roster_import import import_staff
-
-FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)
-
 
 def _speaks_english(bot, user: str) -> None:
     with session_scope(bot.engine) as session:
@@ -45,43 +43,54 @@ def _outage(bot, user="Ucust1"):
     return bot.only_ticket()
 
 
+def _relayed(bot, question: str, answer: str) -> dict:
+    """A customer's message to the KAMR, [Reply] on its card and the typed answer: what each side read."""
+    bot.say("Ucust1", question)
+    told, card = bot.last_to("Ucust1")["text"], bot.last_to("Ukamr1")
+    bot.tap("Ukamr1", _footer(card)[0]["data"])
+    asked = bot.last_to("Ukamr1")["text"]
+    bot.say("Ukamr1", answer)
+    return {"told": told, "card": card, "asked": asked, "sent": bot.last_to("Ukamr1")["text"],
+            "answer": bot.last_to("Ucust1")["text"]}
+
+
 def test_a_thai_customers_message_reaches_an_english_kamr_in_english_and_the_answer_comes_back_in_thai(org):
     bot = org
     _speaks_english(bot, "Ukamr1")
-    bot.say("Ucust1", "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ")
-    assert bot.last_to("Ucust1")["text"] == "ส่งถึงคุณสมชาย ใจดี (KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว"
-    card = bot.last_to("Ukamr1")
+    seen = _relayed(bot, "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ", "ส่งทางอีเมลให้แล้วครับ")
+    assert seen["told"] == "ส่งถึงคุณสมชาย ใจดี (KAMR) แล้วค่ะ จะตอบกลับทางนี้โดยเร็ว"
+    card = seen["card"]
     assert card["altText"].startswith("💬 Message from a customer MSG-69-00001")
     assert _body(card)[1] == "Account: บริษัท น้ำตาลไทย จำกัด (A100)"
     assert "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ" in _body(card)  # what was said, as said
     assert _footer(card)[0]["label"] == "Reply"
-    bot.tap("Ukamr1", _footer(card)[0]["data"])
-    assert bot.last_to("Ukamr1")["text"].startswith("Type your answer to")
-    bot.say("Ukamr1", "ส่งทางอีเมลให้แล้วครับ")
-    assert bot.last_to("Ukamr1")["text"] == "Answer on MSG-69-00001 sent to the customer."
-    assert bot.last_to("Ucust1")["text"] == "💬 คุณสมชาย ใจดี ตอบ (MSG-69-00001):\nส่งทางอีเมลให้แล้วครับ"
+    assert seen["asked"].startswith("Type your answer to")
+    assert seen["sent"] == "Answer on MSG-69-00001 sent to the customer."
+    assert seen["answer"] == "💬 คุณสมชาย ใจดี ตอบ (MSG-69-00001):\nส่งทางอีเมลให้แล้วครับ"
 
 
 def test_an_english_customers_message_reaches_a_thai_kamr_in_thai_and_the_answer_comes_back_in_english(org):
     bot = org
     _speaks_english(bot, "Ucust1")
-    bot.say("Ucust1", "Could you send last month's invoice?")
-    assert bot.last_to("Ucust1")["text"] == "Sent to สมชาย ใจดี (KAMR), who will answer here soon."
-    card = bot.last_to("Ukamr1")
-    assert card["altText"].startswith("💬 ข้อความจากลูกค้า MSG-69-00001")
-    assert _footer(card)[0]["label"] == "ตอบกลับ"
-    bot.tap("Ukamr1", _footer(card)[0]["data"])
-    bot.say("Ukamr1", "Sent by e-mail.")
-    assert bot.last_to("Ukamr1")["text"] == "ส่งคำตอบ MSG-69-00001 ถึงลูกค้าแล้วค่ะ"
-    assert bot.last_to("Ucust1")["text"] == "💬 สมชาย ใจดี answered (MSG-69-00001):\nSent by e-mail."
+    seen = _relayed(bot, "Could you send last month's invoice?", "Sent by e-mail.")
+    assert seen["told"] == "Sent to สมชาย ใจดี (KAMR), who will answer here soon."
+    assert seen["card"]["altText"].startswith("💬 ข้อความจากลูกค้า MSG-69-00001")
+    assert _footer(seen["card"])[0]["label"] == "ตอบกลับ"
+    assert seen["sent"] == "ส่งคำตอบ MSG-69-00001 ถึงลูกค้าแล้วค่ะ"
+    assert seen["answer"] == "💬 สมชาย ใจดี answered (MSG-69-00001):\nSent by e-mail."
+
+
+def _escalated(bot) -> None:
+    """Ucust1 reports an outage nobody takes: after 15 minutes the backup (Uzone) has it."""
+    _outage(bot)
+    bot.advance(minutes=16)
+    bot.run_job(escalate_unacknowledged)
 
 
 def test_an_escalation_reaches_an_english_backup_in_english_and_the_thai_customer_in_thai(org):
     bot = org
     _speaks_english(bot, "Uzone")
-    _outage(bot)
-    bot.advance(minutes=16)
-    bot.run_job(escalate_unacknowledged)
+    _escalated(bot)
     card = bot.last_to("Uzone")
     assert card["altText"].startswith("⚠️ Escalated: No power OUT-69-00001")
     assert bot.last_to("Ucust1")["text"].startswith("OUT-69-00001: ส่งต่อให้คุณวีระ ประจำเขต ดูแลแล้วค่ะ")
@@ -90,9 +99,7 @@ def test_an_escalation_reaches_an_english_backup_in_english_and_the_thai_custome
 def test_an_escalation_reaches_a_thai_backup_in_thai_and_the_english_customer_in_english(org):
     bot = org
     _speaks_english(bot, "Ucust1")
-    _outage(bot)
-    bot.advance(minutes=16)
-    bot.run_job(escalate_unacknowledged)
+    _escalated(bot)
     assert bot.last_to("Uzone")["altText"].startswith("⚠️ ส่งต่อ: ไฟดับ OUT-69-00001")
     assert bot.last_to("Ucust1")["text"].startswith("OUT-69-00001:") and "วีระ ประจำเขต" in bot.last_to("Ucust1")["text"]
     assert "ส่งต่อ" not in bot.last_to("Ucust1")["text"]
@@ -163,49 +170,44 @@ def test_an_english_kamrs_urgent_report_reaches_a_thai_manager_in_thai(org):
     assert "ปัญหา: ไฟดับ – โรงงาน 1" in _body(card)
 
 
-def _complaint_recorded_on_behalf(bot):
-    bot.link("Usup", staff="S001")
-    bot.now = FRIDAY_10_APRIL
-    bot.tap("Ucust1", "a=complaint")
-    bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
-    bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย")
-    bot.tap("Ucust1", "a=complaint.done")
-    ticket = bot.only_ticket()
-    bot.tap("Ukamr1", f"a=complaint.answer&t={ticket.id}")
-    bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
-    bot.tap("Ukamr1", f"a=complaint.send&t={ticket.id}")
-    bot.advance(days=10)
-    return ticket
+def _closed_on_behalf(bot, ticket) -> tuple[dict, dict]:
+    """The KAMR records a phone call scoring 2/5: the supervisor's certification card and the text beside it."""
+    bot.tap("Ukamr1", f"a=complaint.obscore&t={ticket.id}&c=phone&s=2")
+    card, text = bot.line.messages_to("Usup")[-2:]
+    return card, text
+
+
+def _refused(bot, card: dict, reason: str) -> str:
+    """The supervisor taps [ไม่รับรอง] and types why: what the KAMR reads."""
+    bot.tap("Usup", _footer(card)[1]["data"])
+    bot.say("Usup", reason)
+    return bot.last_to("Ukamr1")["text"]
 
 
 def test_a_certification_request_reaches_an_english_supervisor_in_english_and_the_refusal_the_thai_kamr_in_thai(org):
     bot = org
-    ticket = _complaint_recorded_on_behalf(bot)
+    ticket = answered_complaint_ten_days_on(bot)
     _speaks_english(bot, "Usup")
-    bot.tap("Ukamr1", f"a=complaint.obscore&t={ticket.id}&c=phone&s=2")
+    card, text = _closed_on_behalf(bot, ticket)
     assert bot.last_to("Ukamr1")["text"] == f"บันทึกการปิดเรื่อง {ticket.number} แทนลูกค้าแล้ว ส่งให้คุณอรุณ หัวหน้ารับรอง"
-    card, text = bot.line.messages_to("Usup")[-2:]
     assert _body(card)[0] == f"✅ Certify close-out {ticket.number}"
     assert "Answer: เปลี่ยนหม้อแปลงแล้วค่ะ" in _body(card)  # what the KAMR wrote, as written
     assert [a["label"] for a in _footer(card)] == ["Certify", "Do not certify"]
     assert text["text"] == (f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): สมชาย ใจดี closed it for the customer by Phone, "
                             "score 2/5. Please certify.")
-    bot.tap("Usup", _footer(card)[1]["data"])
-    bot.say("Usup", "Not confirmed with the plant manager")
-    assert bot.last_to("Ukamr1")["text"] == (f"{ticket.number}: คุณอรุณ หัวหน้าไม่รับรองการปิดเรื่องแทนลูกค้า\n"
-                                             "เหตุผล: Not confirmed with the plant manager\nกรุณาติดต่อลูกค้าอีกครั้ง")
+    assert _refused(bot, card, "Not confirmed with the plant manager") == (
+        f"{ticket.number}: คุณอรุณ หัวหน้าไม่รับรองการปิดเรื่องแทนลูกค้า\n"
+        "เหตุผล: Not confirmed with the plant manager\nกรุณาติดต่อลูกค้าอีกครั้ง")
 
 
 def test_an_english_kamrs_certification_request_reaches_a_thai_supervisor_in_thai(org):
     bot = org
-    ticket = _complaint_recorded_on_behalf(bot)
+    ticket = answered_complaint_ten_days_on(bot)
     _speaks_english(bot, "Ukamr1")
-    bot.tap("Ukamr1", f"a=complaint.obscore&t={ticket.id}&c=phone&s=2")
-    card, text = bot.line.messages_to("Usup")[-2:]
+    card, text = _closed_on_behalf(bot, ticket)
     assert _body(card)[0] == f"✅ รอรับรองการปิดเรื่อง {ticket.number}"
     assert [a["label"] for a in _footer(card)] == ["รับรอง", "ไม่รับรอง"]
     assert text["text"].startswith(f"{ticket.number} (บริษัท น้ำตาลไทย จำกัด): คุณสมชาย ใจดี ปิดเรื่องแทนลูกค้าทาง")
-    bot.tap("Usup", _footer(card)[1]["data"])
-    bot.say("Usup", "ยังไม่ได้ยืนยันกับผู้จัดการโรงงาน")
-    assert bot.last_to("Ukamr1")["text"] == (f"{ticket.number}: อรุณ หัวหน้า did not certify your close-out.\n"
-                                             "Reason: ยังไม่ได้ยืนยันกับผู้จัดการโรงงาน\nPlease contact the customer again.")
+    assert _refused(bot, card, "ยังไม่ได้ยืนยันกับผู้จัดการโรงงาน") == (
+        f"{ticket.number}: อรุณ หัวหน้า did not certify your close-out.\n"
+        "Reason: ยังไม่ได้ยืนยันกับผู้จัดการโรงงาน\nPlease contact the customer again.")

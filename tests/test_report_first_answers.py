@@ -54,19 +54,28 @@ def _generate(url: str) -> None:
     engine.dispose()
 
 
-def test_the_quarter_report_shows_first_answers_of_services_and_messages(tmp_path):
+def _database_with_the_quarter(tmp_path):
+    """A migrated SQLite database holding TICKETS, and the config naming it and the report folder."""
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     config = tmp_path / "kambot.toml"
     config.write_text(f'[database]\nurl = "{url}"\n[reports]\noutput_dir = "{tmp_path / "out"}"\n', encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["init-db", "--config", str(config)]).exit_code == 0
+    assert CliRunner().invoke(main, ["init-db", "--config", str(config)]).exit_code == 0
     _generate(url)
+    return config
+
+
+def _rows(folder) -> list[list[str]]:
+    with open(folder / "first_answers.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_quarter_report_shows_first_answers_of_services_and_messages(tmp_path):
+    runner, config = CliRunner(), _database_with_the_quarter(tmp_path)
     with time_machine.travel(_utc("2026-10-26 10:00"), tick=False):
         result = runner.invoke(main, ["report", "quarter", "2026Q3", "--config", str(config)])
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "2026Q3"
-    with open(folder / "first_answers.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = _rows(folder)
     assert rows == [
         ["kind", "label", "office", "received", "answered_in_time", "answered_late", "overdue_unanswered", "escalated",
          "first_answer_hours_median"],
@@ -84,15 +93,9 @@ def test_the_quarter_report_shows_first_answers_of_services_and_messages(tmp_pat
 
 def test_a_message_not_yet_due_is_not_overdue(tmp_path):
     """On the quarter's last evening MSG-3 (due 1 October 12:00) is still within its clock."""
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    config = tmp_path / "kambot.toml"
-    config.write_text(f'[database]\nurl = "{url}"\n[reports]\noutput_dir = "{tmp_path / "out"}"\n', encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["init-db", "--config", str(config)]).exit_code == 0
-    _generate(url)
+    runner, config = CliRunner(), _database_with_the_quarter(tmp_path)
     with time_machine.travel(_utc("2026-10-01 11:59"), tick=False):
         assert runner.invoke(main, ["report", "quarter", "2026Q3", "--config", str(config)]).exit_code == 0
-    with open(tmp_path / "out" / "2026Q3" / "first_answers.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = {(row[0], row[2]): row for row in csv.reader(handle)}
+    rows = {(row[0], row[2]): row for row in _rows(tmp_path / "out" / "2026Q3")}
     assert rows[("message", "PEA-S1")][3:7] == ["2", "0", "1", "0"]
     assert rows[("service", "PEA-S1")][6] == "1"  # SRV-3 was due on 2 September

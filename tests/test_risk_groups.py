@@ -3,24 +3,20 @@ accounts (SPP, self-generation) marked where staff look, and their visits carryi
 Forms and the report."""
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timezone
 
 import pytest
-import time_machine
-from click.testing import CliRunner
 from sqlmodel import select
 
-from bot.cli import main
 from conftest import ACCOUNTS_CSV, STAFF_CSV
 from handlers.reporting.build import build_report, load, only_offices
 from handlers.reporting.period import parse_period
 from storage import roster, selection
 from storage.db import session_scope
 from storage.models import FormResponse, SelectionRecord, Visit
-from storage.roster_import import import_accounts, import_staff
 from tests.forms_harness import at, forms_config, poll
 from visiting import all_met
+from cli_world import frozen_kambot, import_roster
 
 DEC_1 = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangkok
 HVC = """account_code,name,office,value_group,voltage_kv,avg_bill_thb,spp_estate
@@ -49,17 +45,8 @@ def _visits(bot) -> list[Visit]:
 
 @pytest.fixture
 def kambot(engine, tmp_path, monkeypatch):
-    with session_scope(engine) as session:
-        assert not import_staff(session, io.StringIO(STAFF_CSV)).errors
-        assert not import_accounts(session, io.StringIO(ACCOUNTS_CSV)).errors
-    monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    cfg = tmp_path / "kambot.toml"
-    cfg.write_text(f'[database]\nurl = "{engine.url.render_as_string(hide_password=False)}"\n', encoding="utf-8")
-
-    def run(*args):
-        with time_machine.travel(DEC_1, tick=False):
-            return CliRunner().invoke(main, [*args, "--config", str(cfg)])
-    return run
+    import_roster(engine, STAFF_CSV, ACCOUNTS_CSV)
+    return frozen_kambot(engine, tmp_path, monkeypatch, DEC_1)
 
 
 def test_classify_stores_the_record_and_export_and_import_round_trip(engine, kambot, tmp_path):

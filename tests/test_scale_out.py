@@ -2,7 +2,6 @@
 no webhook event is answered twice (PostgreSQL only: SQLite allows one writer process)."""
 from __future__ import annotations
 
-import multiprocessing
 import re
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from storage.models import Notification, OutboxMessage, Ticket
 import org_factory
 from conftest import PG_URL
 from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
-from procs import ROOT, ServerProcess, customer_id, run_jobs, seed_customers, write_config
+from procs import ROOT, ServerProcess, customer_id, seed_customers, two_schedulers, write_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
@@ -52,15 +51,7 @@ def test_two_schedulers_in_two_processes_send_each_item_once(engine, line):
     org = org_factory.generate(engine, staff=60, accounts=200, tickets=2000, now=now, open_outage_share=0.02)
     assert org.open_outages > 10 and org.complaints_due > 50
 
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    schedulers = [context.Process(target=run_jobs, args=(PG_URL, now, 3, barrier, results)) for _ in range(2)]
-    for process in schedulers:
-        process.start()
-    queued = [results.get(timeout=60) for _ in schedulers]
-    for process in schedulers:
-        process.join(timeout=10)
-        assert process.exitcode == 0
+    queued = two_schedulers(PG_URL, now, 3)
     config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
                            "database": {"url": PG_URL}})
     sender = LineSender(config, engine, lambda: now)

@@ -4,13 +4,12 @@ KAMR they supervise that nobody has taken. Through the real webhook, SDK and LIN
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.demo.chat_render import render_messages
+from closing import answered_complaint_ten_days_on
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide.md"
-FRIDAY_10_APRIL = datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangkok
 MARKER = "**What the supervisor sees.**"
 
 
@@ -22,17 +21,7 @@ def _guide_block() -> str:
 
 
 def _supervisor_work(bot) -> list[dict]:
-    bot.link("Usup", staff="S001")  # อรุณ หัวหน้า, K001's supervisor
-    bot.now = FRIDAY_10_APRIL
-    bot.tap("Ucust1", "a=complaint")
-    bot.tap("Ucust1", "a=complaint.topic&v=power_quality")
-    bot.say("Ucust1", "ไฟตกบ่อยช่วงบ่าย")
-    bot.tap("Ucust1", "a=complaint.done")
-    complaint = bot.only_ticket()
-    bot.tap("Ukamr1", f"a=complaint.answer&t={complaint.id}")
-    bot.say("Ukamr1", "เปลี่ยนหม้อแปลงแล้วค่ะ")
-    bot.tap("Ukamr1", f"a=complaint.send&t={complaint.id}")
-    bot.advance(days=10)  # no acknowledgment from the customer: the KAMR records the phone call
+    complaint = answered_complaint_ten_days_on(bot)  # no acknowledgment: the KAMR records the phone call
     bot.tap("Ukamr1", f"a=complaint.obscore&t={complaint.id}&c=phone&s=4")
     bot.advance(hours=2)
     bot.tap("Ucust2", "a=outage")

@@ -1,19 +1,16 @@
 """A visit's company in LINE: more accounts on the same call, a representative (ผู้แทน) for a manager, and
 the contacts met, who alone are asked to rate it (issues 17 and 21)."""
-import io
 from datetime import datetime, timezone
 
 import pytest
-import time_machine
-from click.testing import CliRunner
 from sqlmodel import select
 
-from bot.cli import main
 from handlers.rules import quotas
 from storage import roster
 from storage.db import session_scope
 from storage.models import Contact, Visit
-from storage.roster_import import import_accounts, import_staff
+
+from cli_world import frozen_kambot, import_roster
 
 STAFF = """staff_code,name,role,office,backup,supervisor
 D001,ประเสริฐ รองผู้ว่า,deputy_governor,HQ,,
@@ -33,9 +30,7 @@ NOV_23 = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # Monday 10:00 in Ba
 
 @pytest.fixture
 def team(bot, tmp_path, monkeypatch):
-    with session_scope(bot.engine) as session:
-        assert not import_staff(session, io.StringIO(STAFF)).errors
-        assert not import_accounts(session, io.StringIO(ACCOUNTS)).errors
+    import_roster(bot.engine, STAFF, ACCOUNTS)
     bot.now = NOV_23
     for user, code in (("Uk1", "K001"), ("Uk2", "K002"), ("Uz", "Z100"), ("Um", "M001")):
         bot.link(user, staff=code)
@@ -44,14 +39,7 @@ def team(bot, tmp_path, monkeypatch):
     with session_scope(bot.engine) as session:  # the steel works' only contact is not on LINE
         session.add(Contact(account_id=roster.account_by_code(session, "A101").id, name="คุณเหล็ก"))
     bot.line.reset()
-    monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    cfg = tmp_path / "kambot.toml"
-    cfg.write_text(f'[database]\nurl = "{bot.engine.url.render_as_string(hide_password=False)}"\n', encoding="utf-8")
-
-    def kambot(*args):
-        with time_machine.travel(NOV_23, tick=False):
-            return CliRunner().invoke(main, [*args, "--config", str(cfg)])
-    bot.kambot = kambot
+    bot.kambot = frozen_kambot(bot.engine, tmp_path, monkeypatch, NOV_23)
     return bot
 
 
@@ -78,6 +66,20 @@ def _visits(bot) -> list[Visit]:
         return list(session.exec(select(Visit).order_by(Visit.id)).all())
 
 
+def _begin_visit(bot, user: str, account: str, *, alone: bool = True) -> None:
+    """บันทึกการเยี่ยม, then the account; `alone`: [ไม่มีเพิ่ม], no other account on the same call."""
+    bot.tap(user, "a=visit")
+    bot.tap(user, f"a=visit.account&acc={_id(bot, 'account', account)}")
+    if alone:
+        bot.tap(user, "a=visitwith.done")
+
+
+def _quarter_shown(bot) -> tuple[str, str]:
+    """What `kambot quota show` and `kambot visits list` print for 2026Q4."""
+    return (bot.kambot("quota", "show", "--quarter", "2026Q4").output,
+            bot.kambot("visits", "list", "--quarter", "2026Q4").output)
+
+
 def _day_mode_purpose(bot, user):
     bot.tap(user, "a=visit.date", date="2026-11-23")
     bot.tap(user, "a=visit.mode&v=on_site")
@@ -90,8 +92,7 @@ def _rating_requests(bot, user) -> list[str]:
 
 def test_a_kamr_logs_one_call_on_two_accounts_and_both_count_but_another_kamrs_account_is_refused(team):
     bot = team
-    bot.tap("Uk1", "a=visit")
-    bot.tap("Uk1", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
+    _begin_visit(bot, "Uk1", "A100", alone=False)
     assert bot.last_to("Uk1")["text"] == (
         "น้ำตาลไทย\nพบลูกค้ารายอื่นในครั้งเดียวกันด้วยไหมคะ เลือกเพิ่ม หรือกด ‘ไม่มีเพิ่ม’")
     assert _labels(bot, "Uk1") == ["ไม่มีเพิ่ม", "A110 น้ำตาลไทย ชลบุ…", "ยกเลิก"]  # K001's own accounts only
@@ -100,8 +101,7 @@ def test_a_kamr_logs_one_call_on_two_accounts_and_both_count_but_another_kamrs_a
     bot.tap("Uk1", "a=visit.date", date="2026-11-23")  # the dialog is over: nothing goes on from there
     assert _visits(bot) == []
 
-    bot.tap("Uk1", "a=visit")
-    bot.tap("Uk1", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
+    _begin_visit(bot, "Uk1", "A100", alone=False)
     bot.say("Uk1", "a110")  # a typed code adds the account too; with none left to add, on to the day
     assert bot.last_to("Uk1")["text"] == "น้ำตาลไทย, น้ำตาลไทย ชลบุรี\nเยี่ยมวันไหนคะ (วันล่วงหน้า = บันทึกเป็นแผน)"
     _day_mode_purpose(bot, "Uk1")
@@ -116,17 +116,15 @@ def test_a_kamr_logs_one_call_on_two_accounts_and_both_count_but_another_kamrs_a
     assert first.joint_id == second.joint_id == first.id
     assert [len(_rating_requests(bot, user)) for user in ("Uc1", "Uc2", "Uc3")] == [1, 1, 1]
     assert "น้ำตาลไทย ชลบุรี" in _rating_requests(bot, "Uc3")[0]  # each contact rates their own account's visit
-    assert "K001     kamr               2/2   ok" in bot.kambot("quota", "show", "--quarter", "2026Q4").output
-    listed = bot.kambot("visits", "list", "--quarter", "2026Q4").output
+    shown, listed = _quarter_shown(bot)
+    assert "K001     kamr               2/2   ok" in shown
     assert "2026-11-23  A100  K001  -  with A110  met 2/2" in listed
     assert "2026-11-23  A110  K001  -  with A100  met 1/1" in listed
 
 
 def test_only_the_contacts_met_are_asked_to_rate_and_the_kamr_hears_when_none_is_on_line(team):
     bot = team
-    bot.tap("Uk1", "a=visit")
-    bot.tap("Uk1", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
-    bot.tap("Uk1", "a=visitwith.done")
+    _begin_visit(bot, "Uk1", "A100")
     _day_mode_purpose(bot, "Uk1")
     bot.say("Uk1", "คุยเรื่องหม้อแปลง")
     assert bot.last_to("Uk1")["text"] == ("ได้พบผู้ติดต่อท่านใดบ้างคะ กดเลือก (กดซ้ำเพื่อเอาออก) แล้วกด ‘ยืนยัน’\n"
@@ -155,8 +153,7 @@ def test_only_the_contacts_met_are_asked_to_rate_and_the_kamr_hears_when_none_is
     bot.run_job(send_daily_visit_reminders)
     assert len(bot.texts_to("Uc1")) == 2 and len(bot.texts_to("Uc2")) == 2  # Uc2: only the two answers above
 
-    bot.tap("Uk2", "a=visit")
-    bot.tap("Uk2", f"a=visit.account&acc={_id(bot, 'account', 'A101')}")
+    _begin_visit(bot, "Uk2", "A101", alone=False)
     _day_mode_purpose(bot, "Uk2")
     bot.tap("Uk2", "a=visit.save")
     assert _labels(bot, "Uk2") == ["ยืนยัน", "ทั้งหมด", "คุณเหล็ก", "ยกเลิก"]
@@ -167,9 +164,7 @@ def test_only_the_contacts_met_are_asked_to_rate_and_the_kamr_hears_when_none_is
 
 def test_a_representatives_visit_counts_for_the_zone_director_and_the_office_manager(team):
     bot = team
-    bot.tap("Uz", "a=visit")
-    bot.tap("Uz", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
-    bot.tap("Uz", "a=visitwith.done")
+    _begin_visit(bot, "Uz", "A100")
     _day_mode_purpose(bot, "Uz")
     assert bot.last_to("Uz")["text"] == "ใครเป็นผู้เยี่ยมคะ ไปเอง หรือเลือก/พิมพ์ชื่อผู้แทน (รหัสพนักงานก็ได้)"
     assert _labels(bot, "Uz")[0] == "ไปเอง" and "อรุณ อาวุโส" in _labels(bot, "Uz")
@@ -179,9 +174,7 @@ def test_a_representatives_visit_counts_for_the_zone_director_and_the_office_man
     assert bot.last_to("Uz")["text"].endswith("ส่งแบบประเมินถึงผู้ติดต่อ 2 คน\nผู้แทน: อรุณ อาวุโส")
     assert _rating_requests(bot, "Uc1")[0].startswith("คุณอรุณ อาวุโส ติดต่อเยี่ยม น้ำตาลไทย")
 
-    bot.tap("Um", "a=visit")
-    bot.tap("Um", f"a=visit.account&acc={_id(bot, 'account', 'A101')}")
-    bot.tap("Um", "a=visitwith.done")
+    _begin_visit(bot, "Um", "A101")
     _day_mode_purpose(bot, "Um")
     assert bot.last_to("Um")["text"] == "ใครเป็นผู้เยี่ยมคะ ไปเอง หรือเลือก/พิมพ์ชื่อผู้แทน (รหัสพนักงานก็ได้)"
     bot.say("Um", "นายสมศักดิ์ วิศวกร")  # a representative who is not on the staff list
@@ -199,19 +192,17 @@ def test_a_representatives_visit_counts_for_the_zone_director_and_the_office_man
         figures = {p.staff.staff_code: (p.done, p.target)
                    for p in quotas.progress(session, bot.config.quotas, q, staff_ids=people)}
     assert figures == {"Z100": (1, 3), "M001": (1, 6)}  # domain.md: a named representative's visit counts
-    shown = bot.kambot("quota", "show", "--quarter", "2026Q4").output
+    shown, listed = _quarter_shown(bot)
     assert "Z100     zone_director      1/3" in shown
     assert "M001     office_manager     1/6" in shown
     assert "by representative: Z100 1 credited; M001 1 credited" in shown
-    listed = bot.kambot("visits", "list", "--quarter", "2026Q4").output
     assert "2026-11-23  A100  S101  for Z100 (credited)  -  met 2/2" in listed
     assert "2026-11-23  A101  M001  for M001 by นายสมศักดิ์ วิศวกร (credited)  -  met 1/1" in listed
 
 
 def test_a_planned_call_on_two_accounts_is_announced_to_both_accounts_contacts_and_asks_nobody_who_was_met(team):
     bot = team
-    bot.tap("Uk1", "a=visit")
-    bot.tap("Uk1", f"a=visit.account&acc={_id(bot, 'account', 'A100')}")
+    _begin_visit(bot, "Uk1", "A100", alone=False)
     bot.tap("Uk1", f"a=visitwith.add&acc={_id(bot, 'account', 'A110')}")
     bot.tap("Uk1", "a=visit.date", date="2026-11-26")
     bot.tap("Uk1", "a=visit.mode&v=on_site")
@@ -226,9 +217,7 @@ def test_a_planned_call_on_two_accounts_is_announced_to_both_accounts_contacts_a
 def test_a_late_visit_by_a_representative_waits_for_the_approval_of_the_recorders_supervisor(team):
     bot = team
     bot.link("Ud", staff="D001")
-    bot.tap("Uz", "a=visit")
-    bot.tap("Uz", f"a=visit.account&acc={_id(bot, 'account', 'A101')}")
-    bot.tap("Uz", "a=visitwith.done")
+    _begin_visit(bot, "Uz", "A101")
     bot.tap("Uz", "a=visit.date", date="2026-09-25")  # 2026Q3, closed on 8 Oct
     bot.tap("Uz", "a=visit.mode&v=on_site")
     bot.tap("Uz", "a=visit.purpose&v=relationship")

@@ -172,8 +172,9 @@ def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact]
     _outage(session, contacts["A201-2"], "นิคมฯ อาคาร B", "low_voltage", now=now - timedelta(minutes=5))
     taken = _outage(session, contacts["A102-1"], "อาคารผู้ป่วยใน", "no_power", now=now - timedelta(hours=1))
     outages.acknowledge(session, taken, now=now - timedelta(minutes=50), actor=k001, notifier=Silent())
-    outages.post_update(session, taken, "ทีมช่างถึงหน้างานแล้ว กำลังเปลี่ยนหม้อแปลง คาดว่าไฟมาภายใน 1 ชั่วโมง",
-                        now=now - timedelta(minutes=30), actor=k001, notifier=Silent())
+    # The update as a KAMR posts it (issue 16): a cause from [incidents] causes and an estimated restoration.
+    outages.post_update(session, taken, "ทีมช่างถึงหน้างานแล้ว กำลังเปลี่ยนหม้อแปลง", cause="อุปกรณ์ชำรุด",
+                        etr=now + timedelta(minutes=30), now=now - timedelta(minutes=30), actor=k001, notifier=Silent())
     _complaint(session, config, contacts["A105-1"], "billing",
                "ค่าไฟเดือนตุลาคมสูงกว่าปกติเกือบเท่าตัว ขอให้ตรวจสอบมิเตอร์", now=now - timedelta(days=1))
     _complaint(session, config, contacts["A202-1"], "power_quality",

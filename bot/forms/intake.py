@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
@@ -286,13 +286,27 @@ def _visit_report(who: Respondent, form: FormConfig, response: ParsedResponse, m
     party = _visit_party(who, staff, account, answers)
     if isinstance(party, str):
         return "invalid", party
+    party, unknown_contacts = _contacts_met(who, account, party, answers)
     note = risk_note.from_answer(answers.get("risk_note", ""))[:visit.MAX_NOTES]
     logged, _asked = visits.log_visit(who.session, now=who.now, actor=staff, channel="form", notifier=who.notifier,
                                       account=account, day=day, mode=mode, purpose=purpose,
                                       notes=answers.get("notes", "")[:visit.MAX_NOTES], rules=who.config.quotas,
                                       party=party, risk_note=note)
     stored.visit_id = logged.id
-    return "ingested", _missing_risk_note(who, logged, account)
+    return "ingested", "; ".join(note for note in (unknown_contacts, _missing_risk_note(who, logged, account)) if note)
+
+
+def _contacts_met(who: Respondent, account: Account, party: visits.Party,
+                  answers: dict[str, str]) -> tuple[visits.Party, str]:
+    """The contacts_met answer (names or phones of the accounts' contacts): only they are asked to rate,
+    as in LINE. Names that match nobody are left out and named on the row; no answer: everyone is asked."""
+    answer = answers.get("contacts_met", "").strip()
+    if not answer:
+        return party, ""
+    contacts = [c for each in (account, *party.accounts) for c in roster.contacts_of(who.session, each.id)]
+    met, unknown = visits.contacts_named(contacts, answer)
+    note = f"ไม่พบผู้ติดต่อ {', '.join(repr(name) for name in unknown)} ในบัญชี (คอลัมน์ contacts_met)" if unknown else ""
+    return replace(party, met_contact_ids=met), note
 
 
 def _missing_risk_note(who: Respondent, logged: Visit, account: Account) -> str:

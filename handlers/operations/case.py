@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.messages import Attachment, Button, Card, Message
-from handlers.postback import build
 from handlers.notify import Notifier
+from handlers.operations.reachable import view_button
 from handlers.operations.reaching import tell_responders
 from handlers.rules import risk_note
 from handlers.texts import t
@@ -142,12 +142,6 @@ def relay_pin(session: Session, ticket: Ticket, *, latitude: float | None, longi
         return [Message(attachments=(place,), card=card)]
 
     return tell_responders(session, ticket, messages, notifier=notifier)
-
-
-def view_button(ticket: Ticket, lang: str) -> Button:
-    """Opens the ticket's full card (postback `<kind>.view`, checked against the staff member's accounts)."""
-    label = t("btn_view", lang, number=ticket.number)
-    return Button(label, data=build(f"{ticket.kind}.view", t=ticket.id), display=label)
 
 
 def person_name(contact: Contact | None) -> str:

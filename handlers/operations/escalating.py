@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from bot.config import EscalationConfig, EscalationLevel
 from handlers.messages import Attachment, Card, Message
 from handlers.notify import Notifier
+from handlers.operations.reachable import calls_to, status_button
 from handlers.rules import roles
 from handlers.texts import t
 from storage import escalations, roster, tickets
@@ -108,9 +109,10 @@ def _person_at(session: Session, account: Account, kamr: Staff | None, level: Es
 
 def _tell_customers(session: Session, ticket: Ticket, person: Staff, minutes: int, notifier: Notifier) -> None:
     for contact in tickets.reporters(session, ticket):
-        name = person.name
-        notifier.push(contact, [Message(text=t("outage_escalated_customer", contact.language, number=ticket.number,
-                                               staff=name, minutes=minutes))])
+        lang = contact.language
+        notifier.push(contact, [Message(text=t("outage_escalated_customer", lang, number=ticket.number,
+                                               staff=person.name, minutes=minutes),
+                                        quick_replies=(status_button(lang), *calls_to(person, lang)))])
 
 
 def current(session: Session, ticket: Ticket, chain: EscalationConfig) -> Reached | None:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from handlers.messages import Card, Message
 from handlers.notify import Notifier
-from handlers.operations.reachable import call_button
+from handlers.operations.reachable import calls_to
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import format_date
 from storage import roster, tickets, visits
@@ -33,7 +33,7 @@ def hand_over(session: Session, handovers: list[tuple[int, int | None, int]], *,
         for contact in roster.contacts_of(session, account_id):
             if notifier.reachable(contact):
                 lang = contact.language
-                buttons = (call_button(new, lang),) if new.phone else ()
+                buttons = calls_to(new, lang)
                 notifier.push(contact, [Message(card=Card(title=t("handover_intro_title", lang, account=account.name),
                                                           lines=(t("handover_intro_line", lang, name=new.name),),
                                                           buttons=buttons))])
@@ -48,7 +48,7 @@ def _tell_new(account: Account, new: Staff, old: Staff | None, open_tickets, mov
     lines += [t("handover_visit", lang, date=format_date(visit.visit_date, lang)) for visit in moved]
     if not open_tickets and not moved:
         lines.append(t("handover_nothing_open", lang))
-    buttons = (call_button(old, lang),) if old is not None and old.phone else ()
+    buttons = calls_to(old, lang)
     notifier.push(new, [Message(card=Card(title=t("handover_new_title", lang, account=account.name),
                                           lines=tuple(lines), buttons=buttons))])
 

@@ -11,6 +11,7 @@ from handlers.messages import Attachment, Button, Message
 from handlers.notify import Notifier
 from handlers.operations import escalating
 from handlers.operations.escalating import CardFor, Reached
+from handlers.operations.reachable import calls_to, view_button
 from handlers.texts import t
 from storage import tickets
 from storage.models import Account, Staff, Ticket
@@ -80,5 +81,7 @@ def tell_kamr_who_took_it(session: Session, ticket: Ticket, actor: Staff, *, not
     account = session.get(Account, ticket.account_id)
     kamr = session.get(Staff, account.kamr_id) if account.kamr_id else None
     if kamr is not None and kamr.id != actor.id and kamr.active and notifier.reachable(kamr):
-        notifier.push(kamr, [Message(text=t("outage_taken_by_other", kamr.language, number=ticket.number,
-                                            account=account.name, staff=actor.name))])
+        lang = kamr.language
+        notifier.push(kamr, [Message(text=t("outage_taken_by_other", lang, number=ticket.number,
+                                            account=account.name, staff=actor.name),
+                                     quick_replies=(view_button(ticket, lang), *calls_to(actor, lang)))])

@@ -3,6 +3,7 @@
 Remote modes (phone, LINE, video) count as visits."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -182,6 +183,30 @@ def met_contacts(session: Session, visit: Visit) -> list[Contact]:
     """Who is asked to rate the visit: the contacts the visitor met, or every contact when nobody picked."""
     contacts = roster.contacts_of(session, visit.account_id)
     return [c for c in contacts if was_met(visit, c.id)]
+
+
+def contacts_named(contacts: list[Contact], answer: str) -> tuple[tuple[int, ...], list[str]]:
+    """The contacts a written answer names ("สมหญิง รักงาน, 081-234 5678": names or phones, separated by
+    commas, semicolons or lines), and the names that match nobody, as written."""
+    def plain(text: str) -> str:
+        return " ".join(text.split()).removeprefix("คุณ").strip().casefold()
+
+    def digits(text: str) -> str:
+        return re.sub(r"\D", "", text)
+
+    found: list[int] = []
+    unknown: list[str] = []
+    for named in (part.strip() for part in re.split(r"[,;\n]+", answer)):
+        if not named:
+            continue
+        matches = [c.id for c in contacts
+                   if plain(named) in {plain(c.name or ""), plain(c.display_name or "")} - {""}
+                   or (len(digits(named)) >= 9 and digits(named) == digits(c.phone or ""))]
+        if matches:
+            found += [contact_id for contact_id in matches if contact_id not in found]
+        else:
+            unknown.append(named)
+    return tuple(found), unknown
 
 
 def was_met(visit: Visit, contact_id: int) -> bool:

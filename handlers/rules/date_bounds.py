@@ -3,7 +3,7 @@ initial/min/max and the server refuses anything outside (typed, or forged in a p
 
 Outage start: not in the future, at most a week back. Estimated restoration: from now (never before the
 outage started) to two weeks ahead. Restoration: from the outage's start to now. Service date: tomorrow to [services]
-max_days_ahead (180), at one of the office's appointment times, never in the past. Visit date: 60 days back to a year
+max_days_ahead (180), at an appointment time in office hours (a button, or typed), never in the past. Visit date: 60 days back to a year
 ahead (CRM-KAM-005 plans and reports)."""
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ def appointment_moment(day: date, hhmm: str) -> datetime | None:
         return None
     local = datetime.combine(day, time(int(match[1]), int(match[2])), BANGKOK)
     return local.astimezone(timezone.utc)
+
+
+def in_office_hours(hhmm: str, settings) -> bool:
+    """An appointment (service or planned visit) starts within office hours: [first_answer] office_opens
+    (inclusive) to office_closes, the same hours the answer clock counts."""
+    hour = time(int(hhmm[:2]), int(hhmm[2:]))
+    return time.fromisoformat(settings.office_opens) <= hour < time.fromisoformat(settings.office_closes)
 
 
 def visit_days(now: datetime) -> DayWindow:
