@@ -191,6 +191,9 @@ def test_handover_tells_both_kamrs_and_the_contacts_and_moves_planned_visits(org
     assert _footer(card) == [{"type": "uri", "label": "📞 โทร สมชาย ใจดี", "uri": "tel:0812345678"}]
     assert bot.texts_to("Ukamr1") == [
         "บริษัท น้ำตาลไทย จำกัด ย้ายไปอยู่ในความดูแลของคุณสมหญิง รักงาน แล้วค่ะ (เรื่องค้าง 1 เรื่อง นัดเยี่ยม 1 นัด ส่งต่อแล้ว)"]
+    told_old = bot.line.messages_to("Ukamr1")[0]["quickReply"]["items"]
+    assert [(item["action"]["type"], item["action"]["label"]) for item in told_old] == [
+        ("uri", "📞 โทร สมหญิง รักงาน"), ("postback", "งานของฉัน")]
     for user in ("Ucust1", "Ucust2"):
         [intro] = bot.line.messages_to(user)
         assert intro["altText"].splitlines() == ["KAMR คนใหม่ของ บริษัท น้ำตาลไทย จำกัด", "คุณสมหญิง รักงาน จะดูแลท่านต่อจากนี้ค่ะ"]

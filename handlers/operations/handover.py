@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.messages import Card, Message
+from handlers.messages import Button, Card, Message
 from handlers.notify import Notifier
 from handlers.operations.reachable import calls_to
+from handlers.postback import build
 from handlers.texts import TEXTS, t
 from handlers.thai_dates import format_date
 from storage import roster, tickets, visits
@@ -28,8 +29,11 @@ def hand_over(session: Session, handovers: list[tuple[int, int | None, int]], *,
             tickets.log(session, ticket, "handed_over", now=now, staff_id=new_id, from_staff=old_id)
         _tell_new(account, new, old, open_tickets, moved, notifier)
         if old is not None and old.active:
+            mine = t("btn_my_tickets", old.language)  # what is still theirs; the new KAMR to call about the rest
             notifier.push(old, [Message(text=t("handover_old", old.language, account=account.name, name=new.name,
-                                               tickets=len(open_tickets), visits=len(moved)))])
+                                               tickets=len(open_tickets), visits=len(moved)),
+                                        quick_replies=(*calls_to(new, old.language),
+                                                       Button(mine, data=build("mytickets"), display=mine)))])
         for contact in roster.contacts_of(session, account_id):
             if notifier.reachable(contact):
                 lang = contact.language
