@@ -3,14 +3,32 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import and_, literal
+from sqlmodel import Session, select
 
-from storage.models import Conversation
+from storage.models import Contact, Conversation, Staff
 
 
 def load(session: Session, user_key: str, *, now: datetime, timeout: timedelta) -> Conversation:
     """The person's state; a dialog idle longer than the timeout starts afresh."""
-    state = session.get(Conversation, user_key)
+    return _fresh(session, session.get(Conversation, user_key), user_key, now=now, timeout=timeout)
+
+
+def load_with_person(session: Session, line_user_id: str, *, now: datetime,
+                     timeout: timedelta) -> tuple[Conversation, Contact | None, Staff | None]:
+    """`load` and who the LINE user is (their active contact and staff rows, each unique per LINE id),
+    in one query: every event needs all three, and a round trip each was most of handling one."""
+    anchor = select(literal(1).label("anchor")).subquery()  # one row, so that none of the three need exist
+    query = (select(Conversation, Contact, Staff).select_from(anchor)
+             .outerjoin(Conversation, Conversation.user_key == line_user_id)
+             .outerjoin(Contact, and_(Contact.line_user_id == line_user_id, Contact.active))
+             .outerjoin(Staff, and_(Staff.line_user_id == line_user_id, Staff.active)))
+    state, contact, staff = session.exec(query).one()
+    return _fresh(session, state, line_user_id, now=now, timeout=timeout), contact, staff
+
+
+def _fresh(session: Session, state: Conversation | None, user_key: str, *, now: datetime,
+           timeout: timedelta) -> Conversation:
     if state is None:
         state = Conversation(user_key=user_key, data={})
         session.add(state)

@@ -45,19 +45,16 @@ def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tup
     return [(event_id, user_key) for event_id, user_key, status in stored if status == "pending"]
 
 
-def next_pending(session: Session, user_key: str) -> InboxEvent | None:
-    """The user's oldest pending event, due or not: a later one must not overtake it."""
-    return session.exec(
+def next_pending(session: Session, user_key: str) -> tuple[InboxEvent | None, bool]:
+    """The user's oldest pending event, due or not (a later one must not overtake it), and whether
+    another waits behind it: one query where a look-ahead after handling would be a second."""
+    first_two = session.exec(
         select(InboxEvent)
         .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
         .order_by(InboxEvent.id)
-        .limit(1)
-    ).first()
-
-
-def has_pending(session: Session, user_key: str) -> bool:
-    query = select(InboxEvent.id).where(InboxEvent.user_key == user_key, InboxEvent.status == "pending").limit(1)
-    return session.exec(query).first() is not None
+        .limit(2)
+    ).all()
+    return (first_two[0] if first_two else None), len(first_two) > 1
 
 
 def is_due(event: InboxEvent, now: datetime) -> bool:

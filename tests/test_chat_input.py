@@ -30,7 +30,7 @@ class RecordingClient:
 
 
 def payloads(*messages: Message) -> list[dict]:
-    return [payload.to_dict() for message in messages for payload in render(message)]
+    return [payload for message in messages for payload in render(message)]
 
 
 def rating_question() -> Message:

@@ -47,7 +47,7 @@ def test_card_with_text_and_quick_replies_rendered_by_the_sdk():
         quick_replies=(Button("งานของฉัน", data="a=mytickets", display="งานของฉัน"),
                        Button("วันที่", kind="date", data="a=x")),
     )
-    payloads = [m.to_dict() for m in render(message)]
+    payloads = render(message)
     screen = render_messages(payloads)
     assert screen.lines == [
         "🤖 ┌ งานที่เปิดอยู่ของฉัน (1)",
@@ -96,7 +96,7 @@ def test_several_cards_go_as_one_carousel_and_the_terminal_numbers_every_button(
     cards = tuple(Card(f"📝 ร้องเรียน CMP-69-0000{n}", ("สถานะ: รอรับเรื่อง",),
                        (Button("ตอบลูกค้า", data=f"a=complaint.answer&t={n}"),)) for n in (1, 2))
     [flex] = render(Message(cards=cards))
-    payload = flex.to_dict()
+    payload = flex
     assert payload["contents"]["type"] == "carousel" and len(payload["contents"]["contents"]) == 2
     assert payload["altText"] == "📝 ร้องเรียน CMP-69-00001\n📝 ร้องเรียน CMP-69-00002"
     assert Message.from_dict(Message(cards=cards).to_dict()) == Message(cards=cards)  # survives the outbox
@@ -107,7 +107,7 @@ def test_several_cards_go_as_one_carousel_and_the_terminal_numbers_every_button(
     ]
     many = tuple(Card(f"C{n}") for n in range(20))
     [flex] = render(Message(cards=many))
-    assert len(flex.to_dict()["contents"]["contents"]) == 12  # LINE refuses a longer carousel whole
+    assert len(flex["contents"]["contents"]) == 12  # LINE refuses a longer carousel whole
 
 
 def test_photos_pins_and_call_and_map_buttons_read_well_in_the_terminal():
@@ -122,7 +122,7 @@ def test_photos_pins_and_call_and_map_buttons_read_well_in_the_terminal():
                            Button("เปิดแผนที่", kind="uri",
                                   data="https://www.google.com/maps/search/?api=1&query=13.756300,100.501800"))))
     url = lambda token, preview: f"https://kambot.example/media/{token}" + ("/preview" if preview else "")
-    sent = [m.to_dict() for m in render(message, url)]
+    sent = render(message, url)
     screen = render_messages(sent)
     assert screen.lines == [
         "🤖 [รูปภาพ / image] https://kambot.example/media/tok",

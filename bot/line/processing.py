@@ -16,7 +16,7 @@ from handlers.context import Context
 from handlers.messages import Message
 from handlers.router import dispatch
 from handlers.texts import t
-from storage import conversations, errors, inbox, media, roster
+from storage import conversations, errors, inbox, media
 from storage.db import lock_user, session_scope
 from storage.models import InboxEvent
 from storage.outbox import enqueue
@@ -37,7 +37,9 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
         try:
             with session_scope(engine) as session:
                 lock_user(session, user_key)
-                event = inbox.next_pending(session, user_key)
+                # Whether more wait is known now: events stored later are handed to the runner
+                # again by the webhook or the worker's poll, as the runner is told of every stored one.
+                event, more = inbox.next_pending(session, user_key)
                 if event is None or not inbox.is_due(event, clock()):
                     return handled  # a failed try waits out its backoff, and this user's later events with it
                 event_id = event.id
@@ -46,10 +48,6 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
                     late(user_key)  # returns at once: the call runs on the animation's own thread
                 _handle(session, config, event, now=clock())
                 inbox.mark_done(session, event, now=clock())
-                # Look ahead in this transaction: most people have one event waiting, and a second
-                # transaction only to find none would double the transactions. Events stored after
-                # this look are handed to the runner again by the webhook or the sweeper.
-                more = inbox.has_pending(session, user_key)
             handled += 1
         except Exception as error:  # one bad event must not stop the others
             if event_id is None:
@@ -86,17 +84,10 @@ def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetim
         return
     notifier = LineNotifier(session, now=now, reply_to=inbound.user_id, reply_token=inbound.reply_token,
                             token_issued_at=inbound.received_at)
-    timeout = config.bot.conversation_timeout
-    ctx = Context(
-        session=session,
-        config=config,
-        inbound=inbound,
-        now=now,
-        notifier=notifier,
-        state=conversations.load(session, inbound.user_id, now=now, timeout=timeout),
-        contact=roster.contact_by_line_user(session, inbound.user_id),
-        staff=roster.staff_by_line_user(session, inbound.user_id),
-    )
+    state, contact, staff = conversations.load_with_person(session, inbound.user_id, now=now,
+                                                           timeout=config.bot.conversation_timeout)
+    ctx = Context(session=session, config=config, inbound=inbound, now=now, notifier=notifier, state=state,
+                  contact=contact, staff=staff)
     if inbound.media_id and inbound.kind in ("image", "media") and (ctx.contact or ctx.staff):
         _keep_content(session, inbound, ctx.contact, now=now)
     dispatch(ctx)

@@ -15,15 +15,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 import urllib3
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
-)
+from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
 from sqlalchemy.engine import Engine
 
 from bot import media
@@ -144,9 +136,8 @@ class LineSender:
                 row.to_user, _request_timeout=self.timeout).display_name))
         messages = render_all(row.messages, self.media_url)
         if row.kind == "multicast":  # retry key: a repeat after a crash or a timeout is answered 409, not re-sent
-            return self._call("multicast", lambda: self.api.multicast_with_http_info(
-                MulticastRequest(to=row.recipients, messages=messages),
-                x_line_retry_key=row.retry_key, _request_timeout=self.timeout))
+            return self._call("multicast", lambda: self._post(
+                "/v2/bot/message/multicast", {"to": row.recipients, "messages": messages}, retry_key=row.retry_key))
         if row.reply_token and row.reply_uncertain and not self._reply_usable(row):
             # A reply may have reached LINE (a crash or a timeout mid-call) and the token is too old
             # to ask again: pushing could say everything twice, counting it sent could lose it.
@@ -154,8 +145,8 @@ class LineSender:
             return Outcome("failed", via="reply", error="reply uncertain: it may have reached LINE before its "
                            "token expired; not pushed, to avoid sending it twice")
         if self._reply_usable(row):
-            outcome = self._call("reply", lambda: self.api.reply_message_with_http_info(
-                ReplyMessageRequest(replyToken=row.reply_token, messages=messages), _request_timeout=self.timeout))
+            outcome = self._call("reply", lambda: self._post(
+                "/v2/bot/message/reply", {"replyToken": row.reply_token, "messages": messages}))
             if outcome.status == "failed" and row.reply_uncertain:
                 # An earlier reply timed out and the token is now refused: it was used, so
                 # that reply went through. Pushing now would say everything twice.
@@ -163,11 +154,20 @@ class LineSender:
             if outcome.status != "failed":
                 return outcome
             log.info("outbox %s: reply refused (%s), falling back to push", row.id, outcome.error)
-        outcome = self._call("push", lambda: self.api.push_message_with_http_info(
-            PushMessageRequest(to=row.to_user, messages=messages),
-            x_line_retry_key=row.retry_key, _request_timeout=self.timeout))
+        outcome = self._call("push", lambda: self._post(
+            "/v2/bot/message/push", {"to": row.to_user, "messages": messages}, retry_key=row.retry_key))
         outcome.reply_refused = bool(row.reply_token)
         return outcome
+
+    def _post(self, path: str, body: dict, *, retry_key: str | None = None) -> None:
+        """A message call through the SDK's client (its auth, pool, timeouts and errors) with the body as
+        LINE's JSON, built once: the SDK's request models would validate and rebuild the same dicts.
+        The answer is not read into models either: only its status counts."""
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if retry_key:
+            headers["X-Line-Retry-Key"] = retry_key
+        self.client.call_api(path, "POST", header_params=headers, body=body, auth_settings=["Bearer"],
+                             response_types_map={}, _request_timeout=self.timeout)
 
     def _reply_usable(self, row: OutboxMessage) -> bool:
         if not row.reply_token:

@@ -97,6 +97,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
                                             cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
                                             preexec_fn=lambda: os.nice(args.worker_nice)))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
+        _wait_until_idle([worker.pid for worker in workers])  # its start-up (imports, migrations) is no request's
         roles = {"web": _descendants(server.process.pid), "worker": [worker.pid for worker in workers],
                  "line_standin": [line.pid]}
         cpu_before, loadgen_before = {role: _cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
@@ -162,6 +163,18 @@ def _cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_until_idle(pids: list[int], *, quiet_s: float = 0.5, timeout_s: float = 60) -> None:
+    """Until these processes spent under 5 % of a core for quiet_s: started up and waiting for work."""
+    deadline = time.monotonic() + timeout_s
+    before = _cpu_seconds(pids)
+    while pids and time.monotonic() < deadline:
+        time.sleep(quiet_s)
+        now = _cpu_seconds(pids)
+        if now - before < quiet_s * 0.05:
+            return
+        before = now
 
 
 def _settled(base: str) -> bool:

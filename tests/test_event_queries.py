@@ -1,0 +1,52 @@
+"""Handling an event reads the person and their dialog state in one query, and asks the inbox once."""
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from bot.line.processing import process_user
+from storage import conversations, roster
+from storage.db import session_scope
+
+
+def _statements_while(engine, work) -> list[str]:
+    seen = []
+
+    def note(conn, cursor, statement, params, context, executemany):
+        if not statement.startswith(("BEGIN", "SELECT pg_advisory")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_status_tap_takes_five_statements_and_the_person_still_gets_their_answer(org):
+    bot = org
+    bot.post([bot.tap_event("Ucust1", "a=status")])
+    statements = _statements_while(bot.engine, lambda: process_user(bot.engine, bot.config, "Ucust1",
+                                                                    lambda: bot.now))
+    # The inbox (its event and whether another waits), the person with their state, their tickets,
+    # the event marked done, the reply queued.
+    assert len(statements) == 5, statements
+    assert sum("FROM inboxevent" in s for s in statements) == 1
+    bot.drain()
+    assert bot.last_to("Ucust1")["quickReply"]["items"]
+
+
+def test_the_person_and_state_come_whether_or_not_each_exists(org):
+    bot = org
+    timeout = timedelta(minutes=30)
+    with session_scope(bot.engine) as session:
+        state, contact, staff = conversations.load_with_person(session, "Ustranger", now=bot.now, timeout=timeout)
+        assert (state.user_key, state.flow, contact, staff) == ("Ustranger", "", None, None)
+        state, contact, staff = conversations.load_with_person(session, "Ucust1", now=bot.now, timeout=timeout)
+        assert contact.id == roster.contact_by_line_user(session, "Ucust1").id and staff is None
+        state, contact, staff = conversations.load_with_person(session, "Ukamr1", now=bot.now, timeout=timeout)
+        assert contact is None and staff.id == roster.staff_by_line_user(session, "Ukamr1").id
+        staff.active = False
+        session.add(staff)
+        session.flush()
+        assert conversations.load_with_person(session, "Ukamr1", now=bot.now, timeout=timeout)[2] is None
