@@ -97,25 +97,25 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
                                             cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
                                             preexec_fn=lambda: os.nice(args.worker_nice)))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
-        roles = {"web": _descendants(server.process.pid), "worker": [worker.pid for worker in workers],
+        roles = {"web": descendants(server.process.pid), "worker": [worker.pid for worker in workers],
                  "line_standin": [line.pid]}
-        cpu_before, loadgen_before = {role: _cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
+        cpu_before, loadgen_before = {role: cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
         loadgen_cpu = time.process_time() - loadgen_before
-        web_cpu = _cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
+        web_cpu = cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
         finished = args.ack_only or line.wait_for(lambda: len(line.deliveries) >= events_total,
                                                   timeout=args.drain_timeout)
         settled = baseline or args.ack_only or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
-        cpu = {"web": web_cpu, **{role: _cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
+        cpu = {"web": web_cpu, **{role: cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
     finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=30)
         server.stop()
         line.stop()
-    replied = {key: at for kind, key, at in line.deliveries if kind == "reply"}
-    pushed = [key for kind, key, _ in line.deliveries if kind == "push"]
+    replied = {key: at for kind, key, at, _ in line.deliveries if kind == "reply"}
+    pushed = [key for kind, key, _, _ in line.deliveries if kind == "push"]
     to_reply = [(at - args.line_delay - result.sent_at[token_request[token]]) * 1000
                 for token, at in replied.items() if token in token_request]
     customers = {customer_id(n) for n in range(args.users)}
@@ -135,7 +135,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     }
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     """pid and every process below it (gunicorn's master and its workers)."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -152,7 +152,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time of these processes so far (Linux /proc)."""
     total = 0
     for pid in pids:
