@@ -200,3 +200,97 @@ def test_the_visit_form_takes_more_accounts_and_a_representative_and_names_a_bad
         "สมชาย ใจดี ไม่ใช่ผู้บริหารที่มีเป้าหมายการเยี่ยม จึงระบุผู้แทนไม่ได้ (คอลัมน์ representative)"]
     assert logged == [(1, "S001", "Z900", "", True), (2, "S001", "Z900", "", True),
                       (2, "M001", "M001", "นายสมศักดิ์ วิศวกร", False)]
+
+
+def _written_tabs(sheets) -> list[str]:
+    """The titles of the tabs the last values batchUpdates wrote from A1 (whole tabs, not a column)."""
+    return [item["range"].rsplit("!", 1)[0].strip("'") for call in sheets.calls("values_batch_update")
+            for item in call.body["data"] if item["range"].endswith("!A1")]
+
+
+def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    complaints = sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+    # nothing new: the coordinator sheet is read (its tabs, the incident tab) and not written
+    sheets.reset_log()
+    org.advance(minutes=5)
+    assert poll(org, config).failures == {}
+    assert [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"] == ["metadata", "metadata", "values_get"]
+    # the KAMR acknowledges: the ticket's status and history change, and the status beside its form response
+    org.tap("Ukamr1", "a=outage.ack&t=1")
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert sorted(_written_tabs(sheets)) == sorted(["เรื่องทั้งหมด (บอท)", "ประวัติเรื่อง (บอท)", "คำตอบแบบฟอร์ม (บอท)"])
+    assert len(sheets.calls("values_batch_update")) == 1
+    assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[1][6] == "กำลังดำเนินการ"
+    # a complaint from an address nobody has: only the form responses tab shows it
+    complaints.rows.append([at(10, 0), "somchai@example.com", "ค่าไฟฟ้า/บิล", "บิลสูงผิดปกติ", ""])
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert _written_tabs(sheets) == ["คำตอบแบบฟอร์ม (บอท)"]
+    assert sorted(row[3] for row in coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()[1:]) == sorted([
+        "ไม่พบบัญชี", "รับเข้าระบบแล้ว"])
+
+
+def test_a_tab_edited_or_deleted_by_hand_is_put_right(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    assert config.sheets.coordinator_rewrite_minutes == 60
+    poll(org, config)
+    tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
+    tickets.rows[1][6] = "แก้ไขแล้ว"  # a coordinator types over the bot's status
+    coordinator.tabs.remove(coordinator.tab("คำตอบแบบฟอร์ม (บอท)"))  # and deletes a tab
+    sheets.reset_log()
+    org.advance(minutes=30)
+    poll(org, config)
+    assert _written_tabs(sheets) == ["คำตอบแบบฟอร์ม (บอท)"]  # a missing tab comes back at once
+    assert coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()[1][3] == "รับเข้าระบบแล้ว"
+    assert tickets.values()[1][6] == "แก้ไขแล้ว"  # the edit stands until the hourly rewrite
+    sheets.reset_log()
+    org.advance(minutes=31)
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+    assert tickets.values()[1][6] == "รอรับเรื่อง"
+
+
+def test_two_pollers_share_what_was_written(org, sheets, tmp_path):
+    """The fingerprints live in the database: a second poller (or a restarted one) writes nothing either."""
+    sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    first = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, first)
+    (tmp_path / "other").mkdir()
+    second = forms_config(org.config, sheets, tmp_path / "other", coordinator="COORD")
+    sheets.reset_log()
+    poll(org, second)
+    assert sheets.calls("values_batch_update") == []
+
+
+def test_rewriting_every_poll_can_be_chosen(org, sheets, tmp_path):
+    from bot.config import parse_config
+
+    sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    data = forms_config(org.config, sheets, tmp_path, coordinator="COORD").model_dump(mode="json")
+    data["sheets"]["coordinator_rewrite_minutes"] = 0
+    config = parse_config(data)
+    poll(org, config)
+    sheets.reset_log()
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)

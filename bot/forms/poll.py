@@ -2,7 +2,8 @@
 
 Requests per poll: per responses spreadsheet two metadata reads and one values read per tab;
 for the coordinator spreadsheet two metadata reads, one values read of the incident tab (once it
-exists) and one values batchUpdate (plus one spreadsheets batchUpdate when a tab is added or grown). A failing sheet is logged, recorded for
+exists) and, when a tab changed, one values batchUpdate (plus one spreadsheets batchUpdate when a
+tab is added or grown). A failing sheet is logged, recorded for
 `kambot forms check`, and does not stop the others.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -19,7 +20,7 @@ from bot.forms import incident_tab, sheets
 from bot.forms.coordinator_tabs import build_tabs
 from bot.forms.intake import IntakeResult, ingest
 from handlers.notify import NotifierFor
-from storage import form_responses
+from storage import form_responses, sheet_tabs
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,11 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, notifier_for: N
 
 
 def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, notifier_for: NotifierFor) -> None:
-    """Incidents the coordinators typed are opened first, so the tabs written after show them."""
+    """Incidents the coordinators typed are opened first, so the tabs written after show them.
+
+    Only the bot's tabs whose rows changed are written (or that are missing, or not written for
+    [sheets] coordinator_rewrite_minutes: that puts right a tab edited by hand); with none to write
+    and no result column to fill, no write request is sent at all."""
     key = config.sheets.coordinator_spreadsheet
     opened = sheets.open_spreadsheet(client, key)
     spreadsheet, tabs = opened
@@ -81,8 +86,21 @@ def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, 
         extra[incident_tab.TAB] = [incident_tab.HEADER]
     with session_scope(engine) as session:
         tables = build_tabs(session, config, now=now)
-    sheets.write_tabs(client, key, {**{table.title: table.rows for table in tables}, **extra}, cells=cells,
-                      opened=opened)
+        written = sheet_tabs.last_written(session, key)
+    fingerprints = {table.title: sheets.fingerprint(table.rows) for table in tables}
+    stale_before = now - timedelta(minutes=config.sheets.coordinator_rewrite_minutes)
+    due = {table.title: table.rows for table in tables
+           if _due(table.title, fingerprints[table.title], written.get(table.title), tabs, stale_before)}
+    if not due and not extra and not cells:
+        return
+    sheets.write_tabs(client, key, {**due, **extra}, cells=cells, opened=opened)
+    with session_scope(engine) as session:
+        sheet_tabs.record(session, key, {title: fingerprints[title] for title in due}, now=now)
+
+
+def _due(title: str, fingerprint: str, written: sheet_tabs.Written | None, tabs: dict, stale_before: datetime) -> bool:
+    return (title not in tabs or written is None or written.fingerprint != fingerprint
+            or written.at <= stale_before)
 
 
 def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,

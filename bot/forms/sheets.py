@@ -10,6 +10,8 @@ not used: it never gives up and retries everything.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -198,6 +200,12 @@ def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any
         data.append({"range": f"{quoted}!A1", "values": padded})
     data += list(cells)
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+
+
+def fingerprint(rows: list[list[Any]]) -> str:
+    """A short hash of a table's cells: equal for equal tables (blank rows written below do not count)."""
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def column_letters(index: int) -> str:
