@@ -1,4 +1,4 @@
-"""What the bot last wrote to each of its tabs in a spreadsheet: a fingerprint of the rows and when.
+"""What the bot last wrote to each of its tabs in a spreadsheet: fingerprints of its rows, and when.
 
 Kept in the database (one setting per tab) so that two pollers, or a poller after a restart,
 agree on which tabs are unchanged and may be skipped.
@@ -18,8 +18,10 @@ PREFIX = "sheet_tab:"
 
 @dataclass(frozen=True)
 class Written:
-    fingerprint: str
-    at: datetime  # UTC
+    blocks: list[str]  # a fingerprint per block of rows (bot/forms/sheets.py block_fingerprints)
+    rows: int
+    width: int
+    at: datetime  # when the whole tab was last written, UTC
 
 
 def _key(spreadsheet: str, title: str) -> str:
@@ -27,20 +29,22 @@ def _key(spreadsheet: str, title: str) -> str:
 
 
 def last_written(session: Session, spreadsheet: str) -> dict[str, Written]:
-    """By tab title: the fingerprint of the rows last written there and when."""
+    """By tab title: the fingerprints of the rows last written there and when the whole tab was."""
     prefix = _key(spreadsheet, "")
     rows = session.exec(select(Setting).where(col(Setting.key).startswith(prefix, autoescape=True))).all()
     written = {}
     for row in rows:
         value = json.loads(row.value)
-        written[row.key[len(prefix):]] = Written(value["fingerprint"], datetime.fromisoformat(value["at"]))
+        written[row.key[len(prefix):]] = Written(value["blocks"], value["rows"], value["width"],
+                                                 datetime.fromisoformat(value["at"]))
     return written
 
 
-def record(session: Session, spreadsheet: str, fingerprints: dict[str, str], *, now: datetime) -> None:
+def record(session: Session, spreadsheet: str, tabs: dict[str, Written]) -> None:
     """The tabs just written (after the write succeeded: a failed write is tried again next poll)."""
-    for title, fingerprint in fingerprints.items():
+    for title, written in tabs.items():
         key = _key(spreadsheet, title)
         row = session.get(Setting, key) or Setting(key=key, value="")
-        row.value = json.dumps({"fingerprint": fingerprint, "at": now.isoformat()})
+        row.value = json.dumps({"blocks": written.blocks, "rows": written.rows, "width": written.width,
+                                "at": written.at.isoformat()})
         session.add(row)

@@ -202,10 +202,15 @@ def test_the_visit_form_takes_more_accounts_and_a_representative_and_names_a_bad
                       (2, "M001", "M001", "นายสมศักดิ์ วิศวกร", False)]
 
 
+def _written_ranges(sheets) -> list[tuple[str, str]]:
+    """(tab title, first cell) of every range the values batchUpdates since the log was reset wrote."""
+    return [tuple(item["range"].rsplit("!", 1)) for call in sheets.calls("values_batch_update")
+            for item in call.body["data"]]
+
+
 def _written_tabs(sheets) -> list[str]:
-    """The titles of the tabs the last values batchUpdates wrote from A1 (whole tabs, not a column)."""
-    return [item["range"].rsplit("!", 1)[0].strip("'") for call in sheets.calls("values_batch_update")
-            for item in call.body["data"] if item["range"].endswith("!A1")]
+    """The titles of the tabs written whole (from A1)."""
+    return [title.strip("'") for title, cell in _written_ranges(sheets) if cell == "A1"]
 
 
 def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_path):
@@ -294,3 +299,32 @@ def test_rewriting_every_poll_can_be_chosen(org, sheets, tmp_path):
     sheets.reset_log()
     poll(org, config)
     assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+
+
+def test_a_long_tab_is_written_only_in_the_blocks_of_rows_that_changed(org, sheets, tmp_path, monkeypatch):
+    from bot.forms import sheets as gateway
+
+    monkeypatch.setattr(gateway, "BLOCK_ROWS", 2)  # blocks of two rows instead of 500: a short table will do
+    coordinator = sheets.add_spreadsheet("COORD")
+    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A200", "", "ไฟดับ", "", "", "", ""],
+        [at(9, 41), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, config)
+    tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
+    assert [row[2] for row in tickets.values()] == ["รหัสบัญชี", "A200", "A100"]  # blocks: header, A200 | A100
+    # the second ticket is acknowledged and a third comes in: only the second block is written
+    org.tap("Ukamr1", "a=outage.ack&t=2")
+    outage.rows.append([at(10, 0), "A100", "โรงงาน 2", "ไฟดับ", "", "", "", ""])
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert [cell for title, cell in _written_ranges(sheets) if title == "'เรื่องทั้งหมด (บอท)'"] == ["A3"]
+    assert [(row[0], row[6]) for row in tickets.values()[1:]] == [
+        ("OUT-69-00001", "รอรับเรื่อง"), ("OUT-69-00002", "กำลังดำเนินการ"), ("OUT-69-00003", "รอรับเรื่อง")]
+    # nothing new: nothing written
+    sheets.reset_log()
+    poll(org, config)
+    assert sheets.calls("values_batch_update") == []

@@ -68,9 +68,10 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, notifier_for: N
 def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, notifier_for: NotifierFor) -> None:
     """Incidents the coordinators typed are opened first, so the tabs written after show them.
 
-    Only the bot's tabs whose rows changed are written (or that are missing, or not written for
-    [sheets] coordinator_rewrite_minutes: that puts right a tab edited by hand); with none to write
-    and no result column to fill, no write request is sent at all."""
+    Of the bot's tabs only the blocks of rows that changed since the last write are written; a tab
+    is written whole when it is missing, shorter or narrower than before, or not written whole for
+    [sheets] coordinator_rewrite_minutes (that puts right a tab edited by hand). With nothing to
+    write and no result column to fill, no write request is sent at all."""
     key = config.sheets.coordinator_spreadsheet
     opened = sheets.open_spreadsheet(client, key)
     spreadsheet, tabs = opened
@@ -86,21 +87,31 @@ def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, 
         extra[incident_tab.TAB] = [incident_tab.HEADER]
     with session_scope(engine) as session:
         tables = build_tabs(session, config, now=now)
-        written = sheet_tabs.last_written(session, key)
-    fingerprints = {table.title: sheets.fingerprint(table.rows) for table in tables}
+        before = sheet_tabs.last_written(session, key)
     stale_before = now - timedelta(minutes=config.sheets.coordinator_rewrite_minutes)
-    due = {table.title: table.rows for table in tables
-           if _due(table.title, fingerprints[table.title], written.get(table.title), tabs, stale_before)}
-    if not due and not extra and not cells:
+    changed, after = {}, {}  # the tabs written in part (row slices); every tab written, as now recorded
+    for table in tables:
+        previous, blocks = before.get(table.title), sheets.block_fingerprints(table.rows)
+        width = max([1, *(len(row) for row in table.rows)])
+        if (table.title not in tabs or previous is None or previous.at <= stale_before
+                or len(table.rows) < previous.rows or width != previous.width):
+            after[table.title] = sheet_tabs.Written(blocks, len(table.rows), width, now)
+        elif blocks != previous.blocks:
+            changed[table.title] = _changed_slices(blocks, previous.blocks, len(table.rows))
+            after[table.title] = sheet_tabs.Written(blocks, len(table.rows), width, previous.at)
+    if not after and not extra and not cells:
         return
-    sheets.write_tabs(client, key, {**due, **extra}, cells=cells, opened=opened)
+    sheets.write_tabs(client, key, {**{table.title: table.rows for table in tables if table.title in after}, **extra},
+                      cells=cells, opened=opened, only=changed)
     with session_scope(engine) as session:
-        sheet_tabs.record(session, key, {title: fingerprints[title] for title in due}, now=now)
+        sheet_tabs.record(session, key, after)
 
 
-def _due(title: str, fingerprint: str, written: sheet_tabs.Written | None, tabs: dict, stale_before: datetime) -> bool:
-    return (title not in tabs or written is None or written.fingerprint != fingerprint
-            or written.at <= stale_before)
+def _changed_slices(blocks: list[str], previous: list[str], rows: int) -> list[tuple[int, int]]:
+    """The row slices [start, stop) of the blocks that differ from (or were not in) the last write."""
+    size = sheets.BLOCK_ROWS
+    return [(n * size, min(rows, (n + 1) * size)) for n, block in enumerate(blocks)
+            if n >= len(previous) or previous[n] != block]
 
 
 def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,
