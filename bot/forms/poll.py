@@ -89,7 +89,7 @@ def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, 
         tables = build_tabs(session, config, now=now)
         before = sheet_tabs.last_written(session, key)
     stale_before = now - timedelta(minutes=config.sheets.coordinator_rewrite_minutes)
-    changed, after = {}, {}  # the tabs written in part (row slices); every tab written, as now recorded
+    changed, after = {}, {}  # changed: tabs written in part (their row slices); after: what every tab written holds
     for table in tables:
         previous, blocks = before.get(table.title), sheets.block_fingerprints(table.rows)
         width = max([1, *(len(row) for row in table.rows)])

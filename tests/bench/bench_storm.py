@@ -191,9 +191,19 @@ def measure(args, work: Path) -> dict:
     finally:
         for worker in workers:
             worker.terminate()
-            worker.wait(timeout=30)
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # seen once: killed, so that the server below is stopped too
+                print(f"worker {worker.pid} did not stop within 30 s of SIGTERM: killed", file=sys.stderr)
+                worker.kill()
+                worker.wait()
         server.stop()
         line.stop()
+    if args.deliveries:  # every LINE call, to look into what the figures count
+        with open(args.deliveries, "w", encoding="utf-8") as out:
+            for kind, key, at, detail in line.deliveries:
+                out.write(json.dumps({"kind": kind, "to": key, "at": at, "text": detail}, ensure_ascii=False) + "\n")
     return _figures(args, prepared, result, line.deliveries, kamr_of, cpu, loadgen_cpu, health, settled,
                     tripped=len(tripped), incident_feeders=len(incident_feeders), incidents=len(incidents_at),
                     setup_s=setup_s)
@@ -290,6 +300,7 @@ def main() -> None:
     parser.add_argument("--line-delay", type=float, default=0.2)
     parser.add_argument("--drain-timeout", type=float, default=900)
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--deliveries", default="", help="write every LINE call (kind, to, time, first text) here")
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
