@@ -604,6 +604,9 @@ class SheetsConfig(_Section):
     api_base_url: str | None = None
     poll_seconds: int = Field(default=300, ge=10)
     coordinator_spreadsheet: str = ""
+    # A coordinator tab whose rows did not change is not written again, except at least once in
+    # this many minutes, so that a tab a person edited by hand is put right; 0: every poll.
+    coordinator_rewrite_minutes: int = Field(default=60, ge=0, le=24 * 60)
     timeout_seconds: float = Field(default=20.0, gt=0)
     # Bounded retries of reads and overwrites on 429 / 5xx (never of adding tabs).
     max_attempts: int = Field(default=4, ge=1, le=10)

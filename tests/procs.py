@@ -133,30 +133,38 @@ def two_schedulers(db_url: str, now: datetime, rounds: int) -> list[int]:
     return queued
 
 
-def _serve_line_standin(delay: float, token: str, urls, deliveries, stop) -> None:
+def _serve_line_standin(delay: float, token: str, urls, deliveries, stop, details: bool) -> None:
     from bot.demo.line_standin import LineStandIn
 
     line = LineStandIn(access_token=token, delay=delay).start()
     line.listeners.append(lambda call: deliveries.put(
-        (call.kind, (call.json or {}).get("replyToken") or (call.json or {}).get("to"), time.monotonic())))
+        (call.kind, (call.json or {}).get("replyToken") or (call.json or {}).get("to"), time.monotonic(),
+         _first_text(call.json) if details else None)))
     urls.put(line.url)
     stop.wait()
     line.stop()
 
 
+def _first_text(body: dict | None) -> str | None:
+    """The first message's text or a Flex card's alt text: enough to tell which card a push was."""
+    messages = (body or {}).get("messages") or [{}]
+    return messages[0].get("text") or messages[0].get("altText")
+
+
 class StandInProcess:
     """The LINE stand-in in a process of its own, so that a benchmark's load generator and the
     stand-in do not share one interpreter lock. Records (kind, reply token or push target,
-    monotonic time) for every delivery; time.monotonic is one clock for all processes on Linux."""
+    monotonic time, the first message's text when `details`) for every delivery; time.monotonic is
+    one clock for all processes on Linux."""
 
-    def __init__(self, *, delay: float, token: str):
+    def __init__(self, *, delay: float, token: str, details: bool = False):
         import multiprocessing
         import threading
 
         context = multiprocessing.get_context("spawn")
         urls, self._queue, self._stop = context.Queue(), context.Queue(), context.Event()
-        self.deliveries: list[tuple[str, str, float]] = []
-        self._process = context.Process(target=_serve_line_standin, args=(delay, token, urls, self._queue, self._stop),
+        self.deliveries: list[tuple[str, str, float, str | None]] = []
+        self._process = context.Process(target=_serve_line_standin, args=(delay, token, urls, self._queue, self._stop, details),
                                         daemon=True)
         self._process.start()
         self.url = urls.get(timeout=30)

@@ -227,3 +227,131 @@ def test_the_visit_form_names_the_contacts_met_and_only_they_are_asked_to_rate(o
                                                   "ไม่พบผู้ติดต่อ 'คุณสมปอง' ในบัญชี (คอลัมน์ contacts_met)")
     assert "คุณสมชาย ใจดี ติดต่อเยี่ยม บริษัท น้ำตาลไทย จำกัด (โทรศัพท์)" in org.texts_to("Ucust1")[-1]
     assert not any("ติดต่อเยี่ยม" in text for text in org.texts_to("Ucust2"))  # not met: not asked
+
+
+def _written_ranges(sheets) -> list[tuple[str, str]]:
+    """(tab title, first cell) of every range the values batchUpdates since the log was reset wrote."""
+    return [tuple(item["range"].rsplit("!", 1)) for call in sheets.calls("values_batch_update")
+            for item in call.body["data"]]
+
+
+def _written_tabs(sheets) -> list[str]:
+    """The titles of the tabs written whole (from A1)."""
+    return [title.strip("'") for title, cell in _written_ranges(sheets) if cell == "A1"]
+
+
+def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    complaints = sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+    # nothing new: the coordinator sheet is read (its tabs, the incident tab) and not written
+    sheets.reset_log()
+    org.advance(minutes=5)
+    assert poll(org, config).failures == {}
+    assert [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"] == ["metadata", "metadata", "values_get"]
+    # the KAMR acknowledges: the ticket's status and history change, and the status beside its form response
+    org.tap("Ukamr1", "a=outage.ack&t=1")
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert sorted(_written_tabs(sheets)) == sorted(["เรื่องทั้งหมด (บอท)", "ประวัติเรื่อง (บอท)", "คำตอบแบบฟอร์ม (บอท)"])
+    assert len(sheets.calls("values_batch_update")) == 1
+    assert coordinator.tab("เรื่องทั้งหมด (บอท)").values()[1][6] == "กำลังดำเนินการ"
+    # a complaint from an address nobody has: only the form responses tab shows it
+    complaints.rows.append([at(10, 0), "somchai@example.com", "ค่าไฟฟ้า/บิล", "บิลสูงผิดปกติ", ""])
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert _written_tabs(sheets) == ["คำตอบแบบฟอร์ม (บอท)"]
+    assert sorted(row[3] for row in coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()[1:]) == sorted([
+        "ไม่พบบัญชี", "รับเข้าระบบแล้ว"])
+
+
+def test_a_tab_edited_or_deleted_by_hand_is_put_right(org, sheets, tmp_path):
+    coordinator = sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    assert config.sheets.coordinator_rewrite_minutes == 60
+    poll(org, config)
+    tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
+    tickets.rows[1][6] = "แก้ไขแล้ว"  # a coordinator types over the bot's status
+    coordinator.tabs.remove(coordinator.tab("คำตอบแบบฟอร์ม (บอท)"))  # and deletes a tab
+    sheets.reset_log()
+    org.advance(minutes=30)
+    poll(org, config)
+    assert _written_tabs(sheets) == ["คำตอบแบบฟอร์ม (บอท)"]  # a missing tab comes back at once
+    assert coordinator.tab("คำตอบแบบฟอร์ม (บอท)").values()[1][3] == "รับเข้าระบบแล้ว"
+    assert tickets.values()[1][6] == "แก้ไขแล้ว"  # the edit stands until the hourly rewrite
+    sheets.reset_log()
+    org.advance(minutes=31)
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+    assert tickets.values()[1][6] == "รอรับเรื่อง"
+
+
+def test_two_pollers_share_what_was_written(org, sheets, tmp_path):
+    """The fingerprints live in the database: a second poller (or a restarted one) writes nothing either."""
+    sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    first = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, first)
+    (tmp_path / "other").mkdir()
+    second = forms_config(org.config, sheets, tmp_path / "other", coordinator="COORD")
+    sheets.reset_log()
+    poll(org, second)
+    assert sheets.calls("values_batch_update") == []
+
+
+def test_rewriting_every_poll_can_be_chosen(org, sheets, tmp_path):
+    from bot.config import parse_config
+
+    sheets.add_spreadsheet("COORD")
+    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    data = forms_config(org.config, sheets, tmp_path, coordinator="COORD").model_dump(mode="json")
+    data["sheets"]["coordinator_rewrite_minutes"] = 0
+    config = parse_config(data)
+    poll(org, config)
+    sheets.reset_log()
+    poll(org, config)
+    assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
+
+
+def test_a_long_tab_is_written_only_in_the_blocks_of_rows_that_changed(org, sheets, tmp_path, monkeypatch):
+    from bot.forms import sheets as gateway
+
+    monkeypatch.setattr(gateway, "BLOCK_ROWS", 2)  # blocks of two rows instead of 500: a short table will do
+    coordinator = sheets.add_spreadsheet("COORD")
+    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        OUTAGE_HEADER, [at(9, 40), "A200", "", "ไฟดับ", "", "", "", ""],
+        [at(9, 41), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
+    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    poll(org, config)
+    tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
+    assert [row[2] for row in tickets.values()] == ["รหัสบัญชี", "A200", "A100"]  # blocks: header, A200 | A100
+    # the second ticket is acknowledged and a third comes in: only the second block is written
+    org.tap("Ukamr1", "a=outage.ack&t=2")
+    outage.rows.append([at(10, 0), "A100", "โรงงาน 2", "ไฟดับ", "", "", "", ""])
+    sheets.reset_log()
+    org.advance(minutes=5)
+    poll(org, config)
+    assert [cell for title, cell in _written_ranges(sheets) if title == "'เรื่องทั้งหมด (บอท)'"] == ["A3"]
+    assert [(row[0], row[6]) for row in tickets.values()[1:]] == [
+        ("OUT-69-00001", "รอรับเรื่อง"), ("OUT-69-00002", "กำลังดำเนินการ"), ("OUT-69-00003", "รอรับเรื่อง")]
+    # nothing new: nothing written
+    sheets.reset_log()
+    poll(org, config)
+    assert sheets.calls("values_batch_update") == []

@@ -6,6 +6,7 @@ ticket numbers and codes as text.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -47,6 +48,7 @@ CHANNELS = {"line": "LINE", "form": "Google Forms"}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+@functools.cache  # a few dozen keys, asked for twice per row of 50,000
 def _label(key: str, fallback: str) -> str:
     return t(key, "th") if key in TEXTS else fallback
 

@@ -2,7 +2,8 @@
 
 Requests per poll: per responses spreadsheet two metadata reads and one values read per tab;
 for the coordinator spreadsheet two metadata reads, one values read of the incident tab (once it
-exists) and one values batchUpdate (plus one spreadsheets batchUpdate when a tab is added or grown). A failing sheet is logged, recorded for
+exists) and, when a tab changed, one values batchUpdate (plus one spreadsheets batchUpdate when a
+tab is added or grown). A failing sheet is logged, recorded for
 `kambot forms check`, and does not stop the others.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -19,7 +20,7 @@ from bot.forms import incident_tab, sheets
 from bot.forms.coordinator_tabs import build_tabs
 from bot.forms.intake import IntakeResult, ingest
 from handlers.notify import NotifierFor
-from storage import form_responses
+from storage import form_responses, sheet_tabs
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,12 @@ def poll_forms(engine: Engine, config: Config, *, now: datetime, notifier_for: N
 
 
 def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, notifier_for: NotifierFor) -> None:
-    """Incidents the coordinators typed are opened first, so the tabs written after show them."""
+    """Incidents the coordinators typed are opened first, so the tabs written after show them.
+
+    Of the bot's tabs only the blocks of rows that changed since the last write are written; a tab
+    is written whole when it is missing, shorter or narrower than before, or not written whole for
+    [sheets] coordinator_rewrite_minutes (that puts right a tab edited by hand). With nothing to
+    write and no result column to fill, no write request is sent at all."""
     key = config.sheets.coordinator_spreadsheet
     opened = sheets.open_spreadsheet(client, key)
     spreadsheet, tabs = opened
@@ -81,8 +87,31 @@ def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, 
         extra[incident_tab.TAB] = [incident_tab.HEADER]
     with session_scope(engine) as session:
         tables = build_tabs(session, config, now=now)
-    sheets.write_tabs(client, key, {**{table.title: table.rows for table in tables}, **extra}, cells=cells,
-                      opened=opened)
+        before = sheet_tabs.last_written(session, key)
+    stale_before = now - timedelta(minutes=config.sheets.coordinator_rewrite_minutes)
+    changed, after = {}, {}  # changed: tabs written in part (their row slices); after: what every tab written holds
+    for table in tables:
+        previous, blocks = before.get(table.title), sheets.block_fingerprints(table.rows)
+        width = max([1, *(len(row) for row in table.rows)])
+        if (table.title not in tabs or previous is None or previous.at <= stale_before
+                or len(table.rows) < previous.rows or width != previous.width):
+            after[table.title] = sheet_tabs.Written(blocks, len(table.rows), width, now)
+        elif blocks != previous.blocks:
+            changed[table.title] = _changed_slices(blocks, previous.blocks, len(table.rows))
+            after[table.title] = sheet_tabs.Written(blocks, len(table.rows), width, previous.at)
+    if not after and not extra and not cells:
+        return
+    sheets.write_tabs(client, key, {**{table.title: table.rows for table in tables if table.title in after}, **extra},
+                      cells=cells, opened=opened, only=changed)
+    with session_scope(engine) as session:
+        sheet_tabs.record(session, key, after)
+
+
+def _changed_slices(blocks: list[str], previous: list[str], rows: int) -> list[tuple[int, int]]:
+    """The row slices [start, stop) of the blocks that differ from (or were not in) the last write."""
+    size = sheets.BLOCK_ROWS
+    return [(n * size, min(rows, (n + 1) * size)) for n, block in enumerate(blocks)
+            if n >= len(previous) or previous[n] != block]
 
 
 def _poll_spreadsheet(engine: Engine, config: Config, client, key: str, forms: list[FormConfig], now: datetime,

@@ -10,6 +10,7 @@ not used: it never gives up and retries everything.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -163,13 +164,17 @@ def read_tabs(client: gspread.Client, key: str, titles: list[str]) -> dict[str, 
 
 
 def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any]]], *,
-               cells: list[dict] = (), opened: tuple | None = None) -> None:
+               cells: list[dict] = (), opened: tuple | None = None,
+               only: dict[str, list[tuple[int, int]]] | None = None) -> None:
     """Replace each tab's contents (adding or growing tabs first), in one values batchUpdate.
 
     Rows below the new contents are blanked in the same write, so a shorter table leaves nothing stale.
-    `cells`: more {"range", "values"} written in the same call (a column of someone else's tab);
-    `opened`: what open_spreadsheet gave, to save its two reads."""
+    `only`: for some tabs, just these row slices [start, stop) of the table (the rest is on the
+    sheet already, and the table is not shorter than what is there); `cells`: more {"range",
+    "values"} written in the same call (a column of someone else's tab); `opened`: what
+    open_spreadsheet gave, to save its two reads."""
     spreadsheet, tabs = opened or open_spreadsheet(client, key)
+    only = only or {}
     layout_requests, grid_rows = [], {}
     for title, rows in tables.items():
         width = max([1, *(len(row) for row in rows)])
@@ -192,12 +197,28 @@ def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any
     data = []
     for title, rows in tables.items():
         width = max([1, *(len(row) for row in rows)])
+        quoted = "'" + title.replace("'", "''") + "'"
+        if title in only and title in tabs:
+            for start, stop in only[title]:
+                data.append({"range": f"{quoted}!A{start + 1}",
+                             "values": [list(row) + [""] * (width - len(row)) for row in rows[start:stop]]})
+            continue
         padded = [list(row) + [""] * (width - len(row)) for row in rows]
         padded += [[""] * width for _ in range(grid_rows[title] - len(rows))]
-        quoted = "'" + title.replace("'", "''") + "'"
         data.append({"range": f"{quoted}!A1", "values": padded})
     data += list(cells)
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+
+
+# Fingerprints are kept per block of rows, so that a changed tab is written only where it changed
+# (new tickets come at the end; a changed status touches one block).
+BLOCK_ROWS = 500
+
+
+def block_fingerprints(rows: list[list[Any]]) -> list[str]:
+    """A short hash of each BLOCK_ROWS rows' cells: equal for equal blocks."""
+    return [hashlib.blake2b(repr(rows[start:start + BLOCK_ROWS]).encode(), digest_size=12).hexdigest()
+            for start in range(0, len(rows), BLOCK_ROWS)]
 
 
 def column_letters(index: int) -> str:

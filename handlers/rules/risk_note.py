@@ -54,7 +54,7 @@ def groups_by_visit(session: Session, rules: QuotasConfig,
     visits; visits to accounts in no risk group are left out."""
     by_year: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
     for item in done_visits:
-        by_year[quotas.quarter_of(rules, item[2]).year].append(item)
+        by_year[quotas.quota_year(rules, item[2])].append(item)
     found: dict[int, list[str]] = {}
     for year, items in by_year.items():
         groups = selection.risk_groups_of(session, (account_id for _, account_id, _ in items), year)

@@ -98,25 +98,25 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
                                             preexec_fn=lambda: os.nice(args.worker_nice)))
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
         _wait_until_idle([worker.pid for worker in workers])  # its start-up (imports, migrations) is no request's
-        roles = {"web": _descendants(server.process.pid), "worker": [worker.pid for worker in workers],
+        roles = {"web": descendants(server.process.pid), "worker": [worker.pid for worker in workers],
                  "line_standin": [line.pid]}
-        cpu_before, loadgen_before = {role: _cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
+        cpu_before, loadgen_before = {role: cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
         loadgen_cpu = time.process_time() - loadgen_before
-        web_cpu = _cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
+        web_cpu = cpu_seconds(roles.pop("web")) - cpu_before.pop("web")  # before /healthz polls add to it
         finished = args.ack_only or line.wait_for(lambda: len(line.deliveries) >= events_total,
                                                   timeout=args.drain_timeout)
         settled = baseline or args.ack_only or line.wait_for(lambda: _settled(server.base), timeout=args.drain_timeout)
         time.sleep(args.line_delay * 2)
-        cpu = {"web": web_cpu, **{role: _cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
+        cpu = {"web": web_cpu, **{role: cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
     finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=30)
         server.stop()
         line.stop()
-    replied = {key: at for kind, key, at in line.deliveries if kind == "reply"}
-    pushed = [key for kind, key, _ in line.deliveries if kind == "push"]
+    replied = {key: at for kind, key, at, _ in line.deliveries if kind == "reply"}
+    pushed = [key for kind, key, _, _ in line.deliveries if kind == "push"]
     to_reply = [(at - args.line_delay - result.sent_at[token_request[token]]) * 1000
                 for token, at in replied.items() if token in token_request]
     customers = {customer_id(n) for n in range(args.users)}
@@ -136,7 +136,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     }
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     """pid and every process below it (gunicorn's master and its workers)."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -153,7 +153,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time of these processes so far (Linux /proc)."""
     total = 0
     for pid in pids:
@@ -168,10 +168,10 @@ def _cpu_seconds(pids: list[int]) -> float:
 def _wait_until_idle(pids: list[int], *, quiet_s: float = 0.5, timeout_s: float = 60) -> None:
     """Until these processes spent under 5 % of a core for quiet_s: started up and waiting for work."""
     deadline = time.monotonic() + timeout_s
-    before = _cpu_seconds(pids)
+    before = cpu_seconds(pids)
     while pids and time.monotonic() < deadline:
         time.sleep(quiet_s)
-        now = _cpu_seconds(pids)
+        now = cpu_seconds(pids)
         if now - before < quiet_s * 0.05:
             return
         before = now

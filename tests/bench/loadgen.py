@@ -46,34 +46,40 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _run(url: str, requests: list[bytes], concurrency: int, rate: float | None) -> Result:
+async def _run(url: str, requests: list[bytes], concurrency: int, rate: float | None,
+               schedule: list[float] | None, start_wall: float | None) -> Result:
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or 80
     result = Result(sent_at=[0.0] * len(requests))
     queue: asyncio.Queue = asyncio.Queue()
     for index in range(len(requests)):
         queue.put_nowait(index)
-    began = time.monotonic()
+    began = time.monotonic() + (start_wall - time.time() if start_wall else 0.0)
 
     async def connection() -> None:
         reader = writer = None
         while not queue.empty():
             index = queue.get_nowait()
-            due = began + index / rate if rate else None
+            due = began + schedule[index] if schedule else began + index / rate if rate else None
             if due is not None and due > time.monotonic():
                 await asyncio.sleep(due - time.monotonic())
             start = time.monotonic()
             result.sent_at[index] = start
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(host, port)
-                writer.write(requests[index])
-                status = await _read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                status = 0
-                if writer is not None:
-                    writer.close()
-                reader = writer = None
+            status = 0
+            for _attempt in range(2):  # a kept-alive connection the server closed while idle is opened again once
+                reused = writer is not None
+                try:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                    writer.write(requests[index])
+                    status = await _read_response(reader)
+                    break
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None
+                    if not reused:
+                        break
             result.latencies_ms.append((time.monotonic() - (due or start)) * 1000)
             result.statuses[status] = result.statuses.get(status, 0) + 1
         if writer is not None:
@@ -84,12 +90,14 @@ async def _run(url: str, requests: list[bytes], concurrency: int, rate: float | 
     return result
 
 
-def run(url: str, requests: list[bytes], *, concurrency: int, rate: float | None = None) -> Result:
-    """Send every request once over `concurrency` keep-alive connections; at `rate` per second if given.
+def run(url: str, requests: list[bytes], *, concurrency: int, rate: float | None = None,
+        schedule: list[float] | None = None, start_wall: float | None = None) -> Result:
+    """Send every request once over `concurrency` keep-alive connections; at `rate` per second if given,
+    or each at its `schedule` offset (seconds, ascending) from `start_wall` (time.time(), default now).
     The collector is off meanwhile: its pauses would hold requests back and count as the server's."""
     gc.disable()
     try:
-        return asyncio.run(_run(url, requests, concurrency, rate))
+        return asyncio.run(_run(url, requests, concurrency, rate, schedule, start_wall))
     finally:
         gc.enable()
 
