@@ -146,9 +146,12 @@ def _serve_line_standin(delay: float, token: str, urls, deliveries, stop, detail
 
 
 def _first_text(body: dict | None) -> str | None:
-    """The first message's text or a Flex card's alt text: enough to tell which card a push was."""
-    messages = (body or {}).get("messages") or [{}]
-    return messages[0].get("text") or messages[0].get("altText")
+    """The first message's text, a Flex card's alt text, a photo's address or a pin's place: enough to tell
+    which message a push was (and whether one went twice)."""
+    first = ((body or {}).get("messages") or [{}])[0]
+    pin = f"{first['type']} {first.get('address', '')} {first.get('latitude')},{first.get('longitude')}" \
+        if first.get("type") == "location" else None
+    return first.get("text") or first.get("altText") or first.get("originalContentUrl") or pin
 
 
 class StandInProcess:

@@ -51,6 +51,37 @@ def test_a_photo_sent_after_a_report_is_kept_on_the_ticket_and_served_by_its_tok
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-1/content"]
 
 
+def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
+    """Two worker processes each run a fetcher: the claim must hold while the first downloads, or the
+    photo reaches the responders twice (seen in bench_storm.py with two workers on PostgreSQL)."""
+    import threading
+
+    from bot.line.media import MediaFetcher
+
+    bot = org
+    report_outage(bot)
+    bot.line.reset()
+    bot.line.content["m-photo-2"] = (JPEG, "image/jpeg")
+    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-2",
+                                                       "contentProvider": {"type": "line"}})])
+    bot.drain(send=False)  # handled; nothing fetched or sent yet
+    bot.line.hang_next("any", 1.0)  # the first worker's download takes a second
+    first = threading.Thread(target=bot.media.fetch_due)
+    first.start()
+    assert bot.line.wait_for(lambda: any("/content" in c.path for c in bot.line.calls))
+    second = MediaFetcher(bot.config, bot.engine, lambda: bot.now)
+    try:
+        assert second.fetch_due() == 0  # claimed by the first: left alone
+    finally:
+        second.close()
+    first.join(timeout=10)
+    bot.drain()
+    captions = [m.get("altText", "") for m in bot.line.messages_to("Ukamr1")]
+    assert [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม OUT-69-00001")] == [
+        "📎 รูปภาพเพิ่มเติม OUT-69-00001 จาก User ust1"]  # once
+    assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-2/content"]
+
+
 def test_a_forged_or_unknown_media_address_reveals_nothing(org):
     bot = org
     report_outage(bot)

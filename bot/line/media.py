@@ -65,6 +65,7 @@ class MediaFetcher:
         """One pass: fetch the due rows one after another; returns how many were settled."""
         with session_scope(self.engine) as session:
             rows = media_repo.claim_due(session, now=self.clock(), lease=LEASE, limit=limit)
+            session.flush()  # the claim is written before the rows are let go, or another worker takes them too
             session.expunge_all()
         for row in rows:
             self._settle(row, self._fetch(row))
