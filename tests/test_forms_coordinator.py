@@ -33,6 +33,12 @@ def forms_book(sheets):
     return book
 
 
+def complaint_form(sheets):
+    """The complaint form's responses sheet, with its header and no answers yet."""
+    return sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
+        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+
+
 def test_service_visit_and_rating_forms_use_the_same_domain_code(org, sheets, tmp_path, forms_book):
     config = forms_config(org.config, sheets, tmp_path, forms=[SERVICE, VISITS, RATINGS])
     forms_book.tab("บริการ").rows += [[at(9, 0), "A100", "FMS2", date(2026, 12, 1), "0812345678"],
@@ -81,8 +87,7 @@ def test_coordinator_tabs_are_added_once_and_refreshed_with_one_write_per_poll(o
     outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
         OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""],
         [at(9, 41), "A999", "", "ไฟดับ", "", "", "", ""]])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     poll(org, config)
     coordinator_calls = [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"]
@@ -122,8 +127,7 @@ def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):
 def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, tmp_path):
     coordinator = sheets.add_spreadsheet("COORD")
     sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     sheets.fail_next(500, kind="batch_update")
     report = poll(org, config)
@@ -244,8 +248,7 @@ def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_p
     coordinator = sheets.add_spreadsheet("COORD")
     sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
         OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    complaints = sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaints = complaint_form(sheets)
     config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     poll(org, config)
     assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
@@ -276,8 +279,7 @@ def test_a_tab_edited_or_deleted_by_hand_is_put_right(org, sheets, tmp_path):
     coordinator = sheets.add_spreadsheet("COORD")
     sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
         OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     assert config.sheets.coordinator_rewrite_minutes == 60
     poll(org, config)
@@ -301,8 +303,7 @@ def test_two_pollers_share_what_was_written(org, sheets, tmp_path):
     """The fingerprints live in the database: a second poller (or a restarted one) writes nothing either."""
     sheets.add_spreadsheet("COORD")
     sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     first = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     poll(org, first)
     (tmp_path / "other").mkdir()
@@ -317,8 +318,7 @@ def test_rewriting_every_poll_can_be_chosen(org, sheets, tmp_path):
 
     sheets.add_spreadsheet("COORD")
     sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     data = forms_config(org.config, sheets, tmp_path, coordinator="COORD").model_dump(mode="json")
     data["sheets"]["coordinator_rewrite_minutes"] = 0
     config = parse_config(data)
@@ -336,8 +336,7 @@ def test_a_long_tab_is_written_only_in_the_blocks_of_rows_that_changed(org, shee
     outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
         OUTAGE_HEADER, [at(9, 40), "A200", "", "ไฟดับ", "", "", "", ""],
         [at(9, 41), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+    complaint_form(sheets)
     config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
     poll(org, config)
     tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
