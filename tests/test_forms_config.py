@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, parse_config
-from bot.line.notifier import notifier_for
-from bot.services import Services
-from jobs.scheduler import build_scheduler
+from scheduling import scheduled_jobs
 
 FORM = {"key": "outage", "spreadsheet": "KEY", "intent": "outage", "account_column": "รหัสบัญชี"}
 
@@ -35,13 +33,7 @@ def test_sheets_errors_name_the_key():
 
 
 def test_the_poll_is_scheduled_only_with_a_service_account_and_at_the_configured_interval(engine):
-    def jobs(data):
-        config = parse_config(data)
-        polls = Services(config, engine, clock=lambda: None).channel_polls()
-        scheduler = build_scheduler(config, engine, clock=lambda: None, notifier_for=notifier_for,
-                                    on_messages=lambda: None, polls=polls)
-        return {job.id: job for job in scheduler.get_jobs()}
-
-    assert "forms_poll" not in jobs({"forms": [FORM]})  # no service account: CSV import only
-    job = jobs({"forms": [FORM], "sheets": {"service_account_file": "sa.json", "poll_seconds": 120}})["forms_poll"]
+    assert "forms_poll" not in scheduled_jobs(engine, {"forms": [FORM]})  # no service account: CSV import only
+    job = scheduled_jobs(engine, {"forms": [FORM], "sheets": {"service_account_file": "sa.json",
+                                                              "poll_seconds": 120}})["forms_poll"]
     assert job.trigger.interval.total_seconds() == 120

@@ -11,13 +11,12 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.config import ConfigError, parse_config
-from bot.line.notifier import LineNotifier, notifier_for
+from bot.line.notifier import LineNotifier
 from bot.line.quota_check import check_message_quota
-from bot.services import Services
 from handlers.messages import Message
 from jobs.complaint_digest import send_complaint_digests
-from jobs.scheduler import build_scheduler
 from line_wire import SECRET, TOKEN
+from scheduling import scheduled_jobs
 from storage import roster, tickets
 from storage.db import session_scope
 from storage.models import OutboxMessage, Ticket
@@ -147,16 +146,9 @@ def test_no_limit_never_warns_or_holds(org):
 
 
 def test_the_check_runs_daily_at_the_configured_time_only_with_line_credentials(engine):
-    def jobs(data):
-        config = parse_config(data)
-        daily = Services(config, engine, clock=lambda: None).channel_daily()
-        scheduler = build_scheduler(config, engine, clock=lambda: None, notifier_for=notifier_for,
-                                    on_messages=lambda: None, daily=daily)
-        return {job.id: job for job in scheduler.get_jobs()}
-
-    assert "message quota check" not in jobs({})  # no LINE yet: nothing to ask
-    job = jobs({"line": {"channel_secret": "s", "channel_access_token": "t",
-                         "quota_check_time": "06:30"}})["message quota check"]
+    assert "message quota check" not in scheduled_jobs(engine, {})  # no LINE yet: nothing to ask
+    job = scheduled_jobs(engine, {"line": {"channel_secret": "s", "channel_access_token": "t",
+                                           "quota_check_time": "06:30"}})["message quota check"]
     fields = {f.name: str(f) for f in job.trigger.fields}
     assert (fields["hour"], fields["minute"], str(job.trigger.timezone)) == ("6", "30", "Asia/Bangkok")
 
