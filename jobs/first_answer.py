@@ -17,7 +17,7 @@ from handlers.messages import Card, Message
 from handlers.notify import Notifier
 from handlers.operations import escalating, relays, services
 from handlers.rules.answer_clock import first_answer_due
-from handlers.rules.workdays import calendar_from_config
+from handlers.rules.workdays import WorkCalendar, calendar_from_config
 from handlers.texts import t
 from handlers.thai_dates import BANGKOK, format_datetime
 from storage import escalations, notifications
@@ -42,12 +42,13 @@ CLOCKS = (
 
 def watch_first_answers(session: Session, *, now: datetime, config: Config, notifier: Notifier) -> int:
     """Returns the number of people told (reminded or escalated to), over every clocked kind."""
-    return sum(_watch(session, clock, now=now, config=config, notifier=notifier) for clock in CLOCKS)
-
-
-def _watch(session: Session, clock: Clock, *, now: datetime, config: Config, notifier: Notifier) -> int:
-    settings = config.first_answer
     calendar = calendar_from_config(config)
+    return sum(_watch(session, clock, now=now, config=config, calendar=calendar, notifier=notifier) for clock in CLOCKS)
+
+
+def _watch(session: Session, clock: Clock, *, now: datetime, config: Config, calendar: WorkCalendar,
+           notifier: Notifier) -> int:
+    settings = config.first_answer
     waiting = escalations.unacknowledged(session, kind=clock.kind, created_before=now)
     steps = escalations.steps_of(session, [ticket.id for ticket in waiting])
     told = 0
