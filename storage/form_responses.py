@@ -1,13 +1,13 @@
 """Google Forms responses seen by the bot, and each form's last poll outcome."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from storage.models import FormResponse, Setting
+from storage import settings
+from storage.models import FormResponse
 
 POLL_STATUS_PREFIX = "forms.last_poll."
 
@@ -37,16 +37,8 @@ def all_responses(session: Session) -> list[FormResponse]:
 
 def record_poll(session: Session, name: str, *, now: datetime, ok: bool, message: str) -> None:
     """What the last poll of one form (or the coordinator sheet) did, for `kambot forms check`."""
-    key = POLL_STATUS_PREFIX + name
-    value = json.dumps({"at": now.isoformat(), "ok": ok, "message": message}, ensure_ascii=False)
-    setting = session.get(Setting, key)
-    if setting is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        setting.value = value
-        session.add(setting)
+    settings.put_json(session, POLL_STATUS_PREFIX + name, {"at": now.isoformat(), "ok": ok, "message": message})
 
 
 def last_poll(session: Session, name: str) -> dict | None:
-    setting = session.get(Setting, POLL_STATUS_PREFIX + name)
-    return json.loads(setting.value) if setting else None
+    return settings.get_json(session, POLL_STATUS_PREFIX + name)

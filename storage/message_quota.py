@@ -1,13 +1,12 @@
 """The channel's monthly message allowance as last read from it (issue 18), kept as one setting."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
-from storage.models import Setting
+from storage import settings
 
 KEY = "line.message_quota"
 
@@ -21,14 +20,12 @@ class QuotaReading:
 
 
 def record(session: Session, reading: QuotaReading) -> None:
-    row = session.get(Setting, KEY) or Setting(key=KEY, value="")
-    row.value = json.dumps(asdict(reading))
-    session.add(row)
+    settings.put_json(session, KEY, asdict(reading))
 
 
 def latest(session: Session) -> QuotaReading | None:
-    row = session.get(Setting, KEY)
-    return QuotaReading(**json.loads(row.value)) if row is not None else None
+    value = settings.get_json(session, KEY)
+    return QuotaReading(**value) if value is not None else None
 
 
 def reading(month: str, limit: int | None, used: int, now: datetime) -> QuotaReading:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage import settings
 from storage.models import Setting
 
 PREFIX = "sheet_tab:"
@@ -43,8 +44,5 @@ def last_written(session: Session, spreadsheet: str) -> dict[str, Written]:
 def record(session: Session, spreadsheet: str, tabs: dict[str, Written]) -> None:
     """The tabs just written (after the write succeeded: a failed write is tried again next poll)."""
     for title, written in tabs.items():
-        key = _key(spreadsheet, title)
-        row = session.get(Setting, key) or Setting(key=key, value="")
-        row.value = json.dumps({"blocks": written.blocks, "rows": written.rows, "width": written.width,
-                                "at": written.at.isoformat()})
-        session.add(row)
+        settings.put_json(session, _key(spreadsheet, title), {"blocks": written.blocks, "rows": written.rows,
+                                                              "width": written.width, "at": written.at.isoformat()})
