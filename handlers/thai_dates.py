@@ -208,5 +208,4 @@ def time_label(hhmm: str, lang: str = "th") -> str:
 def format_appointment(moment: datetime, lang: str = "th") -> str:
     """An appointment's day, weekday and time: ``1 ธ.ค. 2569 (อังคาร) 10:00 น.`` (th) or ``1 Dec 2026 (Tue) 10:00`` (en)."""
     local = to_bangkok(moment)
-    text = f"{format_day(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
-    return f"{text} น." if lang == "th" else text
+    return f"{format_day(local.date(), lang)} {time_label(f'{local.hour:02d}{local.minute:02d}', lang)}"
