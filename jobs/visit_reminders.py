@@ -47,8 +47,6 @@ def _claim_digests(session: Session, kind: str, people: list[Staff], today, now:
     return {recipient_id for _, recipient_id, _ in claimed}
 
 
-
-
 def quota_card(progress: quotas.Progress, days_left: int, lang: str) -> Card:
     q = progress.quarter
     lines = [t("quota_done", lang, done=progress.done, target=progress.target), *year_lines(progress, lang)]
@@ -148,7 +146,6 @@ def send_daily_visit_reminders(session: Session, *, now: datetime, config: Confi
     return send_visit_report_reminders(session, now=now, config=config, notifier=notifier) + send_rating_reminders(
         session, now=now, config=config, notifier=notifier) + send_deferred_rating_requests(
         session, now=now, config=config, notifier=notifier)  # a catch-up, should the window's own run have missed
-
 
 
 DEFERRED_FOR_DAYS = 3  # a rating request that waited longer than this is not sent any more

@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from storage.models import InboxEvent
 
 
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often a failed event is tried again, and after what waits (config [inbox])."""

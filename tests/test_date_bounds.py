@@ -3,7 +3,6 @@ values typed or forged (a year-1 start no longer crashes; a KAMR cannot propose 
 from __future__ import annotations
 
 
-
 def _pickers(message):
     actions = [i["action"] for i in message.get("quickReply", {}).get("items", [])]
     if message.get("type") == "flex":

@@ -40,7 +40,6 @@ def demo(bot, tmp_path, monkeypatch):
     return bot
 
 
-
 def fresh(bot, key: str, seen: dict) -> str:
     messages = bot.line.messages_to(demo_user_id(key))
     start = seen.get(key, 0)

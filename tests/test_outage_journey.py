@@ -5,7 +5,6 @@ from storage.db import session_scope
 from storage.models import Rating, TicketEvent
 
 
-
 def test_outage_report_acknowledge_update_resolve_rate(org):
     bot = org
     bot.tap("Ucust1", "a=outage")

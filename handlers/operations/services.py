@@ -27,7 +27,6 @@ from storage import tickets
 from storage.models import Account, Contact, Staff, Ticket
 
 
-
 def offer_label(offer: ServiceOffer, lang: str) -> str:
     return offer.name_en if lang == "en" and offer.name_en else offer.name_th
 
