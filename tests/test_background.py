@@ -1,8 +1,14 @@
 """The background path as `kambot serve` runs it: webhook wakes inbox threads, the sender thread replies."""
+import pytest
 from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import InboxEvent, OutboxMessage
+
+
+@pytest.fixture
+def line_read_timeout() -> float:
+    return 1  # the stand-in is made to hang past it
 
 
 def test_webhook_answer_arrives_through_background_threads(org):

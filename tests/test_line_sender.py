@@ -10,6 +10,11 @@ from storage.models import OutboxMessage
 STATUS_NONE = "ไม่มีเรื่องที่ค้างอยู่ค่ะ 👍"
 
 
+@pytest.fixture
+def line_read_timeout() -> float:
+    return 1  # the stand-in is made to hang past it
+
+
 def _queue(bot, user: str, data: str = "a=status") -> dict:
     """A postback handled but not yet sent: its answer waits in the outbox."""
     event = bot.event(user, "postback", postback={"data": data})

@@ -12,6 +12,11 @@ from storage.models import Media, TicketEvent
 JPEG = b"\xff\xd8\xff\xe0" + b"photo of the smoking transformer" * 10
 
 
+@pytest.fixture
+def line_read_timeout() -> float:
+    return 1  # the stand-in is made to hang past it
+
+
 def report_outage(bot, user="Ucust1"):
     bot.tap(user, "a=outage")
     site = bot.last_to(user)["quickReply"]["items"][0]["action"]["data"]

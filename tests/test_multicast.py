@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.line.notifier import LineNotifier
@@ -13,6 +14,11 @@ from handlers.messages import Message
 from storage.db import session_scope
 from storage.models import Contact, OutboxMessage
 from storage.outbox import claim_due
+
+
+@pytest.fixture
+def line_read_timeout() -> float:
+    return 1  # the stand-in is made to hang past it
 
 
 def _people(count: int) -> list[Contact]:

@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
+from faults import storage_fails, write_cli_config
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -17,7 +19,10 @@ from bot.line.sender import LineSender
 from storage.db import session_scope
 from storage.models import OutboxMessage
 
-from faults import storage_fails, write_cli_config
+
+@pytest.fixture
+def line_read_timeout() -> float:
+    return 1  # the stand-in is made to hang past it
 
 
 def _rows(bot, after: int) -> list[OutboxMessage]:
