@@ -19,7 +19,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"smoking transformer" * 10
 def config(db_url, line):
     return parse_config({
         "line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url,
-                 "connect_timeout": 1, "read_timeout": 1},
+                 "connect_timeout": 1, "read_timeout": 5},
         "database": {"url": db_url},
         "server": {"public_url": PUBLIC},
         "outbox": {"backoff_base_seconds": 1, "max_attempts": 5},
