@@ -129,12 +129,13 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
         ctx.session, now=ctx.now, actor=ctx.contact, channel=ctx.inbound.channel, notifier=ctx.notifier,
         account_id=ctx.contact.account_id, site_id=data.get("site_id"), symptom=data["symptom"], started=started,
         chain=ctx.config.escalation)
-    if joined:
-        conversations.clear(ctx.state, now=ctx.now)
-        status = t(f"status_{ticket.status}", ctx.lang)
-        ctx.reply(text_with_menu(ctx, t("outage_joined", ctx.lang, site=site_name, number=ticket.number, status=status)))
-        return
+    # Joined or new, what the person sends next (a photo, a pin) goes on this outage, not to a new relay.
     conversations.set_step(ctx.state, FLOW, "attach", now=ctx.now, ticket_id=ticket.id)
+    if joined:
+        status = t(f"status_{ticket.status}", ctx.lang)
+        text = t("outage_joined", ctx.lang, site=site_name, number=ticket.number, status=status)
+        ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
+        return
     text = t(
         "outage_created",
         ctx.lang,

@@ -105,8 +105,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your KAMR has been told; updates will come here.\nYou may add a photo or location, or tap ‘Done’.",
     ),
     "outage_joined": (
-        "มีการแจ้งไฟดับของ {site} อยู่แล้ว เลขที่ {number} (สถานะ: {status})\nเราได้รวมการแจ้งของท่านไว้ในเรื่องเดียวกัน และจะแจ้งความคืบหน้าให้ทราบค่ะ",
-        "An outage at {site} is already open as {number} ({status}).\nYour report was added to it; you will get the updates.",
+        "มีการแจ้งไฟดับของ {site} อยู่แล้ว เลขที่ {number} (สถานะ: {status})\nเราได้รวมการแจ้งของท่านไว้ในเรื่องเดียวกัน และจะแจ้งความคืบหน้าให้ทราบค่ะ\n"
+        "ส่งรูปหรือตำแหน่งเพิ่มได้ หรือกด ‘เสร็จสิ้น’",
+        "An outage at {site} is already open as {number} ({status}).\nYour report was added to it; you will get the updates.\n"
+        "You may add a photo or location, or tap ‘Done’.",
     ),
     "outage_attached": ("ได้รับแล้วค่ะ ส่งเพิ่มได้อีก หรือกด ‘เสร็จสิ้น’", "Received. Send more or tap ‘Done’."),
     "outage_done": ("ขอบคุณค่ะ เจ้าหน้าที่กำลังดำเนินการ", "Thank you. Staff are on it."),

@@ -61,6 +61,23 @@ def test_second_report_for_the_same_site_joins_the_open_ticket(org):
     assert actions == ["reported", "joined", "acknowledged"]
 
 
+def test_a_pin_sent_by_the_second_reporter_goes_on_the_joined_outage_not_to_a_new_message(org):
+    bot = org
+    _report(bot, "Ucust1", "โรงงาน 1")
+    _report(bot, "Ucust2", "โรงงาน 1")
+    labels = [i["action"]["label"] for i in bot.last_to("Ucust2")["quickReply"]["items"]]
+    assert "เสร็จสิ้น" in labels and "ส่งตำแหน่ง" in labels  # the joiner may add what they see, as the first did
+
+    bot.send(bot.event("Ucust2", "message", message={"type": "location", "id": "m-pin2", "title": "เสาไฟ",
+                                                     "address": "ซอย 3", "latitude": 13.75, "longitude": 100.5}))
+    [ticket] = _tickets(bot)  # no relayed-message ticket beside the outage
+    place, pin_card = bot.line.messages_to("Ukamr1")[-2:]
+    assert (place["type"], place["latitude"]) == ("location", 13.75)
+    assert ticket.number in pin_card["altText"]
+    assert bot.last_to("Ucust2")["text"] == "ได้รับแล้วค่ะ ส่งเพิ่มได้อีก หรือกด ‘เสร็จสิ้น’"
+    assert [e.action for e in bot.ticket_events()] == ["reported", "joined", "location"]
+
+
 def test_report_for_another_site_opens_a_second_ticket(org):
     bot = org
     _report(bot, "Ucust1", "โรงงาน 1")
