@@ -44,19 +44,35 @@ def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tup
     return [(event_id, user_key) for event_id, user_key, status in stored if status == "pending"]
 
 
-def next_pending(session: Session, user_key: str) -> tuple[InboxEvent | None, bool]:
+@dataclass(frozen=True)
+class PendingEvent:
+    """What handling needs of a stored event: read with Core, as no ORM object is needed for it."""
+
+    id: int
+    user_key: str
+    event_type: str
+    payload: dict | None
+    received_at: datetime
+    next_attempt_at: datetime | None
+
+
+_PENDING_COLUMNS = (InboxEvent.id, InboxEvent.user_key, InboxEvent.event_type, InboxEvent.payload,
+                    InboxEvent.received_at, InboxEvent.next_attempt_at)
+
+
+def next_pending(session: Session, user_key: str) -> tuple[PendingEvent | None, bool]:
     """The user's oldest pending event, due or not (a later one must not overtake it), and whether
     another waits behind it: one query where a look-ahead after handling would be a second."""
-    first_two = session.exec(
-        select(InboxEvent)
+    first_two = session.connection().execute(
+        select(*_PENDING_COLUMNS)
         .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
         .order_by(InboxEvent.id)
         .limit(2)
     ).all()
-    return (first_two[0] if first_two else None), len(first_two) > 1
+    return (PendingEvent(*first_two[0]) if first_two else None), len(first_two) > 1
 
 
-def is_due(event: InboxEvent, now: datetime) -> bool:
+def is_due(event: PendingEvent, now: datetime) -> bool:
     return event.next_attempt_at is None or event.next_attempt_at <= now
 
 
@@ -73,12 +89,10 @@ def pending_user_keys(session: Session, *, due_by: datetime, received_before: da
     return [key for key, _ in session.exec(query).all()]
 
 
-def mark_done(session: Session, event: InboxEvent, *, now: datetime) -> None:
+def mark_done(session: Session, event_id: int, *, now: datetime) -> None:
     # Handled events keep only their id and type: the body holds personal data (PDPA).
-    event.status = "done"
-    event.handled_at = now
-    event.payload = None
-    session.add(event)
+    session.connection().execute(update(InboxEvent).where(InboxEvent.id == event_id)
+                                 .values(status="done", handled_at=now, payload=None))
 
 
 def record_failure(session: Session, event_id: int, error: str, *, transient: bool, policy: RetryPolicy,

@@ -131,10 +131,10 @@ def test_a_persons_urgent_message_goes_past_their_held_routine_one(engine):
         [urgent] = enqueue(session, to_user="U1", chunks=[[{"text": "outage"}]], now=now)
     with session_scope(engine) as session:
         held = claim_due(session, now=now, lease=timedelta(seconds=30), hold_routine=True)
-        assert [row.id for row in held] == [urgent.id]
+        assert [row.id for row in held] == [urgent]
     with session_scope(engine) as session:  # not holding: the person's oldest first, as always
         later = now + timedelta(minutes=1)
-        assert [row.id for row in claim_due(session, now=later, lease=timedelta(seconds=30))] == [routine.id]
+        assert [row.id for row in claim_due(session, now=later, lease=timedelta(seconds=30))] == [routine]
 
 
 def test_no_limit_never_warns_or_holds(org):

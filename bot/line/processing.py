@@ -18,7 +18,6 @@ from handlers.router import dispatch
 from handlers.texts import t
 from storage import conversations, errors, inbox, media
 from storage.db import lock_user, session_scope
-from storage.models import InboxEvent
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
                         and (clock() - event.received_at).total_seconds() >= wait_limit:
                     late(user_key)  # returns at once: the call runs on the animation's own thread
                 _handle(session, config, event, now=clock())
-                inbox.mark_done(session, event, now=clock())
+                inbox.mark_done(session, event.id, now=clock())
             handled += 1
         except Exception as error:  # one bad event must not stop the others
             if event_id is None:
@@ -73,7 +72,7 @@ def _record_failure(engine: Engine, config: Config, event_id: int, error: Except
                     errors.frames(error))
 
 
-def _handle(session: Session, config: Config, event: InboxEvent, *, now: datetime) -> None:
+def _handle(session: Session, config: Config, event: inbox.PendingEvent, *, now: datetime) -> None:
     payload = event.payload or {}
     if not is_one_to_one(event.user_key):
         _answer_group(session, config, event, payload, now=now)
@@ -103,7 +102,7 @@ def _keep_content(session: Session, inbound, contact, *, now: datetime) -> None:
                  file_name=inbound.file_name, size_bytes=inbound.file_size)
 
 
-def _answer_group(session: Session, config: Config, event: InboxEvent, payload: dict, *, now: datetime) -> None:
+def _answer_group(session: Session, config: Config, event: inbox.PendingEvent, payload: dict, *, now: datetime) -> None:
     """Groups and rooms get one polite line when the bot is added, then silence: no data in shared chats."""
     token = payload.get("replyToken")
     if event.event_type == "join" and isinstance(token, str):
