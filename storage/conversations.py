@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, literal
+from sqlalchemy import and_, bindparam, literal
 from sqlmodel import Session, select
 
 from storage.models import Contact, Conversation, Staff
@@ -14,16 +14,19 @@ def load(session: Session, user_key: str, *, now: datetime, timeout: timedelta) 
     return _fresh(session, session.get(Conversation, user_key), user_key, now=now, timeout=timeout)
 
 
+_ANCHOR = select(literal(1).label("anchor")).subquery()  # one row, so that none of the three need exist
+_WHO = bindparam("line_user_id")
+_PERSON_AND_STATE = (select(Conversation, Contact, Staff).select_from(_ANCHOR)  # built once: it runs per event
+                     .outerjoin(Conversation, Conversation.user_key == _WHO)
+                     .outerjoin(Contact, and_(Contact.line_user_id == _WHO, Contact.active))
+                     .outerjoin(Staff, and_(Staff.line_user_id == _WHO, Staff.active)))
+
+
 def load_with_person(session: Session, line_user_id: str, *, now: datetime,
                      timeout: timedelta) -> tuple[Conversation, Contact | None, Staff | None]:
     """`load` and who the LINE user is (their active contact and staff rows, each unique per LINE id),
     in one query: every event needs all three, and a round trip each was most of handling one."""
-    anchor = select(literal(1).label("anchor")).subquery()  # one row, so that none of the three need exist
-    query = (select(Conversation, Contact, Staff).select_from(anchor)
-             .outerjoin(Conversation, Conversation.user_key == line_user_id)
-             .outerjoin(Contact, and_(Contact.line_user_id == line_user_id, Contact.active))
-             .outerjoin(Staff, and_(Staff.line_user_id == line_user_id, Staff.active)))
-    state, contact, staff = session.exec(query).one()
+    state, contact, staff = session.exec(_PERSON_AND_STATE, params={"line_user_id": line_user_id}).one()
     return _fresh(session, state, line_user_id, now=now, timeout=timeout), contact, staff
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -56,19 +56,20 @@ class PendingEvent:
     next_attempt_at: datetime | None
 
 
-_PENDING_COLUMNS = (InboxEvent.id, InboxEvent.user_key, InboxEvent.event_type, InboxEvent.payload,
+# Built once: constructing a statement costs about as much as running it on SQLite, and these run per event.
+_NEXT_TWO = (select(InboxEvent.id, InboxEvent.user_key, InboxEvent.event_type, InboxEvent.payload,
                     InboxEvent.received_at, InboxEvent.next_attempt_at)
+             .where(InboxEvent.user_key == bindparam("key"), InboxEvent.status == "pending")
+             .order_by(InboxEvent.id)
+             .limit(2))
+_MARK_DONE = (update(InboxEvent).where(InboxEvent.id == bindparam("b_id"))
+              .values(status="done", handled_at=bindparam("b_handled"), payload=None))
 
 
 def next_pending(session: Session, user_key: str) -> tuple[PendingEvent | None, bool]:
     """The user's oldest pending event, due or not (a later one must not overtake it), and whether
     another waits behind it: one query where a look-ahead after handling would be a second."""
-    first_two = session.connection().execute(
-        select(*_PENDING_COLUMNS)
-        .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
-        .order_by(InboxEvent.id)
-        .limit(2)
-    ).all()
+    first_two = session.connection().execute(_NEXT_TWO, {"key": user_key}).all()
     return (PendingEvent(*first_two[0]) if first_two else None), len(first_two) > 1
 
 
@@ -91,8 +92,7 @@ def pending_user_keys(session: Session, *, due_by: datetime, received_before: da
 
 def mark_done(session: Session, event_id: int, *, now: datetime) -> None:
     # Handled events keep only their id and type: the body holds personal data (PDPA).
-    session.connection().execute(update(InboxEvent).where(InboxEvent.id == event_id)
-                                 .values(status="done", handled_at=now, payload=None))
+    session.connection().execute(_MARK_DONE, {"b_id": event_id, "b_handled": now})
 
 
 def record_failure(session: Session, event_id: int, error: str, *, transient: bool, policy: RetryPolicy,

@@ -46,6 +46,10 @@ class RetryPolicy:
     reply_token_ttl_seconds: float = 50
 
 
+_INSERT_ONE = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)  # built once: it runs per answer
+_INSERT_MANY = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
+
+
 def enqueue(
     session: Session,
     *,
@@ -72,11 +76,9 @@ def enqueue(
                    created_at=now, next_attempt_at=now, claimed_until=None, sent_at=None, last_error="",
                    recipients=recipients, priority=priority)
               for index, chunk in enumerate(chunks)]
-    table = OutboxMessage.__table__
     if len(values) == 1:
-        return [session.connection().execute(insert(table).returning(table.c.id), values[0]).scalar_one()]
-    return [row_id for row_id, in session.connection().execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), values)]
+        return [session.connection().execute(_INSERT_ONE, values[0]).scalar_one()]
+    return [row_id for row_id, in session.connection().execute(_INSERT_MANY, values)]
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 50,
