@@ -88,7 +88,7 @@ def record_attachment(ctx: Context, ticket: Ticket) -> bool:
     return True
 
 
-def reporter_lines(session, ticket: Ticket, lang: str) -> list[str]:
+def reporter_lines(session, ticket: Ticket, lang: str, reads: case.CaseReads | None = None) -> list[str]:
     """Who reported (every contact of a joined outage) and how to call back; and that it came by form."""
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id else None
     name = case.person_name(contact) if contact else ticket.details.get("reporter_name", "")
@@ -96,7 +96,7 @@ def reporter_lines(session, ticket: Ticket, lang: str) -> list[str]:
     lines = [t("card_reporter", lang, name=name)] if name else []
     if phone:
         lines.append(t("card_phone", lang, phone=phone))
-    others = [c for c in tickets.reporters(session, ticket) if c.id != ticket.contact_id]
+    others = [c for c in (reads or case.CaseReads(session, ticket)).reporters if c.id != ticket.contact_id]
     for other in others:
         lines.append(t("card_also_reported", lang, name=case.person_name(other) or "-",
                        phone=f" ({other.phone})" if other.phone else ""))

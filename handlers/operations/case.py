@@ -6,6 +6,7 @@ Photos that arrive after the card are stored first (bot/line/media.py) and then 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -17,7 +18,7 @@ from handlers.rules import risk_note
 from handlers.texts import t
 from storage import media as media_repo
 from storage import tickets
-from storage.models import Account, Contact, Media, Ticket
+from storage.models import Account, Contact, Media, Ticket, TicketEvent
 
 MAPS_URL = "https://www.google.com/maps/search/?api=1&query={lat},{lng}"
 MAX_NOTES = 5  # the latest; the ticket's history keeps them all
@@ -41,22 +42,42 @@ def reported_ago(ticket: Ticket, now: datetime, lang: str) -> str:
     return t("case_ago_days", lang, n=minutes // (24 * 60))
 
 
-def _pin(session: Session, ticket: Ticket):
-    pins = [e for e in tickets.history(session, ticket) if e.action == "location" and e.details.get("latitude") is not None]
-    return pins[-1] if pins else None
+class CaseReads:
+    """A ticket's history, media and reporters, each read once while one card is built: its lines,
+    buttons and attachments each need them (a new outage's card read the history four times)."""
+
+    def __init__(self, session: Session, ticket: Ticket):
+        self.session, self.ticket = session, ticket
+
+    @cached_property
+    def history(self) -> list[TicketEvent]:
+        return tickets.history(self.session, self.ticket)
+
+    @cached_property
+    def media(self) -> list[Media]:
+        return media_repo.of_ticket(self.session, self.ticket.id)
+
+    @cached_property
+    def reporters(self) -> list[Contact]:
+        return tickets.reporters(self.session, self.ticket)
+
+    @cached_property
+    def pin(self) -> TicketEvent | None:
+        pins = [e for e in self.history if e.action == "location" and e.details.get("latitude") is not None]
+        return pins[-1] if pins else None
 
 
-def lines(session: Session, ticket: Ticket, lang: str, now: datetime | None) -> list[str]:
+def lines(session: Session, ticket: Ticket, lang: str, now: datetime | None, reads: CaseReads | None = None) -> list[str]:
     """The notes, the pin's address, the media and how long ago: lines for the card."""
+    reads = reads or CaseReads(session, ticket)
     out = []
-    notes = [e for e in tickets.history(session, ticket) if e.action == "note" and e.text]
+    notes = [e for e in reads.history if e.action == "note" and e.text]
     for note in notes[-MAX_NOTES:]:
         text = note.text if len(note.text) <= NOTE_CHARS else note.text[: NOTE_CHARS - 1] + "…"
         out.append(t("case_note", lang, text=text))
-    pin = _pin(session, ticket)
-    if pin is not None:
-        out.append(t("case_pin", lang, address=pin.details.get("address") or "-"))
-    kept = [m for m in media_repo.of_ticket(session, ticket.id) if m.status in ("pending", "stored")]
+    if reads.pin is not None:
+        out.append(t("case_pin", lang, address=reads.pin.details.get("address") or "-"))
+    kept = [m for m in reads.media if m.status in ("pending", "stored")]
     if kept:
         out.append(t("case_media_count", lang, count=len(kept)))
     if now is not None:
@@ -70,28 +91,30 @@ def risk_lines(session: Session, account: Account, lang: str) -> list[str]:
     return [mark] if mark else []
 
 
-def phones(session: Session, ticket: Ticket) -> list[str]:
+def phones(session: Session, ticket: Ticket, reads: CaseReads | None = None) -> list[str]:
     """Numbers to call back: each reporter's, else what the form said."""
-    numbers = [ticket.details.get("phone", "")] + [c.phone for c in tickets.reporters(session, ticket)]
+    reads = reads or CaseReads(session, ticket)
+    numbers = [ticket.details.get("phone", "")] + [c.phone for c in reads.reporters]
     return list(dict.fromkeys(n.strip() for n in numbers if n and n.strip()))
 
 
-def buttons(session: Session, ticket: Ticket, lang: str) -> tuple[Button, ...]:
+def buttons(session: Session, ticket: Ticket, lang: str, reads: CaseReads | None = None) -> tuple[Button, ...]:
     """Tap to call the reporter, and the pin on a map."""
+    reads = reads or CaseReads(session, ticket)
     out = [Button(t("btn_call", lang, phone=number), kind="uri", data="tel:" + "".join(
-        ch for ch in number if ch.isdigit() or ch == "+")) for number in phones(session, ticket)[:2]]
-    pin = _pin(session, ticket)
-    if pin is not None:
+        ch for ch in number if ch.isdigit() or ch == "+")) for number in phones(session, ticket, reads)[:2]]
+    if reads.pin is not None:
         out.append(Button(t("btn_open_map", lang), kind="uri",
-                          data=maps_url(pin.details["latitude"], pin.details["longitude"])))
+                          data=maps_url(reads.pin.details["latitude"], reads.pin.details["longitude"])))
     return tuple(out)
 
 
-def attachments(session: Session, ticket: Ticket, lang: str = "th") -> tuple[Attachment, ...]:
+def attachments(session: Session, ticket: Ticket, lang: str = "th", reads: CaseReads | None = None) -> tuple[Attachment, ...]:
     """The stored photos and the pin, to show beside the card."""
-    photos = [m for m in media_repo.of_ticket(session, ticket.id) if m.kind == "image" and m.status == "stored"]
+    reads = reads or CaseReads(session, ticket)
+    photos = [m for m in reads.media if m.kind == "image" and m.status == "stored"]
     out = [Attachment(kind="image", media_token=m.token, label=t("case_photo", lang)) for m in photos[-MAX_PHOTOS:]]
-    pin = _pin(session, ticket)
+    pin = reads.pin
     if pin is not None:
         out.append(Attachment(kind="location", label=ticket.number, latitude=pin.details["latitude"],
                               longitude=pin.details["longitude"], address=pin.details.get("address", "")))

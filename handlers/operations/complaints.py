@@ -89,6 +89,7 @@ def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime 
 
 
 def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Card:
+    reads = case.CaseReads(session, ticket)
     account = session.get(Account, ticket.account_id)
     details = ticket.description if len(ticket.description) <= CARD_DETAILS else ticket.description[: CARD_DETAILS - 1] + "…"
     lines = [
@@ -99,13 +100,13 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | N
         t("card_due", lang, due=format_date(ticket.due_date, lang) if ticket.due_date else "-"),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
-    lines += ticketing.reporter_lines(session, ticket, lang)
-    lines += case.lines(session, ticket, lang, now)
+    lines += ticketing.reporter_lines(session, ticket, lang, reads)
+    lines += case.lines(session, ticket, lang, now, reads)
     buttons: tuple[Button, ...] = ()
     if ticket.status in ANSWERABLE_STATUSES:
         label = t("btn_answer", lang)
         buttons = (Button(label, data=build("complaint.answer", t=ticket.id), display=label),)
-    buttons += case.buttons(session, ticket, lang)
+    buttons += case.buttons(session, ticket, lang, reads)
     if len(ticket.description) > CARD_DETAILS:  # the card shows the start; the whole text is one tap away
         label = t("btn_full_text", lang)
         buttons += (Button(label, data=build("complaint.full", t=ticket.id), display=label),)

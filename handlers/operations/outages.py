@@ -195,6 +195,7 @@ def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime 
 
 def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None,
                last_level: bool = False, now: datetime | None = None) -> Card:
+    reads = case.CaseReads(session, ticket)
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
@@ -206,8 +207,8 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
     lines += facts_lines(session, ticket, lang)
-    lines += ticketing.reporter_lines(session, ticket, lang)
-    lines += case.lines(session, ticket, lang, now)
+    lines += ticketing.reporter_lines(session, ticket, lang, reads)
+    lines += case.lines(session, ticket, lang, now, reads)
     symptom = ticket.category if ticket.category in TITLED_SYMPTOMS else "no_power"
     title_key = "outage_card_title" if symptom == "no_power" else f"outage_card_title_{symptom}"
     if escalated_minutes is not None:
@@ -226,6 +227,6 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons += incidents.feeder_button(session, ticket, lang)  # issue 16
     if escalated_minutes is not None and kamr is not None and kamr.phone:
         buttons.append(call_button(kamr, lang))
-    buttons += case.buttons(session, ticket, lang)  # call and map after the actions: the first button is the main one
+    buttons += case.buttons(session, ticket, lang, reads)  # call and map after the actions: the first button is the main one
     return Card(title=t(title_key, lang, number=ticket.number, symptom=t(f"symptom_{symptom}", lang)), lines=tuple(lines),
                 buttons=tuple(buttons))
