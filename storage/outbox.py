@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, insert, or_, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -110,12 +111,22 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
-    for row in rows:
-        if row.claimed_until is not None and row.reply_token and _reply_was_tried(row, lease, reply_ttl):
-            # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
-            row.reply_uncertain = True
-        row.claimed_until = now + lease
-        session.add(row)
+    if not rows:
+        return rows
+    # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
+    uncertain = [row for row in rows if row.claimed_until is not None and row.reply_token
+                 and _reply_was_tried(row, lease, reply_ttl)]
+    until = now + lease
+    # One UPDATE for the batch, not one per row through the unit of work: the sender claims all day long.
+    session.connection().execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
+                                 .values(claimed_until=until))
+    if uncertain:
+        session.connection().execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in uncertain]))
+                                     .values(reply_uncertain=True))
+    for row in rows:  # the loaded rows say what was written, without being written again
+        set_committed_value(row, "claimed_until", until)
+    for row in uncertain:
+        set_committed_value(row, "reply_uncertain", True)
     return rows
 
 
@@ -130,11 +141,29 @@ def _reply_was_tried(row: OutboxMessage, lease: timedelta, reply_ttl: timedelta 
 def record_outcomes(
     session: Session, *, rows: list[OutboxMessage], outcomes: list[Outcome], now: datetime, policy: RetryPolicy
 ) -> None:
-    """Settle the claimed rows after their attempts, reading each afresh; the given (detached)
-    rows get the new status too."""
-    query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
-    stored = {fresh.id: fresh for fresh in session.exec(query)}
+    """Settle the claimed rows after their attempts; the given (detached) rows get the new status too.
+    Sent rows, nearly all of them, are settled with one UPDATE per kind of outcome; the others are
+    read afresh and settled one by one (backoff, uncertain replies, giving up)."""
+    sent: dict[tuple[str, bool, str], list[OutboxMessage]] = {}
+    others = []
     for row, outcome in zip(rows, outcomes):
+        if outcome.status == "sent":
+            sent.setdefault((outcome.via, outcome.reply_refused, outcome.error[:500]), []).append(row)
+        else:
+            others.append((row, outcome))
+    for (via, refused, error), group in sent.items():
+        values = dict(claimed_until=None, last_error=error, status="sent", sent_at=now, via=via,
+                      **({"reply_token": None} if refused else {}))
+        session.connection().execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in group]))
+                                     .values(attempts=OutboxMessage.attempts + 1, **values))
+        for row in group:  # the caller's copy says what was written, without being written again
+            for name, value in {**values, "attempts": row.attempts + 1}.items():
+                set_committed_value(row, name, value)
+    if not others:
+        return
+    query = select(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row, _ in others]))
+    stored = {fresh.id: fresh for fresh in session.exec(query)}
+    for row, outcome in others:
         fresh = stored[row.id]
         settle(fresh, outcome, now=now, policy=policy)
         session.add(fresh)
