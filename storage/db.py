@@ -138,6 +138,22 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def keep_loaded(session: Session) -> None:
+    """Hold every row this session loads or writes until it ends. SQLAlchemy's identity map holds rows
+    weakly, so a row looked up by one function and dropped is read again by the next one's
+    `session.get`; handling one event asks for its ticket, account and staff several times. Only for
+    short sessions (one event): a job walking thousands of rows would keep them all."""
+    session.info["kept"] = []
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+@event.listens_for(Session, "pending_to_persistent")
+def _keep(session: Session, instance) -> None:
+    kept = session.info.get("kept")
+    if kept is not None:
+        kept.append(instance)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error."""

@@ -17,7 +17,7 @@ from handlers.messages import Message
 from handlers.router import dispatch
 from handlers.texts import t
 from storage import conversations, errors, inbox, media
-from storage.db import lock_user, session_scope
+from storage.db import keep_loaded, lock_user, session_scope
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
         event_id = None
         try:
             with session_scope(engine) as session:
+                keep_loaded(session)
                 lock_user(session, user_key)
                 # Whether more wait is known now: events stored later are handed to the runner
                 # again by the webhook or the worker's poll, as the runner is told of every stored one.

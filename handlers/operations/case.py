@@ -16,9 +16,10 @@ from handlers.operations.reachable import view_button
 from handlers.operations.reaching import tell_responders
 from handlers.rules import risk_note
 from handlers.texts import t
+from storage import incidents as incidents_repo
 from storage import media as media_repo
 from storage import tickets
-from storage.models import Account, Contact, Media, Ticket, TicketEvent
+from storage.models import Account, Contact, Incident, Media, Ticket, TicketEvent
 
 MAPS_URL = "https://www.google.com/maps/search/?api=1&query={lat},{lng}"
 MAX_NOTES = 5  # the latest; the ticket's history keeps them all
@@ -43,7 +44,7 @@ def reported_ago(ticket: Ticket, now: datetime, lang: str) -> str:
 
 
 class CaseReads:
-    """A ticket's history, media and reporters, each read once while one card is built: its lines,
+    """A ticket's history, media, reporters and incident, each read once while one card is built: its lines,
     buttons and attachments each need them (a new outage's card read the history four times)."""
 
     def __init__(self, session: Session, ticket: Ticket):
@@ -60,6 +61,11 @@ class CaseReads:
     @cached_property
     def reporters(self) -> list[Contact]:
         return tickets.reporters(self.session, self.ticket)
+
+    @cached_property
+    def incident(self) -> Incident | None:
+        """The area incident the ticket is in, open or not."""
+        return incidents_repo.of_ticket(self.session, self.ticket.id)
 
     @cached_property
     def pin(self) -> TicketEvent | None:

@@ -184,10 +184,10 @@ def on_report(session: Session, ticket: Ticket, *, actor: Contact | None, now: d
     return True
 
 
-def feeder_button(session: Session, ticket: Ticket, lang: str) -> tuple[Button, ...]:
+def feeder_button(session: Session, ticket: Ticket, lang: str, *, in_incident: bool) -> tuple[Button, ...]:
     """"Affects the whole feeder" on an open outage card whose site has a feeder and no incident yet."""
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
-    if site is None or not site.feeder or ticket.status not in OPEN_STATUSES or incidents.of_ticket(session, ticket.id):
+    if site is None or not site.feeder or ticket.status not in OPEN_STATUSES or in_incident:
         return ()
     return (Button(t("btn_whole_feeder", lang), data=build("incident.feeder", t=ticket.id),
                    display=t("btn_whole_feeder", lang)),)

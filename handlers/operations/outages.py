@@ -92,19 +92,19 @@ def update_text(ticket: Ticket, lang: str, *, note: str = "") -> str:
     return incidents.facts_text(lang, cause=ticket.cause, etr=ticket.etr, note=note, note_first=True).rstrip("\n")
 
 
-def current_facts(session: Session, ticket: Ticket) -> tuple[str, datetime | None]:
+def current_facts(session: Session, ticket: Ticket, reads: case.CaseReads | None = None) -> tuple[str, datetime | None]:
     """(cause, estimate) the customer should see for an open outage: its area incident's when it is in one."""
-    incident = incidents_store.of_ticket(session, ticket.id)
+    incident = (reads or case.CaseReads(session, ticket)).incident
     if incident is not None and incident.status == "open":
         return incident.cause, incident.etr
     return ticket.cause, ticket.etr
 
 
-def facts_lines(session: Session, ticket: Ticket, lang: str) -> list[str]:
+def facts_lines(session: Session, ticket: Ticket, lang: str, reads: case.CaseReads | None = None) -> list[str]:
     """The cause and the estimate of an open outage as card lines (the KAMR's card, the customer's status)."""
     if ticket.status not in OPEN_STATUSES:
         return []
-    cause, etr = current_facts(session, ticket)
+    cause, etr = current_facts(session, ticket, reads)
     return ([t("incident_card_cause", lang, cause=cause)] if cause else []) + (
         [t("incident_card_etr", lang, etr=format_datetime(etr, lang))] if etr else [])
 
@@ -206,7 +206,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         t("card_since", lang, since=format_datetime(ticket.started_at or ticket.created_at, lang)),
         t("card_status", lang, status=t(f"status_{ticket.status}", lang)),
     ]
-    lines += facts_lines(session, ticket, lang)
+    lines += facts_lines(session, ticket, lang, reads)
     lines += ticketing.reporter_lines(session, ticket, lang, reads)
     lines += case.lines(session, ticket, lang, now, reads)
     symptom = ticket.category if ticket.category in TITLED_SYMPTOMS else "no_power"
@@ -224,7 +224,7 @@ def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes
         buttons.append(Button(t("btn_update", lang), data=build("outage.update", t=ticket.id), display=t("btn_update", lang)))
         buttons.append(resolve_button(ticket, lang))
         buttons.append(ticketing.urgent_button(ticket, lang))
-        buttons += incidents.feeder_button(session, ticket, lang)  # issue 16
+        buttons += incidents.feeder_button(session, ticket, lang, in_incident=reads.incident is not None)  # issue 16
     if escalated_minutes is not None and kamr is not None and kamr.phone:
         buttons.append(call_button(kamr, lang))
     buttons += case.buttons(session, ticket, lang, reads)  # call and map after the actions: the first button is the main one
