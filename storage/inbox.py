@@ -90,6 +90,27 @@ def pending_user_keys(session: Session, *, due_by: datetime, received_before: da
     return [key for key, _ in session.exec(query).all()]
 
 
+def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tuple[list[str], int]:
+    """Users with new pending events (id above `after_id`, never tried) and the id to go on from: a
+    range of the primary key, where `pending_user_keys` groups every pending event. For a process
+    that polls for what other processes stored; events that wait out a backoff are the full sweep's."""
+    rows = session.connection().execute(_PENDING_SINCE, {"after": after_id, "limit": limit}).all()
+    if len(rows) == limit:  # more wait: go on from the last one read
+        return list(dict.fromkeys(key for _, key in rows)), rows[-1][0]
+    return list(dict.fromkeys(key for _, key in rows)), highest_id(session)
+
+
+def highest_id(session: Session) -> int:
+    return session.connection().execute(select(func.max(InboxEvent.id))).scalar() or 0
+
+
+_PENDING_SINCE = (select(InboxEvent.id, InboxEvent.user_key)
+                  .where(InboxEvent.id > bindparam("after"), InboxEvent.status == "pending",
+                         InboxEvent.next_attempt_at.is_(None))
+                  .order_by(InboxEvent.id)
+                  .limit(bindparam("limit")))
+
+
 def mark_done(session: Session, event_id: int, *, now: datetime) -> None:
     # Handled events keep only their id and type: the body holds personal data (PDPA).
     session.connection().execute(_MARK_DONE, {"b_id": event_id, "b_handled": now})

@@ -84,3 +84,52 @@ def test_a_person_asked_for_again_before_their_turn_is_handled_once():
     release.set()
     runner.shutdown()
     assert sorted(calls) == ["first", "first", "waiting"]
+
+
+def _stored_elsewhere(bot, user: str) -> dict:
+    """An event stored by a web-only server in another process: this process's webhook never saw it."""
+    from bot.line.events import inbox_row
+    from storage import inbox
+
+    event = bot.event(user, "postback", postback={"data": "a=status"})
+    with session_scope(bot.engine) as session:
+        inbox.add_events(session, [inbox_row(event)], now=bot.now)
+    return event
+
+
+def test_a_polling_worker_answers_what_another_process_stored_even_below_the_highest_id_it_saw(org):
+    """`kambot worker` reads new events by id; on PostgreSQL two web processes may commit ids out of
+    order, so an id just below the highest one seen must still be picked up at the next poll."""
+    bot = org
+    services = bot.app.extensions["kambot"].services
+    services.start(scheduler=False, inbox_poll=0.05)
+    try:
+        first = _stored_elsewhere(bot, "Ucust1")
+        assert bot.line.wait_for(lambda: bot.line.replies, timeout=10)
+        assert bot.line.replies[0]["replyToken"] == first["replyToken"]
+        late = _stored_elsewhere(bot, "Ucust2")
+        services.seen_id += 50  # as if ids above it had been committed, and seen, first
+        assert bot.line.wait_for(lambda: len(bot.line.replies) == 2, timeout=1.5)  # before the 2 s full sweep
+        assert bot.line.replies[1]["replyToken"] == late["replyToken"]
+    finally:
+        services.stop()
+
+
+def test_new_events_are_read_by_id_and_one_waiting_out_a_backoff_is_left_to_the_full_sweep(org):
+    from datetime import timedelta
+
+    from storage import inbox
+
+    bot = org
+    with session_scope(bot.engine) as session:
+        before = inbox.highest_id(session)
+    _stored_elsewhere(bot, "Ucust1")
+    failed_once = _stored_elsewhere(bot, "Ucust2")
+    with session_scope(bot.engine) as session:
+        waiting = session.exec(select(InboxEvent).where(InboxEvent.event_id == failed_once["webhookEventId"])).one()
+        waiting.next_attempt_at = bot.now + timedelta(minutes=1)  # its first try failed
+        session.add(waiting)
+    with session_scope(bot.engine) as session:
+        keys, go_on_from = inbox.pending_since(session, before)
+        assert (keys, go_on_from) == (["Ucust1"], before + 2)
+        assert inbox.pending_since(session, go_on_from) == ([], go_on_from)
