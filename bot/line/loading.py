@@ -8,10 +8,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from linebot.v3.messaging import ShowLoadingAnimationRequest
-
 from bot.config import Config
-from bot.line.sender import make_api
+from bot.line.sender import make_api, post_json
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +17,7 @@ log = logging.getLogger(__name__)
 class LoadingAnimation:
     def __init__(self, config: Config):
         self.seconds = config.line.loading_seconds
-        self.client, self.api = make_api(config)
+        self.client, _api = make_api(config)
         self.timeout = (config.line.connect_timeout, config.line.read_timeout)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loading")
 
@@ -29,8 +27,8 @@ class LoadingAnimation:
 
     def _call(self, line_user_id: str) -> None:
         try:
-            self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=line_user_id, loadingSeconds=self.seconds),
-                                            _request_timeout=self.timeout)
+            post_json(self.client, "/v2/bot/chat/loading/start", {"chatId": line_user_id, "loadingSeconds": self.seconds},
+                      timeout=self.timeout)
         except Exception as error:  # a missed animation costs nothing: the answer still comes
             log.debug("loading animation not shown (%s)", type(error).__name__)
 

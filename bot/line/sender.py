@@ -41,6 +41,19 @@ def make_api(config: Config) -> tuple[ApiClient, MessagingApi]:
     return client, MessagingApi(client)
 
 
+def post_json(client: ApiClient, path: str, body: dict, *, timeout: tuple[float, float],
+              retry_key: str | None = None) -> None:
+    """A call through the SDK's client (its auth, pool, timeouts and errors) with the body as LINE's
+    JSON, built once: the SDK's request models would validate and rebuild the same dicts (its
+    argument validation alone cost more than the call). The answer is not read into models either:
+    only its status counts."""
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    if retry_key:
+        headers["X-Line-Retry-Key"] = retry_key
+    client.call_api(path, "POST", header_params=headers, body=body, auth_settings=["Bearer"],
+                    response_types_map={}, _request_timeout=timeout)
+
+
 class LineSender:
     def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime]):
         self.config, self.engine, self.clock = config, engine, clock
@@ -160,14 +173,7 @@ class LineSender:
         return outcome
 
     def _post(self, path: str, body: dict, *, retry_key: str | None = None) -> None:
-        """A message call through the SDK's client (its auth, pool, timeouts and errors) with the body as
-        LINE's JSON, built once: the SDK's request models would validate and rebuild the same dicts.
-        The answer is not read into models either: only its status counts."""
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if retry_key:
-            headers["X-Line-Retry-Key"] = retry_key
-        self.client.call_api(path, "POST", header_params=headers, body=body, auth_settings=["Bearer"],
-                             response_types_map={}, _request_timeout=self.timeout)
+        post_json(self.client, path, body, timeout=self.timeout, retry_key=retry_key)
 
     def _reply_usable(self, row: OutboxMessage) -> bool:
         if not row.reply_token:
