@@ -7,13 +7,14 @@ only makes the channel's calls and says what each came to (an `Outcome`).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import bindparam, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -90,27 +91,8 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
 
     `hold_routine` (the month's message allowance runs short): routine rows stay pending, untouched,
     and a person's urgent rows go past their held ones."""
-    earlier = aliased(OutboxMessage)
-    waiting = [earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id]
-    candidates = [OutboxMessage.status == "pending"]
-    if hold_routine:
-        waiting.append(earlier.priority != ROUTINE)
-        candidates.append(OutboxMessage.priority != ROUTINE)
-    waiting_before = select(earlier.id).where(*waiting).exists()
-    query = (
-        select(OutboxMessage)
-        .where(
-            *candidates,
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            ~waiting_before,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.exec(query).all())
+    query = _claim_query(hold_routine, for_update=session.get_bind().dialect.name == "postgresql")
+    rows = list(session.exec(query, params={"now": now, "limit": limit}).all())
     if not rows:
         return rows
     # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
@@ -128,6 +110,30 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     for row in uncertain:
         set_committed_value(row, "reply_uncertain", True)
     return rows
+
+
+@functools.cache
+def _claim_query(hold_routine: bool, *, for_update: bool):
+    """Built once per kind: the sender claims many times a second when busy."""
+    earlier = aliased(OutboxMessage)
+    waiting = [earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id]
+    candidates = [OutboxMessage.status == "pending"]
+    if hold_routine:
+        waiting.append(earlier.priority != ROUTINE)
+        candidates.append(OutboxMessage.priority != ROUTINE)
+    now = bindparam("now")
+    query = (
+        select(OutboxMessage)
+        .where(
+            *candidates,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            ~select(earlier.id).where(*waiting).exists(),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(bindparam("limit"))
+    )
+    return query.with_for_update(skip_locked=True) if for_update else query
 
 
 def _reply_was_tried(row: OutboxMessage, lease: timedelta, reply_ttl: timedelta | None) -> bool:
