@@ -1,0 +1,95 @@
+"""CPU per event of the storm's report journey, handled in this process: no HTTP, no sender (issue 20).
+
+    python tests/bench/bench_handling.py [--database sqlite|postgresql --pg-url URL] [--reporters 150]
+        [--accounts 5000] [--staff 1000] [--profile]
+
+The organisation and the journeys of `bench_storm.py` ([ไฟดับ], symptom, "just now", a photo, a pin,
+[เสร็จสิ้น]; both contacts of an account often report the same site), but each event is stored and
+then handled at once by `process_user`, the worker's own function, one after the other. What it
+measures is the handling alone (the dialogs, the rules, the database work and the queued answers),
+free of the noise the web process, the sender and the LINE stand-in add to a whole-system run:
+CPU milliseconds and SQL statements per event for each step of the journey. `--profile` prints the
+functions that took the time. Prints one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bench")]
+
+from sqlalchemy import event as sa_event  # noqa: E402
+
+import bench_storm  # noqa: E402
+from bot.config import parse_config  # noqa: E402
+from bot.line.events import inbox_row  # noqa: E402
+from bot.line.processing import process_user  # noqa: E402
+from storage import inbox  # noqa: E402
+from storage.db import make_engine, session_scope  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
+    parser.add_argument("--accounts", type=int, default=5000)
+    parser.add_argument("--staff", type=int, default=1000)
+    parser.add_argument("--tickets", type=int, default=0, help="earlier tickets in the database")
+    parser.add_argument("--reporters", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.database == "postgresql" and not args.pg_url:
+        parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
+    url = args.pg_url if args.database == "postgresql" else f"sqlite:///{tempfile.mkdtemp(prefix='kambot-handling-')}/k.db"
+    org = bench_storm.build_organisation(url, argparse.Namespace(staff=args.staff, accounts=args.accounts,
+                                                                  tickets=args.tickets))
+    _, reporters = bench_storm.choose_storm(org, argparse.Namespace(reporters=args.reporters),
+                                            random.Random(args.seed))
+    config = parse_config({"line": {"channel_secret": "s", "channel_access_token": "t"}, "database": {"url": url}})
+    engine = make_engine(url)
+    statements = [0]
+    sa_event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+    clock = lambda: datetime.now(timezone.utc)  # noqa: E731
+    steps = {tap: {"cpu_s": 0.0, "events": 0, "statements": 0} for tap in bench_storm.TAPS}
+    profile = cProfile.Profile()
+    for n, (user, _code) in enumerate(reporters):
+        for k, tap in enumerate(bench_storm.TAPS):
+            stored = bench_storm._event(tap, user, f"hb{n}-{k}", f"01HANDLING{n:08d}{k}", time.time())
+            with session_scope(engine) as session:
+                inbox.add_events(session, [inbox_row(stored)], now=clock())
+            before_statements, before_cpu = statements[0], time.process_time()
+            if args.profile:
+                profile.enable()
+            handled = process_user(engine, config, user, clock)
+            if args.profile:
+                profile.disable()
+            assert handled == 1, f"{tap} for {user} was not handled"
+            figures = steps[tap]
+            figures["cpu_s"] += time.process_time() - before_cpu
+            figures["events"] += 1
+            figures["statements"] += statements[0] - before_statements
+    if args.profile:
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    events = sum(figures["events"] for figures in steps.values())
+    print(json.dumps({
+        "benchmark": "handling", "database": args.database, "reporters": len(reporters), "events": events,
+        "cpu_ms_per_event": round(1000 * sum(figures["cpu_s"] for figures in steps.values()) / events, 2),
+        "steps": {tap: {"cpu_ms": round(1000 * figures["cpu_s"] / figures["events"], 2),
+                        "statements": round(figures["statements"] / figures["events"], 1)}
+                  for tap, figures in steps.items()},
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
