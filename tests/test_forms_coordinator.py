@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import pytest
 from sqlmodel import select
@@ -37,6 +38,23 @@ def complaint_form(sheets):
     """The complaint form's responses sheet, with its header and no answers yet."""
     return sheets.add_spreadsheet("COMPLAINT-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
         ["ประทับเวลา", "ที่อยู่อีเมล", "เรื่อง", "รายละเอียด", "เบอร์โทร"]])
+
+
+class Coordinated(NamedTuple):
+    coordinator: object
+    outage: object
+    complaints: object
+    config: object
+
+
+def coordinated_forms(org, sheets, tmp_path, *outage_rows) -> Coordinated:
+    """The coordinator spreadsheet COORD, the outage form's responses (these rows under the header), an
+    empty complaint form, and the config that polls them and writes the coordinator tabs."""
+    coordinator = sheets.add_spreadsheet("COORD")
+    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER, *outage_rows])
+    complaints = complaint_form(sheets)
+    return Coordinated(coordinator, outage, complaints,
+                       forms_config(org.config, sheets, tmp_path, coordinator="COORD"))
 
 
 def test_service_visit_and_rating_forms_use_the_same_domain_code(org, sheets, tmp_path, forms_book):
@@ -83,12 +101,9 @@ def test_ca_number_identifies_the_site_even_when_the_sheet_made_it_a_number(org,
 
 
 def test_coordinator_tabs_are_added_once_and_refreshed_with_one_write_per_poll(org, sheets, tmp_path):
-    coordinator = sheets.add_spreadsheet("COORD")
-    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""],
-        [at(9, 41), "A999", "", "ไฟดับ", "", "", "", ""]])
-    complaint_form(sheets)
-    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    coordinator, outage, _, config = coordinated_forms(
+        org, sheets, tmp_path, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""],
+        [at(9, 41), "A999", "", "ไฟดับ", "", "", "", ""])
     poll(org, config)
     coordinator_calls = [r.kind for r in sheets.calls() if r.spreadsheet_id == "COORD"]
     assert coordinator_calls == ["metadata", "metadata", "batch_update", "values_batch_update"]
@@ -125,10 +140,7 @@ def test_a_shorter_table_leaves_no_stale_rows(org, sheets, tmp_path):
 
 
 def test_adding_a_tab_is_never_retried_but_the_next_poll_recovers(org, sheets, tmp_path):
-    coordinator = sheets.add_spreadsheet("COORD")
-    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    complaint_form(sheets)
-    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    coordinator, _, _, config = coordinated_forms(org, sheets, tmp_path)
     sheets.fail_next(500, kind="batch_update")
     report = poll(org, config)
     assert "Google answered 500" in report.failures["coordinator"]
@@ -245,11 +257,8 @@ def _written_tabs(sheets) -> list[str]:
 
 
 def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_path):
-    coordinator = sheets.add_spreadsheet("COORD")
-    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    complaints = complaint_form(sheets)
-    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    coordinator, _, complaints, config = coordinated_forms(
+        org, sheets, tmp_path, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""])
     poll(org, config)
     assert "เรื่องทั้งหมด (บอท)" in _written_tabs(sheets)
     # nothing new: the coordinator sheet is read (its tabs, the incident tab) and not written
@@ -276,11 +285,8 @@ def test_a_poll_writes_only_the_coordinator_tabs_that_changed(org, sheets, tmp_p
 
 
 def test_a_tab_edited_or_deleted_by_hand_is_put_right(org, sheets, tmp_path):
-    coordinator = sheets.add_spreadsheet("COORD")
-    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        OUTAGE_HEADER, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    complaint_form(sheets)
-    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    coordinator, _, _, config = coordinated_forms(
+        org, sheets, tmp_path, [at(9, 40), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""])
     assert config.sheets.coordinator_rewrite_minutes == 60
     poll(org, config)
     tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
@@ -301,10 +307,7 @@ def test_a_tab_edited_or_deleted_by_hand_is_put_right(org, sheets, tmp_path):
 
 def test_two_pollers_share_what_was_written(org, sheets, tmp_path):
     """The fingerprints live in the database: a second poller (or a restarted one) writes nothing either."""
-    sheets.add_spreadsheet("COORD")
-    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    complaint_form(sheets)
-    first = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    first = coordinated_forms(org, sheets, tmp_path).config
     poll(org, first)
     (tmp_path / "other").mkdir()
     second = forms_config(org.config, sheets, tmp_path / "other", coordinator="COORD")
@@ -316,10 +319,7 @@ def test_two_pollers_share_what_was_written(org, sheets, tmp_path):
 def test_rewriting_every_poll_can_be_chosen(org, sheets, tmp_path):
     from bot.config import parse_config
 
-    sheets.add_spreadsheet("COORD")
-    sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [OUTAGE_HEADER])
-    complaint_form(sheets)
-    data = forms_config(org.config, sheets, tmp_path, coordinator="COORD").model_dump(mode="json")
+    data = coordinated_forms(org, sheets, tmp_path).config.model_dump(mode="json")
     data["sheets"]["coordinator_rewrite_minutes"] = 0
     config = parse_config(data)
     poll(org, config)
@@ -332,12 +332,9 @@ def test_a_long_tab_is_written_only_in_the_blocks_of_rows_that_changed(org, shee
     from bot.forms import sheets as gateway
 
     monkeypatch.setattr(gateway, "BLOCK_ROWS", 2)  # blocks of two rows instead of 500: a short table will do
-    coordinator = sheets.add_spreadsheet("COORD")
-    outage = sheets.add_spreadsheet("OUTAGE-SHEET").add_tab("การตอบแบบฟอร์ม 1", [
-        OUTAGE_HEADER, [at(9, 40), "A200", "", "ไฟดับ", "", "", "", ""],
-        [at(9, 41), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""]])
-    complaint_form(sheets)
-    config = forms_config(org.config, sheets, tmp_path, coordinator="COORD")
+    coordinator, outage, _, config = coordinated_forms(
+        org, sheets, tmp_path, [at(9, 40), "A200", "", "ไฟดับ", "", "", "", ""],
+        [at(9, 41), "A100", "โรงงาน 1", "ไฟดับ", "", "", "", ""])
     poll(org, config)
     tickets = coordinator.tab("เรื่องทั้งหมด (บอท)")
     assert [row[2] for row in tickets.values()] == ["รหัสบัญชี", "A200", "A100"]  # blocks: header, A200 | A100
