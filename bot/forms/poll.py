@@ -92,7 +92,7 @@ def _refresh_coordinator(engine: Engine, config: Config, client, now: datetime, 
     changed, after = {}, {}  # changed: tabs written in part (their row slices); after: what every tab written holds
     for table in tables:
         previous, blocks = before.get(table.title), sheets.block_fingerprints(table.rows)
-        width = max([1, *(len(row) for row in table.rows)])
+        width = sheets.table_width(table.rows)
         if (table.title not in tabs or previous is None or previous.at <= stale_before
                 or len(table.rows) < previous.rows or width != previous.width):
             after[table.title] = sheet_tabs.Written(blocks, len(table.rows), width, now)

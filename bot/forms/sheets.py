@@ -175,9 +175,10 @@ def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any
     open_spreadsheet gave, to save its two reads."""
     spreadsheet, tabs = opened or open_spreadsheet(client, key)
     only = only or {}
+    widths = {title: table_width(rows) for title, rows in tables.items()}
     layout_requests, grid_rows = [], {}
     for title, rows in tables.items():
-        width = max([1, *(len(row) for row in rows)])
+        width = widths[title]
         sheet = tabs.get(title)
         needed = len(rows) + GROW_ROWS
         if sheet is None:
@@ -196,18 +197,25 @@ def write_tabs(client: gspread.Client, key: str, tables: dict[str, list[list[Any
         spreadsheet.batch_update({"requests": layout_requests})
     data = []
     for title, rows in tables.items():
-        width = max([1, *(len(row) for row in rows)])
+        width = widths[title]
         quoted = "'" + title.replace("'", "''") + "'"
         if title in only and title in tabs:
             for start, stop in only[title]:
-                data.append({"range": f"{quoted}!A{start + 1}",
-                             "values": [list(row) + [""] * (width - len(row)) for row in rows[start:stop]]})
+                data.append({"range": f"{quoted}!A{start + 1}", "values": _padded(rows[start:stop], width)})
             continue
-        padded = [list(row) + [""] * (width - len(row)) for row in rows]
-        padded += [[""] * width for _ in range(grid_rows[title] - len(rows))]
+        padded = _padded(rows, width) + [[""] * width for _ in range(grid_rows[title] - len(rows))]
         data.append({"range": f"{quoted}!A1", "values": padded})
     data += list(cells)
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+
+
+def table_width(rows: list[list[Any]]) -> int:
+    """Columns a table needs: its widest row, at least one."""
+    return max([1, *(len(row) for row in rows)])
+
+
+def _padded(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    return [list(row) + [""] * (width - len(row)) for row in rows]
 
 
 # Fingerprints are kept per block of rows, so that a changed tab is written only where it changed
