@@ -84,12 +84,15 @@ def record_delivery(session: Session, ticket: Ticket, how: str, *, now: datetime
 
 
 def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Message:
-    """The card with the photos beside it."""
-    return Message(card=staff_card(session, ticket, lang, now=now), attachments=case.attachments(session, ticket, lang))
-
-
-def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None) -> Card:
+    """The card with the photos beside it, from one reading of the ticket."""
     reads = case.CaseReads(session, ticket)
+    return Message(card=staff_card(session, ticket, lang, now=now, reads=reads),
+                   attachments=case.attachments(session, ticket, lang, reads))
+
+
+def staff_card(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None,
+               reads: case.CaseReads | None = None) -> Card:
+    reads = reads or case.CaseReads(session, ticket)
     account = session.get(Account, ticket.account_id)
     details = ticket.description if len(ticket.description) <= CARD_DETAILS else ticket.description[: CARD_DETAILS - 1] + "…"
     lines = [

@@ -187,15 +187,16 @@ def rating_buttons(ticket: Ticket, lang: str) -> tuple[Button, ...]:
 
 def staff_message(session: Session, ticket: Ticket, lang: str, *, now: datetime | None = None,
                   escalated_minutes: int | None = None, last_level: bool = False) -> Message:
-    """The card with the photos and the pin beside it."""
+    """The card with the photos and the pin beside it, from one reading of the ticket."""
+    reads = case.CaseReads(session, ticket)
     return Message(card=staff_card(session, ticket, lang, now=now, escalated_minutes=escalated_minutes,
-                                   last_level=last_level),
-                   attachments=case.attachments(session, ticket, lang))
+                                   last_level=last_level, reads=reads),
+                   attachments=case.attachments(session, ticket, lang, reads))
 
 
 def staff_card(session: Session, ticket: Ticket, lang: str, *, escalated_minutes: int | None = None,
-               last_level: bool = False, now: datetime | None = None) -> Card:
-    reads = case.CaseReads(session, ticket)
+               last_level: bool = False, now: datetime | None = None, reads: case.CaseReads | None = None) -> Card:
+    reads = reads or case.CaseReads(session, ticket)
     account = session.get(Account, ticket.account_id)
     site = session.get(Site, ticket.site_id) if ticket.site_id else None
     lines = [
