@@ -26,8 +26,8 @@ def create(session: Session, ticket: Ticket) -> Ticket:
     be_year = (ticket.created_at.year + 543) % 100
     ticket.number = f"{PREFIXES.get(ticket.kind, 'TKT')}-{be_year:02d}-{ticket.id:05d}"
     session.add(ticket)
-    if ticket.contact_id:
-        add_reporter(session, ticket, ticket.contact_id)
+    if ticket.contact_id:  # a ticket this new has no reporters to look up
+        session.add(TicketReporter(ticket_id=ticket.id, contact_id=ticket.contact_id))
     return ticket
 
 
@@ -60,12 +60,12 @@ def reporters(session: Session, ticket: Ticket) -> list[Contact]:
     )
 
 
-def log(session: Session, ticket: Ticket, action: str, *, now: datetime, staff_id=None, contact_id=None, text="", **details) -> None:
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id, at=now, action=action, staff_id=staff_id, contact_id=contact_id, text=text, details=details
-        )
-    )
+def log(session: Session, ticket: Ticket, action: str, *, now: datetime, staff_id=None, contact_id=None, text="",
+        **details) -> TicketEvent:
+    event = TicketEvent(ticket_id=ticket.id, at=now, action=action, staff_id=staff_id, contact_id=contact_id, text=text,
+                        details=details)
+    session.add(event)
+    return event
 
 
 def history(session: Session, ticket: Ticket) -> list[TicketEvent]:

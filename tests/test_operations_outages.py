@@ -22,8 +22,9 @@ def session(engine):
 def _open(session, notifier, reporter, *, site="โรงงาน 1", channel="line", now=NOW):
     a100 = account(session, "A100")
     site_id = next(s.id for s in roster.sites_of(session, a100.id) if s.name == site)
-    return outages.open_outage(session, now=now, actor=reporter, channel=channel, notifier=notifier,
-                               account_id=a100.id, site_id=site_id, symptom="no_power", started=now - timedelta(minutes=5))
+    opened = outages.open_outage(session, now=now, actor=reporter, channel=channel, notifier=notifier,
+                                 account_id=a100.id, site_id=site_id, symptom="no_power", started=now - timedelta(minutes=5))
+    return opened.ticket, opened.joined
 
 
 def test_opening_an_outage_pushes_the_kamr_card(session):

@@ -50,6 +50,15 @@ class CaseReads:
     def __init__(self, session: Session, ticket: Ticket):
         self.session, self.ticket = session, ticket
 
+    @classmethod
+    def opened(cls, session: Session, ticket: Ticket, *, history: list[TicketEvent],
+               reporters: list[Contact]) -> "CaseReads":
+        """A ticket opened in this transaction, not in an incident: nothing to read back but what was
+        just written (a new outage's card read its history, media and incident for nothing)."""
+        reads = cls(session, ticket)
+        reads.history, reads.reporters, reads.media, reads.incident = history, reporters, [], None
+        return reads
+
     @cached_property
     def history(self) -> list[TicketEvent]:
         return tickets.history(self.session, self.ticket)

@@ -21,7 +21,7 @@ from handlers.operations.reachable import calls_to, status_button
 from handlers.rules import roles
 from handlers.texts import t
 from storage import escalations, roster, tickets
-from storage.models import Account, Office, Staff, Ticket
+from storage.models import Account, EscalationStep, Office, Staff, Ticket
 
 # card_for(lang, minutes since the report or None for the KAMR's own card, last level?)
 CardFor = Callable[[str, "int | None", bool], Card]
@@ -47,13 +47,14 @@ def scheduled_minutes(chain: EscalationConfig, level: int) -> int:
 
 def reach(session: Session, ticket: Ticket, card_for: CardFor, *, from_level: int, now: datetime,
           chain: EscalationConfig, notifier: Notifier, reason: str,
-          attachments: tuple[Attachment, ...] = ()) -> Reached | None:
+          attachments: tuple[Attachment, ...] = (), steps: list[EscalationStep] | None = None) -> Reached | None:
     """Call the first level from `from_level` on that reaches a person on LINE (the card with the
     case's photos and pin); None when another scheduler claimed a level first, or when nobody in the
-    chain can be reached."""
+    chain can be reached. `steps`: the ticket's claimed levels, when the caller just read them."""
     account = session.get(Account, ticket.account_id)
     kamr = kamr_of(session, account)
-    had = {step.staff_id for step in escalations.steps_of(session, [ticket.id])[ticket.id] if step.staff_id}
+    steps = escalations.steps_of(session, [ticket.id])[ticket.id] if steps is None else steps
+    had = {step.staff_id for step in steps if step.staff_id}
     last = len(chain.levels)
     for level in range(from_level, last + 1):
         person, skipped = _person_at(session, account, kamr, chain.levels[level - 1] if level else None, had)
@@ -115,9 +116,12 @@ def _tell_customers(session: Session, ticket: Ticket, person: Staff, minutes: in
                                         quick_replies=(status_button(lang), *calls_to(person, lang)))])
 
 
-def current(session: Session, ticket: Ticket, chain: EscalationConfig) -> Reached | None:
-    """Who holds the ticket now (the highest level claimed with a person), for telling the reporter."""
-    steps = [step for step in escalations.steps_of(session, [ticket.id])[ticket.id] if step.staff_id]
+def current(session: Session, ticket: Ticket, chain: EscalationConfig,
+            steps: list[EscalationStep] | None = None) -> Reached | None:
+    """Who holds the ticket now (the highest level claimed with a person). `steps`: its claimed levels,
+    when the caller just read them."""
+    steps = escalations.steps_of(session, [ticket.id])[ticket.id] if steps is None else steps
+    steps = [step for step in steps if step.staff_id]
     if not steps:
         return None
     step = steps[-1]

@@ -165,10 +165,12 @@ def remind_past_estimates(session: Session, *, now: datetime, notifier: Notifier
     return reminded
 
 
-def on_report(session: Session, ticket: Ticket, *, actor: Contact | None, now: datetime, notifier: Notifier) -> bool:
+def on_report(session: Session, ticket: Ticket, *, actor: Contact | None, now: datetime, notifier: Notifier,
+              new: bool = False) -> bool:
     """A customer's report on a site an open incident cuts: the ticket is the incident's and the reporter
-    is told so (and hears its news from now on). False when no incident covers the site."""
-    incident = incidents.of_ticket(session, ticket.id)
+    is told so (and hears its news from now on). False when no incident covers the site. A `new` ticket
+    (opened in this transaction) is in no incident yet."""
+    incident = None if new else incidents.of_ticket(session, ticket.id)
     if incident is None or incident.status != "open":
         site = session.get(Site, ticket.site_id) if ticket.site_id else None
         incident = incidents.open_on_feeders(session, [site.feeder]).get(site.feeder) if site and site.feeder else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlmodel import Session, col
 
@@ -13,6 +14,7 @@ from handlers.operations import case
 from handlers.operations import incidents  # issue 16: area incidents
 from handlers.operations.ratings import score_buttons
 from handlers.operations.reachable import call_button
+from handlers.operations.escalating import Reached
 from handlers.operations.reaching import call_responders, tell_kamr_who_took_it, tell_reporters, tell_responders
 from handlers.postback import build
 from handlers.rules import date_bounds
@@ -29,10 +31,16 @@ from storage.models import Account, Contact, Site, Staff, Ticket
 TITLED_SYMPTOMS = ("low_voltage", "flicker", "other")
 
 
+class Opened(NamedTuple):
+    ticket: Ticket
+    joined: bool  # the report joined the site's open outage
+    holder: Reached | None  # who was called for a new one (None: nobody on LINE, or its area incident's KAMR)
+
+
 def open_outage(session: Session, *, now: datetime, actor: Contact | None, channel: str, notifier: Notifier,
                 account_id: int, site_id: int | None, symptom: str, started: datetime, description: str = "",
-                details: dict | None = None, chain: EscalationConfig | None = None) -> tuple[Ticket, bool]:
-    """Open an outage ticket and call the KAMR, or join the site's open one: (ticket, joined)."""
+                details: dict | None = None, chain: EscalationConfig | None = None) -> Opened:
+    """Open an outage ticket and call the KAMR, or join the site's open one."""
     contact_id = actor.id if actor else None
     # Two contacts reporting one site at the same moment must find each other: the second waits
     # here for the first to commit, then joins its ticket (PostgreSQL handles them in parallel).
@@ -42,18 +50,19 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
         if contact_id is None or tickets.add_reporter(session, existing, contact_id):
             tickets.log(session, existing, "joined", now=now, contact_id=contact_id, symptom=symptom, **(details or {}))
         incidents.on_report(session, existing, actor=actor, now=now, notifier=notifier)  # issue 16: told it is an area outage
-        return existing, True
+        return Opened(existing, True, None)
     ticket = tickets.create(session, Ticket(
         kind="outage", channel=channel, account_id=account_id, site_id=site_id, contact_id=contact_id,
         category=symptom, description=description, details=details or {}, created_at=now, started_at=started,
     ))
-    tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
-    if incidents.on_report(session, ticket, actor=actor, now=now, notifier=notifier):
-        return ticket, False  # issue 16: a site an open area incident cuts: the incident's KAMR card covers it
-    call_responders(session, ticket, lambda lang, minutes, last: staff_card(session, ticket, lang, escalated_minutes=minutes,
-                                                                           last_level=last, now=now),
-                    now=now, notifier=notifier, chain=chain, attachments=case.attachments(session, ticket))
-    return ticket, False
+    reported = tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
+    if incidents.on_report(session, ticket, actor=actor, now=now, notifier=notifier, new=True):
+        return Opened(ticket, False, None)  # issue 16: a site an open area incident cuts: the incident's KAMR card covers it
+    reads = case.CaseReads.opened(session, ticket, history=[reported], reporters=[actor] if actor else [])
+    holder = call_responders(session, ticket, lambda lang, minutes, last: staff_card(
+        session, ticket, lang, escalated_minutes=minutes, last_level=last, now=now, reads=reads),
+        now=now, notifier=notifier, chain=chain, attachments=case.attachments(session, ticket, reads=reads), new=True)
+    return Opened(ticket, False, holder)
 
 
 def acknowledge(session: Session, ticket: Ticket, *, now: datetime, actor: Staff, notifier: Notifier) -> bool:

@@ -13,18 +13,20 @@ from handlers.operations import escalating
 from handlers.operations.escalating import CardFor, Reached
 from handlers.operations.reachable import calls_to, view_button
 from handlers.texts import t
-from storage import tickets
+from storage import escalations, tickets
 from storage.models import Account, Staff, Ticket
 
 
 def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now: datetime, notifier: Notifier,
-                    chain: EscalationConfig | None = None, attachments: tuple[Attachment, ...] = ()) -> Reached | None:
+                    chain: EscalationConfig | None = None, attachments: tuple[Attachment, ...] = (),
+                    new: bool = False) -> Reached | None:
     """The person holding the ticket gets the card (with its photos and pin): the KAMR, or with no KAMR on
     LINE the first level of the escalation chain that reaches someone, at once (the ticket is then
     escalated). A ticket already with someone goes to them again. None: nobody in the chain is on LINE
-    (the history says why)."""
+    (the history says why). A `new` ticket (opened in this transaction) has no levels claimed yet."""
     chain = chain or EscalationConfig()
-    holder = escalating.current(session, ticket, chain)
+    steps = [] if new else escalations.steps_of(session, [ticket.id])[ticket.id]
+    holder = escalating.current(session, ticket, chain, steps=steps)
     if holder is not None and holder.staff.active and holder.staff.line_user_id:
         minutes = None if holder.level == 0 else 0
         notifier.push(holder.staff, [Message(card=card_for(holder.staff.language, minutes, holder.level == len(chain.levels)),
@@ -32,12 +34,12 @@ def call_responders(session: Session, ticket: Ticket, card_for: CardFor, *, now:
         return holder
     start = holder.level + 1 if holder is not None else 0
     return escalating.reach(session, ticket, card_for, from_level=start, now=now, chain=chain, notifier=notifier,
-                            reason="kamr_unreachable", attachments=attachments)
+                            reason="kamr_unreachable", attachments=attachments, steps=steps)
 
 
-def who_calls(session: Session, ticket: Ticket, chain: EscalationConfig, lang: str) -> str:
-    """What the reporter is told at the report: who has it and by when to expect a call, or whom to phone."""
-    holder = escalating.current(session, ticket, chain)
+def who_calls(holder: Reached | None, lang: str) -> str:
+    """What the reporter is told at the report: who has it (`call_responders`'s answer) and by when to
+    expect a call, or whom to phone."""
     if holder is None:
         return t("outage_nobody_on_line", lang)
     return t("outage_who_calls", lang, staff=holder.staff.name, minutes=holder.minutes)

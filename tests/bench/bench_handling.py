@@ -1,7 +1,7 @@
 """CPU per event of the storm's report journey, handled in this process: no HTTP, no sender (issue 20).
 
     python tests/bench/bench_handling.py [--database sqlite|postgresql --pg-url URL] [--reporters 150]
-        [--accounts 5000] [--staff 1000] [--profile]
+        [--accounts 5000] [--staff 1000] [--profile] [--show-sql N]
 
 The organisation and the journeys of `bench_storm.py` ([ไฟดับ], symptom, "just now", a photo, a pin,
 [เสร็จสิ้น]; both contacts of an account often report the same site), but each event is stored and
@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("--reporters", type=int, default=150)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--show-sql", type=int, metavar="N", default=None,
+                        help="print the statements of the N-th reporter's journey, step by step")
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
@@ -59,7 +61,13 @@ def main() -> None:
     config = parse_config({"line": {"channel_secret": "s", "channel_access_token": "t"}, "database": {"url": url}})
     engine = make_engine(url)
     statements = [0]
-    sa_event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+    shown: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):
+        statements[0] += 1
+        shown.append(" ".join(statement.split())[:160])
+
+    sa_event.listen(engine, "before_cursor_execute", count)
     clock = lambda: datetime.now(timezone.utc)  # noqa: E731
     steps = {tap: {"cpu_s": 0.0, "events": 0, "statements": 0} for tap in bench_storm.TAPS}
     profile = cProfile.Profile()
@@ -71,7 +79,10 @@ def main() -> None:
             before_statements, before_cpu = statements[0], time.process_time()
             if args.profile:
                 profile.enable()
+            shown.clear()
             handled = process_user(engine, config, user, clock)
+            if n == args.show_sql:
+                print(f"--- {tap}: {len(shown)} statements", *shown, sep="\n  ", file=sys.stderr)
             if args.profile:
                 profile.disable()
             assert handled == 1, f"{tap} for {user} was not handled"
