@@ -3,15 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, literal
+from sqlalchemy import and_, bindparam, inspect, literal
 from sqlmodel import Session, select
 
 from storage.models import Contact, Conversation, Staff
-
-
-def load(session: Session, user_key: str, *, now: datetime, timeout: timedelta) -> Conversation:
-    """The person's state; a dialog idle longer than the timeout starts afresh."""
-    return _fresh(session, session.get(Conversation, user_key), user_key, now=now, timeout=timeout)
 
 
 _ANCHOR = select(literal(1).label("anchor")).subquery()  # one row, so that none of the three need exist
@@ -32,12 +27,17 @@ def load_with_person(session: Session, line_user_id: str, *, now: datetime,
 
 def _fresh(session: Session, state: Conversation | None, user_key: str, *, now: datetime,
            timeout: timedelta) -> Conversation:
-    if state is None:
+    if state is None:  # added by `keep` once it holds something: a first event inserts it once, not twice
         state = Conversation(user_key=user_key, data={})
-        session.add(state)
     elif state.flow and state.updated_at and now - state.updated_at > timeout:
         clear(state, now=now)
     return state
+
+
+def keep(session: Session, state: Conversation) -> None:
+    """Store a state that `load` made new, if the event gave it a dialog (no row means no dialog)."""
+    if inspect(state).transient and (state.flow or state.step or state.data):
+        session.add(state)
 
 
 def set_step(state: Conversation, flow: str, step: str, *, now: datetime, **data) -> None:

@@ -91,6 +91,7 @@ def _handle(session: Session, config: Config, event: inbox.PendingEvent, *, now:
     if inbound.media_id and inbound.kind in ("image", "media") and (ctx.contact or ctx.staff):
         _keep_content(session, inbound, ctx.contact, now=now)
     dispatch(ctx)
+    conversations.keep(session, state)
     if inbound.kind != "unfollow":  # after dispatch: a contact who just linked counts
         profiles.ask_if_due(session, ctx.contact, now=now)
 
