@@ -176,7 +176,10 @@ class StandInProcess:
 
     def _collect(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get()
+            except (EOFError, OSError):  # the stand-in's process and its queue are gone
+                return
             if item is None:
                 return
             self.deliveries.append(item)

@@ -287,3 +287,12 @@ def test_photos_places_and_call_buttons_reach_staff_as_line_messages(engine, lin
     assert document == {"type": "text", "text": "📄 ใบแจ้งหนี้.pdf\nhttps://kambot.example.go.th/media/tok456"}
     call = card["contents"]["footer"]["contents"][0]["action"]
     assert call == {"type": "uri", "label": "โทร 081-234-5678", "uri": "tel:0812345678"}
+
+
+def test_healthz_counts_photos_by_status_for_the_operator(org):
+    """A drain (or an operator) can tell photos still to fetch from LINE from those kept."""
+    bot = org
+    report_outage(bot)
+    bot.line.content["m-photo-1"] = (JPEG, "image/jpeg")
+    send_content(bot, "Ucust1", "m-photo-1")
+    assert bot.client.get("/healthz").get_json()["media"] == {"stored": 1}

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from bot.line import event_quarantine
 from bot.line.events import inbox_row
-from storage import inbox, outbox
+from storage import inbox, media, outbox
 from storage.db import session_scope
 from storage.models import Setting
 
@@ -116,7 +116,8 @@ def health():
             body["storage"] = problem
         else:
             with session_scope(kambot.engine) as session:
-                body.update(inbox=inbox.count_by_status(session), outbox=outbox.count_by_status(session))
+                body.update(inbox=inbox.count_by_status(session), outbox=outbox.count_by_status(session),
+                            media=media.count_by_status(session))
     return jsonify(body), 503 if problem else 200
 
 

@@ -280,7 +280,8 @@ def _answers_pushed(prepared, sent_at, answered_at, pushes_to) -> dict[str, floa
 def _settled(base: str) -> bool:
     time.sleep(0.5)  # not 20 health checks a second: each costs the database work the workers need
     counts = requests.get(f"{base}/healthz", timeout=5).json()
-    return not counts["inbox"].get("pending") and not counts["outbox"].get("pending")
+    # photos still being fetched queue their relays to the KAMR when stored: wait for them too
+    return not any(counts[part].get("pending") for part in ("inbox", "media", "outbox"))
 
 
 def main() -> None:
