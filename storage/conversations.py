@@ -35,7 +35,7 @@ def _fresh(session: Session, state: Conversation | None, user_key: str, *, now: 
 
 
 def keep(session: Session, state: Conversation) -> None:
-    """Store a state that `load` made new, if the event gave it a dialog (no row means no dialog)."""
+    """Store a state that `load_with_person` made new, if the event gave it a dialog (no row means no dialog)."""
     if inspect(state).transient and (state.flow or state.step or state.data):
         session.add(state)
 

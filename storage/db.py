@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -181,3 +181,8 @@ def lock_key(session: Session, key: str) -> None:
     SQLite has one writer at a time anyway; PostgreSQL takes a transaction-scoped advisory lock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+
+
+def count_by_status(session: Session, model) -> dict[str, int]:
+    """{status: rows} of a table with a status column: the inbox, the outbox, media (/healthz, `kambot outbox`)."""
+    return {status: count for status, count in session.execute(select(model.status, func.count()).group_by(model.status))}

@@ -135,11 +135,6 @@ def record_failure(session: Session, event_id: int, error: str, *, transient: bo
     return event
 
 
-def count_by_status(session: Session) -> dict[str, int]:
-    rows = session.exec(select(InboxEvent.status, func.count()).group_by(InboxEvent.status)).all()
-    return {status: count for status, count in rows}
-
-
 def reset_failed(session: Session) -> int:
     result = session.execute(
         update(InboxEvent).where(InboxEvent.status == "failed").values(status="pending", attempts=0, next_attempt_at=None)

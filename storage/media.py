@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from storage.models import Media, MediaContent
@@ -88,8 +88,3 @@ def attach_to_ticket(session: Session, channel_message_id: str, ticket_id: int) 
         session.add(media)
         return media
     return None
-
-
-def count_by_status(session: Session) -> dict[str, int]:
-    """Photos and files by status: `pending` ones are still to fetch from LINE (for /healthz)."""
-    return {status: count for status, count in session.exec(select(Media.status, func.count()).group_by(Media.status))}

@@ -204,11 +204,6 @@ def backoff_seconds(attempts: int, retry_after: float | None, policy: RetryPolic
     return max(delay, retry_after or 0.0)
 
 
-def count_by_status(session: Session) -> dict[str, int]:
-    rows = session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-    return {status: count for status, count in rows}
-
-
 def routine_waiting(session: Session) -> int:
     """Routine rows still pending: what a shortage of the month's allowance holds back."""
     query = select(func.count()).where(OutboxMessage.status == "pending", OutboxMessage.priority == ROUTINE)

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot import create_app
 from handlers.texts import t
-from storage import inbox, roster
-from storage.db import session_scope
+from storage import roster
+from storage.db import count_by_status, session_scope
 from storage.models import Account, Conversation, InboxEvent, Site, Ticket
 
 from line_wire import sign, webhook_body
@@ -21,7 +21,7 @@ from line_wire import sign, webhook_body
 
 def _counts(bot) -> dict[str, int]:
     with session_scope(bot.engine) as session:
-        return inbox.count_by_status(session)
+        return count_by_status(session, InboxEvent)
 
 
 # --- signature -----------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import click
 
 from bot.cli.common import open_database, run_import, safe_url, setup_logging, with_config
 from bot.config import Config
-from storage.db import session_scope
+from storage.db import count_by_status, session_scope
+from storage.models import InboxEvent, OutboxMessage
 
 log = logging.getLogger("kambot")
 
@@ -159,8 +160,8 @@ def outbox(config: Config, retry_failed: bool) -> None:
         if retry_failed:
             count = outbox_repo.reset_failed(session) + inbox_repo.reset_failed(session)
             click.echo(f"{count} queued again")
-        click.echo(f"inbox:  {inbox_repo.count_by_status(session)}")
-        click.echo(f"outbox: {outbox_repo.count_by_status(session)}")
+        click.echo(f"inbox:  {count_by_status(session, InboxEvent)}")
+        click.echo(f"outbox: {count_by_status(session, OutboxMessage)}")
         for line in message_quota_lines(config, session, datetime.now(timezone.utc)):
             click.echo(f"  {line}")
         for row in outbox_repo.failed(session):

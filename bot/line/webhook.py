@@ -12,9 +12,8 @@ from sqlalchemy import insert
 
 from bot.line import event_quarantine
 from bot.line.events import inbox_row
-from storage import inbox, media, outbox
-from storage.db import session_scope
-from storage.models import Setting
+from storage.db import count_by_status, session_scope
+from storage.models import InboxEvent, Media, OutboxMessage, Setting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -116,8 +115,9 @@ def health():
             body["storage"] = problem
         else:
             with session_scope(kambot.engine) as session:
-                body.update(inbox=inbox.count_by_status(session), outbox=outbox.count_by_status(session),
-                            media=media.count_by_status(session))
+                # media: photos and files still to fetch from LINE are `pending`
+                body.update(inbox=count_by_status(session, InboxEvent), outbox=count_by_status(session, OutboxMessage),
+                            media=count_by_status(session, Media))
     return jsonify(body), 503 if problem else 200
 
 

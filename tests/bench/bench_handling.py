@@ -62,10 +62,12 @@ def main() -> None:
     engine = make_engine(url)
     statements = [0]
     shown: list[str] = []
+    showing = [False]
 
     def count(_conn, _cursor, statement, *_):
         statements[0] += 1
-        shown.append(" ".join(statement.split())[:160])
+        if showing[0]:  # only then: the text costs CPU the figures would count
+            shown.append(" ".join(statement.split())[:160])
 
     sa_event.listen(engine, "before_cursor_execute", count)
     clock = lambda: datetime.now(timezone.utc)  # noqa: E731
@@ -80,6 +82,7 @@ def main() -> None:
             if args.profile:
                 profile.enable()
             shown.clear()
+            showing[0] = n == args.show_sql
             handled = process_user(engine, config, user, clock)
             if n == args.show_sql:
                 print(f"--- {tap}: {len(shown)} statements", *shown, sep="\n  ", file=sys.stderr)
