@@ -125,7 +125,7 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
     data = ctx.state.data
     site = ctx.session.get(Site, data["site_id"]) if data.get("site_id") else None
     site_name = site.name if site else "-"
-    ticket, joined, holder = outages.open_outage(
+    ticket, joined, holder, in_incident = outages.open_outage(
         ctx.session, now=ctx.now, actor=ctx.contact, channel=ctx.inbound.channel, notifier=ctx.notifier,
         account_id=ctx.contact.account_id, site_id=data.get("site_id"), symptom=data["symptom"], started=started,
         chain=ctx.config.escalation)
@@ -144,7 +144,8 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
         symptom=t(f"symptom_{ticket.category}", ctx.lang),
         since=format_datetime(started, ctx.lang),
     )
-    text += "\n" + reaching.who_calls(holder, ctx.lang)
+    if not in_incident:  # under an area incident nobody calls this one back: the incident's notice says why
+        text += "\n" + reaching.who_calls(holder, ctx.lang)
     ctx.reply(Message(text=text, quick_replies=_attach_buttons(ctx)))
 
 

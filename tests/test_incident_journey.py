@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Incident, Rating, Ticket
+from storage.models import Account, Incident, Rating, Ticket
 from storage.roster_import import import_accounts
 
 NOTICE = "⚡ แจ้งเหตุไฟฟ้าขัดข้องในพื้นที่"
@@ -166,3 +166,30 @@ def test_only_staff_of_its_accounts_act_on_it_and_tampered_data_changes_nothing(
     assert "คาดว่าไฟจะมาประมาณ 23 พ.ย. 2569 15:00 น." in notices(bot, "UA301", "🔄 อัปเดต")[-1]
     bot.advance(hours=2)
     assert bot.run_job(remind_passed_estimates) == 1
+
+
+def open_feeder_incident(bot) -> Incident:
+    report(bot, "Ucust1", "โรงงาน 1")
+    bot.tap("Ukamr1", footer(bot.last_to("Ukamr1"))["ทั้งฟีดเดอร์"])
+    bot.tap("Ukamr1", bot.last_to("Ukamr1")["quickReply"]["items"][0]["action"]["data"])
+    with session_scope(bot.engine) as session:
+        return session.exec(select(Incident)).one()
+
+
+def test_a_new_report_under_an_open_incident_is_told_of_the_incident_not_to_phone_1129(feeder):
+    bot = feeder
+    incident = open_feeder_incident(bot)
+    with session_scope(bot.engine) as session:
+        a320 = session.exec(select(Account).where(Account.account_code == "A320")).one().id
+        [ticket] = session.exec(select(Ticket).where(Ticket.account_id == a320)).all()
+    bot.tap("UA320", f"a=outage.restored&t={ticket.id}")  # power back at their site, while the feeder is still out
+    bot.line.reset()
+
+    report(bot, "UA320")  # ...and out again: a new ticket, which the open incident covers
+    texts = bot.texts_to("UA320")
+    [created] = [text for text in texts if text.startswith("รับแจ้งแล้วค่ะ")]
+    assert "1129" not in created and "จะติดต่อกลับ" not in created
+    assert any(text.startswith("เรื่องของท่านเป็นส่วนหนึ่งของเหตุไฟฟ้าขัดข้องในพื้นที่ " + incident.number) for text in texts)
+    with session_scope(bot.engine) as session:
+        [new] = session.exec(select(Ticket).where(Ticket.account_id == a320, Ticket.id != ticket.id)).all()
+        assert new.status == "acknowledged"

@@ -34,7 +34,8 @@ TITLED_SYMPTOMS = ("low_voltage", "flicker", "other")
 class Opened(NamedTuple):
     ticket: Ticket
     joined: bool  # the report joined the site's open outage
-    holder: Reached | None  # who was called for a new one (None: nobody on LINE, or its area incident's KAMR)
+    holder: Reached | None  # who was called for a new one (None: nobody on LINE, or it is an area incident's)
+    in_incident: bool = False  # a new one an open area incident covers: its reporter was told so
 
 
 def open_outage(session: Session, *, now: datetime, actor: Contact | None, channel: str, notifier: Notifier,
@@ -57,7 +58,7 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
     ))
     reported = tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
     if incidents.on_report(session, ticket, actor=actor, now=now, notifier=notifier, new=True):
-        return Opened(ticket, False, None)  # issue 16: a site an open area incident cuts: the incident's KAMR card covers it
+        return Opened(ticket, False, None, in_incident=True)  # issue 16: the incident's KAMR card covers it
     reads = case.CaseReads.opened(session, ticket, history=[reported], reporters=[actor] if actor else [])
     holder = call_responders(session, ticket, lambda lang, minutes, last: staff_card(
         session, ticket, lang, escalated_minutes=minutes, last_level=last, now=now, reads=reads),
