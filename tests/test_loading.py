@@ -44,3 +44,19 @@ def test_an_event_handled_at_once_shows_no_animation(org, loading):
 def test_loading_seconds_are_lines_steps(seconds):
     with pytest.raises(ConfigError, match="line.loading_seconds"):
         parse_config({"line": {"loading_seconds": seconds}})
+
+
+def test_an_animation_that_could_not_start_within_a_second_is_dropped_not_shown_after_the_answer(org):
+    bot = org
+    bot.line.delay = 1.5  # LINE answers slowly: the asks queue behind each other
+    loading = LoadingAnimation(bot.config)
+    try:
+        asked = [loading.start(f"Ucust{n}") for n in range(1, 7)]  # more asks than the animation's threads
+        for future in asked:
+            future.result(timeout=10)
+    finally:
+        bot.line.delay = 0.0
+        loading.close()
+    shown = [user for user, _seconds in bot.line.loading]
+    assert len(shown) == 4 and set(shown) <= {f"Ucust{n}" for n in range(1, 7)}  # the four that started at once
+    assert loading.dropped == 2  # the two that waited 1.5 s: their answers would have come first
