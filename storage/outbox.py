@@ -36,6 +36,7 @@ class Outcome:
     retry_after: float | None = None
     uncertain: bool = False  # the request may have reached the channel
     reply_refused: bool = False
+    answer: dict | None = None  # what the channel answered, where the sender keeps some of it (a profile)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import outbox, roster
-from storage.db import session_scope
 from storage.models import Contact
 
 REFRESH_AFTER = timedelta(days=30)
@@ -30,10 +28,13 @@ def ask_if_due(session: Session, contact: Contact | None, *, now: datetime) -> b
     return True
 
 
-def store(engine: Engine, line_user_id: str, display_name: str) -> None:
-    """The sender's half: keep what LINE answered."""
-    with session_scope(engine) as session:
-        contact = roster.contact_by_line_user(session, line_user_id)
-        if contact is not None and display_name:
-            contact.display_name = display_name.strip()[:NAME_CHARS]
-            session.add(contact)
+def keep(session: Session, line_user_id: str, answer: dict) -> None:
+    """The sender's half: keep the display name LINE answered, in the transaction that records the
+    call (`LineSender._record`)."""
+    display_name = answer.get("displayName")
+    if not isinstance(display_name, str) or not display_name.strip():
+        return
+    contact = roster.contact_by_line_user(session, line_user_id)
+    if contact is not None:
+        contact.display_name = display_name.strip()[:NAME_CHARS]
+        session.add(contact)

@@ -10,6 +10,7 @@ import json
 import logging
 import concurrent.futures
 import threading
+from urllib.parse import quote
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Callable
@@ -52,6 +53,14 @@ def post_json(client: ApiClient, path: str, body: dict, *, timeout: tuple[float,
         headers["X-Line-Retry-Key"] = retry_key
     client.call_api(path, "POST", header_params=headers, body=body, auth_settings=["Bearer"],
                     response_types_map={}, _request_timeout=timeout)
+
+
+def get_json(client: ApiClient, path: str, *, timeout: tuple[float, float]) -> dict:
+    """A GET through the SDK's client, its answer read as plain JSON (not into the SDK's models)."""
+    response = client.call_api(path, "GET", header_params={"Accept": "application/json"}, auth_settings=["Bearer"],
+                               response_types_map={}, _request_timeout=timeout)
+    answer = json.loads(response.raw_data or "{}")
+    return answer if isinstance(answer, dict) else {}
 
 
 class LineSender:
@@ -144,9 +153,9 @@ class LineSender:
         if row.kind == "unlink_richmenu":  # back to the default (customer) menu
             return self._call("api", lambda: self.api.unlink_rich_menu_id_from_user(
                 row.to_user, _request_timeout=self.timeout))
-        if row.kind == profiles.KIND:
-            return self._call("api", lambda: profiles.store(self.engine, row.to_user, self.api.get_profile(
-                row.to_user, _request_timeout=self.timeout).display_name))
+        if row.kind == profiles.KIND:  # the answer is kept by _record, in the transaction that settles the row
+            return self._call("api", lambda: get_json(self.client, f"/v2/bot/profile/{quote(row.to_user, safe='')}",
+                                                      timeout=self.timeout))
         messages = render_all(row.messages, self.media_url)
         if row.kind == "multicast":  # retry key: a repeat after a crash or a timeout is answered 409, not re-sent
             return self._call("multicast", lambda: self._post(
@@ -183,8 +192,8 @@ class LineSender:
 
     def _call(self, via: str, send: Callable[[], object]) -> Outcome:
         try:
-            send()
-            return Outcome("sent", via=via)
+            answer = send()
+            return Outcome("sent", via=via, answer=answer if isinstance(answer, dict) else None)
         except ApiException as error:
             return _classify(error, via=via)
         except urllib3.exceptions.ConnectTimeoutError as error:  # also refused connections: LINE never saw it
@@ -200,6 +209,9 @@ class LineSender:
     def _record(self, rows: list[OutboxMessage], outcomes: list[Outcome]) -> None:
         with session_scope(self.engine) as session:
             record_outcomes(session, rows=rows, outcomes=outcomes, now=self.clock(), policy=self.policy)
+            for row, outcome in zip(rows, outcomes):
+                if row.kind == profiles.KIND and outcome.answer:
+                    profiles.keep(session, row.to_user, outcome.answer)
 
 
 def _classify(error: ApiException, *, via: str) -> Outcome:
