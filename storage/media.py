@@ -10,10 +10,15 @@ from sqlmodel import Session, select
 from storage.models import Media, MediaContent
 
 
+_RECORDED = "media.recorded"  # session.info: {message id: row} recorded in this transaction
+
+
 def record(session: Session, *, channel_message_id: str, kind: str, now: datetime, account_id: int | None = None,
            contact_id: int | None = None, ticket_id: int | None = None, file_name: str = "",
            size_bytes: int = 0) -> Media:
-    """The row for one message's content, waiting to be fetched; the same message again gives the same row."""
+    """The row for one message's content, waiting to be fetched; the same message again gives the same row.
+    It is written with the transaction's next statement or its commit: the handler that links it to a
+    ticket (`attach_to_ticket`, same transaction) finds it in the session, and a new photo is one INSERT."""
     existing = session.exec(select(Media).where(Media.channel_message_id == channel_message_id)).first()
     if existing is not None:
         return existing
@@ -21,7 +26,7 @@ def record(session: Session, *, channel_message_id: str, kind: str, now: datetim
                   account_id=account_id, contact_id=contact_id, ticket_id=ticket_id, file_name=file_name[:200],
                   size_bytes=size_bytes, created_at=now, next_attempt_at=now)
     session.add(media)
-    session.flush()
+    session.info.setdefault(_RECORDED, {})[channel_message_id] = media
     return media
 
 
@@ -82,7 +87,8 @@ def by_message_ids(session: Session, message_ids: list[str]) -> dict[str, Media]
 
 def attach_to_ticket(session: Session, channel_message_id: str, ticket_id: int) -> Media | None:
     """Links the content to the ticket (once); returns the row when this call linked it."""
-    media = session.exec(select(Media).where(Media.channel_message_id == channel_message_id)).first()
+    media = session.info.get(_RECORDED, {}).get(channel_message_id) or session.exec(
+        select(Media).where(Media.channel_message_id == channel_message_id)).first()
     if media is not None and media.ticket_id is None:
         media.ticket_id = ticket_id
         session.add(media)

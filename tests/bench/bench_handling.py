@@ -94,7 +94,8 @@ def main() -> None:
             figures["events"] += 1
             figures["statements"] += statements[0] - before_statements
     if args.profile:
-        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", 40)))
+        if os.environ.get("CALLERS"): pstats.Stats(profile, stream=sys.stderr).print_callers(os.environ["CALLERS"])
     events = sum(figures["events"] for figures in steps.values())
     print(json.dumps({
         "benchmark": "handling", "database": args.database, "reporters": len(reporters), "events": events,
