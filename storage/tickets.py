@@ -65,12 +65,19 @@ def reporters(session: Session, ticket: Ticket) -> list[Contact]:
 
 
 def log(session: Session, ticket: Ticket, action: str, *, now: datetime, staff_id=None, contact_id=None, text="",
-        **details) -> TicketEvent:
-    """Append to the ticket's history; returns the event as written (not held by the session)."""
+        **details) -> dict:
+    """Append to the ticket's history; returns the event's values as written, with its id (`as_event`
+    makes the model of them, for a reading of the history that must include it)."""
     values = dict(ticket_id=ticket.id, at=now, action=action, staff_id=staff_id, contact_id=contact_id, text=text,
                   details=details)
-    event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
-    return TicketEvent(id=event_id, **values)
+    values["id"] = session.connection().execute(_INSERT_EVENT, values).scalar_one()
+    return values
+
+
+def as_event(values: dict) -> TicketEvent:
+    """An event `log` wrote, as the model (not held by the session): building one costs more than the
+    write, so `log` builds it only when asked."""
+    return TicketEvent(**values)
 
 
 def history(session: Session, ticket: Ticket) -> list[TicketEvent]:

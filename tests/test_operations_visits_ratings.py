@@ -62,8 +62,8 @@ def test_a_low_visit_score_goes_to_the_kamr_and_the_visitor(session):
 def test_a_good_ticket_score_tells_nobody_and_a_low_one_the_kamr(session):
     a100 = account(session, "A100")
     site_id = roster.sites_of(session, a100.id)[0].id
-    ticket, _, _ = outages.open_outage(session, now=NOW, actor=None, channel="form", notifier=CollectingNotifier(),
-                                    account_id=a100.id, site_id=site_id, symptom="flicker", started=NOW)
+    ticket = outages.open_outage(session, now=NOW, actor=None, channel="form", notifier=CollectingNotifier(),
+                                 account_id=a100.id, site_id=site_id, symptom="flicker", started=NOW).ticket
     notifier = CollectingNotifier()
     assert ratings.record(session, ticket, now=NOW, actor=contact(session, "A100", "วิภา"), notifier=notifier, score=4, reports=REPORTS)
     assert notifier.pushes == []

@@ -185,9 +185,8 @@ def _open_tickets(session: Session, config: Config, contacts: dict[str, Contact]
 
 def _outage(session: Session, contact: Contact, site_name: str, symptom: str, *, now: datetime) -> Ticket:
     site = next(s for s in roster.sites_of(session, contact.account_id) if s.name == site_name)
-    ticket, _joined, _holder = outages.open_outage(session, now=now, actor=contact, channel=CHANNEL, notifier=Silent(),
-                                          account_id=contact.account_id, site_id=site.id, symptom=symptom, started=now)
-    return ticket
+    return outages.open_outage(session, now=now, actor=contact, channel=CHANNEL, notifier=Silent(),
+                               account_id=contact.account_id, site_id=site.id, symptom=symptom, started=now).ticket
 
 
 def _complaint(session: Session, config: Config, contact: Contact, topic: str, text: str, *, now: datetime) -> None:

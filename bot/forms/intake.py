@@ -230,11 +230,11 @@ def _outage(who: Respondent, form: FormConfig, response: ParsedResponse, match: 
     # An answer that is none of the choices is kept word for word in the description.
     typed = answers.get("symptom", "") if symptom == "other" else ""
     started = datetime.fromisoformat(answers["started_at"]) if "started_at" in answers else response.submitted_at
-    ticket, _joined, _holder = outages.open_outage(
+    ticket = outages.open_outage(
         who.session, now=who.now, actor=who.contact, channel="form", notifier=who.notifier, account_id=match.account_id,
         site_id=match.site_id or _site_named(who.session, match, answers), symptom=symptom, started=min(started, who.now),
         description="\n".join(filter(None, (typed, answers.get("details", "")))), details=_reporter(form, answers),
-        chain=who.config.escalation)
+        chain=who.config.escalation).ticket
     stored.ticket_id = ticket.id
     return "ingested", ""
 

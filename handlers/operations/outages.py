@@ -59,7 +59,7 @@ def open_outage(session: Session, *, now: datetime, actor: Contact | None, chann
     reported = tickets.log(session, ticket, "reported", now=now, contact_id=contact_id)
     if incidents.on_report(session, ticket, actor=actor, now=now, notifier=notifier, new=True):
         return Opened(ticket, False, None, in_incident=True)  # issue 16: the incident's KAMR card covers it
-    reads = case.CaseReads.opened(session, ticket, history=[reported], reporters=[actor] if actor else [])
+    reads = case.CaseReads.opened(session, ticket, history=[tickets.as_event(reported)], reporters=[actor] if actor else [])
     holder = call_responders(session, ticket, lambda lang, minutes, last: staff_card(
         session, ticket, lang, escalated_minutes=minutes, last_level=last, now=now, reads=reads),
         now=now, notifier=notifier, chain=chain, attachments=case.attachments(session, ticket, reads=reads), new=True)
