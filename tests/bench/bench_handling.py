@@ -1,7 +1,7 @@
 """CPU per event of the storm's report journey, handled in this process: no HTTP, no sender (issue 20).
 
     python tests/bench/bench_handling.py [--database sqlite|postgresql --pg-url URL] [--reporters 150]
-        [--accounts 5000] [--staff 1000] [--profile] [--show-sql N]
+        [--accounts 5000] [--staff 1000] [--profile [--profile-sort tottime] [--callees REGEX]] [--show-sql N]
 
 The organisation and the journeys of `bench_storm.py` ([ไฟดับ], symptom, "just now", a photo, a pin,
 [เสร็จสิ้น]; both contacts of an account often report the same site), but each event is stored and
@@ -9,7 +9,7 @@ then handled at once by `process_user`, the worker's own function, one after the
 measures is the handling alone (the dialogs, the rules, the database work and the queued answers),
 free of the noise the web process, the sender and the LINE stand-in add to a whole-system run:
 CPU milliseconds and SQL statements per event for each step of the journey. `--profile` prints the
-functions that took the time. Prints one JSON line.
+functions that took the time (`--callees open_outage` breaks one down). Prints one JSON line.
 """
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("--reporters", type=int, default=150)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
+    parser.add_argument("--callees", metavar="REGEX", help="with --profile: what the matching functions called")
     parser.add_argument("--show-sql", type=int, metavar="N", default=None,
                         help="print the statements of the N-th reporter's journey, step by step")
     args = parser.parse_args()
@@ -94,8 +96,10 @@ def main() -> None:
             figures["events"] += 1
             figures["statements"] += statements[0] - before_statements
     if args.profile:
-        pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", 40)))
-        if os.environ.get("CALLERS"): pstats.Stats(profile, stream=sys.stderr).print_callers(os.environ["CALLERS"])
+        stats = pstats.Stats(profile, stream=sys.stderr).sort_stats(args.profile_sort)
+        stats.print_stats(40)
+        if args.callees:
+            stats.print_callees(args.callees)
     events = sum(figures["events"] for figures in steps.values())
     print(json.dumps({
         "benchmark": "handling", "database": args.database, "reporters": len(reporters), "events": events,
