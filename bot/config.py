@@ -36,8 +36,8 @@ class LineConfig(_Section):
     # Seconds per LINE API call (connect, read); LINE asks for replies within seconds.
     connect_timeout: float = Field(default=3.0, gt=0)
     read_timeout: float = Field(default=10.0, gt=0)
-    # Loading animation (bot/line/loading.py): shown to someone whose event waited this many seconds
-    # before the bot got to it (0: never), for loading_seconds at most (LINE allows 5 to 60).
+    # Loading animation (bot/line/loading.py): shown to someone whose event has waited this many
+    # seconds unanswered (0: never), for loading_seconds at most (LINE allows 5 to 60).
     loading_after_seconds: float = Field(default=2.0, ge=0)
     loading_seconds: int = Field(default=20, ge=5, le=60)
     # The month's message allowance (issue 18): read daily at quota_check_time (Bangkok); these staff

@@ -31,6 +31,7 @@ SWEEP_EVERY = 2.0
 # A polling worker reads new events from this many ids below the highest it saw: on PostgreSQL
 # two web processes may commit ids out of order, and the full sweep comes only every SWEEP_EVERY.
 POLL_OVERLAP = 500
+LOADING_LOOK_EVERY = 1.0  # seconds between looks for people waiting past [line] loading_after_seconds
 
 
 def utcnow() -> datetime:
@@ -60,6 +61,11 @@ class KeyedRunner:
                     continue
                 self.queued.add(key)
             self.pool.submit(self._run, key)
+
+    def busy(self) -> set[str]:
+        """The keys whose task is running now."""
+        with self.lock:
+            return set(self.active)
 
     def _run(self, key: str) -> None:
         with self.lock:
@@ -109,8 +115,7 @@ class Services:
     # --- work ------------------------------------------------------------------
 
     def _process(self, user_key: str) -> None:
-        late = self.loading.start if self.loading is not None else None
-        if process_user(self.engine, self.config, user_key, self.clock, late=late):
+        if process_user(self.engine, self.config, user_key, self.clock):
             self.outbox_wakeup.set()
             self.media_wakeup.set()
 
@@ -143,6 +148,13 @@ class Services:
             except Exception:
                 log.exception("inbox sweep failed")
 
+    def _loading_loop(self) -> None:
+        while not self.stopping.wait(LOADING_LOOK_EVERY):
+            try:
+                self.loading.show_to_waiting(self.engine, now=self.clock(), busy=self.runner.busy())
+            except Exception:
+                log.exception("looking for people waiting failed")
+
     def _sender_loop(self) -> None:
         self.sender.pump(self.stopping, self.outbox_wakeup)
 
@@ -158,6 +170,7 @@ class Services:
             self.handling_inbox = True
             if self.config.line.loading_after_seconds:
                 self.loading = LoadingAnimation(self.config)
+                self._thread(self._loading_loop, "loading-watcher")
             if self.polling:
                 with session_scope(self.engine) as session:
                     self.seen_id = inbox.highest_id(session)

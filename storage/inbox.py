@@ -90,6 +90,17 @@ def pending_user_keys(session: Session, *, due_by: datetime, received_before: da
     return [key for key, _ in session.exec(query).all()]
 
 
+def waiting(session: Session, *, received_before: datetime, limit: int = 200) -> list[tuple[str, int]]:
+    """(user key, oldest pending event id) of the users whose oldest pending event came before
+    `received_before`: the people still waiting for an answer (bot/line/loading.py)."""
+    query = (select(InboxEvent.user_key, func.min(InboxEvent.id))
+             .where(InboxEvent.status == "pending")
+             .group_by(InboxEvent.user_key)
+             .having(func.min(InboxEvent.received_at) < received_before)
+             .order_by(func.min(InboxEvent.id)).limit(limit))
+    return [(key, first) for key, first in session.exec(query).all()]
+
+
 def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tuple[list[str], int]:
     """Users with new pending events (id above `after_id`, never tried) and the id to go on from: a
     range of the primary key, where `pending_user_keys` groups every pending event. For a process

@@ -23,14 +23,9 @@ from storage.outbox import enqueue
 log = logging.getLogger(__name__)
 
 
-def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime],
-                 late: Callable[[str], object] | None = None) -> int:
-    """Handle every pending event of one user, oldest first; returns how many were handled.
-
-    `late(user_id)` is called (once) when the first event waited longer than [line]
-    loading_after_seconds: the person sees the loading animation while the answers are made."""
+def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[[], datetime]) -> int:
+    """Handle every pending event of one user, oldest first; returns how many were handled."""
     handled, more = 0, True
-    wait_limit = config.line.loading_after_seconds
     while more:
         event_id = None
         try:
@@ -43,9 +38,6 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
                 if event is None or not inbox.is_due(event, clock()):
                     return handled  # a failed try waits out its backoff, and this user's later events with it
                 event_id = event.id
-                if late is not None and handled == 0 and wait_limit and is_one_to_one(user_key) \
-                        and (clock() - event.received_at).total_seconds() >= wait_limit:
-                    late(user_key)  # returns at once: the call runs on the animation's own thread
                 _handle(session, config, event, now=clock())
                 inbox.mark_done(session, event.id, now=clock())
             handled += 1
