@@ -81,24 +81,22 @@ def pending_user_keys(session: Session, *, due_by: datetime, received_before: da
                       limit: int = 500) -> list[str]:
     """Users with pending events that may be tried by due_by. A user whose oldest event waits out a
     backoff is left out whole: their later events wait behind it, in order."""
-    waiting = select(InboxEvent.user_key).where(InboxEvent.status == "pending", InboxEvent.next_attempt_at > due_by)
+    return [key for key, _ in session.exec(_oldest_pending(due_by, received_before, limit)).all()]
+
+
+def waiting(session: Session, *, now: datetime, received_before: datetime, limit: int = 200) -> list[tuple[str, int]]:
+    """(user key, oldest pending event id) of the users with an event pending since before
+    `received_before`, not waiting out a backoff: the people still waiting for an answer (bot/line/loading.py)."""
+    return [(key, first) for key, first in session.exec(_oldest_pending(now, received_before, limit)).all()]
+
+
+def _oldest_pending(due_by: datetime, received_before: datetime | None, limit: int):
+    waiting_out = select(InboxEvent.user_key).where(InboxEvent.status == "pending", InboxEvent.next_attempt_at > due_by)
     query = select(InboxEvent.user_key, func.min(InboxEvent.id)).where(
-        InboxEvent.status == "pending", InboxEvent.user_key.not_in(waiting))
+        InboxEvent.status == "pending", InboxEvent.user_key.not_in(waiting_out))
     if received_before is not None:
         query = query.where(InboxEvent.received_at < received_before)
-    query = query.group_by(InboxEvent.user_key).order_by(func.min(InboxEvent.id)).limit(limit)
-    return [key for key, _ in session.exec(query).all()]
-
-
-def waiting(session: Session, *, received_before: datetime, limit: int = 200) -> list[tuple[str, int]]:
-    """(user key, oldest pending event id) of the users whose oldest pending event came before
-    `received_before`: the people still waiting for an answer (bot/line/loading.py)."""
-    query = (select(InboxEvent.user_key, func.min(InboxEvent.id))
-             .where(InboxEvent.status == "pending")
-             .group_by(InboxEvent.user_key)
-             .having(func.min(InboxEvent.received_at) < received_before)
-             .order_by(func.min(InboxEvent.id)).limit(limit))
-    return [(key, first) for key, first in session.exec(query).all()]
+    return query.group_by(InboxEvent.user_key).order_by(func.min(InboxEvent.id)).limit(limit)
 
 
 def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tuple[list[str], int]:

@@ -10,6 +10,7 @@ dropped: in a storm asks come faster than LINE answers them, and a late one says
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -34,7 +35,7 @@ class LoadingAnimation:
     def __init__(self, config: Config, monotonic: Callable[[], float] = time.monotonic):
         self.seconds, self.monotonic = config.line.loading_seconds, monotonic
         self.after = timedelta(seconds=config.line.loading_after_seconds)
-        self.dropped = 0
+        self.dropped, self._dropped_lock = 0, threading.Lock()  # counted from the animation's threads
         self.shown: dict[str, tuple[int, datetime]] = {}  # user key: (their oldest event then, when shown)
         self.client, _api = make_api(config)
         self.timeout = (config.line.connect_timeout, config.line.read_timeout)
@@ -44,7 +45,7 @@ class LoadingAnimation:
         """Start it for everyone waiting past loading_after_seconds, but those in `busy` (being
         handled); returns the calls' futures (tests wait on them)."""
         with session_scope(engine) as session:
-            waiting = inbox.waiting(session, received_before=now - self.after, limit=PER_LOOK)
+            waiting = inbox.waiting(session, now=now, received_before=now - self.after, limit=PER_LOOK)
         asked, still = [], {}
         for key, first_id in waiting:
             if not is_one_to_one(key) or key in busy:
@@ -63,7 +64,8 @@ class LoadingAnimation:
 
     def _call(self, line_user_id: str, asked_at: float) -> None:
         if self.monotonic() - asked_at > STALE_AFTER_SECONDS:
-            self.dropped += 1
+            with self._dropped_lock:
+                self.dropped += 1
             log.debug("loading animation dropped: asked %.1f s ago", self.monotonic() - asked_at)
             return
         try:
