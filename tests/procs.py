@@ -172,7 +172,8 @@ class StandInProcess:
         self._process.start()
         self.url = urls.get(timeout=30)
         self.pid = self._process.pid
-        threading.Thread(target=self._collect, daemon=True).start()
+        self._collector = threading.Thread(target=self._collect, daemon=True)
+        self._collector.start()
 
     def _collect(self) -> None:
         while True:
@@ -196,3 +197,4 @@ class StandInProcess:
         self._stop.set()
         self._process.join(timeout=10)
         self._queue.put(None)
+        self._collector.join(timeout=10)  # before the interpreter tears the queue down under it

@@ -155,7 +155,7 @@ def measure(args, work: Path) -> dict:
     line = StandInProcess(delay=args.line_delay, token=TOKEN, details=True)
     config = write_config(work / "storm.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=url,
                           port=free_port(), server={"threads": 16, "public_url": "https://kambot.example"},
-                          outbox={"concurrency": 32})
+                          outbox={"concurrency": args.outbox_concurrency})
     web_processes = args.web_processes if args.database == "postgresql" else 1
     server = ServerProcess(config, "--workers", str(web_processes), "--web-only", log=work / "web.log")
     workers = []
@@ -299,6 +299,7 @@ def main() -> None:
     parser.add_argument("--incident-share", type=float, default=0.5, help="share of tripped feeders given an incident")
     parser.add_argument("--concurrency", type=int, default=64, help="connections LINE keeps open to the webhook")
     parser.add_argument("--line-delay", type=float, default=0.2)
+    parser.add_argument("--outbox-concurrency", type=int, default=32, help="LINE calls in flight per sender ([outbox] concurrency)")
     parser.add_argument("--drain-timeout", type=float, default=900)
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--deliveries", default="", help="write every LINE call (kind, to, time, first text) here")
