@@ -122,6 +122,7 @@ class MediaConfig(_Section):
     max_attempts: int = Field(default=8, ge=1, le=50)
     backoff_base_seconds: float = Field(default=5, gt=0)
     preview_max_pixels: int = Field(default=480, ge=64, le=1024)
+    concurrency: int = Field(default=8, ge=1, le=64)
 
 
 class BotConfig(_Section):

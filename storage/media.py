@@ -30,11 +30,16 @@ def record(session: Session, *, channel_message_id: str, kind: str, now: datetim
     return media
 
 
-def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Media]:
+def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int = 10,
+              skip_contacts: set[int] = frozenset()) -> list[Media]:
+    """Due rows, oldest first, taken under a lease; `skip_contacts`: senders whose earlier files are
+    still being fetched (theirs go in order)."""
     query = (select(Media)
              .where(Media.status == "pending", Media.next_attempt_at <= now,
                     or_(Media.claimed_until.is_(None), Media.claimed_until < now))
              .order_by(Media.id).limit(limit))
+    if skip_contacts:
+        query = query.where(or_(Media.contact_id.is_(None), Media.contact_id.not_in(skip_contacts)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())

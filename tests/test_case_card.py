@@ -184,3 +184,45 @@ def test_the_escalated_card_carries_the_photo_the_pin_and_the_notes(world):
     assert body[0] == "⚠️ ส่งต่อ: ไฟดับ OUT-69-00001"
     assert "📝 ได้กลิ่นไหม้ค่ะ" in body and "แจ้งเมื่อ 16 นาทีที่แล้ว" in body
     assert "tel:0812345678" in [a.get("uri") for a in actions]
+
+
+def test_one_customers_photos_reach_the_kamr_in_the_order_sent_when_the_first_is_slow(world):
+    """The server's fetcher keeps several downloads going; a sender whose earlier photo is still
+    downloading waits, so the KAMR never gets the second photo first."""
+    import threading
+
+    bot = world
+    _report(bot, "Ucust1")
+    bot.drain()
+    bot.line.content["m-first"] = (JPEG, "image/jpeg")
+    bot.line.content["m-second"] = (JPEG + b"2", "image/jpeg")
+    send_first = [bot.event("Ucust1", "message", message={"type": "image", "id": "m-first",
+                                                          "contentProvider": {"type": "line"}})]
+    bot.post(send_first)
+    bot.drain(send=False)
+    bot.line.hang_next("any", 1.5)  # the first photo's download is slow
+    stopping, wakeup = threading.Event(), threading.Event()
+    fetcher = threading.Thread(target=bot.media.run, args=(stopping, wakeup), kwargs={"every": 0.05})
+    fetcher.start()
+    try:
+        assert bot.line.wait_for(lambda: any(c.path.endswith("/m-first/content") for c in bot.line.calls))
+        bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-second",
+                                                           "contentProvider": {"type": "line"}})])
+        bot.drain(send=False)
+        wakeup.set()
+
+        def stored() -> bool:
+            with session_scope(bot.engine) as session:
+                return [m.status for m in session.exec(select(Media))] == ["stored", "stored"]
+        assert bot.line.wait_for(stored, timeout=10)
+    finally:
+        stopping.set()
+        wakeup.set()
+        fetcher.join(timeout=10)
+    bot.drain()
+    with session_scope(bot.engine) as session:
+        tokens = {m.channel_message_id: m.token for m in session.exec(select(Media))}
+    photos = [m["originalContentUrl"] for m in bot.line.messages_to("Ukamr1") if m["type"] == "image"]
+    assert [url.rsplit("/", 1)[-1] for url in photos] == [tokens["m-first"], tokens["m-second"]]
+    assert [c.path for c in bot.line.calls if "/content" in c.path] == [
+        "/v2/bot/message/m-first/content", "/v2/bot/message/m-second/content"]

@@ -87,6 +87,27 @@ def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-2/content"]
 
 
+def test_photos_from_several_customers_are_downloaded_at_once(org):
+    """In an area outage hundreds of photos come in a minute: one download at a time (LINE's round
+    trip each) reached the KAMRs minutes late."""
+    import threading
+
+    bot = org
+    for user, message_id in (("Ucust1", "m-a"), ("Ucust2", "m-b"), ("Uhosp", "m-c")):
+        bot.line.content[message_id] = (JPEG, "image/jpeg")
+        bot.post([bot.event(user, "message", message={"type": "image", "id": message_id,
+                                                       "contentProvider": {"type": "line"}})])
+    bot.drain(send=False)
+    bot.line.hang_next("any", 1.5, count=3)  # each download takes 1.5 s
+    fetching = threading.Thread(target=bot.media.fetch_due)
+    fetching.start()
+    # All three are asked for before the first answer comes back.
+    assert bot.line.wait_for(lambda: len([c for c in bot.line.calls if "/content" in c.path]) == 3, timeout=1.2)
+    fetching.join(timeout=10)
+    with session_scope(bot.engine) as session:
+        assert sorted(m.status for m in session.exec(select(Media))) == ["stored"] * 3
+
+
 def test_a_forged_or_unknown_media_address_reveals_nothing(org):
     bot = org
     report_outage(bot)

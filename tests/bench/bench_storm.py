@@ -55,6 +55,7 @@ ACCOUNTS_PER_FEEDER = 5
 FEEDERS_PER_INCIDENT = 10
 TAPS = ("a=outage", "a=outage.symptom&v=no_power", "a=outage.since&v=now", "photo", "pin", "a=outage.done")
 SINCE_STEP = TAPS.index("a=outage.since&v=now")
+PHOTO_STEP = TAPS.index("photo")
 CARD_ACCOUNT = re.compile(r"\((A\d{5})\)")
 
 
@@ -214,6 +215,7 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
     replies: dict[str, list[float]] = {}
     cards: dict[str, list[float]] = {}
     pushes_to: dict[str, list[float]] = {}
+    photos_to: dict[str, list[float]] = {}
     pushes = multicasts = multicast_recipients = 0
     for kind, key, at, detail in deliveries:
         if kind == "reply":
@@ -221,6 +223,8 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
         elif kind == "push":
             pushes += 1
             pushes_to.setdefault(key, []).append(at)
+            if (detail or "").startswith("https://kambot.example/media/"):
+                photos_to.setdefault(key, []).append(at)
             account = CARD_ACCOUNT.search(detail or "")
             if account and "OUT-" in detail and kamr_of.get(account.group(1)) == key:
                 cards.setdefault(account.group(1), []).append(at)
@@ -236,6 +240,7 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
             first_ticket_step[code] = min(first_ticket_step.get(code, float("inf")), result.sent_at[n])
     to_card = [min(ats) - args.line_delay - first_ticket_step[code] for code, ats in cards.items()
                if code in first_ticket_step]
+    to_photo = _photos_relayed(args, prepared, result, kamr_of, photos_to)
     failed = {side: health.get(side, {}).get("failed", 0) for side in ("inbox", "outbox")}
     pending = {side: health.get(side, {}).get("pending", 0) for side in ("inbox", "outbox")}
     return {
@@ -246,6 +251,8 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
         "replies_within_3s": round(sum(ms <= 3000 for ms in to_reply) / max(1, len(prepared)), 3),
         "kamr_card_s": {**loadgen.percentiles(to_card, 1), "max": round(max(to_card), 1) if to_card else None,
                         "cards": len(cards), "within_10s": sum(s <= 10 for s in to_card)},
+        "photo_to_kamr_s": {**loadgen.percentiles(to_photo, 1), "max": round(max(to_photo), 1) if to_photo else None,
+                            "photos": len(to_photo)},
         "replies": len(replies), "events_without_reply": len(prepared) - len(replies),
         "answered_by_push": len(by_push), "events_unanswered": len(prepared) - len(answered_at) - len(by_push),
         "pushes": pushes, "multicasts": multicasts, "multicast_recipients": multicast_recipients,
@@ -256,6 +263,24 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
                                for role, seconds in {**cpu, "load_generator": loadgen_cpu}.items() if seconds},
         **extra,
     }
+
+
+def _photos_relayed(args, prepared, result, kamr_of, photos_to) -> list[float]:
+    """Seconds from a photo's webhook to a photo pushed to its account's KAMR. The push names only the
+    photo's address, so per KAMR each photo, in the order sent, takes the first photo pushed after it."""
+    sent: dict[str, list[float]] = {}
+    for n, (_due, _body, _token, step, code, _user) in enumerate(prepared):
+        if step == PHOTO_STEP and kamr_of.get(code):
+            sent.setdefault(kamr_of[code], []).append(result.sent_at[n])
+    seconds = []
+    for kamr, times in sent.items():
+        pushed = iter(sorted(photos_to.get(kamr, [])))
+        for at in sorted(times):
+            relayed = next((push for push in pushed if push >= at), None)
+            if relayed is None:
+                break
+            seconds.append(relayed - args.line_delay - at)
+    return seconds
 
 
 def _answers_pushed(prepared, sent_at, answered_at, pushes_to) -> dict[str, float]:
