@@ -115,9 +115,8 @@ class Services:
     # --- work ------------------------------------------------------------------
 
     def _process(self, user_key: str) -> None:
-        if process_user(self.engine, self.config, user_key, self.clock):
+        if process_user(self.engine, self.config, user_key, self.clock, on_content=self.media_wakeup.set):
             self.outbox_wakeup.set()
-            self.media_wakeup.set()
 
     def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:
         with session_scope(self.engine) as session:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
 
 from storage.models import Media, MediaContent
 
@@ -43,9 +44,12 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
-    for row in rows:
-        row.claimed_until = now + lease
-        session.add(row)
+    if rows:  # one UPDATE for the batch; the loaded rows say what was written, without being written again
+        until = now + lease
+        session.connection().execute(update(Media).where(col(Media.id).in_([row.id for row in rows]))
+                                     .values(claimed_until=until))
+        for row in rows:
+            set_committed_value(row, "claimed_until", until)
     return rows
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
+from storage import inbox
 from storage.db import session_scope
 from storage.models import Media, TicketEvent
 
@@ -106,6 +107,33 @@ def test_photos_from_several_customers_are_downloaded_at_once(org):
     fetching.join(timeout=10)
     with session_scope(bot.engine) as session:
         assert sorted(m.status for m in session.exec(select(Media))) == ["stored"] * 3
+
+
+def test_the_fetcher_is_woken_by_a_photo_not_by_every_tap(org):
+    """Woken after every handled event, its look for due files was an eighth of a storm's worker CPU."""
+    import time
+
+    from bot.services import Services
+
+    bot = org
+    services = Services(bot.config, bot.engine, clock=lambda: bot.now).start(sender=False, scheduler=False)
+    try:
+        def handled_all() -> bool:
+            with session_scope(bot.engine) as session:
+                return not inbox.pending_user_keys(session, due_by=bot.now)
+
+        bot.post([bot.event("Ucust1", "postback", postback={"data": "a=outage"})])
+        services.events_stored(["Ucust1"])
+        assert bot.line.wait_for(handled_all)
+        time.sleep(0.1)
+        assert not services.media_wakeup.is_set()
+        bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-wake",
+                                                           "contentProvider": {"type": "line"}})])
+        services.events_stored(["Ucust1"])
+        assert bot.line.wait_for(services.media_wakeup.is_set)
+    finally:
+        services.stop()
+    assert only_media(bot).status == "pending"  # recorded, for the fetcher to take
 
 
 def test_a_forged_or_unknown_media_address_reveals_nothing(org):

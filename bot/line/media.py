@@ -105,8 +105,7 @@ class MediaFetcher:
         with session_scope(self.engine) as session:
             rows = media_repo.claim_due(session, now=self.clock(), lease=LEASE, limit=limit,
                                         skip_contacts={sender for sender in busy if isinstance(sender, int)})
-            session.flush()  # the claim is written before the rows are let go, or another worker takes them too
-            session.expunge_all()
+            session.expunge_all()  # written by claim_due at once, before the rows are let go
         batches: dict[object, list[Media]] = {}
         for row in rows:  # a staff member's files (no contact) have no one waiting on their order
             batches.setdefault(row.contact_id if row.contact_id is not None else ("file", row.id), []).append(row)

@@ -324,7 +324,7 @@ def main() -> None:
     parser.add_argument("--incident-share", type=float, default=0.5, help="share of tripped feeders given an incident")
     parser.add_argument("--concurrency", type=int, default=64, help="connections LINE keeps open to the webhook")
     parser.add_argument("--line-delay", type=float, default=0.2)
-    parser.add_argument("--outbox-concurrency", type=int, default=32, help="LINE calls in flight per sender ([outbox] concurrency)")
+    parser.add_argument("--outbox-concurrency", type=int, default=64, help="LINE calls in flight per sender ([outbox] concurrency)")
     parser.add_argument("--drain-timeout", type=float, default=900)
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--deliveries", default="", help="write every LINE call (kind, to, time, first text) here")

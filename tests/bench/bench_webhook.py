@@ -2,7 +2,7 @@
 
     python tests/bench/bench_webhook.py [--database sqlite|postgresql] [--requests 3000] [--users 300]
         [--concurrency 32] [--rate 1000] [--line-delay 0.2] [--workers 2] [--no-baseline]
-        [--split [--worker-nice 10] [--ack-only]] [--outbox-concurrency 32]
+        [--split [--worker-nice 10] [--ack-only]] [--outbox-concurrency 64]
 
 Outage reports from distinct linked customers (tap ไฟดับ, pick the symptom, "just now", then
 status; every 5th webhook carries a second event from another customer) are posted signed to
@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="web processes (PostgreSQL only)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes (PostgreSQL only)")
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--outbox-concurrency", type=int, default=32, help="LINE calls in flight ([outbox] concurrency)")
+    parser.add_argument("--outbox-concurrency", type=int, default=64, help="LINE calls in flight ([outbox] concurrency)")
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=32)
