@@ -21,7 +21,7 @@ from bot.line.sender import LineSender
 from bot.line.processing import process_user
 from jobs.scheduler import build_scheduler
 from storage import inbox
-from storage.db import session_scope
+from storage.db import read_scope
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class Services:
             self.outbox_wakeup.set()
 
     def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:
-        with session_scope(self.engine) as session:
+        with read_scope(self.engine) as session:
             now = self.clock()
             keys = inbox.pending_user_keys(session, due_by=now, received_before=now - min_age + timedelta(microseconds=1))
         if keys:
@@ -130,7 +130,7 @@ class Services:
     def poll_new_events(self) -> None:
         """What other processes stored since the last look (`kambot worker`): a cheap range read, where
         the full sweep groups every pending event (a tenth of a busy worker's CPU at 20 sweeps a second)."""
-        with session_scope(self.engine) as session:
+        with read_scope(self.engine) as session:
             keys, self.seen_id = inbox.pending_since(session, max(0, self.seen_id - POLL_OVERLAP))
         if keys:
             self.runner.submit(keys)
@@ -171,7 +171,7 @@ class Services:
                 self.loading = LoadingAnimation(self.config)
                 self._thread(self._loading_loop, "loading-watcher")
             if self.polling:
-                with session_scope(self.engine) as session:
+                with read_scope(self.engine) as session:
                     self.seen_id = inbox.highest_id(session)
             self.sweep_inbox(min_age=timedelta(0))  # whatever a crash left behind
             self._thread(self._sweeper_loop, "inbox-sweeper")

@@ -22,7 +22,7 @@ from bot.config import Config
 from bot.line.events import is_one_to_one
 from bot.line.sender import make_api, post_json
 from storage import inbox
-from storage.db import session_scope
+from storage.db import read_scope
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class LoadingAnimation:
     def show_to_waiting(self, engine: Engine, *, now: datetime, busy: Collection[str] = ()) -> list[Future]:
         """Start it for everyone waiting past loading_after_seconds, but those in `busy` (being
         handled); returns the calls' futures (tests wait on them)."""
-        with session_scope(engine) as session:
+        with read_scope(engine) as session:
             waiting = inbox.waiting(session, now=now, received_before=now - self.after, limit=PER_LOOK)
         asked, still = [], {}
         for key, first_id in waiting:
