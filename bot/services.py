@@ -4,6 +4,7 @@ The webhook only stores events and wakes these up, so LINE gets its 200 at once.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from bot.line.loading import LoadingAnimation
 from bot.line.media import MediaFetcher
 from bot.line.notifier import notifier_for as line_notifier_for
 from bot.line.sender import LineSender
-from bot.line.processing import process_user
+from bot.line.processing import process_user, process_users
 from jobs.scheduler import build_scheduler
 from storage import inbox
 from storage.db import read_scope
@@ -32,6 +33,7 @@ SWEEP_EVERY = 2.0
 # two web processes may commit ids out of order, and the full sweep comes only every SWEEP_EVERY.
 POLL_OVERLAP = 500
 LOADING_LOOK_EVERY = 1.0  # seconds between looks for people waiting past [line] loading_after_seconds
+BATCH_PEOPLE = 64  # SQLite: people handed to one batch of shared transactions (process_users)
 
 
 def utcnow() -> datetime:
@@ -86,13 +88,69 @@ class KeyedRunner:
         self.pool.shutdown(wait=True, cancel_futures=False)
 
 
+class BatchRunner:
+    """SQLite's runner: one thread hands everyone waiting (up to `batch` people) to `work` at once,
+    which handles them in shared transactions (`process_users`). Like KeyedRunner, a person is in one
+    batch at a time, and one submitted while their batch runs is taken again after it."""
+
+    def __init__(self, work: Callable[[list[str]], object], batch: int):
+        self.work, self.batch = work, batch
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox")
+        self.lock = threading.Lock()
+        self.waiting: dict[str, None] = {}  # in the order submitted
+        self.active: set[str] = set()
+        self.again: set[str] = set()
+        self.running = False
+
+    def submit(self, keys: Iterable[str]) -> None:
+        with self.lock:
+            for key in keys:
+                if key in self.active:
+                    self.again.add(key)
+                else:
+                    self.waiting[key] = None
+            if self.waiting and not self.running:
+                self.running = True
+                self.pool.submit(self._run)
+
+    def busy(self) -> set[str]:
+        with self.lock:
+            return set(self.active)
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                keys = list(itertools.islice(self.waiting, self.batch))
+                if not keys:
+                    self.running = False
+                    return
+                for key in keys:
+                    del self.waiting[key]
+                self.active.update(keys)
+            try:
+                self.work(keys)
+            except Exception:
+                log.exception("inbox worker failed for a batch of users")
+            with self.lock:
+                self.active.difference_update(keys)
+                for key in self.again.intersection(keys):
+                    self.again.discard(key)
+                    self.waiting[key] = None
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
 class Services:
     def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime] = utcnow):
         self.config, self.engine, self.clock = config, engine, clock
         # Handlers do no network I/O, and SQLite takes one writer at a time: more threads there would
-        # only queue for the write lock and the interpreter lock. PostgreSQL writes in parallel.
-        parallel = engine.dialect.name != "sqlite"
-        self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2) if parallel else 1)
+        # only queue for the write lock and the interpreter lock, so one thread handles several people
+        # per transaction. PostgreSQL writes in parallel: a thread per person.
+        if engine.dialect.name == "sqlite":
+            self.runner = BatchRunner(self._process_many, batch=BATCH_PEOPLE)
+        else:
+            self.runner = KeyedRunner(self._process, workers=max(2, config.server.threads // 2))
         self.sender: LineSender | None = None
         self.media: MediaFetcher | None = None
         self.loading: LoadingAnimation | None = None
@@ -116,6 +174,10 @@ class Services:
 
     def _process(self, user_key: str) -> None:
         if process_user(self.engine, self.config, user_key, self.clock, on_content=self.media_wakeup.set):
+            self.outbox_wakeup.set()
+
+    def _process_many(self, user_keys: list[str]) -> None:
+        if process_users(self.engine, self.config, user_keys, self.clock, on_content=self.media_wakeup.set):
             self.outbox_wakeup.set()
 
     def sweep_inbox(self, *, min_age: timedelta = SWEEP_AGE) -> None:

@@ -86,6 +86,29 @@ def test_a_person_asked_for_again_before_their_turn_is_handled_once():
     assert sorted(calls) == ["first", "first", "waiting"]
 
 
+def test_sqlite_batches_take_everyone_waiting_and_a_person_named_during_their_batch_again_after():
+    import threading
+
+    from bot.services import BatchRunner
+
+    batches, first_started, release = [], threading.Event(), threading.Event()
+
+    def work(keys: list[str]) -> None:
+        batches.append(keys)
+        if keys == ["first"]:
+            first_started.set()
+            release.wait(5)
+
+    runner = BatchRunner(work, batch=10)
+    runner.submit(["first"])
+    assert first_started.wait(5)
+    runner.submit(["second", "third"])
+    runner.submit(["third", "first"])  # "third" already waits; "first" is being handled: once more after
+    release.set()
+    runner.shutdown()
+    assert batches == [["first"], ["second", "third", "first"]]
+
+
 def _stored_elsewhere(bot, user: str) -> dict:
     """An event stored by a web-only server in another process: this process's webhook never saw it."""
     from bot.line.events import inbox_row
