@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event as sa_event
 from sqlmodel import select
 
 from bot.line.processing import process_users
 from faults import storage_fails
 from storage.db import session_scope
 from storage.models import InboxEvent
+from statements import statements_while
 
 PEOPLE = ["Ucust1", "Ucust2", "Uhosp"]
 
@@ -28,17 +28,8 @@ def _send(bot) -> None:
 
 
 def _transactions_during(engine, work) -> int:
-    begins = []
-
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("BEGIN", "START TRANSACTION")):
-            begins.append(statement)
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
-    return len(begins)
+    return sum(statement.lstrip().upper().startswith(("BEGIN", "START TRANSACTION"))
+               for statement in statements_while(engine, work))
 
 
 def test_several_peoples_taps_are_answered_from_one_transaction(org):

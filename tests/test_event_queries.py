@@ -1,26 +1,15 @@
 """Handling an event reads the person and their dialog state in one query, and asks the inbox once."""
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from bot.line.processing import process_user
+from statements import statements_while
 from storage import conversations, roster
 from storage.db import session_scope
 
 
 def _statements_while(engine, work) -> list[str]:
-    seen = []
-
-    def note(conn, cursor, statement, params, context, executemany):
-        if not statement.startswith(("BEGIN", "SELECT pg_advisory")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return seen
+    return [statement for statement in statements_while(engine, work)
+            if not statement.startswith(("BEGIN", "SELECT pg_advisory"))]
 
 
 def test_a_status_tap_takes_five_statements_and_the_person_still_gets_their_answer(org):
