@@ -10,8 +10,9 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, create_engine
 
 from storage import models  # noqa: F401  (registers the tables)
@@ -180,6 +181,18 @@ def read_scope(engine: Engine) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
+
+
+def write_loaded(session: Session, rows: list, **values) -> None:
+    """Write the same values to rows already loaded, in one UPDATE, and let the loaded rows say what
+    was written without writing it again (the unit of work would issue an UPDATE per row)."""
+    if not rows:
+        return
+    model = type(rows[0])
+    session.connection().execute(update(model).where(model.id.in_([row.id for row in rows])).values(**values))
+    for row in rows:
+        for name, value in values.items():
+            set_committed_value(row, name, value)
 
 
 def lock_user(session: Session, user_key: str) -> None:

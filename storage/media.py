@@ -4,10 +4,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlalchemy import or_
+from sqlmodel import Session, select
 
+from storage.db import write_loaded
 from storage.models import Media, MediaContent
 
 
@@ -44,12 +44,7 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())
-    if rows:  # one UPDATE for the batch; the loaded rows say what was written, without being written again
-        until = now + lease
-        session.connection().execute(update(Media).where(col(Media.id).in_([row.id for row in rows]))
-                                     .values(claimed_until=until))
-        for row in rows:
-            set_committed_value(row, "claimed_until", until)
+    write_loaded(session, rows, claimed_until=now + lease)
     return rows
 
 

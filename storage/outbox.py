@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from storage.db import write_loaded
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -99,17 +100,9 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     # Its last sender died (or hung) mid-call: a reply may have reached LINE already.
     uncertain = [row for row in rows if row.claimed_until is not None and row.reply_token
                  and _reply_was_tried(row, lease, reply_ttl)]
-    until = now + lease
     # One UPDATE for the batch, not one per row through the unit of work: the sender claims all day long.
-    session.connection().execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in rows]))
-                                 .values(claimed_until=until))
-    if uncertain:
-        session.connection().execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([row.id for row in uncertain]))
-                                     .values(reply_uncertain=True))
-    for row in rows:  # the loaded rows say what was written, without being written again
-        set_committed_value(row, "claimed_until", until)
-    for row in uncertain:
-        set_committed_value(row, "reply_uncertain", True)
+    write_loaded(session, rows, claimed_until=now + lease)
+    write_loaded(session, uncertain, reply_uncertain=True)
     return rows
 
 
