@@ -90,8 +90,8 @@ class KeyedRunner:
 
 class BatchRunner:
     """SQLite's runner: one thread hands everyone waiting (up to `batch` people) to `work` at once,
-    which handles them in shared transactions (`process_users`). Like KeyedRunner, a person is in one
-    batch at a time, and one submitted while their batch runs is taken again after it."""
+    which handles them in shared transactions (`process_users`). Batches run one after another, so a
+    person is in one batch at a time, and one submitted while their batch runs is in the next."""
 
     def __init__(self, work: Callable[[list[str]], object], batch: int):
         self.work, self.batch = work, batch
@@ -99,16 +99,11 @@ class BatchRunner:
         self.lock = threading.Lock()
         self.waiting: dict[str, None] = {}  # in the order submitted
         self.active: set[str] = set()
-        self.again: set[str] = set()
         self.running = False
 
     def submit(self, keys: Iterable[str]) -> None:
         with self.lock:
-            for key in keys:
-                if key in self.active:
-                    self.again.add(key)
-                else:
-                    self.waiting[key] = None
+            self.waiting.update(dict.fromkeys(keys))
             if self.waiting and not self.running:
                 self.running = True
                 self.pool.submit(self._run)
@@ -133,9 +128,6 @@ class BatchRunner:
                 log.exception("inbox worker failed for a batch of users")
             with self.lock:
                 self.active.difference_update(keys)
-                for key in self.again.intersection(keys):
-                    self.again.discard(key)
-                    self.waiting[key] = None
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=False)
