@@ -56,6 +56,7 @@ FEEDERS_PER_INCIDENT = 10
 TAPS = ("a=outage", "a=outage.symptom&v=no_power", "a=outage.since&v=now", "photo", "pin", "a=outage.done")
 SINCE_STEP = TAPS.index("a=outage.since&v=now")
 PHOTO_STEP = TAPS.index("photo")
+PUBLIC_URL = "https://kambot.example"  # photos relayed to the KAMRs are addressed under it
 CARD_ACCOUNT = re.compile(r"\((A\d{5})\)")
 
 
@@ -155,7 +156,7 @@ def measure(args, work: Path) -> dict:
     kamr_of = {code: kamr for _id, code, kamr in org["accounts"]}
     line = StandInProcess(delay=args.line_delay, token=TOKEN, details=True)
     config = write_config(work / "storm.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=url,
-                          port=free_port(), server={"threads": 16, "public_url": "https://kambot.example"},
+                          port=free_port(), server={"threads": 16, "public_url": PUBLIC_URL},
                           outbox={"concurrency": args.outbox_concurrency})
     web_processes = args.web_processes if args.database == "postgresql" else 1
     server = ServerProcess(config, "--workers", str(web_processes), "--web-only", log=work / "web.log")
@@ -223,7 +224,7 @@ def _figures(args, prepared, result, deliveries, kamr_of, cpu, loadgen_cpu, heal
         elif kind == "push":
             pushes += 1
             pushes_to.setdefault(key, []).append(at)
-            if (detail or "").startswith("https://kambot.example/media/"):
+            if (detail or "").startswith(f"{PUBLIC_URL}/media/"):
                 photos_to.setdefault(key, []).append(at)
             account = CARD_ACCOUNT.search(detail or "")
             if account and "OUT-" in detail and kamr_of.get(account.group(1)) == key:
