@@ -47,10 +47,9 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bot.demo.line_standin import _QuietHandler  # the same quiet request log as the LINE stand-in
+from bot.demo.http_server import KeepAliveServer
 
 __all__ = ["SheetsStandIn", "FakeSpreadsheet", "FakeTab", "RecordedRequest", "serial_number"]
 
@@ -139,7 +138,6 @@ class SheetsStandIn:
         self._faults: list[tuple[int, str | None]] = []
         self._lock = threading.Lock()
         self._server = None
-        self._thread: threading.Thread | None = None
         self.url = ""
 
     # --- set-up -------------------------------------------------------------------
@@ -191,22 +189,15 @@ class SheetsStandIn:
     def start(self) -> "SheetsStandIn":
         if self._server is not None:
             return self
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name=f"SheetsStandIn:{self._server.server_port}", daemon=True)
-        self._thread.start()
+        self._server = KeepAliveServer(self._wsgi, name="SheetsStandIn").start()
+        self.url = self._server.url
         return self
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server, self._thread = None, None
+        self._server.stop()
+        self._server = None
 
     def __enter__(self) -> "SheetsStandIn":
         return self.start()

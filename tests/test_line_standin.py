@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -371,7 +372,7 @@ def test_listeners_delay_wait_for_and_reset(standin, api):
 def test_stop_is_clean_even_with_hanging_request():
     s = LineStandIn().start()
     url = s.url
-    standin_thread = s._thread
+    standin_thread = s._server._thread
     s.hang_next("any", 30)
     client = make_client(s, retries=False)
 
@@ -395,6 +396,37 @@ def test_stop_is_clean_even_with_hanging_request():
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/v2/bot/profile/U1", timeout=1)
     client.close()
+
+
+def test_calls_go_over_one_kept_connection_as_with_line():
+    """werkzeug's server closed every connection: the client connected anew for each call, and a
+    benchmark counted that connecting against the bot's CPU."""
+    with LineStandIn(access_token="tok") as s:
+        connection = http.client.HTTPConnection(s.url.removeprefix("http://"), timeout=3)
+        ports = []
+        for text in ("a", "b", "c"):
+            connection.request("POST", "/v2/bot/message/push", body=json.dumps(
+                {"to": USER, "messages": [{"type": "text", "text": text}]}),
+                headers={"Authorization": "Bearer tok", "Content-Type": "application/json"})
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200 and not answer.will_close
+            ports.append(connection.sock.getsockname()[1])
+        assert len(set(ports)) == 1
+        assert [m["text"] for m in s.messages_to(USER)] == ["a", "b", "c"]
+        connection.close()
+
+
+def test_a_stopped_standin_answers_nobody_on_a_kept_connection():
+    s = LineStandIn(access_token="tok").start()
+    connection = http.client.HTTPConnection(s.url.removeprefix("http://"), timeout=3)
+    connection.request("GET", "/v2/bot/info", headers={"Authorization": "Bearer tok"})
+    connection.getresponse().read()
+    s.stop()
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        connection.request("GET", "/v2/bot/info", headers={"Authorization": "Bearer tok"})
+        connection.getresponse()
+    connection.close()
 
 
 # ------------------------------------------------------- chat simulator helpers

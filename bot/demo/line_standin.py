@@ -2,7 +2,8 @@
 
 Used by tests, benchmarks and the terminal chat simulator.  It is a plain
 werkzeug WSGI app served by a real threaded HTTP server on 127.0.0.1 (free
-port), so our code can talk to it through the real line-bot-sdk v3 client::
+port; connections kept open between calls, as LINE's are), so our code can
+talk to it through the real line-bot-sdk v3 client::
 
     standin = LineStandIn(access_token="tok").start()
     cfg = linebot.v3.messaging.Configuration(host=standin.url, access_token="tok")
@@ -62,8 +63,9 @@ from typing import Any, Callable
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from bot.demo.http_server import KeepAliveServer
 
 __all__ = ["RecordedCall", "LineStandIn"]
 
@@ -181,17 +183,6 @@ class _Outcome:
     delivery: _Delivery | None = None
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Request handler that does not log every request (keeps the simulator's
-    terminal clean); errors are still logged through werkzeug's logger. Keeps
-    connections open between calls, as LINE's servers do (HTTP/1.1)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -209,7 +200,6 @@ class LineStandIn:
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._server = None
-        self._thread: threading.Thread | None = None
         self.url: str = ""
 
         self._url_map = Map(
@@ -323,33 +313,17 @@ class LineStandIn:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = make_server(
-            "127.0.0.1", port, self._wsgi_app, threaded=True, request_handler=_QuietHandler
-        )
-        # handler threads must never keep the interpreter alive
-        self._server.daemon_threads = True
+        self._server = KeepAliveServer(self._wsgi_app, port, name="LineStandIn").start()
         self.port: int = self._server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name=f"LineStandIn:{self._server.server_port}",
-            daemon=True,
-        )
-        self._thread.start()
+        self.url = self._server.url
         return self
 
     def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
+        if self._server is None:
             return
         self._stopping.set()  # wakes up sleeping (delay / hang) requests
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        self._server.stop()
         self._server = None
-        self._thread = None
 
     def __enter__(self) -> "LineStandIn":
         return self.start()
