@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 # Events older than this still pending were left by a crash or another process.
 SWEEP_AGE = timedelta(seconds=5)
 SWEEP_EVERY = 2.0
-# A polling worker reads new events from this many ids below the highest it saw: on PostgreSQL
-# two web processes may commit ids out of order, and the full sweep comes only every SWEEP_EVERY.
+# A polling worker on PostgreSQL reads new events from this many ids below the highest it saw: two
+# web processes may commit ids out of order, and the full sweep comes only every SWEEP_EVERY. SQLite
+# needs none: its writers take turns, so a row committed later always has a higher id.
 POLL_OVERLAP = 500
 LOADING_LOOK_EVERY = 1.0  # seconds between looks for people waiting past [line] loading_after_seconds
 BATCH_PEOPLE = 64  # SQLite: people handed to one batch of shared transactions (process_users)
@@ -153,7 +154,8 @@ class Services:
         self.threads: list[threading.Thread] = []
         self.handling_inbox = False
         self.sweep_every, self.sweep_age = SWEEP_EVERY, SWEEP_AGE
-        self.polling, self.seen_id = False, 0
+        self.polling, self.seen_id, self.polled = False, 0, set()
+        self.poll_overlap = POLL_OVERLAP if engine.dialect.name == "postgresql" else 0
 
     # --- called by the webhook -------------------------------------------------
 
@@ -183,11 +185,15 @@ class Services:
 
     def poll_new_events(self) -> None:
         """What other processes stored since the last look (`kambot worker`): a cheap range read, where
-        the full sweep groups every pending event (a tenth of a busy worker's CPU at 20 sweeps a second)."""
+        the full sweep groups every pending event (a tenth of a busy worker's CPU at 20 sweeps a second).
+        Events read at an earlier look are not handed on again: in a backlog, the overlap's pending rows
+        came back at every look, 20 times a second, and each person was looked up again in the next batch."""
         with read_scope(self.engine) as session:
-            keys, self.seen_id = inbox.pending_since(session, max(0, self.seen_id - POLL_OVERLAP))
+            rows, self.seen_id = inbox.pending_since(session, max(0, self.seen_id - self.poll_overlap))
+        keys = [key for event_id, key in rows if event_id not in self.polled]
+        self.polled = {event_id for event_id, _ in rows if event_id > self.seen_id - self.poll_overlap}
         if keys:
-            self.runner.submit(keys)
+            self.runner.submit(dict.fromkeys(keys))
 
     def _sweeper_loop(self) -> None:
         last_full = time.monotonic()

@@ -99,14 +99,16 @@ def _oldest_pending(due_by: datetime, received_before: datetime | None, limit: i
     return query.group_by(InboxEvent.user_key).order_by(func.min(InboxEvent.id)).limit(limit)
 
 
-def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tuple[list[str], int]:
-    """Users with new pending events (id above `after_id`, never tried) and the id to go on from: a
-    range of the primary key, where `pending_user_keys` groups every pending event. For a process
-    that polls for what other processes stored; events that wait out a backoff are the full sweep's."""
-    rows = session.connection().execute(_PENDING_SINCE, {"after": after_id, "limit": limit}).all()
+def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tuple[list[tuple[int, str]], int]:
+    """(id, user key) of the new pending events (id above `after_id`, never tried), oldest first, and
+    the id to go on from: a range of the primary key, where `pending_user_keys` groups every pending
+    event. For a process that polls for what other processes stored; events that wait out a backoff
+    are the full sweep's."""
+    rows = [(event_id, key) for event_id, key in
+            session.connection().execute(_PENDING_SINCE, {"after": after_id, "limit": limit})]
     if len(rows) == limit:  # more wait: go on from the last one read
-        return list(dict.fromkeys(key for _, key in rows)), rows[-1][0]
-    return list(dict.fromkeys(key for _, key in rows)), highest_id(session)
+        return rows, rows[-1][0]
+    return rows, highest_id(session)
 
 
 def highest_id(session: Session) -> int:

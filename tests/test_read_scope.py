@@ -37,13 +37,13 @@ def test_a_look_for_new_events_goes_on_while_a_handler_holds_the_database(engine
     try:
         assert writing.wait(10)
         with read_scope(engine) as session:
-            keys, _ = inbox.pending_since(session, 0)
-        assert keys == ["Ucust1"]  # the last commit: the handler's uncommitted event is not seen
+            rows, _ = inbox.pending_since(session, 0)
+        assert [key for _, key in rows] == ["Ucust1"]  # the last commit: the handler's uncommitted event is not seen
     finally:
         looked.set()
         handler.join(10)
     with read_scope(engine) as session:
-        assert sorted(inbox.pending_since(session, 0)[0]) == ["Ucust1", "Ucust2"]
+        assert sorted(key for _, key in inbox.pending_since(session, 0)[0]) == ["Ucust1", "Ucust2"]
 
 
 def test_nothing_written_in_a_read_scope_is_kept(engine):
