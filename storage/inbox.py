@@ -115,8 +115,10 @@ def highest_id(session: Session) -> int:
     return session.connection().execute(select(func.max(InboxEvent.id))).scalar() or 0
 
 
+# `status || ''`: a range of the primary key, never the pending index. Given that index, SQLite read every
+# pending event and sorted them, at each look: in a storm's backlog, a tenth of the worker's CPU.
 _PENDING_SINCE = (select(InboxEvent.id, InboxEvent.user_key)
-                  .where(InboxEvent.id > bindparam("after"), InboxEvent.status == "pending",
+                  .where(InboxEvent.id > bindparam("after"), (InboxEvent.status + "") == "pending",
                          InboxEvent.next_attempt_at.is_(None))
                   .order_by(InboxEvent.id)
                   .limit(bindparam("limit")))

@@ -154,12 +154,13 @@ class MediaFetcher:
     # --- bookkeeping ---------------------------------------------------------------
 
     def _settle(self, row: Media, fetched: Fetched) -> None:
+        # Before the transaction: shrinking a phone's photo takes a while, and on SQLite every writer waits for it.
+        preview = make_preview(fetched.data, fetched.content_type, self.config.media.preview_max_pixels) \
+            if fetched.status == "stored" and row.kind == "image" else None
         now = self.clock()
         with session_scope(self.engine) as session:
             media = session.get(Media, row.id)
             if fetched.status == "stored":
-                preview = make_preview(fetched.data, fetched.content_type, self.config.media.preview_max_pixels) \
-                    if media.kind == "image" else None
                 media_repo.store(session, media, data=fetched.data, preview=preview,
                                  content_type=fetched.content_type, now=now)
                 # Only now can the responders open it: it goes to them after it is stored, never before.
