@@ -272,7 +272,7 @@ class InboxEvent(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+    __table_args__ = (Index("ix_outbox_waiting", "status", "id"),  # the sender walks them in order
                       Index("ix_outbox_user_pending", "to_user", "status", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     to_user: str

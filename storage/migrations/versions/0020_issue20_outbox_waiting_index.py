@@ -1,0 +1,31 @@
+"""the sender walks waiting messages in id order: index (status, id) in place of (status, next_attempt_at)
+
+Given (status, next_attempt_at), each claim read every due message and sorted them to take the
+oldest 64: in a storm's backlog of 2,000, 3-8 ms inside the write lock, several times a second.
+In id order the walk stops once it has found enough.
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-03 14:20:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+revision: str = '0020'
+down_revision: Union[str, Sequence[str], None] = '0019'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('outboxmessage') as batch:
+        batch.drop_index('ix_outbox_due')
+        batch.create_index('ix_outbox_waiting', ['status', 'id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('outboxmessage') as batch:
+        batch.drop_index('ix_outbox_waiting')
+        batch.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
