@@ -109,6 +109,37 @@ def test_photos_from_several_customers_are_downloaded_at_once(org):
         assert sorted(m.status for m in session.exec(select(Media))) == ["stored"] * 3
 
 
+def test_the_fetcher_does_not_look_again_at_once_after_taking_all_that_was_due(org):
+    """Each look is a write transaction, and on SQLite every writer queues for the one lock: one
+    photo cost three looks, the second of which always found nothing."""
+    import threading
+
+    from statements import statements_while
+
+    bot = org
+    bot.line.content["m-one"] = (JPEG, "image/jpeg")
+    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-one",
+                                                       "contentProvider": {"type": "line"}})])
+    bot.drain(send=False)
+    stopping, wakeup = threading.Event(), threading.Event()
+
+    def stored() -> bool:
+        with session_scope(bot.engine) as session:
+            return [m.status for m in session.exec(select(Media))] == ["stored"]
+
+    def fetch_one_photo():
+        running = threading.Thread(target=bot.media.run, args=(stopping, wakeup), kwargs={"every": 30})
+        running.start()
+        assert bot.line.wait_for(stored, timeout=5)
+        bot.line.wait_for(lambda: False, timeout=0.3)  # the look its finished download wakes
+        stopping.set()
+        wakeup.set()
+        running.join(timeout=5)
+
+    looks = [s for s in statements_while(bot.engine, fetch_one_photo) if "FROM media" in s and "media.claimed_until IS NULL" in s]
+    assert len(looks) == 2, looks  # one that took it, one after it was stored
+
+
 def test_the_fetcher_is_woken_by_a_photo_not_by_every_tap(org):
     """Woken after every handled event, its look for due files was an eighth of a storm's worker CPU."""
     import time

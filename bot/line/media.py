@@ -96,7 +96,9 @@ class MediaFetcher:
                 future = self.pool.submit(self._fetch_all, rows)
                 future.add_done_callback(lambda _future: wakeup.set())
                 in_flight[future] = sender
-            if not batches:
+            if not batches or sum(len(rows) for rows in batches.values()) < free:
+                # All that was due is taken: claiming again at once would find nothing, in a write
+                # transaction of its own. A file recorded since the look has set `wakeup` already.
                 wakeup.wait(every)
         wait(in_flight)
 
