@@ -257,7 +257,8 @@ class Conversation(SQLModel, table=True):
 class InboxEvent(SQLModel, table=True):
     """Every webhook event, once: keyed by LINE's webhookEventId."""
 
-    __table_args__ = (Index("ix_inbox_pending", "status", "user_key", "id"),)
+    # With the two times, the looks for people waiting read this index alone, not every pending body.
+    __table_args__ = (Index("ix_inbox_pending", "status", "user_key", "id", "next_attempt_at", "received_at"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     event_id: str = Field(unique=True)
     user_key: str
