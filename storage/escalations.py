@@ -3,28 +3,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import EscalationStep, Ticket
 
 
+_TABLE = EscalationStep.__table__
+# Built once per dialect (each new outage claims its first level; building a statement cost more than running it).
+_CLAIM = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_TABLE)
+          .values(ticket_id=bindparam("ticket"), level=bindparam("level"), staff_id=bindparam("staff"), at=bindparam("at"))
+          .on_conflict_do_nothing(index_elements=["ticket_id", "level"]).returning(_TABLE.c.id)
+          for dialect in (postgresql, sqlite)}
+_STEPS_OF = (select(EscalationStep).where(col(EscalationStep.ticket_id).in_(bindparam("tickets", expanding=True)))
+             .order_by(EscalationStep.ticket_id, EscalationStep.level))
+
+
 def claim(session: Session, ticket_id: int, level: int, staff_id: int | None, *, now: datetime) -> bool:
     """Record that `level` of the ticket went to `staff_id` (None: skipped); False when someone
     (another scheduler) claimed that level first: then they tell the people, not us."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = EscalationStep.__table__
-    statement = (insert(table).values(ticket_id=ticket_id, level=level, staff_id=staff_id, at=now)
-                 .on_conflict_do_nothing(index_elements=["ticket_id", "level"]).returning(table.c.id))
-    return session.connection().execute(statement).first() is not None
+    statement = _CLAIM[session.get_bind().dialect.name]
+    values = {"ticket": ticket_id, "level": level, "staff": staff_id, "at": now}
+    return session.connection().execute(statement, values).first() is not None
 
 
 def steps_of(session: Session, ticket_ids: list[int]) -> dict[int, list[EscalationStep]]:
     """{ticket id: its claimed levels, lowest first}, in one query."""
     found: dict[int, list[EscalationStep]] = {ticket_id: [] for ticket_id in ticket_ids}
     if ticket_ids:
-        for step in session.exec(select(EscalationStep).where(col(EscalationStep.ticket_id).in_(ticket_ids))
-                                 .order_by(EscalationStep.ticket_id, EscalationStep.level)):
+        for step in session.exec(_STEPS_OF, params={"tickets": list(ticket_ids)}):
             found[step.ticket_id].append(step)
     return found
 

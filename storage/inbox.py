@@ -30,13 +30,17 @@ class RetryPolicy:
         return min(self.backoff_base * 2 ** min(attempts - 1, 40), self.backoff_max)
 
 
+# Built once per dialect: every webhook request stores its events with it.
+_ADD_EVENTS = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(InboxEvent.__table__)
+               .on_conflict_do_nothing(index_elements=["event_id"])
+               .returning(InboxEvent.__table__.c.event_id, InboxEvent.__table__.c.user_key, InboxEvent.__table__.c.status)
+               for dialect in (postgresql, sqlite)}
+
+
 def add_events(session: Session, rows: list[dict], *, now: datetime) -> list[tuple[str, str]]:
     """Store events in one batched statement; repeats of a known event id are ignored.
     Returns (event id, user key) of the new pending ones (a quarantined row is kept, not handled)."""
-    table = InboxEvent.__table__
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(
-        table.c.event_id, table.c.user_key, table.c.status)
+    statement = _ADD_EVENTS[session.get_bind().dialect.name]
     values = [dict(event_id=row["event_id"], user_key=row["user_key"], event_type=row["event_type"],
                    payload=row["payload"], received_at=now, status=row.get("status", "pending"), attempts=0,
                    error=row.get("error", "")) for row in rows]
@@ -112,7 +116,10 @@ def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tupl
 
 
 def highest_id(session: Session) -> int:
-    return session.connection().execute(select(func.max(InboxEvent.id))).scalar() or 0
+    return session.connection().execute(_HIGHEST_ID).scalar() or 0
+
+
+_HIGHEST_ID = select(func.max(InboxEvent.id))
 
 
 # `status || ''`: a range of the primary key, never the pending index. Given that index, SQLite read every

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.db import lock_key
@@ -11,6 +11,13 @@ from storage.models import Contact, Incident, IncidentFeeder, IncidentRecipient,
 
 PREFIX = "INC"
 ACKNOWLEDGED_BY_INCIDENT = "acknowledged_by_incident"  # in Ticket.details: the incident's number
+
+
+# Built once: these run per report and per status card (building a statement cost more than running it).
+_OPEN_ON_FEEDERS = (select(IncidentFeeder, Incident).join(Incident, col(Incident.id) == IncidentFeeder.incident_id)
+                    .where(col(IncidentFeeder.open_feeder).in_(bindparam("feeders", expanding=True))))
+_OF_TICKET = (select(Incident).join(IncidentTicket, col(IncidentTicket.incident_id) == Incident.id)
+              .where(IncidentTicket.ticket_id == bindparam("ticket")))
 
 
 def lock_feeders(session: Session, feeders: list[str]) -> None:
@@ -23,8 +30,7 @@ def open_on_feeders(session: Session, feeders: list[str]) -> dict[str, Incident]
     """{feeder: its open incident} for the given feeders that have one."""
     if not feeders:
         return {}
-    rows = session.exec(select(IncidentFeeder, Incident).join(Incident, col(Incident.id) == IncidentFeeder.incident_id)
-                        .where(col(IncidentFeeder.open_feeder).in_(feeders))).all()
+    rows = session.exec(_OPEN_ON_FEEDERS, params={"feeders": list(feeders)}).all()
     return {link.feeder: incident for link, incident in rows}
 
 
@@ -69,8 +75,7 @@ def tickets_of(session: Session, incident: Incident) -> list[Ticket]:
 
 
 def of_ticket(session: Session, ticket_id: int) -> Incident | None:
-    return session.exec(select(Incident).join(IncidentTicket, col(IncidentTicket.incident_id) == Incident.id)
-                        .where(IncidentTicket.ticket_id == ticket_id)).first()
+    return session.exec(_OF_TICKET, params={"ticket": ticket_id}).first()
 
 
 def add_recipients(session: Session, incident: Incident, contact_ids: list[int]) -> list[int]:

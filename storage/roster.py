@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Contact, Office, Site, Staff
+
+
+# Built once: these run per event (building a statement cost more than running it).
+_CONTACT_BY_LINE_USER = select(Contact).where(Contact.line_user_id == bindparam("line_user_id"), Contact.active)
+_SITES_OF = select(Site).where(Site.account_id == bindparam("account")).order_by(Site.id)
 
 
 def staff_by_code(session: Session, code: str) -> Staff | None:
@@ -17,7 +23,7 @@ def staff_by_line_user(session: Session, line_user_id: str) -> Staff | None:
 
 
 def contact_by_line_user(session: Session, line_user_id: str) -> Contact | None:
-    return session.exec(select(Contact).where(Contact.line_user_id == line_user_id, Contact.active)).first()
+    return session.exec(_CONTACT_BY_LINE_USER, params={"line_user_id": line_user_id}).first()
 
 
 def account_by_code(session: Session, code: str) -> Account | None:
@@ -25,7 +31,7 @@ def account_by_code(session: Session, code: str) -> Account | None:
 
 
 def sites_of(session: Session, account_id: int) -> list[Site]:
-    return list(session.exec(select(Site).where(Site.account_id == account_id).order_by(Site.id)).all())
+    return list(session.exec(_SITES_OF, params={"account": account_id}).all())
 
 
 def contacts_of(session: Session, account_id: int) -> list[Contact]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, TextIO
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.models import TIERS, Account, SelectionRecord
@@ -83,6 +84,12 @@ def export_rows(session: Session, year: int) -> list[tuple]:
              r.decided_at.isoformat(timespec="minutes"), r.decided_by) for r, a in found]
 
 
+# Built once: every new outage's KAMR card reads it (building a statement cost more than running it).
+_RECORDS_UP_TO = (select(SelectionRecord).where(col(SelectionRecord.account_id).in_(bindparam("accounts", expanding=True)),
+                                                 SelectionRecord.year <= bindparam("year"))
+                  .order_by(SelectionRecord.year))
+
+
 def risk_groups_of(session: Session, account_ids: Iterable[int], year: int) -> dict[int, list[str]]:
     """{account id: its risk groups} by the latest record up to `year` (a classification stands until the
     next one); accounts without a risk group are left out."""
@@ -90,8 +97,6 @@ def risk_groups_of(session: Session, account_ids: Iterable[int], year: int) -> d
     if not ids:
         return {}
     latest: dict[int, SelectionRecord] = {}
-    for item in session.exec(select(SelectionRecord).where(col(SelectionRecord.account_id).in_(ids),
-                                                           SelectionRecord.year <= year)
-                             .order_by(SelectionRecord.year)).all():
+    for item in session.exec(_RECORDS_UP_TO, params={"accounts": ids, "year": year}).all():
         latest[item.account_id] = item
     return {account_id: item.risk_groups.split(";") for account_id, item in latest.items() if item.risk_groups}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from storage.db import lock_key
@@ -15,6 +15,18 @@ PREFIXES = {"outage": "OUT", "complaint": "CMP", "service": "SRV", "message": "M
 # unit of work for these append-only rows cost more than writing them.
 _INSERT_EVENT = insert(TicketEvent.__table__).returning(TicketEvent.__table__.c.id)
 _INSERT_REPORTER = insert(TicketReporter.__table__)
+# Reads that run per event, built once: building and keying a statement cost more than running it
+# (open_for_account: 0.53 ms built each time, 0.20 ms built once, on the storm machine).
+_IS_REPORTER = select(TicketReporter.id).where(TicketReporter.ticket_id == bindparam("ticket"),
+                                               TicketReporter.contact_id == bindparam("contact"))
+_OPEN_FOR_SITE = (select(Ticket).where(Ticket.kind == bindparam("kind"), Ticket.account_id == bindparam("account"),
+                                       Ticket.site_id == bindparam("site"), col(Ticket.status).in_(OPEN_STATUSES))
+                  .order_by(Ticket.id).limit(1))
+_OPEN_WITHOUT_SITE = (select(Ticket).where(Ticket.kind == bindparam("kind"), Ticket.account_id == bindparam("account"),
+                                           col(Ticket.site_id).is_(None), col(Ticket.status).in_(OPEN_STATUSES))
+                      .order_by(Ticket.id).limit(1))
+_OPEN_FOR_ACCOUNT = (select(Ticket).where(Ticket.account_id == bindparam("account"), col(Ticket.status).in_(OPEN_STATUSES))
+                     .order_by(Ticket.id).limit(bindparam("limit")))
 
 
 def lock_site_outage(session: Session, *, account_id: int, site_id: int | None) -> None:
@@ -36,10 +48,7 @@ def create(session: Session, ticket: Ticket) -> Ticket:
 
 
 def add_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
-    exists = session.exec(
-        select(TicketReporter).where(TicketReporter.ticket_id == ticket.id, TicketReporter.contact_id == contact_id)
-    ).first()
-    if exists:
+    if session.exec(_IS_REPORTER, params={"ticket": ticket.id, "contact": contact_id}).first() is not None:
         return False
     session.connection().execute(_INSERT_REPORTER, {"ticket_id": ticket.id, "contact_id": contact_id})
     return True
@@ -49,8 +58,7 @@ def is_reporter(session: Session, ticket: Ticket, contact_id: int) -> bool:
     """Did this contact report or join the ticket (and so hear of it)?"""
     if ticket.contact_id == contact_id:
         return True
-    query = select(TicketReporter.id).where(TicketReporter.ticket_id == ticket.id, TicketReporter.contact_id == contact_id)
-    return session.exec(query).first() is not None
+    return session.exec(_IS_REPORTER, params={"ticket": ticket.id, "contact": contact_id}).first() is not None
 
 
 def reporters(session: Session, ticket: Ticket) -> list[Contact]:
@@ -85,27 +93,12 @@ def history(session: Session, ticket: Ticket) -> list[TicketEvent]:
 
 
 def open_for_site(session: Session, *, kind: str, account_id: int, site_id: int | None) -> Ticket | None:
-    return session.exec(
-        select(Ticket)
-        .where(
-            Ticket.kind == kind,
-            Ticket.account_id == account_id,
-            Ticket.site_id == site_id,
-            col(Ticket.status).in_(OPEN_STATUSES),
-        )
-        .order_by(Ticket.id)
-    ).first()
+    query = _OPEN_WITHOUT_SITE if site_id is None else _OPEN_FOR_SITE
+    return session.exec(query, params={"kind": kind, "account": account_id, "site": site_id}).first()
 
 
 def open_for_account(session: Session, account_id: int, *, limit: int = 20) -> list[Ticket]:
-    return list(
-        session.exec(
-            select(Ticket)
-            .where(Ticket.account_id == account_id, col(Ticket.status).in_(OPEN_STATUSES))
-            .order_by(Ticket.id)
-            .limit(limit)
-        ).all()
-    )
+    return list(session.exec(_OPEN_FOR_ACCOUNT, params={"account": account_id, "limit": limit}).all())
 
 
 def open_for_staff(session: Session, staff_id: int, *, limit: int = 20) -> list[tuple[Ticket, Account]]:
