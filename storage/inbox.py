@@ -115,11 +115,11 @@ def pending_since(session: Session, after_id: int, *, limit: int = 2000) -> tupl
     return rows, highest_id(session)
 
 
+_HIGHEST_ID = select(func.max(InboxEvent.id))
+
+
 def highest_id(session: Session) -> int:
     return session.connection().execute(_HIGHEST_ID).scalar() or 0
-
-
-_HIGHEST_ID = select(func.max(InboxEvent.id))
 
 
 # `status || ''`: a range of the primary key, never the pending index. Given that index, SQLite read every

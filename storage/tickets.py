@@ -19,12 +19,10 @@ _INSERT_REPORTER = insert(TicketReporter.__table__)
 # (open_for_account: 0.53 ms built each time, 0.20 ms built once, on the storm machine).
 _IS_REPORTER = select(TicketReporter.id).where(TicketReporter.ticket_id == bindparam("ticket"),
                                                TicketReporter.contact_id == bindparam("contact"))
-_OPEN_FOR_SITE = (select(Ticket).where(Ticket.kind == bindparam("kind"), Ticket.account_id == bindparam("account"),
-                                       Ticket.site_id == bindparam("site"), col(Ticket.status).in_(OPEN_STATUSES))
-                  .order_by(Ticket.id).limit(1))
-_OPEN_WITHOUT_SITE = (select(Ticket).where(Ticket.kind == bindparam("kind"), Ticket.account_id == bindparam("account"),
-                                           col(Ticket.site_id).is_(None), col(Ticket.status).in_(OPEN_STATUSES))
-                      .order_by(Ticket.id).limit(1))
+_OPEN_OF_KIND = (select(Ticket).where(Ticket.kind == bindparam("kind"), Ticket.account_id == bindparam("account"),
+                                      col(Ticket.status).in_(OPEN_STATUSES)).order_by(Ticket.id).limit(1))
+_OPEN_FOR_SITE = _OPEN_OF_KIND.where(Ticket.site_id == bindparam("site"))
+_OPEN_WITHOUT_SITE = _OPEN_OF_KIND.where(col(Ticket.site_id).is_(None))  # `= NULL` would match nothing
 _OPEN_FOR_ACCOUNT = (select(Ticket).where(Ticket.account_id == bindparam("account"), col(Ticket.status).in_(OPEN_STATUSES))
                      .order_by(Ticket.id).limit(bindparam("limit")))
 
