@@ -255,6 +255,8 @@ class OutboxConfig(_Section):
     # LINE reply tokens live about a minute; stop trying them a little earlier.
     reply_token_ttl_seconds: int = Field(default=50, ge=1, le=60)
     poll_seconds: float = Field(default=1.0, gt=0)
+    # `kambot sender` runs apart from the handlers, which cannot wake it: it looks this often.
+    alone_poll_seconds: float = Field(default=0.05, gt=0, le=5)
     # LINE calls in flight at once (to different people; one person's messages stay in order).
     concurrency: int = Field(default=64, ge=1, le=256)
     # A sender owns the messages it took for this long; after a crash another pass takes them again.

@@ -214,15 +214,14 @@ class Services:
             except Exception:
                 log.exception("looking for people waiting failed")
 
-    def _sender_loop(self) -> None:
-        self.sender.pump(self.stopping, self.outbox_wakeup)
-
     # --- lifecycle -------------------------------------------------------------
 
-    def start(self, *, inbox_workers: bool = True, sender: bool = True, scheduler: bool = True,
-              inbox_poll: float | None = None) -> "Services":
+    def start(self, *, inbox_workers: bool = True, sender: bool = True, media: bool | None = None,
+              scheduler: bool = True, inbox_poll: float | None = None, outbox_poll: float | None = None) -> "Services":
         """`inbox_poll`: look for new events this often (seconds), in a process whose own webhook
-        does not tell it of them (`kambot worker` beside web-only servers)."""
+        does not tell it of them (`kambot worker` beside web-only servers). `outbox_poll` likewise
+        for the outbox, in a sender whose handlers run in another process (`kambot sender`).
+        `media` (the downloads of what people sent) goes with the sender unless said otherwise."""
         if inbox_poll:
             self.sweep_every, self.sweep_age, self.polling = inbox_poll, timedelta(0), True
         if inbox_workers:
@@ -237,7 +236,8 @@ class Services:
             self._thread(self._sweeper_loop, "inbox-sweeper")
         if sender:
             self.sender = LineSender(self.config, self.engine, self.clock)
-            self._thread(self._sender_loop, "outbox-sender")
+            self._thread(lambda: self.sender.pump(self.stopping, self.outbox_wakeup, poll=outbox_poll), "outbox-sender")
+        if sender if media is None else media:
             self.media = MediaFetcher(self.config, self.engine, self.clock)
             self._thread(lambda: self.media.run(self.stopping, self.media_wakeup), "media-fetcher")
         if scheduler and self.config.scheduler.enabled:

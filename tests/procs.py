@@ -96,6 +96,33 @@ class ServerProcess:
             self.kill9()
 
 
+def start_workers(config: Path, count: int, *, log: Path, nice: int = 0,
+                  separate_sender: bool = False) -> dict[str, list[subprocess.Popen]]:
+    """`count` `kambot worker` processes, by role; with `separate_sender` they leave the LINE calls to
+    one `kambot sender` (role "sender")."""
+    def start(*command: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", *command, "--config", str(config)], cwd=ROOT,
+                                stdout=open(log, "ab"), stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(nice))
+
+    roles = {"worker": [start("worker", *(("--without-sender",) if separate_sender else ())) for _ in range(count)]}
+    if separate_sender and count:
+        roles["sender"] = [start("sender")]
+    return roles
+
+
+def stop_workers(roles: dict[str, list[subprocess.Popen]]) -> None:
+    processes = [process for group in roles.values() for process in group]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # seen once: killed, so that the server is stopped too
+            print(f"{process.args[3]} {process.pid} did not stop within 30 s of SIGTERM: killed", file=sys.stderr)
+            process.kill()
+            process.wait()
+
+
 def run_jobs(db_url: str, now: datetime, rounds: int, barrier, results) -> None:
     """Run the scheduler's jobs `rounds` times at `now`, as a second scheduler process would;
     puts the number of pushes queued on `results`."""

@@ -110,6 +110,7 @@ def serve(config: Config, host: str | None, port: int | None, workers: int, web_
     hold_sqlite_lock(config, "serve")
     if not web_only:
         hold_sqlite_lock(config, "worker")
+        hold_sqlite_lock(config, "sender")
     _warn_missing_line_settings(config, "The server starts, but the webhook answers 503 and messages wait in the "
                                         "outbox until they are set.")
     run_server(config, host=host, port=port, workers=workers, background=not web_only)
@@ -122,26 +123,53 @@ def _warn_missing_line_settings(config: Config, consequence: str) -> None:
 
 
 @click.command()
+@click.option("--without-sender", is_flag=True,
+              help="Leave the LINE calls to `kambot sender`, in a process (and on a core) of its own.")
 @with_config
-def worker(config: Config) -> None:
+def worker(config: Config, without_sender: bool) -> None:
     """Inbox handlers, outbox sender and scheduler without the web server (beside `serve --web-only`)."""
-    import signal
-    import threading
-
     from bot.cli.running import hold_sqlite_lock
-    from bot.services import Services
 
     setup_logging()
     engine = open_database(config)
     hold_sqlite_lock(config, "worker")
+    if not without_sender:
+        hold_sqlite_lock(config, "sender")
     _warn_missing_line_settings(config, "The worker handles events, but messages wait in the outbox until they "
                                         "are set.")
+    _run_until_stopped(config, engine, "worker", sender=not (without_sender or config.missing_settings()),
+                       media=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
+
+
+@click.command()
+@with_config
+def sender(config: Config) -> None:
+    """Only the outbox sender: the LINE calls of a `kambot worker --without-sender`, which it looks for
+    every [outbox] alone_poll_seconds. Handling and sending then use a core each."""
+    from bot.cli.running import hold_sqlite_lock
+
+    setup_logging()
+    missing = config.missing_settings()
+    if missing:
+        raise click.ClickException(f"the sender needs the LINE settings: {', '.join(missing)}")
+    engine = open_database(config)
+    hold_sqlite_lock(config, "sender")
+    _run_until_stopped(config, engine, "sender", inbox_workers=False, sender=True, media=False, scheduler=False,
+                       outbox_poll=config.outbox.alone_poll_seconds)
+
+
+def _run_until_stopped(config: Config, engine, name: str, **parts) -> None:
+    import signal
+    import threading
+
+    from bot.services import Services
+
     services = Services(config, engine)
-    services.start(sender=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
+    services.start(**parts)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    log.info("worker running")
+    log.info("%s running", name)
     stop.wait()
     services.stop()
 
@@ -292,5 +320,5 @@ def workdays_add(config: Config, start, n: int) -> None:
 
 
 def register(main: click.Group) -> None:
-    for command in (init_db, import_group, link_code, staff_code, serve, worker, outbox, richmenu, check_config, workdays):
+    for command in (init_db, import_group, link_code, staff_code, serve, worker, sender, outbox, richmenu, check_config, workdays):
         main.add_command(command)

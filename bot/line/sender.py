@@ -25,9 +25,9 @@ from bot.line import profiles
 from bot.line.render import render_all
 from handlers.rules.message_quota import holding
 from storage import message_quota
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import OutboxMessage
-from storage.outbox import Outcome, RetryPolicy, claim_due, record_outcomes
+from storage.outbox import Outcome, RetryPolicy, any_due, claim_due, record_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +91,16 @@ class LineSender:
         self._record(rows, outcomes)
         return sum(outcome.status in ("sent", "failed") for outcome in outcomes)
 
-    def pump(self, stopping: threading.Event, wakeup: threading.Event) -> None:
+    def pump(self, stopping: threading.Event, wakeup: threading.Event, *, poll: float | None = None) -> None:
         """The server's sending loop: keeps up to `concurrency` LINE calls in flight and takes more
         due messages whenever half the slots are free, instead of waiting for a whole pass, so a slow
         call holds up only its own person. What ended meanwhile is recorded in one transaction.
-        `wakeup` is set when messages are queued; finished calls set it too."""
+        `wakeup` is set when messages are queued; finished calls set it too. Without it, it looks
+        every `poll` seconds ([outbox] poll_seconds): when nothing in flight ended, that look is a
+        read, and only what it finds takes the write lock (`kambot sender`, where no handler wakes it)."""
         in_flight: dict[Future, OutboxMessage] = {}
+        poll = poll or self.config.outbox.poll_seconds
+        woken = True
         while not stopping.is_set():
             wakeup.clear()  # before looking: a signal from now on ends the wait below at once
             busy = sum(not future.done() for future in in_flight)
@@ -104,7 +108,8 @@ class LineSender:
             try:
                 # Record and take in batches (at least half the slots): a claim per finished call
                 # would cost more than the call. A hanging call still leaves the other half free.
-                if free >= max(1, self.config.outbox.concurrency // 2):
+                if free >= max(1, self.config.outbox.concurrency // 2) and (woken or busy < len(in_flight)
+                                                                           or self._any_due()):
                     rows = self._record_finished(in_flight, then_claim=free)
                 else:
                     rows = []
@@ -115,10 +120,15 @@ class LineSender:
                 future = self.pool.submit(self._attempt, row)
                 future.add_done_callback(lambda _future: wakeup.set())
                 in_flight[future] = row
+            woken = True
             if len(rows) < free or not rows:
-                wakeup.wait(self.config.outbox.poll_seconds)
+                woken = wakeup.wait(poll)
         concurrent.futures.wait(in_flight)
         self._record_finished(in_flight)
+
+    def _any_due(self) -> bool:
+        with read_scope(self.engine) as session:
+            return any_due(session, now=self.clock())
 
     def _record_finished(self, in_flight: dict[Future, OutboxMessage], *, then_claim: int = 0) -> list[OutboxMessage]:
         """Settle the calls that ended and take up to `then_claim` more, in one transaction: on SQLite

@@ -46,7 +46,7 @@ import loadgen  # noqa: E402
 import org_factory  # noqa: E402
 from bench_webhook import cpu_seconds, descendants  # noqa: E402
 from line_wire import free_port, sign, webhook_body  # noqa: E402
-from procs import ServerProcess, StandInProcess, write_config  # noqa: E402
+from procs import ServerProcess, StandInProcess, start_workers, stop_workers, write_config  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import Account, Contact, Site, Staff  # noqa: E402
 
@@ -160,18 +160,17 @@ def measure(args, work: Path) -> dict:
                           outbox={"concurrency": args.outbox_concurrency})
     web_processes = args.web_processes if args.database == "postgresql" else 1
     server = ServerProcess(config, "--workers", str(web_processes), "--web-only", log=work / "web.log")
-    workers = []
+    workers: dict = {}
     try:
         server.start(timeout=120)
-        for _ in range(args.worker_processes):
-            workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
-                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
-                                            preexec_fn=lambda: os.nice(args.worker_nice)))
+        workers = start_workers(config, args.worker_processes, log=work / "worker.log", nice=args.worker_nice,
+                                separate_sender=args.separate_sender)
         time.sleep(2)  # the workers' start-up is not the storm's
         setup_s = time.monotonic() - began_setup
         start_wall = time.time() + 3
         prepared = build_requests(reporters, args, rng, f"{server.base}/callback", start_wall)
-        roles = {"web": descendants(server.process.pid), "worker": [w.pid for w in workers], "line_standin": [line.pid]}
+        roles = {"web": descendants(server.process.pid), "line_standin": [line.pid],
+                 **{role: [process.pid for process in group] for role, group in workers.items()}}
         cpu_before = {role: cpu_seconds(pids) for role, pids in roles.items()}
         incident_feeders = tripped[:int(len(tripped) * args.incident_share)]
         incidents_at: list[float] = []
@@ -191,15 +190,7 @@ def measure(args, work: Path) -> dict:
         health = requests.get(f"{server.base}/healthz", timeout=5).json()
         cpu = {role: cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()} | {"web": web_cpu}
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # seen once: killed, so that the server below is stopped too
-                print(f"worker {worker.pid} did not stop within 30 s of SIGTERM: killed", file=sys.stderr)
-                worker.kill()
-                worker.wait()
+        stop_workers(workers)
         server.stop()
         line.stop()
     if args.deliveries:  # every LINE call, to look into what the figures count
@@ -316,6 +307,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
     parser.add_argument("--web-processes", type=int, default=2, help="web processes (PostgreSQL only)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes")
+    parser.add_argument("--separate-sender", action="store_true",
+                        help="`kambot worker --without-sender` beside one `kambot sender`")
     parser.add_argument("--worker-nice", type=int, default=10)
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--staff", type=int, default=1000)
@@ -337,7 +330,8 @@ def main() -> None:
     print(json.dumps({"benchmark": "storm", "database": args.database, "accounts": args.accounts,
                       "reporters": args.reporters, "window_s": args.window, "line_delay_s": args.line_delay,
                       "web_processes": args.web_processes if args.database == "postgresql" else 1,
-                      "worker_processes": args.worker_processes, "kambot": figures}, ensure_ascii=False))
+                      "worker_processes": args.worker_processes,
+                      "separate_sender": args.separate_sender, "kambot": figures}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +32,8 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import loadgen  # noqa: E402
 from line_wire import free_port, sign, webhook_body  # noqa: E402
-from procs import ServerProcess, StandInProcess, customer_id, seed_customers, write_config  # noqa: E402
+from procs import (ServerProcess, StandInProcess, customer_id, seed_customers, start_workers,  # noqa: E402
+                   stop_workers, write_config)
 from storage.db import make_engine  # noqa: E402
 
 SECRET, TOKEN = "bench-secret", "bench-token"
@@ -89,17 +89,15 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     split = (pg or args.split) and not baseline
     server_args = ("--workers", str(args.workers if pg else 1), "--web-only") if split else ()
     server = ServerProcess(config, *server_args, command=command, log=work / f"{name}.log")
-    workers = []
+    workers: dict = {}
     try:
         server.start()
-        for _ in range(args.worker_processes if split and not args.ack_only else 0):
-            workers.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)],
-                                            cwd=ROOT, stdout=open(work / "worker.log", "ab"), stderr=subprocess.STDOUT,
-                                            preexec_fn=lambda: os.nice(args.worker_nice)))
+        workers = start_workers(config, args.worker_processes if split and not args.ack_only else 0,
+                                log=work / "worker.log", nice=args.worker_nice, separate_sender=args.separate_sender)
         bodies, token_request, events_total = build_load(args.requests, args.users, f"{server.base}/callback")
-        _wait_until_idle([worker.pid for worker in workers])  # its start-up (imports, migrations) is no request's
-        roles = {"web": descendants(server.process.pid), "worker": [worker.pid for worker in workers],
-                 "line_standin": [line.pid]}
+        started = {role: [process.pid for process in group] for role, group in workers.items()}
+        _wait_until_idle([pid for pids in started.values() for pid in pids])  # start-up (imports, migrations) is no request's
+        roles = {"web": descendants(server.process.pid), **started, "line_standin": [line.pid]}
         cpu_before, loadgen_before = {role: cpu_seconds(pids) for role, pids in roles.items()}, time.process_time()
         result = loadgen.run(f"{server.base}/callback", bodies, concurrency=args.concurrency, rate=args.rate)
         loadgen_cpu = time.process_time() - loadgen_before
@@ -110,9 +108,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
         time.sleep(args.line_delay * 2)
         cpu = {"web": web_cpu, **{role: cpu_seconds(pids) - cpu_before[role] for role, pids in roles.items()}}
     finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=30)
+        stop_workers(workers)
         server.stop()
         line.stop()
     replied = {key: at for kind, key, at, _ in line.deliveries if kind == "reply"}
@@ -197,6 +193,8 @@ def main() -> None:
     parser.add_argument("--line-delay", type=float, default=0.2)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--separate-sender", action="store_true",
+                        help="with --split (or PostgreSQL): `kambot worker --without-sender` beside one `kambot sender`")
     parser.add_argument("--worker-nice", type=int, default=0,
                         help="run `kambot worker` at this nice level, below the web processes (e.g. 10)")
     parser.add_argument("--ack-only", action="store_true",
@@ -216,7 +214,8 @@ def main() -> None:
                "users": args.users, "concurrency": args.concurrency, "rate": args.rate, "line_delay_s": args.line_delay,
                "workers": args.workers if args.database == "postgresql" else 1,
                "worker_processes": args.worker_processes if (args.database == "postgresql" or args.split)
-               and not args.ack_only else 0, "worker_nice": args.worker_nice, "kambot": ours}
+               and not args.ack_only else 0, "worker_nice": args.worker_nice,
+               "separate_sender": args.separate_sender, "kambot": ours}
     if not args.no_baseline:
         base = measure(args, work, baseline=True)
         figures["sdk_style"] = base

@@ -1,0 +1,143 @@
+"""`kambot worker --without-sender` beside `kambot sender`: handling and the LINE calls in two
+processes (a core each), which nothing in the database may notice: every answer reaches LINE once."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+
+import pytest
+import requests
+from sqlalchemy import event as sa_event
+from sqlmodel import select
+
+from bot.config import parse_config
+from bot.line.sender import LineSender
+from storage import outbox
+from storage.db import session_scope
+from storage.models import InboxEvent, OutboxMessage
+
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
+
+pytestmark = pytest.mark.slow
+WRITES = re.compile(r"^\s*(BEGIN IMMEDIATE|UPDATE|INSERT|DELETE)|FOR UPDATE", re.IGNORECASE)
+
+
+def _kambot(config, *args: str, log) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args, "--config", str(config)], cwd=ROOT,
+                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+
+def _stop(*processes) -> None:
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait(condition, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_the_worker_without_sender_handles_and_the_sender_process_sends_each_answer_once(engine, db_url, line,
+                                                                                          tmp_path):
+    users, events = 3, 9
+    seed_customers(engine, users)
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
+                          port=free_port())
+    server = ServerProcess(config, "--web-only", log=tmp_path / "server.log")
+    worker = sender = None
+    try:
+        server.start()
+        worker = _kambot(config, "worker", "--without-sender", log=tmp_path / "worker.log")
+        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
+        for one in burst:
+            body = webhook_body([one])
+            assert requests.post(f"{server.base}/callback", data=body, timeout=10,
+                                 headers={"X-Line-Signature": sign(body, SECRET)}).status_code == 200
+
+        def handled() -> bool:
+            with session_scope(engine) as session:
+                return len(session.exec(select(InboxEvent).where(InboxEvent.status == "done")).all()) == events
+        assert _wait(handled), (tmp_path / "worker.log").read_text()
+        time.sleep(0.5)
+        assert line.replies == [] and line.pushes == []  # answered, but left in the outbox for the sender
+
+        sender = _kambot(config, "sender", log=tmp_path / "sender.log")
+        assert _wait(lambda: len(line.replies) >= events), (tmp_path / "sender.log").read_text()
+        time.sleep(1)
+    finally:
+        _stop(sender, worker)
+        server.stop()
+    assert sorted(reply["replyToken"] for reply in line.replies) == sorted(one["replyToken"] for one in burst)
+    # The customers have nothing open: each is told so, in Thai, with the menu's buttons.
+    first = line.replies[0]["messages"][0]
+    assert "ไม่มีเรื่อง" in first["text"] and first["quickReply"]["items"]
+    with session_scope(engine) as session:
+        assert {row.status for row in session.exec(select(OutboxMessage))} == {"sent"}
+
+
+def test_a_second_sender_on_one_sqlite_file_is_refused_with_the_holder_named(tmp_path, line):
+    db = tmp_path / "kambot.sqlite3"
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url,
+                          db_url=f"sqlite:///{db}", port=free_port())
+    subprocess.run([sys.executable, "-m", "bot.cli", "init-db", "--config", str(config)], cwd=ROOT, check=True,
+                   capture_output=True)
+    worker = _kambot(config, "worker", log=tmp_path / "worker.log")  # sends too, so it holds the sender's lock
+    try:
+        assert _wait(lambda: "worker running" in (tmp_path / "worker.log").read_text())
+        second = subprocess.run([sys.executable, "-m", "bot.cli", "sender", "--config", str(config)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        _stop(worker)
+    assert second.returncode == 1
+    assert "kambot sender" in second.stderr and f"pid {worker.pid}" in second.stderr
+    assert "SQLite takes one at a time" in second.stderr
+
+
+def test_the_sender_refuses_to_start_without_the_line_settings(tmp_path):
+    config = tmp_path / "kambot.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "k.sqlite3"}"\n')
+    subprocess.run([sys.executable, "-m", "bot.cli", "init-db", "--config", str(config)], cwd=ROOT, check=True,
+                   capture_output=True)
+    started = subprocess.run([sys.executable, "-m", "bot.cli", "sender", "--config", str(config)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert started.returncode == 1
+    assert "the sender needs the LINE settings" in started.stderr and "line.channel_access_token" in started.stderr
+
+
+def test_a_sender_on_its_own_finds_new_messages_by_reading_and_writes_only_to_send(engine, line):
+    """Nobody wakes it: it looks every alone_poll_seconds. Looks that find nothing take no write lock
+    (on SQLite a BEGIN IMMEDIATE each, 20 a second, would queue behind the handlers for nothing)."""
+    config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
+                           "database": {"url": str(engine.url)}, "outbox": {"alone_poll_seconds": 0.02}})
+    writes = []  # SQLite's write lock, or PostgreSQL's row locks and changes
+    sa_event.listen(engine, "before_cursor_execute", lambda _c, _cursor, statement, *_: WRITES.search(statement)
+                    and writes.append(statement))
+    sender = LineSender(config, engine, lambda: datetime.now(timezone.utc))
+    stopping, never_set = threading.Event(), threading.Event()
+    pump = threading.Thread(target=sender.pump, args=(stopping, never_set), kwargs={"poll": 0.02})
+    pump.start()
+    try:
+        time.sleep(0.3)
+        idle_writes = len(writes)
+        time.sleep(0.5)  # about 25 looks
+        assert len(writes) == idle_writes
+        with session_scope(engine) as session:  # as a handler in another process would
+            outbox.enqueue(session, to_user="Ucust1", chunks=[[{"type": "text", "text": "สวัสดีค่ะ"}]],
+                           now=datetime.now(timezone.utc))
+        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
+    finally:
+        stopping.set()
+        pump.join(timeout=10)
+        sender.close()
+    assert line.pushes[0]["to"] == "Ucust1" and line.pushes[0]["messages"][0]["text"] == "สวัสดีค่ะ"
