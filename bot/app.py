@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from bot.line.inbox_writer import InboxWriter
-from bot.services import Services, utcnow
+from bot.clock import utcnow
+from bot.services import Services
 from storage.db import make_engine
 
 

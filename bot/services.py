@@ -9,11 +9,12 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from sqlalchemy.engine import Engine
 
+from bot.clock import utcnow
 from bot.config import Config
 from bot.line.loading import LoadingAnimation
 from bot.line.media import MediaFetcher
@@ -35,10 +36,6 @@ SWEEP_EVERY = 2.0
 POLL_OVERLAP = 500
 LOADING_LOOK_EVERY = 1.0  # seconds between looks for people waiting past [line] loading_after_seconds
 BATCH_PEOPLE = 64  # SQLite: people handed to one batch of shared transactions (process_users)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class KeyedRunner:

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.db import lock_key
-from storage.models import Contact, Incident, IncidentFeeder, IncidentRecipient, IncidentTicket, Ticket
+from storage.models import Account, Contact, Incident, IncidentFeeder, IncidentRecipient, IncidentTicket, Site, Ticket
 
 PREFIX = "INC"
 ACKNOWLEDGED_BY_INCIDENT = "acknowledged_by_incident"  # in Ticket.details: the incident's number
@@ -71,6 +71,16 @@ def link_ticket(session: Session, incident: Incident, ticket: Ticket) -> bool:
 
 def tickets_of(session: Session, incident: Incident) -> list[Ticket]:
     return list(session.exec(select(Ticket).join(IncidentTicket, col(IncidentTicket.ticket_id) == Ticket.id)
+                             .where(IncidentTicket.incident_id == incident.id).order_by(Ticket.id)).all())
+
+
+def accounts_on(session: Session, incident: Incident) -> list[tuple[Account, Site]]:
+    """The account and site of each ticket on the incident that has a site, in ticket order, in one
+    read: read ticket by ticket for every KAMR's card, opening an incident of 50 sites took seconds."""
+    return list(session.exec(select(Account, Site).select_from(IncidentTicket)
+                             .join(Ticket, col(Ticket.id) == IncidentTicket.ticket_id)
+                             .join(Account, col(Account.id) == Ticket.account_id)
+                             .join(Site, col(Site.id) == Ticket.site_id)
                              .where(IncidentTicket.incident_id == incident.id).order_by(Ticket.id)).all())
 
 

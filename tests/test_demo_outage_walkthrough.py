@@ -25,7 +25,7 @@ def demo(bot, tmp_path, monkeypatch):
     with session_scope(bot.engine) as session:
         create_demo(session, bot.config, now=bot.now)
     monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    monkeypatch.setattr("bot.services.utcnow", lambda: bot.now)
+    monkeypatch.setattr("bot.clock.utcnow", lambda: bot.now)
     cfg = tmp_path / "kambot.toml"
     cfg.write_text(f'[database]\nurl = "{bot.config.database.url}"\n', encoding="utf-8")
 

@@ -23,7 +23,7 @@ A200,โรงพยาบาลเมือง,status,PEA-N1,K001,อาคา�
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    monkeypatch.setattr("bot.services.utcnow", lambda: NOW)
+    monkeypatch.setattr("bot.clock.utcnow", lambda: NOW)
     db = tmp_path / "kambot.sqlite3"
     cfg = tmp_path / "kambot.toml"
     cfg.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
@@ -97,3 +97,21 @@ def test_planned_import_keeps_good_rows_and_names_the_bad(cli, tmp_path):
     bad_header.write_text("ref,starts,ends\n", encoding="utf-8")
     refused = cli("planned", "import", str(bad_header))
     assert refused.exit_code != 0 and "missing column(s): reference" in refused.output
+
+
+def test_opening_an_incident_from_the_command_line_does_not_load_the_line_sdk(cli, tmp_path):
+    """An operator's command only queues the notices: loading the LINE SDK cost it 2 s of CPU, at the
+    moment (a storm) when the worker needs the machine most."""
+    import subprocess
+    import sys
+
+    from procs import ROOT
+
+    probe = ("import sys; from bot.cli import main; "
+             "main(['incident', 'open', '--feeder', 'BPA-03', '--config', sys.argv[1]], standalone_mode=False); "
+             "print('sdk loaded' if 'linebot.v3.messaging' in sys.modules else 'sdk not loaded')")
+    ran = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "kambot.toml")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert "opened on BPA-03" in ran.stdout and ran.stdout.strip().endswith("sdk not loaded")
+    assert [len(row.recipients) for row in multicast_rows(cli.engine)] == [3]  # A100 and A200 contacts on LINE

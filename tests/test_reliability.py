@@ -66,7 +66,7 @@ def history(org):
 
 def quarter_files(bot, tmp_path, monkeypatch) -> dict[str, list[dict]]:
     monkeypatch.delenv("KAMBOT_CONFIG", raising=False)
-    monkeypatch.setattr("bot.services.utcnow", lambda: bot.now)
+    monkeypatch.setattr("bot.clock.utcnow", lambda: bot.now)
     cfg = tmp_path / "kambot.toml"
     cfg.write_text(f'[database]\nurl = "{bot.config.database.url}"\n', encoding="utf-8")
     out = tmp_path / "report"

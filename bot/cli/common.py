@@ -131,7 +131,7 @@ def _hand_over(session, handovers) -> int:
         return 0
     from bot.line.notifier import notifier_for
     from handlers.operations.handover import hand_over
-    from bot.services import utcnow
+    from bot.clock import utcnow
 
     now = utcnow()
     return hand_over(session, handovers, now=now, notifier=notifier_for(session, now))

@@ -55,7 +55,7 @@ def import_accounts_command(config: Config, file: Path) -> None:
 
 
 def _issue_code(config: Config, kind: str, code: str) -> None:
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from storage import linking, roster
 
     engine = open_database(config)

@@ -27,7 +27,7 @@ def demo(ctx: click.Context, config: Config, reset: bool, yes: bool) -> None:
             raise click.UsageError("--reset and --yes only go with `kambot demo` itself")
         return
     from bot.demo.organisation import DemoExists, create_demo, erase_everything, holds_more_than_the_demo
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from storage.migrate import upgrade
 
     upgrade(config.database.url)

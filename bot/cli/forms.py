@@ -73,7 +73,7 @@ def register(main: click.Group) -> None:
     @with_config
     def poll(config: Config) -> None:
         """Run one poll now (what the scheduler does every sheets.poll_seconds); queued cards go out with the bot."""
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from bot.forms.poll import poll_forms
         from bot.line.notifier import notifier_for
 
@@ -95,7 +95,7 @@ def register(main: click.Group) -> None:
         """Ingest a CSV downloaded from a responses sheet, exactly as the poll would (no Google needed)."""
         from bot.forms.intake import IntakeError, ingest
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
 
         from storage.roster_import import read_csv_file
 
@@ -118,7 +118,7 @@ def register(main: click.Group) -> None:
     def export(config: Config, directory: Path) -> None:
         """Write the coordinator tabs (tickets, visits, form responses) as CSV files into DIRECTORY."""
         from bot.forms.coordinator_tabs import build_tabs
-        from bot.services import utcnow
+        from bot.clock import utcnow
 
         directory.mkdir(parents=True, exist_ok=True)
         with session_scope(open_database(config)) as session:

@@ -65,7 +65,7 @@ def register(main: click.Group) -> None:
     def incident_open(config: Config, feeders, cause, etr, since, by_code) -> None:
         """Open an incident on FEEDERs: every site on them joins it, every linked contact is told."""
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.operations.incidents import IncidentError, open_incident
         from storage import incidents
 
@@ -95,7 +95,7 @@ def register(main: click.Group) -> None:
     def incident_update(config: Config, number, cause, etr, note, by_code) -> None:
         """Tell everyone affected the news of incident NUMBER (INC-69-00001), once each."""
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.operations.incidents import IncidentError, update_incident
 
         etr_at = bangkok_time(etr, "--etr")
@@ -117,7 +117,7 @@ def register(main: click.Group) -> None:
     def incident_restore(config: Config, number, at_text, by_code) -> None:
         """Power is back: the tickets resolved, every contact told once and asked for a score."""
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.operations.incidents import IncidentError, restore_incident
         from storage import incidents
 
@@ -158,7 +158,7 @@ def register(main: click.Group) -> None:
         contact_person,status); the notices go out from the running bot in the daytime window."""
         from pathlib import Path
 
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from storage.planned import import_planned
         from storage.roster_import import HeaderError, read_csv_file
 

@@ -22,7 +22,7 @@ def register(main: click.Group) -> None:
     def plan_import(config: Config, file: Path) -> None:
         """FILE columns: account_code,year,activity (visit or a service code) and optionally
         quarter (1-4, empty: the whole year),benefit,target,note. Good rows are kept; bad ones are named."""
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from storage.account_plans import import_plan
 
         activities = ["visit", *(offer.code for offer in config.services.catalogue)]
@@ -34,7 +34,7 @@ def register(main: click.Group) -> None:
     @with_config
     def plan_export(config: Config, file: Path, year: int) -> None:
         """Write the year's plan to FILE (the import's columns and `achieved`: yes, no, or empty while not due)."""
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.rules.account_plan import assess
         from handlers.thai_dates import bangkok_today
         from storage.account_plans import COLUMNS

@@ -21,7 +21,7 @@ def register(main: click.Group) -> None:
     def contact_remove(config: Config, code: str, erase: bool) -> None:
         """Unlink contact CODE (C<id>, as `kambot roster export` shows) from LINE and deactivate it."""
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.operations import people
         from storage import privacy
 
@@ -47,7 +47,7 @@ def register(main: click.Group) -> None:
         from sqlmodel import select
 
         from bot.line.notifier import notifier_for
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from handlers.operations import people
         from storage import roster
         from storage.models import Account
@@ -69,7 +69,7 @@ def register(main: click.Group) -> None:
     @with_config
     def purge_command(config: Config) -> None:
         """Apply the [retention] periods now (the scheduler does it daily)."""
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from storage import privacy
 
         engine = open_database(config)

@@ -43,7 +43,7 @@ def register(main: click.Group) -> None:
 
 
 def _report(config: Config, text: str, kind: str, office: str | None, out: Path | None, *, zone: str | None = None) -> None:
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from handlers.reporting.build import build_report, load, only_offices, report_tabs
     from handlers.rules.workdays import calendar_from_config
     from storage.roster import offices_in_zone

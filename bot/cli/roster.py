@@ -111,7 +111,7 @@ def register(main: click.Group) -> None:
         """FILE columns: account_code,year,tier (empty: not a key account),criterion and optionally
         name,office,reason,also_met,risk_group (spp;self_generation),decided_at,decided_by, as `export` writes
         them. Good rows are kept; bad ones are named by row and column."""
-        from bot.services import utcnow
+        from bot.clock import utcnow
         from storage.selection import import_records
 
         run_import(config, file, lambda session, text: import_records(session, text, now=utcnow(),
@@ -211,7 +211,7 @@ def register(main: click.Group) -> None:
 
 def _risk_group_lines(config: Config, people) -> list[str]:
     """'risk-group accounts (CRM-KAM-001): K001 สมชาย holds 2 (A001 spp, A003 self_generation)' per holder."""
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from handlers.rules import quotas, risk_note
     from handlers.thai_dates import bangkok_today
 
@@ -225,7 +225,7 @@ def _risk_group_lines(config: Config, people) -> list[str]:
 
 def _deactivate(session, person) -> None:
     from bot.line.notifier import notifier_for
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from handlers.operations import people
 
     now = utcnow()
@@ -236,7 +236,7 @@ def _store_selection(config: Config, results, year: int, decided_by: str) -> tup
     """Store each classified account's record; the codes of those not in the roster are returned."""
     from sqlmodel import select
 
-    from bot.services import utcnow
+    from bot.clock import utcnow
     from handlers.rules.classification import risk_groups
     from storage import selection
     from storage.models import Account

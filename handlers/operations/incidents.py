@@ -219,8 +219,10 @@ def facts_text(lang: str, *, cause: str, etr: datetime | None, note: str = "", n
     return said + text if note_first else text + said
 
 
-def staff_card(session: Session, incident: Incident, kamr: Staff) -> Card:
-    """What one KAMR sees: the incident and their own accounts on it, with update and restore."""
+def staff_card(session: Session, incident: Incident, kamr: Staff, *,
+               by_kamr: dict[int, list[tuple[Account, Site]]] | None = None) -> Card:
+    """What one KAMR sees: the incident and their own accounts on it, with update and restore.
+    `by_kamr`: the accounts on it by KAMR, when the caller has read them already."""
     lang = kamr.language
     lines = [t("incident_card_feeders", lang, feeders=", ".join(incident.feeders)),
              t("incident_card_since", lang, since=format_datetime(incident.started_at, lang))]
@@ -228,7 +230,7 @@ def staff_card(session: Session, incident: Incident, kamr: Staff) -> Card:
         lines.append(t("incident_card_cause", lang, cause=incident.cause))
     if incident.etr:
         lines.append(t("incident_card_etr", lang, etr=format_datetime(incident.etr, lang)))
-    mine = _accounts_by_kamr(session, incident).get(kamr.id, [])
+    mine = (_accounts_by_kamr(session, incident) if by_kamr is None else by_kamr).get(kamr.id, [])
     lines.append(t("incident_card_accounts", lang, count=len(mine)))
     lines += [t("incident_card_account", lang, account=account.name, site=site.name) for account, site in mine[:CARD_ACCOUNTS]]
     if len(mine) > CARD_ACCOUNTS:
@@ -252,21 +254,22 @@ def may_handle(session: Session, incident: Incident, staff: Staff) -> bool:
 
 def _accounts_by_kamr(session: Session, incident: Incident) -> dict[int, list[tuple[Account, Site]]]:
     found: dict[int, list[tuple[Account, Site]]] = defaultdict(list)
-    for ticket in incidents.tickets_of(session, incident):
-        account = session.get(Account, ticket.account_id)
-        site = session.get(Site, ticket.site_id) if ticket.site_id else None
-        if account.kamr_id and site is not None:
+    for account, site in incidents.accounts_on(session, incident):
+        if account.kamr_id:
             found[account.kamr_id].append((account, site))
     return found
 
 
-def _kamrs(session: Session, incident: Incident) -> list[Staff]:
-    return [session.get(Staff, staff_id) for staff_id in sorted(_accounts_by_kamr(session, incident))]
+def _kamrs(session: Session, incident: Incident,
+           by_kamr: dict[int, list[tuple[Account, Site]]] | None = None) -> list[Staff]:
+    by_kamr = _accounts_by_kamr(session, incident) if by_kamr is None else by_kamr
+    return [session.get(Staff, staff_id) for staff_id in sorted(by_kamr)]
 
 
 def _tell_kamrs(session: Session, incident: Incident, *, notifier: Notifier) -> None:
-    for kamr in _kamrs(session, incident):
-        notifier.push(kamr, [Message(card=staff_card(session, incident, kamr))])
+    by_kamr = _accounts_by_kamr(session, incident)  # once, not once per KAMR's card
+    for kamr in _kamrs(session, incident, by_kamr):
+        notifier.push(kamr, [Message(card=staff_card(session, incident, kamr, by_kamr=by_kamr))])
 
 
 def _tell(notifier: Notifier, contacts: list[Contact], message_for) -> None:
