@@ -214,11 +214,12 @@ class Services:
     # --- lifecycle -------------------------------------------------------------
 
     def start(self, *, inbox_workers: bool = True, sender: bool = True, media: bool | None = None,
-              scheduler: bool = True, inbox_poll: float | None = None, outbox_poll: float | None = None) -> "Services":
+              scheduler: bool = True, inbox_poll: float | None = None, alone_poll: float | None = None) -> "Services":
         """`inbox_poll`: look for new events this often (seconds), in a process whose own webhook
-        does not tell it of them (`kambot worker` beside web-only servers). `outbox_poll` likewise
-        for the outbox, in a sender whose handlers run in another process (`kambot sender`).
-        `media` (the downloads of what people sent) goes with the sender unless said otherwise."""
+        does not tell it of them (`kambot worker` beside web-only servers). `alone_poll` likewise
+        for messages to send and files to fetch, where the handlers run in another process
+        (`kambot sender`). `media` (the downloads of what people sent) goes with the sender unless
+        said otherwise."""
         if inbox_poll:
             self.sweep_every, self.sweep_age, self.polling = inbox_poll, timedelta(0), True
         if inbox_workers:
@@ -233,10 +234,11 @@ class Services:
             self._thread(self._sweeper_loop, "inbox-sweeper")
         if sender:
             self.sender = LineSender(self.config, self.engine, self.clock)
-            self._thread(lambda: self.sender.pump(self.stopping, self.outbox_wakeup, poll=outbox_poll), "outbox-sender")
+            self._thread(lambda: self.sender.pump(self.stopping, self.outbox_wakeup, poll=alone_poll), "outbox-sender")
         if sender if media is None else media:
             self.media = MediaFetcher(self.config, self.engine, self.clock)
-            self._thread(lambda: self.media.run(self.stopping, self.media_wakeup), "media-fetcher")
+            self._thread(lambda: self.media.run(self.stopping, self.media_wakeup, every=alone_poll or 2.0,
+                                                read_first=bool(alone_poll)), "media-fetcher")
         if scheduler and self.config.scheduler.enabled:
             self.scheduler = build_scheduler(self.config, self.engine, self.clock, notifier_for=line_notifier_for,
                                              on_messages=self.outbox_wakeup.set,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from storage.db import write_loaded
@@ -46,6 +46,18 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     rows = list(session.exec(query).all())
     write_loaded(session, rows, claimed_until=now + lease)
     return rows
+
+
+_DUE = (select(Media.id)  # built once: a fetcher in a process of its own looks many times a second
+        .where(Media.status == "pending", Media.next_attempt_at <= bindparam("now"),
+               or_(Media.claimed_until.is_(None), Media.claimed_until < bindparam("now")))
+        .limit(1))
+
+
+def any_due(session: Session, *, now: datetime) -> bool:
+    """Is a file waiting to be fetched? A read, so that a fetcher polling on its own (`kambot sender`)
+    takes the write lock only when there is something to claim."""
+    return session.exec(_DUE, params={"now": now}).first() is not None
 
 
 def store(session: Session, media: Media, *, data: bytes, preview: bytes | None, content_type: str,

@@ -34,7 +34,8 @@ def kambot_command(exec_start: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name, command", [("kambot-web.service", ["serve", "--web-only"]),
-                                           ("kambot-worker.service", ["worker"])])
+                                           ("kambot-worker.service", ["worker"]),
+                                           ("kambot-sender.service", ["sender"])])
 def test_systemd_units_run_existing_kambot_commands(name, command):
     parsed = unit(name)
     assert set(parsed.sections()) == {"Unit", "Service", "Install"}

@@ -1,5 +1,5 @@
-"""`kambot worker --without-sender` beside `kambot sender`: handling and the LINE calls in two
-processes (a core each), which nothing in the database may notice: every answer reaches LINE once."""
+"""`kambot worker --without-sender` beside `kambot sender`: handling and the LINE calls (answers,
+photo downloads) in two processes, a core each, and every answer reaches LINE once."""
 from __future__ import annotations
 
 import re
@@ -18,12 +18,13 @@ from bot.config import parse_config
 from bot.line.sender import LineSender
 from storage import outbox
 from storage.db import session_scope
-from storage.models import InboxEvent, OutboxMessage
+from storage.models import InboxEvent, Media, OutboxMessage
 
 from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
 from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
 
 pytestmark = pytest.mark.slow
+JPEG = b"\xff\xd8\xff\xe0" + b"a photo of the tripped breaker" * 10
 WRITES = re.compile(r"^\s*(BEGIN IMMEDIATE|UPDATE|INSERT|DELETE)|FOR UPDATE", re.IGNORECASE)
 
 
@@ -60,30 +61,44 @@ def test_the_worker_without_sender_handles_and_the_sender_process_sends_each_ans
         server.start()
         worker = _kambot(config, "worker", "--without-sender", log=tmp_path / "worker.log")
         burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
-        for one in burst:
+        line.content["m-photo"] = (JPEG, "image/jpeg")
+        photo = {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000),
+                 "source": {"type": "user", "userId": customer_id(0)}, "webhookEventId": "01SEPARATESENDERPHOTO0001",
+                 "deliveryContext": {"isRedelivery": False}, "replyToken": "rt-photo",
+                 "message": {"type": "image", "id": "m-photo", "contentProvider": {"type": "line"}}}
+        for one in [*burst, photo]:
             body = webhook_body([one])
             assert requests.post(f"{server.base}/callback", data=body, timeout=10,
                                  headers={"X-Line-Signature": sign(body, SECRET)}).status_code == 200
 
         def handled() -> bool:
             with session_scope(engine) as session:
-                return len(session.exec(select(InboxEvent).where(InboxEvent.status == "done")).all()) == events
+                return len(session.exec(select(InboxEvent).where(InboxEvent.status == "done")).all()) == events + 1
         assert _wait(handled), (tmp_path / "worker.log").read_text()
         time.sleep(0.5)
         assert line.replies == [] and line.pushes == []  # answered, but left in the outbox for the sender
+        assert _media_status(engine) == "pending"  # and the photo is not fetched either
+
 
         sender = _kambot(config, "sender", log=tmp_path / "sender.log")
-        assert _wait(lambda: len(line.replies) >= events), (tmp_path / "sender.log").read_text()
+        assert _wait(lambda: len(line.replies) >= events + 1), (tmp_path / "sender.log").read_text()
+        assert _wait(lambda: _media_status(engine) == "stored"), (tmp_path / "sender.log").read_text()
         time.sleep(1)
     finally:
         _stop(sender, worker)
         server.stop()
-    assert sorted(reply["replyToken"] for reply in line.replies) == sorted(one["replyToken"] for one in burst)
+    assert sorted(reply["replyToken"] for reply in line.replies) == sorted(one["replyToken"] for one in [*burst, photo])
     # The customers have nothing open: each is told so, in Thai, with the menu's buttons.
     first = line.replies[0]["messages"][0]
     assert "ไม่มีเรื่อง" in first["text"] and first["quickReply"]["items"]
     with session_scope(engine) as session:
         assert {row.status for row in session.exec(select(OutboxMessage))} == {"sent"}
+
+
+def _media_status(engine) -> str | None:
+    with session_scope(engine) as session:
+        media = session.exec(select(Media)).first()
+    return media.status if media else None
 
 
 def test_a_second_sender_on_one_sqlite_file_is_refused_with_the_holder_named(tmp_path, line):

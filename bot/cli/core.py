@@ -124,7 +124,7 @@ def _warn_missing_line_settings(config: Config, consequence: str) -> None:
 
 @click.command()
 @click.option("--without-sender", is_flag=True,
-              help="Leave the LINE calls to `kambot sender`, in a process (and on a core) of its own.")
+              help="Leave the LINE calls (sending, fetching photos) to `kambot sender`, in a process of its own.")
 @with_config
 def worker(config: Config, without_sender: bool) -> None:
     """Inbox handlers, outbox sender and scheduler without the web server (beside `serve --web-only`)."""
@@ -138,14 +138,14 @@ def worker(config: Config, without_sender: bool) -> None:
     _warn_missing_line_settings(config, "The worker handles events, but messages wait in the outbox until they "
                                         "are set.")
     _run_until_stopped(config, engine, "worker", sender=not (without_sender or config.missing_settings()),
-                       media=not config.missing_settings(), inbox_poll=config.server.inbox_poll_seconds)
+                       inbox_poll=config.server.inbox_poll_seconds)
 
 
 @click.command()
 @with_config
 def sender(config: Config) -> None:
-    """Only the outbox sender: the LINE calls of a `kambot worker --without-sender`, which it looks for
-    every [outbox] alone_poll_seconds. Handling and sending then use a core each."""
+    """Only the LINE calls: the outbox sender and the media fetcher of a `kambot worker --without-sender`,
+    which look for work every [outbox] alone_poll_seconds. Handling and sending then use a core each."""
     from bot.cli.running import hold_sqlite_lock
 
     setup_logging()
@@ -154,8 +154,8 @@ def sender(config: Config) -> None:
         raise click.ClickException(f"the sender needs the LINE settings: {', '.join(missing)}")
     engine = open_database(config)
     hold_sqlite_lock(config, "sender")
-    _run_until_stopped(config, engine, "sender", inbox_workers=False, sender=True, media=False, scheduler=False,
-                       outbox_poll=config.outbox.alone_poll_seconds)
+    _run_until_stopped(config, engine, "sender", inbox_workers=False, sender=True, scheduler=False,
+                       alone_poll=config.outbox.alone_poll_seconds)
 
 
 def _run_until_stopped(config: Config, engine, name: str, **parts) -> None:

@@ -26,7 +26,7 @@ from handlers.operations import case
 from handlers.texts import t
 from storage import media as media_repo
 from storage import tickets
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import Contact, Media, Ticket
 
 log = logging.getLogger(__name__)
@@ -76,18 +76,21 @@ class MediaFetcher:
         wait([self.pool.submit(self._fetch_all, rows) for rows in batches.values()])
         return sum(len(rows) for rows in batches.values())
 
-    def run(self, stopping: threading.Event, wakeup: threading.Event, *, every: float = 2.0) -> None:
+    def run(self, stopping: threading.Event, wakeup: threading.Event, *, every: float = 2.0,
+            read_first: bool = False) -> None:
         """Keeps up to `concurrency` senders' downloads going, taking more as they finish, so a slow
         download holds up only its own sender. `wakeup` is set when files are recorded and when a
-        download ends."""
+        download ends. `read_first`: where nothing records files (`kambot sender`), a look that no
+        signal asked for reads first, and claims (a write) only when a file is due."""
         in_flight: dict[Future, object] = {}
+        woken = True
         while not stopping.is_set():
             wakeup.clear()  # before looking: a signal from now on ends the wait below at once
             for future in [future for future in in_flight if future.done()]:
                 del in_flight[future]
             free = self.concurrency - len(in_flight)
             batches = {}
-            if free > 0:
+            if free > 0 and (woken or not read_first or self._any_due()):
                 try:
                     batches = self._claim(free, busy=set(in_flight.values()))
                 except Exception:
@@ -96,11 +99,20 @@ class MediaFetcher:
                 future = self.pool.submit(self._fetch_all, rows)
                 future.add_done_callback(lambda _future: wakeup.set())
                 in_flight[future] = sender
+            woken = True
             if not batches or sum(len(rows) for rows in batches.values()) < free:
                 # All that was due is taken: claiming again at once would find nothing, in a write
                 # transaction of its own. A file recorded since the look has set `wakeup` already.
-                wakeup.wait(every)
+                woken = wakeup.wait(every)
         wait(in_flight)
+
+    def _any_due(self) -> bool:
+        try:
+            with read_scope(self.engine) as session:
+                return media_repo.any_due(session, now=self.clock())
+        except Exception:
+            log.exception("media look failed")
+            return False
 
     def _claim(self, limit: int, *, busy: set) -> dict[object, list[Media]]:
         """Due rows by sender, in order, leaving out senders whose files are being fetched."""
