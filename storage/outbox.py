@@ -130,17 +130,21 @@ def _claim_query(hold_routine: bool, *, for_update: bool):
     return query.with_for_update(skip_locked=True) if for_update else query
 
 
-_DUE = (select(OutboxMessage.id)  # built once: a sender in a process of its own looks many times a second
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= bindparam("now"),
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < bindparam("now")))
-        .limit(1))
+@functools.cache
+def _due_query(hold_routine: bool):
+    """Built once per kind: a sender in a process of its own looks many times a second."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= bindparam("now"),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < bindparam("now")))
+    return (query.where(OutboxMessage.priority != ROUTINE) if hold_routine else query).limit(1)
 
 
-def any_due(session: Session, *, now: datetime) -> bool:
+def any_due(session: Session, *, now: datetime, hold_routine: bool = False) -> bool:
     """Is a message waiting that a claim could take? A read, so that a sender polling on its own
-    (`kambot sender`) takes the write lock only when there is something to send. It may say yes
-    when the claim then takes nothing (a person's earlier message in flight, routine ones held)."""
-    return session.exec(_DUE, params={"now": now}).first() is not None
+    (`kambot sender`) takes the write lock only when there is something to send; routine messages
+    held while the allowance runs short (days, perhaps) do not count. It may still say yes when the
+    claim then takes nothing (a person's earlier message in flight): that lasts one LINE call."""
+    return session.exec(_due_query(hold_routine), params={"now": now}).first() is not None
 
 
 def _reply_was_tried(row: OutboxMessage, lease: timedelta, reply_ttl: timedelta | None) -> bool:

@@ -16,7 +16,8 @@ from sqlmodel import select
 
 from bot.config import parse_config
 from bot.line.sender import LineSender
-from storage import outbox
+from handlers.rules.message_quota import month_of
+from storage import message_quota, outbox
 from storage.db import session_scope
 from storage.models import InboxEvent, Media, OutboxMessage
 
@@ -156,3 +157,36 @@ def test_a_sender_on_its_own_finds_new_messages_by_reading_and_writes_only_to_se
         pump.join(timeout=10)
         sender.close()
     assert line.pushes[0]["to"] == "Ucust1" and line.pushes[0]["messages"][0]["text"] == "สวัสดีค่ะ"
+
+
+def test_a_sender_on_its_own_does_not_take_the_write_lock_for_routine_messages_it_holds(engine, line):
+    """The month's allowance runs short: a routine digest waits, maybe for days. Its looks stay reads
+    (not a write transaction 20 times a second), and an urgent message still goes at once."""
+    config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
+                           "database": {"url": str(engine.url)}})
+    now = datetime.now(timezone.utc)
+    with session_scope(engine) as session:
+        message_quota.record(session, message_quota.reading(month_of(now), limit=500, used=490, now=now))
+        outbox.enqueue(session, to_user="Ukamr1", chunks=[[{"type": "text", "text": "สรุปเรื่องร้องเรียน"}]],
+                       now=now, priority="routine")
+    writes = []
+    sa_event.listen(engine, "before_cursor_execute", lambda _c, _cursor, statement, *_: WRITES.search(statement)
+                    and writes.append(statement))
+    sender = LineSender(config, engine, lambda: datetime.now(timezone.utc))
+    stopping, never_set = threading.Event(), threading.Event()
+    pump = threading.Thread(target=sender.pump, args=(stopping, never_set), kwargs={"poll": 0.02})
+    pump.start()
+    try:
+        time.sleep(0.3)  # its first look claims, as after any start
+        first_writes = len(writes)
+        time.sleep(0.5)  # about 25 looks
+        assert len(writes) == first_writes and line.pushes == []
+        with session_scope(engine) as session:
+            outbox.enqueue(session, to_user="Ucust1", chunks=[[{"type": "text", "text": "ไฟดับ รับเรื่องแล้วค่ะ"}]],
+                           now=datetime.now(timezone.utc))
+        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
+    finally:
+        stopping.set()
+        pump.join(timeout=10)
+        sender.close()
+    assert [push["to"] for push in line.pushes] == ["Ucust1"]

@@ -128,7 +128,11 @@ class LineSender:
 
     def _any_due(self) -> bool:
         with read_scope(self.engine) as session:
-            return any_due(session, now=self.clock())
+            now = self.clock()
+            return any_due(session, now=now, hold_routine=self._holding(session, now))
+
+    def _holding(self, session, now) -> bool:
+        return holding(message_quota.latest(session), now, self.config.line.quota_hold_percent)
 
     def _record_finished(self, in_flight: dict[Future, OutboxMessage], *, then_claim: int = 0) -> list[OutboxMessage]:
         """Settle the calls that ended and take up to `then_claim` more, in one transaction: on SQLite
@@ -157,10 +161,9 @@ class LineSender:
         and different people are served in parallel (LINE answers take a while). Routine rows wait
         while the month's message allowance runs short (the last reading, bot/line/quota_check.py)."""
         now = self.clock()
-        hold = holding(message_quota.latest(session), now, self.config.line.quota_hold_percent)
         return claim_due(session, now=now, lease=timedelta(seconds=self.config.outbox.claim_lease_seconds),
                          limit=limit, reply_ttl=timedelta(seconds=self.config.outbox.reply_token_ttl_seconds),
-                         hold_routine=hold)
+                         hold_routine=self._holding(session, now))
 
     # --- one row ---------------------------------------------------------------
 
