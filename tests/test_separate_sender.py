@@ -2,6 +2,7 @@
 photo downloads) in two processes, a core each, and every answer reaches LINE once."""
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -131,44 +132,12 @@ def test_the_sender_refuses_to_start_without_the_line_settings(tmp_path):
     assert "the sender needs the LINE settings" in started.stderr and "line.channel_access_token" in started.stderr
 
 
-def test_a_sender_on_its_own_finds_new_messages_by_reading_and_writes_only_to_send(engine, line):
-    """Nobody wakes it: it looks every alone_poll_seconds. Looks that find nothing take no write lock
-    (on SQLite a BEGIN IMMEDIATE each, 20 a second, would queue behind the handlers for nothing)."""
-    config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
-                           "database": {"url": str(engine.url)}, "outbox": {"alone_poll_seconds": 0.02}})
-    writes = []  # SQLite's write lock, or PostgreSQL's row locks and changes
-    sa_event.listen(engine, "before_cursor_execute", lambda _c, _cursor, statement, *_: WRITES.search(statement)
-                    and writes.append(statement))
-    sender = LineSender(config, engine, lambda: datetime.now(timezone.utc))
-    stopping, never_set = threading.Event(), threading.Event()
-    pump = threading.Thread(target=sender.pump, args=(stopping, never_set), kwargs={"poll": 0.02})
-    pump.start()
-    try:
-        time.sleep(0.3)
-        idle_writes = len(writes)
-        time.sleep(0.5)  # about 25 looks
-        assert len(writes) == idle_writes
-        with session_scope(engine) as session:  # as a handler in another process would
-            outbox.enqueue(session, to_user="Ucust1", chunks=[[{"type": "text", "text": "สวัสดีค่ะ"}]],
-                           now=datetime.now(timezone.utc))
-        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
-    finally:
-        stopping.set()
-        pump.join(timeout=10)
-        sender.close()
-    assert line.pushes[0]["to"] == "Ucust1" and line.pushes[0]["messages"][0]["text"] == "สวัสดีค่ะ"
-
-
-def test_a_sender_on_its_own_does_not_take_the_write_lock_for_routine_messages_it_holds(engine, line):
-    """The month's allowance runs short: a routine digest waits, maybe for days. Its looks stay reads
-    (not a write transaction 20 times a second), and an urgent message still goes at once."""
+@contextlib.contextmanager
+def _sender_alone(engine, line):
+    """A sender pumping with nobody to wake it, as in `kambot sender`; yields the write statements
+    it makes (SQLite's write lock, or PostgreSQL's row locks and changes)."""
     config = parse_config({"line": {"channel_secret": SECRET, "channel_access_token": TOKEN, "api_host": line.url},
                            "database": {"url": str(engine.url)}})
-    now = datetime.now(timezone.utc)
-    with session_scope(engine) as session:
-        message_quota.record(session, message_quota.reading(month_of(now), limit=500, used=490, now=now))
-        outbox.enqueue(session, to_user="Ukamr1", chunks=[[{"type": "text", "text": "สรุปเรื่องร้องเรียน"}]],
-                       now=now, priority="routine")
     writes = []
     sa_event.listen(engine, "before_cursor_execute", lambda _c, _cursor, statement, *_: WRITES.search(statement)
                     and writes.append(statement))
@@ -178,15 +147,42 @@ def test_a_sender_on_its_own_does_not_take_the_write_lock_for_routine_messages_i
     pump.start()
     try:
         time.sleep(0.3)  # its first look claims, as after any start
-        first_writes = len(writes)
-        time.sleep(0.5)  # about 25 looks
-        assert len(writes) == first_writes and line.pushes == []
-        with session_scope(engine) as session:
-            outbox.enqueue(session, to_user="Ucust1", chunks=[[{"type": "text", "text": "ไฟดับ รับเรื่องแล้วค่ะ"}]],
-                           now=datetime.now(timezone.utc))
-        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
+        yield writes
     finally:
         stopping.set()
         pump.join(timeout=10)
         sender.close()
+
+
+def _enqueue_now(engine, to_user: str, text: str, **priority) -> None:
+    with session_scope(engine) as session:  # as a handler in another process would
+        outbox.enqueue(session, to_user=to_user, chunks=[[{"type": "text", "text": text}]],
+                       now=datetime.now(timezone.utc), **priority)
+
+
+def test_a_sender_on_its_own_finds_new_messages_by_reading_and_writes_only_to_send(engine, line):
+    """Nobody wakes it: it looks every alone_poll_seconds. Looks that find nothing take no write lock
+    (on SQLite a BEGIN IMMEDIATE each, 20 a second, would queue behind the handlers for nothing)."""
+    with _sender_alone(engine, line) as writes:
+        idle_writes = len(writes)
+        time.sleep(0.5)  # about 25 looks
+        assert len(writes) == idle_writes
+        _enqueue_now(engine, "Ucust1", "สวัสดีค่ะ")
+        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
+    assert line.pushes[0]["to"] == "Ucust1" and line.pushes[0]["messages"][0]["text"] == "สวัสดีค่ะ"
+
+
+def test_a_sender_on_its_own_does_not_take_the_write_lock_for_routine_messages_it_holds(engine, line):
+    """The month's allowance runs short: a routine digest waits, maybe for days. Its looks stay reads
+    (not a write transaction 20 times a second), and an urgent message still goes at once."""
+    now = datetime.now(timezone.utc)
+    with session_scope(engine) as session:
+        message_quota.record(session, message_quota.reading(month_of(now), limit=500, used=490, now=now))
+    _enqueue_now(engine, "Ukamr1", "สรุปเรื่องร้องเรียน", priority="routine")
+    with _sender_alone(engine, line) as writes:
+        idle_writes = len(writes)
+        time.sleep(0.5)  # about 25 looks
+        assert len(writes) == idle_writes and line.pushes == []
+        _enqueue_now(engine, "Ucust1", "ไฟดับ รับเรื่องแล้วค่ะ")
+        assert _wait(lambda: len(line.pushes) == 1, timeout=5)
     assert [push["to"] for push in line.pushes] == ["Ucust1"]
