@@ -106,24 +106,25 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int =
     return rows
 
 
+def _claimable(hold_routine: bool) -> list:
+    """What makes a message one a claim may take; the claim and the lone sender's look share it,
+    so a look never misses what a claim would take."""
+    now = bindparam("now")
+    conditions = [OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                  or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)]
+    return conditions + [OutboxMessage.priority != ROUTINE] if hold_routine else conditions
+
+
 @functools.cache
 def _claim_query(hold_routine: bool, *, for_update: bool):
     """Built once per kind: the sender claims many times a second when busy."""
     earlier = aliased(OutboxMessage)
     waiting = [earlier.to_user == OutboxMessage.to_user, earlier.status == "pending", earlier.id < OutboxMessage.id]
-    candidates = [OutboxMessage.status == "pending"]
     if hold_routine:
         waiting.append(earlier.priority != ROUTINE)
-        candidates.append(OutboxMessage.priority != ROUTINE)
-    now = bindparam("now")
     query = (
         select(OutboxMessage)
-        .where(
-            *candidates,
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            ~select(earlier.id).where(*waiting).exists(),
-        )
+        .where(*_claimable(hold_routine), ~select(earlier.id).where(*waiting).exists())
         .order_by(OutboxMessage.id)
         .limit(bindparam("limit"))
     )
@@ -133,10 +134,7 @@ def _claim_query(hold_routine: bool, *, for_update: bool):
 @functools.cache
 def _due_query(hold_routine: bool):
     """Built once per kind: a sender in a process of its own looks many times a second."""
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= bindparam("now"),
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < bindparam("now")))
-    return (query.where(OutboxMessage.priority != ROUTINE) if hold_routine else query).limit(1)
+    return select(OutboxMessage.id).where(*_claimable(hold_routine)).limit(1)
 
 
 def any_due(session: Session, *, now: datetime, hold_routine: bool = False) -> bool:
