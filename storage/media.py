@@ -65,7 +65,7 @@ def store(session: Session, media: Media, *, data: bytes, preview: bytes | None,
     media.status, media.content_type, media.size_bytes = "stored", content_type, len(data)
     media.fetched_at, media.claimed_until, media.reason = now, None, ""
     session.add(media)
-    session.merge(MediaContent(media_id=media.id, data=data, preview=preview))
+    session.add(MediaContent(media_id=media.id, data=data, preview=preview))  # once: only a pending row is stored
 
 
 def retry_later(session: Session, media: Media, *, now: datetime, delay: timedelta, reason: str) -> None:

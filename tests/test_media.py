@@ -88,6 +88,39 @@ def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-2/content"]
 
 
+def test_a_photo_whose_lease_ran_out_mid_download_reaches_the_kamr_once(org):
+    """A download and a wait for the database longer than the lease: a second fetcher takes the photo
+    again and relays it; the first, ending late, must not send the responders a second copy."""
+    import threading
+
+    from bot.line.media import LEASE, MediaFetcher
+
+    bot = org
+    report_outage(bot)
+    bot.line.reset()
+    bot.line.content["m-photo-3"] = (JPEG, "image/jpeg")
+    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-3",
+                                                       "contentProvider": {"type": "line"}})])
+    bot.drain(send=False)
+    bot.line.hang_next("any", 1.0)  # the first fetcher's download outlives its lease
+    first = threading.Thread(target=bot.media.fetch_due)
+    first.start()
+    assert bot.line.wait_for(lambda: any("/content" in c.path for c in bot.line.calls))
+    bot.advance(seconds=LEASE.total_seconds() + 1)
+    second = MediaFetcher(bot.config, bot.engine, lambda: bot.now)
+    try:
+        assert second.fetch_due() == 1  # the lease ran out: taken again, stored and relayed
+    finally:
+        second.close()
+    first.join(timeout=10)
+    bot.drain()
+    captions = [m.get("altText", "") for m in bot.line.messages_to("Ukamr1")]
+    assert [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม OUT-69-00001")] == [
+        "📎 รูปภาพเพิ่มเติม OUT-69-00001 จาก User ust1"]  # once, though fetched twice
+    assert len([c for c in bot.line.calls if "/content" in c.path]) == 2
+    assert only_media(bot).status == "stored"
+
+
 def test_photos_from_several_customers_are_downloaded_at_once(org):
     """In an area outage hundreds of photos come in a minute: one download at a time (LINE's round
     trip each) reached the KAMRs minutes late."""

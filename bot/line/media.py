@@ -174,6 +174,12 @@ class MediaFetcher:
         now = self.clock()
         with session_scope(self.engine) as session:
             media = session.get(Media, row.id)
+            if media is None or media.status != "pending":
+                # Erased meanwhile, or settled by a fetcher that took it after this one's lease ran out
+                # (a download and a wait for the database longer than LEASE): relaying it again would
+                # send the responders a second copy.
+                log.info("media %s already settled elsewhere", row.id)
+                return
             if fetched.status == "stored":
                 media_repo.store(session, media, data=fetched.data, preview=preview,
                                  content_type=fetched.content_type, now=now)
