@@ -2,7 +2,7 @@
 
     python tests/bench/bench_storm.py [--database sqlite|postgresql --pg-url URL] [--worker-processes 1]
         [--web-processes 2] [--accounts 5000] [--staff 1000] [--reporters 2000] [--window 120]
-        [--incident-share 0.5] [--line-delay 0.2]
+        [--incident-share 0.5] [--line-delay 0.2] [--separate-sender] [--worker-nice 0]
 
 A generated organisation (`tests/org_factory.py`: 5,000 accounts with three contacts each, two on
 LINE; 1,000 staff; 20,000 earlier tickets) gets one site per account on a feeder of five accounts.
@@ -309,7 +309,9 @@ def main() -> None:
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes")
     parser.add_argument("--separate-sender", action="store_true",
                         help="`kambot worker --without-sender` beside one `kambot sender`")
-    parser.add_argument("--worker-nice", type=int, default=10)
+    parser.add_argument("--worker-nice", type=int, default=0,
+                        help="nice level of the worker and sender processes (niced, the write lock's holder waits"
+                             " for the CPU and every writer with it: docs/benchmarks.md, sixth look)")
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--staff", type=int, default=1000)
     parser.add_argument("--tickets", type=int, default=20000, help="earlier tickets in the database")
