@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.models import EscalationStep, Ticket
+from storage.models import EscalationStep, Staff, Ticket
 
 
 _TABLE = EscalationStep.__table__
@@ -35,6 +35,22 @@ def steps_of(session: Session, ticket_ids: list[int]) -> dict[int, list[Escalati
         for step in session.exec(_STEPS_OF, params={"tickets": list(ticket_ids)}):
             found[step.ticket_id].append(step)
     return found
+
+
+_HOLDER = (select(EscalationStep.staff_id)  # the highest level claimed with a person
+           .where(EscalationStep.ticket_id == bindparam("ticket"), col(EscalationStep.staff_id).is_not(None))
+           .order_by(col(EscalationStep.level).desc()).limit(1).scalar_subquery())
+_ANSWERING = select(Staff, col(Staff.id) == _HOLDER).where(or_(col(Staff.id) == _HOLDER,
+                                                               col(Staff.id).in_(bindparam("also", expanding=True))))
+
+
+def answering(session: Session, ticket: Ticket) -> list[Staff]:
+    """Everyone answering for a ticket now, in one query (every photo, pin and note relayed to them
+    asks): whoever holds it in the chain, then whoever it was escalated to, then whoever took it."""
+    also = [staff_id for staff_id in (ticket.escalated_to, ticket.acknowledged_by) if staff_id]
+    found = session.exec(_ANSWERING, params={"ticket": ticket.id, "also": also}).all()
+    order = {staff_id: rank for rank, staff_id in enumerate(also, start=1)}
+    return [staff for staff, _holds in sorted(found, key=lambda row: 0 if row[1] else order[row[0].id])]
 
 
 def had_ticket(session: Session, ticket_id: int, staff_id: int) -> bool:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
-from storage.db import write_loaded
-from storage.models import Media, MediaContent
+from storage.db import keep_loaded, write_loaded
+from storage.models import Account, Contact, Media, MediaContent, Ticket
 
 
 _RECORDED = "media.recorded"  # session.info: {message id: row} recorded in this transaction
@@ -58,6 +58,21 @@ def any_due(session: Session, *, now: datetime) -> bool:
     """Is a file waiting to be fetched? A read, so that a fetcher polling on its own (`kambot sender`)
     takes the write lock only when there is something to claim."""
     return session.exec(_DUE, params={"now": now}).first() is not None
+
+
+_WITH_CASE = (select(Media, Ticket, Contact, Account)  # built once: every fetched file is settled with it
+              .outerjoin(Ticket, Ticket.id == Media.ticket_id)
+              .outerjoin(Contact, Contact.id == Media.contact_id)
+              .outerjoin(Account, Account.id == Ticket.account_id)
+              .where(Media.id == bindparam("media")))
+
+
+def with_case(session: Session, media_id: int) -> Media | None:
+    """The row, with its ticket, sender and account loaded and kept in the session in the same query:
+    settling a photo relays it to the ticket's responders, which asked for each in a query of its own."""
+    keep_loaded(session)
+    found = session.exec(_WITH_CASE, params={"media": media_id}).first()
+    return found[0] if found else None
 
 
 def store(session: Session, media: Media, *, data: bytes, preview: bytes | None, content_type: str,

@@ -173,7 +173,7 @@ class MediaFetcher:
             if fetched.status == "stored" and row.kind == "image" else None
         now = self.clock()
         with session_scope(self.engine) as session:
-            media = session.get(Media, row.id)
+            media = media_repo.with_case(session, row.id)
             if media is None or media.status != "pending":
                 # Erased meanwhile, or settled by a fetcher that took it after this one's lease ran out
                 # (a download and a wait for the database longer than LEASE): relaying it again would

@@ -45,15 +45,10 @@ def who_calls(holder: Reached | None, lang: str) -> str:
     return t("outage_who_calls", lang, staff=holder.staff.name, minutes=holder.minutes)
 
 
-def responders(session: Session, ticket: Ticket, chain: EscalationConfig | None = None) -> list[Staff]:
+def responders(session: Session, ticket: Ticket) -> list[Staff]:
     """Everyone answering for a ticket now: whoever holds it in the chain, whoever it was escalated to,
     whoever took it."""
-    holder = escalating.current(session, ticket, chain or EscalationConfig())
-    people = [holder.staff] if holder is not None else []
-    for staff_id in (ticket.escalated_to, ticket.acknowledged_by):
-        if staff_id and all(person.id != staff_id for person in people):
-            people.append(session.get(Staff, staff_id))
-    return [person for person in people if person is not None]
+    return escalations.answering(session, ticket)
 
 
 def tell_responders(session: Session, ticket: Ticket, messages_for: Callable[[str], list[Message]], *,

@@ -8,7 +8,10 @@ The organisation and the journeys of `bench_storm.py` ([ไฟดับ], sympto
 then handled at once by `process_user`, the worker's own function, one after the other. What it
 measures is the handling alone (the dialogs, the rules, the database work and the queued answers),
 free of the noise the web process, the sender and the LINE stand-in add to a whole-system run:
-CPU milliseconds and SQL statements per event for each step of the journey. `--profile` prints the
+CPU milliseconds and SQL statements per event for each step of the journey. The step "photo
+fetched" is the sender's part of a photo: `MediaFetcher.fetch_due` downloads it from a LINE
+stand-in answering at once (its own process, not counted), stores it and relays it to the
+responders; in a storm it is the second holder of SQLite's write lock after handling. `--profile` prints the
 functions that took the time (`--callees open_outage` breaks one down). Prints one JSON line.
 """
 from __future__ import annotations
@@ -33,9 +36,13 @@ from sqlalchemy import event as sa_event  # noqa: E402
 import bench_storm  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.line.events import inbox_row  # noqa: E402
+from bot.line.media import MediaFetcher  # noqa: E402
 from bot.line.processing import process_user  # noqa: E402
 from storage import inbox  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
+from procs import StandInProcess  # noqa: E402
+
+FETCHED = "photo fetched"
 
 
 def main() -> None:
@@ -60,8 +67,11 @@ def main() -> None:
                                                                   tickets=args.tickets))
     _, reporters = bench_storm.choose_storm(org, argparse.Namespace(reporters=args.reporters),
                                             random.Random(args.seed))
-    config = parse_config({"line": {"channel_secret": "s", "channel_access_token": "t"}, "database": {"url": url}})
+    line = StandInProcess(delay=0, token="t")
+    config = parse_config({"line": {"channel_secret": "s", "channel_access_token": "t", "api_host": line.url},
+                           "database": {"url": url}, "server": {"public_url": bench_storm.PUBLIC_URL}})
     engine = make_engine(url)
+    fetcher = MediaFetcher(config, engine, clock=lambda: datetime.now(timezone.utc))
     statements = [0]
     shown: list[str] = []
     showing = [False]
@@ -73,37 +83,48 @@ def main() -> None:
 
     sa_event.listen(engine, "before_cursor_execute", count)
     clock = lambda: datetime.now(timezone.utc)  # noqa: E731
-    steps = {tap: {"cpu_s": 0.0, "events": 0, "statements": 0} for tap in bench_storm.TAPS}
+    steps = {tap: {"cpu_s": 0.0, "events": 0, "statements": 0} for tap in (*bench_storm.TAPS, FETCHED)}
     profile = cProfile.Profile()
-    for n, (user, _code) in enumerate(reporters):
-        for k, tap in enumerate(bench_storm.TAPS):
-            stored = bench_storm._event(tap, user, f"hb{n}-{k}", f"01HANDLING{n:08d}{k}", time.time())
-            with session_scope(engine) as session:
-                inbox.add_events(session, [inbox_row(stored)], now=clock())
-            before_statements, before_cpu = statements[0], time.process_time()
-            if args.profile:
-                profile.enable()
-            shown.clear()
-            showing[0] = n == args.show_sql
-            handled = process_user(engine, config, user, clock)
-            if n == args.show_sql:
-                print(f"--- {tap}: {len(shown)} statements", *shown, sep="\n  ", file=sys.stderr)
-            if args.profile:
-                profile.disable()
-            assert handled == 1, f"{tap} for {user} was not handled"
-            figures = steps[tap]
-            figures["cpu_s"] += time.process_time() - before_cpu
-            figures["events"] += 1
-            figures["statements"] += statements[0] - before_statements
+
+    def measured(step: str, show: bool, work) -> None:
+        before_statements, before_cpu = statements[0], time.process_time()
+        if args.profile:
+            profile.enable()
+        shown.clear()
+        showing[0] = show
+        done = work()
+        if show:
+            print(f"--- {step}: {len(shown)} statements", *shown, sep="\n  ", file=sys.stderr)
+        if args.profile:
+            profile.disable()
+        assert done == 1, f"{step} was not done"
+        figures = steps[step]
+        figures["cpu_s"] += time.process_time() - before_cpu
+        figures["events"] += 1
+        figures["statements"] += statements[0] - before_statements
+
+    try:
+        for n, (user, _code) in enumerate(reporters):
+            for k, tap in enumerate(bench_storm.TAPS):
+                stored = bench_storm._event(tap, user, f"hb{n}-{k}", f"01HANDLING{n:08d}{k}", time.time())
+                with session_scope(engine) as session:
+                    inbox.add_events(session, [inbox_row(stored)], now=clock())
+                measured(tap, n == args.show_sql, lambda: process_user(engine, config, user, clock))
+                if tap == "photo":
+                    measured(FETCHED, n == args.show_sql, fetcher.fetch_due)
+    finally:
+        fetcher.close()
+        line.stop()
     if args.profile:
         stats = pstats.Stats(profile, stream=sys.stderr).sort_stats(args.profile_sort)
         stats.print_stats(40)
         if args.callees:
             stats.print_callees(args.callees)
-    events = sum(figures["events"] for figures in steps.values())
+    handling = [figures for step, figures in steps.items() if step != FETCHED]
+    events = sum(figures["events"] for figures in handling)
     print(json.dumps({
         "benchmark": "handling", "database": args.database, "reporters": len(reporters), "events": events,
-        "cpu_ms_per_event": round(1000 * sum(figures["cpu_s"] for figures in steps.values()) / events, 2),
+        "cpu_ms_per_event": round(1000 * sum(figures["cpu_s"] for figures in handling) / events, 2),
         "steps": {tap: {"cpu_ms": round(1000 * figures["cpu_s"] / figures["events"], 2),
                         "statements": round(figures["statements"] / figures["events"], 1)}
                   for tap, figures in steps.items()},
