@@ -13,14 +13,18 @@ from sqlalchemy.engine import Engine
 
 
 class Fault:
-    def __init__(self, engine: Engine, statement_start: str, times: int | None, kind: str, message: str | None):
-        self.statement_start, self.times, self.kind = statement_start.upper(), times, kind
+    def __init__(self, engine: Engine, statement_start: str, times: int | None, kind: str, message: str | None,
+                 after: int = 0):
+        self.statement_start, self.times, self.kind, self.after = statement_start.upper(), times, kind, after
         self.message = message or ("disk I/O error" if kind == "OperationalError" else "bad statement")
         self.dbapi = engine.dialect.loaded_dbapi
         self.raised = 0
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith(self.statement_start) and (self.times is None or self.raised < self.times):
+            if self.after:
+                self.after -= 1
+                return statement, parameters
             self.raised += 1
             raise getattr(self.dbapi, self.kind)(self.message)
         return statement, parameters
@@ -28,9 +32,10 @@ class Fault:
 
 @contextmanager
 def storage_fails(engine: Engine, statement_start: str, *, times: int | None = None,
-                  kind: str = "OperationalError", message: str | None = None) -> Iterator[Fault]:
-    """Statements starting with statement_start fail (the first `times`, or all) while inside."""
-    fault = Fault(engine, statement_start, times, kind, message)
+                  kind: str = "OperationalError", message: str | None = None, after: int = 0) -> Iterator[Fault]:
+    """Statements starting with statement_start fail (the first `times`, or all) while inside;
+    `after`: that many of them pass first."""
+    fault = Fault(engine, statement_start, times, kind, message, after)
     event.listen(engine, "before_cursor_execute", fault, retval=True)
     try:
         yield fault

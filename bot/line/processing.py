@@ -60,15 +60,16 @@ def process_user(engine: Engine, config: Config, user_key: str, clock: Callable[
 def process_users(engine: Engine, config: Config, user_keys: list[str], clock: Callable[[], datetime], *,
                   on_content: Callable[[], None] = lambda: None, budget_seconds: float = 0.02) -> int:
     """Handle the pending events of several people, oldest first for each, in shared transactions of
-    about `budget_seconds`, each event in a savepoint of its own; returns how many were handled.
+    about `budget_seconds`; returns how many were handled.
 
     For SQLite, where every transaction queues for the one writer: in a storm the queueing cost each
-    event more than its handling did. An event that fails is rolled back alone, and recorded as
-    failed after the rest commit; that person's later events wait behind it, as in `process_user`.
-    Should a shared transaction fail as a whole, its people are handled one transaction per event."""
+    event more than its handling did. Events fail rarely, so none gets a savepoint of its own (two
+    statements and a flush each, what sharing saved): should anything in a shared transaction fail,
+    all of it is rolled back and its people are handled one transaction per event (`process_user`),
+    where a failing event is recorded and that person's later events wait behind it."""
     waiting, handled = list(user_keys), 0
     while waiting:
-        carried, failures, content, done = [], [], False, 0
+        carried, content, done = [], False, 0
         try:
             with session_scope(engine) as session:
                 keep_loaded(session)
@@ -82,22 +83,16 @@ def process_users(engine: Engine, config: Config, user_keys: list[str], clock: C
                     event, more = inbox.next_pending(session, key)
                     if event is None or not inbox.is_due(event, clock()):
                         continue
-                    try:
-                        with session.begin_nested():
-                            content = _handle(session, config, event, now=clock()) or content
-                            inbox.mark_done(session, event.id, now=clock())
-                    except Exception as error:  # rolled back to its savepoint: the others stand
-                        failures.append((event.id, error))
-                        continue
+                    content = _handle(session, config, event, now=clock()) or content
+                    inbox.mark_done(session, event.id, now=clock())
                     done += 1
                     if more:
                         queue.append(key)
-        except Exception:
-            log.exception("a shared transaction of %d people failed: handling them one by one", len(waiting))
+        except Exception as error:
+            log.warning("a shared transaction of %d people was rolled back (%s): handling them one by one",
+                        len(waiting), errors.describe(error))
             return handled + sum(process_user(engine, config, key, clock, on_content=on_content) for key in waiting)
         handled += done
-        for event_id, error in failures:
-            _record_failure(engine, config, event_id, error, now=clock())
         if content:
             on_content()
         waiting = carried

@@ -1,7 +1,7 @@
 """CPU per event of the storm's report journey, handled in this process: no HTTP, no sender (issue 20).
 
     python tests/bench/bench_handling.py [--database sqlite|postgresql --pg-url URL] [--reporters 150]
-        [--accounts 5000] [--staff 1000] [--profile [--profile-sort tottime] [--callees REGEX]] [--show-sql N]
+        [--accounts 5000] [--staff 1000] [--together N] [--profile [--profile-sort tottime] [--callees REGEX]] [--show-sql N]
 
 The organisation and the journeys of `bench_storm.py` ([ไฟดับ], symptom, "just now", a photo, a pin,
 [เสร็จสิ้น]; both contacts of an account often report the same site), but each event is stored and
@@ -37,7 +37,7 @@ import bench_storm  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.line.events import inbox_row  # noqa: E402
 from bot.line.media import MediaFetcher  # noqa: E402
-from bot.line.processing import process_user  # noqa: E402
+from bot.line.processing import process_user, process_users  # noqa: E402
 from storage import inbox  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from procs import StandInProcess  # noqa: E402
@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=0, help="earlier tickets in the database")
     parser.add_argument("--reporters", type=int, default=150)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--together", type=int, default=1, metavar="N",
+                        help="N people's events at each step handled by `process_users`, in shared transactions"
+                             " as the worker does on SQLite (1: one transaction per event, `process_user`)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     parser.add_argument("--callees", metavar="REGEX", help="with --profile: what the matching functions called")
@@ -86,7 +89,7 @@ def main() -> None:
     steps = {tap: {"cpu_s": 0.0, "events": 0, "statements": 0} for tap in (*bench_storm.TAPS, FETCHED)}
     profile = cProfile.Profile()
 
-    def measured(step: str, show: bool, work) -> None:
+    def measured(step: str, show: bool, work, count: int) -> None:
         before_statements, before_cpu = statements[0], time.process_time()
         if args.profile:
             profile.enable()
@@ -97,21 +100,27 @@ def main() -> None:
             print(f"--- {step}: {len(shown)} statements", *shown, sep="\n  ", file=sys.stderr)
         if args.profile:
             profile.disable()
-        assert done == 1, f"{step} was not done"
+        assert done == count, f"{step}: {done} of {count} done"
         figures = steps[step]
         figures["cpu_s"] += time.process_time() - before_cpu
-        figures["events"] += 1
+        figures["events"] += count
         figures["statements"] += statements[0] - before_statements
 
     try:
-        for n, (user, _code) in enumerate(reporters):
+        for first in range(0, len(reporters), args.together):
+            group = [user for user, _code in reporters[first:first + args.together]]
+            show = first <= (args.show_sql if args.show_sql is not None else -1) < first + len(group)
             for k, tap in enumerate(bench_storm.TAPS):
-                stored = bench_storm._event(tap, user, f"hb{n}-{k}", f"01HANDLING{n:08d}{k}", time.time())
+                stored = [bench_storm._event(tap, user, f"hb{first + i}-{k}", f"01HANDLING{first + i:08d}{k}", time.time())
+                          for i, user in enumerate(group)]
                 with session_scope(engine) as session:
-                    inbox.add_events(session, [inbox_row(stored)], now=clock())
-                measured(tap, n == args.show_sql, lambda: process_user(engine, config, user, clock))
+                    inbox.add_events(session, [inbox_row(event) for event in stored], now=clock())
+                if len(group) == 1:
+                    measured(tap, show, lambda: process_user(engine, config, group[0], clock), 1)
+                else:
+                    measured(tap, show, lambda: process_users(engine, config, group, clock), len(group))
                 if tap == "photo":
-                    measured(FETCHED, n == args.show_sql, fetcher.fetch_due)
+                    measured(FETCHED, show, lambda: fetcher.fetch_due(limit=len(group)), len(group))
     finally:
         fetcher.close()
         line.stop()
