@@ -57,33 +57,46 @@ def test_a_photo_sent_after_a_report_is_kept_on_the_ticket_and_served_by_its_tok
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-1/content"]
 
 
-def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
-    """Two worker processes each run a fetcher: the claim must hold while the first downloads, or the
-    photo reaches the responders twice (seen in bench_storm.py with two workers on PostgreSQL)."""
+def _first_fetcher_downloading_slowly(bot, message_id: str):
+    """A photo sent after a report and handled; the first fetcher's download of it takes a second
+    (in a thread of its own, returned), and has begun."""
     import threading
 
-    from bot.line.media import MediaFetcher
-
-    bot = org
     report_outage(bot)
     bot.line.reset()
-    bot.line.content["m-photo-2"] = (JPEG, "image/jpeg")
-    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-2",
+    bot.line.content[message_id] = (JPEG, "image/jpeg")
+    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": message_id,
                                                        "contentProvider": {"type": "line"}})])
     bot.drain(send=False)  # handled; nothing fetched or sent yet
-    bot.line.hang_next("any", 1.0)  # the first worker's download takes a second
+    bot.line.hang_next("any", 1.0)
     first = threading.Thread(target=bot.media.fetch_due)
     first.start()
     assert bot.line.wait_for(lambda: any("/content" in c.path for c in bot.line.calls))
+    return first
+
+
+def _second_fetcher_then_captions(bot, first, *, takes: int) -> list[str]:
+    """A second fetcher's pass while the first downloads (it takes `takes` photos); then the KAMR's
+    captions of the ticket's photos, once both are done and everything is sent."""
+    from bot.line.media import MediaFetcher
+
     second = MediaFetcher(bot.config, bot.engine, lambda: bot.now)
     try:
-        assert second.fetch_due() == 0  # claimed by the first: left alone
+        assert second.fetch_due() == takes
     finally:
         second.close()
     first.join(timeout=10)
     bot.drain()
     captions = [m.get("altText", "") for m in bot.line.messages_to("Ukamr1")]
-    assert [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม OUT-69-00001")] == [
+    return [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม OUT-69-00001")]
+
+
+def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
+    """Two worker processes each run a fetcher: the claim must hold while the first downloads, or the
+    photo reaches the responders twice (seen in bench_storm.py with two workers on PostgreSQL)."""
+    bot = org
+    first = _first_fetcher_downloading_slowly(bot, "m-photo-2")
+    assert _second_fetcher_then_captions(bot, first, takes=0) == [  # claimed by the first: left alone
         "📎 รูปภาพเพิ่มเติม OUT-69-00001 จาก User ust1"]  # once
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-2/content"]
 
@@ -91,31 +104,13 @@ def test_a_photo_being_fetched_is_not_fetched_again_by_a_second_worker(org):
 def test_a_photo_whose_lease_ran_out_mid_download_reaches_the_kamr_once(org):
     """A download and a wait for the database longer than the lease: a second fetcher takes the photo
     again and relays it; the first, ending late, must not send the responders a second copy."""
-    import threading
-
-    from bot.line.media import LEASE, MediaFetcher
+    from bot.line.media import LEASE
 
     bot = org
-    report_outage(bot)
-    bot.line.reset()
-    bot.line.content["m-photo-3"] = (JPEG, "image/jpeg")
-    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-3",
-                                                       "contentProvider": {"type": "line"}})])
-    bot.drain(send=False)
-    bot.line.hang_next("any", 1.0)  # the first fetcher's download outlives its lease
-    first = threading.Thread(target=bot.media.fetch_due)
-    first.start()
-    assert bot.line.wait_for(lambda: any("/content" in c.path for c in bot.line.calls))
+    first = _first_fetcher_downloading_slowly(bot, "m-photo-3")
     bot.advance(seconds=LEASE.total_seconds() + 1)
-    second = MediaFetcher(bot.config, bot.engine, lambda: bot.now)
-    try:
-        assert second.fetch_due() == 1  # the lease ran out: taken again, stored and relayed
-    finally:
-        second.close()
-    first.join(timeout=10)
-    bot.drain()
-    captions = [m.get("altText", "") for m in bot.line.messages_to("Ukamr1")]
-    assert [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม OUT-69-00001")] == [
+    # The lease ran out: taken again, stored and relayed by the second.
+    assert _second_fetcher_then_captions(bot, first, takes=1) == [
         "📎 รูปภาพเพิ่มเติม OUT-69-00001 จาก User ust1"]  # once, though fetched twice
     assert len([c for c in bot.line.calls if "/content" in c.path]) == 2
     assert only_media(bot).status == "stored"
