@@ -203,6 +203,13 @@ def test_config_from_environment(runner, cfg, db_file, monkeypatch):
     assert kambot(runner, None, "check-config").exit_code != 0
 
 
+def test_several_web_processes_on_sqlite_must_leave_handling_to_the_worker(runner, cfg):
+    assert kambot(runner, cfg, "init-db").exit_code == 0
+    result = runner.invoke(main, ["serve", "--workers", "2", "--port", str(free_port()), "--config", str(cfg)])
+    assert result.exit_code != 0
+    assert "--workers > 1 on SQLite needs --web-only, beside one `kambot worker`" in result.output
+
+
 @pytest.mark.slow
 def test_serve_without_line_credentials(runner, cfg, tmp_path):
     assert kambot(runner, cfg, "init-db").exit_code == 0

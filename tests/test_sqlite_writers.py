@@ -1,18 +1,27 @@
-"""SQLite writers in two processes (`serve --web-only` beside `kambot worker`) queue on a lock
-file beside the database, and the webhook's inbox write goes before a handler that queued after it."""
+"""SQLite writers in several processes (`serve --web-only`, with one or more web processes, beside
+`kambot worker`) queue on a lock file beside the database, and the webhook's inbox write goes before
+a handler that queued after it."""
 from __future__ import annotations
 
 import multiprocessing
-from contextlib import nullcontext
+import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
+import requests
 from sqlmodel import SQLModel, select
 
 from storage import inbox
 from storage.db import make_engine, session_scope, urgent
 from storage.models import InboxEvent
+
+from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
+from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
 
 
 def _store(url: str, name: str, *, is_urgent: bool = False, holding=None, release=None) -> None:
@@ -48,3 +57,51 @@ def test_webhook_write_goes_before_a_handler_that_queued_after_it(tmp_path):
     with session_scope(engine) as session:
         order = session.exec(select(InboxEvent.event_id).order_by(InboxEvent.id)).all()
     assert order == ["handler-holding", "webhook", "handler-late"]
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_two_web_processes_on_one_sqlite_file_store_a_burst_and_the_worker_answers_each_event_once(
+        engine, db_url, line, tmp_path):
+    users, events = 6, 60
+    seed_customers(engine, users)
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
+                          port=free_port())
+    server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
+    worker = None
+    try:
+        server.start()
+        assert len(_children(server.process.pid)) == 2  # gunicorn's master and two web processes
+        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
+                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
+        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
+        for event in burst:
+            line.register_reply_token(event["replyToken"], event["source"]["userId"])
+
+        def post(event: dict) -> int:  # a connection each: gunicorn hands them to either process
+            body = webhook_body([event])
+            return requests.post(f"{server.base}/callback", data=body, timeout=10,
+                                 headers={"X-Line-Signature": sign(body, SECRET)}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(post, burst)) == {200}
+        assert line.wait_for(lambda: len(line.replies) >= events, timeout=40), (tmp_path / "worker.log").read_text()
+        time.sleep(1)  # nothing more should come
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+        server.stop()
+
+    assert len(line.replies) == events
+    for n in range(users):
+        answers = line.messages_to(customer_id(n))
+        assert len(answers) == events // users
+        assert all(answer.get("text") or answer.get("altText") for answer in answers)
+    with session_scope(engine) as session:
+        stored = session.exec(select(InboxEvent.event_id, InboxEvent.status)).all()
+    assert sorted(stored) == sorted((event["webhookEventId"], "done") for event in burst)

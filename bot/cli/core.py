@@ -92,7 +92,8 @@ def staff_code(config: Config, staff_code: str) -> None:
 @click.command()
 @click.option("--host", default=None, help="Overrides server.host.")
 @click.option("--port", default=None, type=int, help="Overrides server.port.")
-@click.option("--workers", default=1, show_default=True, help="Web processes (more than 1 needs PostgreSQL).")
+@click.option("--workers", default=1, show_default=True,
+              help="Web processes (more than 1: with --web-only, or on PostgreSQL).")
 @click.option("--web-only", is_flag=True,
               help="Only store and acknowledge webhooks: run `kambot worker` beside it to handle and send.")
 @with_config
@@ -102,8 +103,11 @@ def serve(config: Config, host: str | None, port: int | None, workers: int, web_
     from bot.server import run_server
 
     setup_logging()
-    if workers > 1 and config.database.url.startswith("sqlite"):
-        raise click.ClickException("--workers > 1 needs PostgreSQL (database.url); SQLite allows one writer process")
+    if workers > 1 and not web_only and config.database.url.startswith("sqlite"):
+        # Only the web's inbox writes may come from several processes on one SQLite file: handlers,
+        # sender and scheduler run once, in `kambot worker`.
+        raise click.ClickException("--workers > 1 on SQLite needs --web-only, beside one `kambot worker` "
+                                   "(or PostgreSQL in database.url)")
     host, port = host or config.server.host, port or config.server.port
     open_database(config).dispose()  # here, not as gunicorn's "Worker failed to boot"
     require_free_port(host, port)

@@ -158,8 +158,7 @@ def measure(args, work: Path) -> dict:
     config = write_config(work / "storm.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=url,
                           port=free_port(), server={"threads": 16, "public_url": PUBLIC_URL},
                           outbox={"concurrency": args.outbox_concurrency})
-    web_processes = args.web_processes if args.database == "postgresql" else 1
-    server = ServerProcess(config, "--workers", str(web_processes), "--web-only", log=work / "web.log")
+    server = ServerProcess(config, "--workers", str(args.web_processes), "--web-only", log=work / "web.log")
     workers: dict = {}
     try:
         server.start(timeout=120)
@@ -305,7 +304,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
-    parser.add_argument("--web-processes", type=int, default=2, help="web processes (PostgreSQL only)")
+    parser.add_argument("--web-processes", type=int, default=None,
+                        help="`kambot serve --web-only` processes (default 2 on PostgreSQL, 1 on SQLite)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes")
     parser.add_argument("--separate-sender", action="store_true",
                         help="`kambot worker --without-sender` beside one `kambot sender`")
@@ -327,11 +327,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
+    if args.web_processes is None:
+        args.web_processes = 2 if args.database == "postgresql" else 1
     work = Path(tempfile.mkdtemp(prefix="kambot-storm-"))
     figures = measure(args, work)
     print(json.dumps({"benchmark": "storm", "database": args.database, "accounts": args.accounts,
                       "reporters": args.reporters, "window_s": args.window, "line_delay_s": args.line_delay,
-                      "web_processes": args.web_processes if args.database == "postgresql" else 1,
+                      "web_processes": args.web_processes,
                       "worker_processes": args.worker_processes,
                       "separate_sender": args.separate_sender, "kambot": figures}, ensure_ascii=False))
 

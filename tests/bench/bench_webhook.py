@@ -10,7 +10,7 @@ status; every 5th webhook carries a second event from another customer) are post
 load then goes to a handler written the SDK-example way (all work and the reply call inside the
 request). PostgreSQL (--pg-url or $KAMBOT_BENCH_PG_URL; its tables are dropped and recreated)
 runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`; so does SQLite
-with --split. Reports CPU per request of each process (web, worker, LINE stand-in, load generator),
+with --split (one worker; --workers web processes, 1 unless given). Reports CPU per request of each process (web, worker, LINE stand-in, load generator),
 which says what a rate would need of the machine however busy it was. Prints one JSON line.
 """
 from __future__ import annotations
@@ -87,7 +87,7 @@ def measure(args, work: Path, *, baseline: bool) -> dict:
     pg = args.database == "postgresql"
     command = [sys.executable, str(ROOT / "tests/bench/sdk_style_app.py"), str(config)] if baseline else None
     split = (pg or args.split) and not baseline
-    server_args = ("--workers", str(args.workers if pg else 1), "--web-only") if split else ()
+    server_args = ("--workers", str(args.workers), "--web-only") if split else ()
     server = ServerProcess(config, *server_args, command=command, log=work / f"{name}.log")
     workers: dict = {}
     try:
@@ -182,7 +182,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=os.environ.get("KAMBOT_BENCH_PG_URL"))
-    parser.add_argument("--workers", type=int, default=2, help="web processes (PostgreSQL only)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="web processes: PostgreSQL, or SQLite with --split (default 2 on PostgreSQL, 1 on SQLite)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`kambot worker` processes (PostgreSQL only)")
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--outbox-concurrency", type=int, default=64, help="LINE calls in flight ([outbox] concurrency)")
@@ -202,6 +203,10 @@ def main() -> None:
     parser.add_argument("--split", action="store_true",
                         help="SQLite: `serve --web-only` plus `kambot worker`, as PostgreSQL always runs")
     args = parser.parse_args()
+    if args.workers is None:
+        args.workers = 2 if args.database == "postgresql" else 1
+    if args.workers > 1 and not (args.split or args.database == "postgresql"):
+        parser.error("--workers > 1 on SQLite needs --split (`serve --web-only` beside `kambot worker`)")
     if args.database == "postgresql" and not args.pg_url:
         parser.error("--database postgresql needs --pg-url or $KAMBOT_BENCH_PG_URL")
     if args.ack_only and not (args.split or args.database == "postgresql") or args.ack_only and not args.no_baseline:
@@ -212,7 +217,7 @@ def main() -> None:
     print(json.dumps({"kambot": ours}), file=sys.stderr)
     figures = {"benchmark": "webhook_burst", "database": args.database, "requests": args.requests,
                "users": args.users, "concurrency": args.concurrency, "rate": args.rate, "line_delay_s": args.line_delay,
-               "workers": args.workers if args.database == "postgresql" else 1,
+               "workers": args.workers,
                "worker_processes": args.worker_processes if (args.database == "postgresql" or args.split)
                and not args.ack_only else 0, "worker_nice": args.worker_nice,
                "separate_sender": args.separate_sender, "kambot": ours}
