@@ -150,7 +150,7 @@ def _create_or_join(ctx: Context, started: datetime) -> None:
 
 
 def _attach_buttons(ctx: Context) -> tuple[Button, ...]:
-    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    ticket = ticketing.reported_ticket(ctx)
     return (*ticketing.attach_buttons(ctx, "outage.done"), *(outages.customer_buttons(ticket, ctx.lang) if ticket else ()))
 
 

@@ -49,6 +49,13 @@ def attach_buttons(ctx: Context, done_action: str, *, location: bool = True) -> 
     return (*buttons, Button(done, data=build(done_action), display=done))
 
 
+def reported_ticket(ctx: Context) -> Ticket | None:
+    """The ticket this dialog reported. Read without flushing: a photo just recorded is then
+    written once, already on its ticket, not inserted and then updated."""
+    with ctx.session.no_autoflush:
+        return ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+
+
 def on_attach(ctx: Context, *, done: Callable[[Context], None], buttons: tuple[Button, ...]) -> None:
     """The step after a report: the Done label typed by hand finishes; what the ticket can use is
     recorded and reaches the responders; anything else shows this step's buttons again."""
@@ -56,7 +63,7 @@ def on_attach(ctx: Context, *, done: Callable[[Context], None], buttons: tuple[B
     if typed and typed in (t("btn_done", "th").lower(), t("btn_done", "en").lower()):
         done(ctx)
         return
-    ticket = ctx.session.get(Ticket, ctx.state.data.get("ticket_id") or 0)
+    ticket = reported_ticket(ctx)
     conversations.set_step(ctx.state, ctx.state.flow, "attach", now=ctx.now)
     used = ticket is not None and ticket.account_id == ctx.contact.account_id and record_attachment(ctx, ticket)
     ctx.reply(Message(text=t("outage_attached" if used else "attach_what", ctx.lang), quick_replies=buttons))
@@ -68,8 +75,8 @@ def record_attachment(ctx: Context, ticket: Ticket) -> bool:
     inbound = ctx.inbound
     if inbound.kind in ("image", "media"):
         action = "photo" if inbound.kind == "image" else "file"
+        kept = media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)  # before the log's flush writes it
         tickets.log(ctx.session, ticket, action, now=ctx.now, contact_id=ctx.contact.id, media_id=inbound.media_id)
-        kept = media.attach_to_ticket(ctx.session, inbound.media_id, ticket.id)
         if kept is not None and kept.status == "stored":  # already fetched: the fetcher will not relay it again
             case.relay_media(ctx.session, kept, now=ctx.now, notifier=ctx.notifier)
     elif inbound.kind == "location":

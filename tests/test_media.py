@@ -57,6 +57,26 @@ def test_a_photo_sent_after_a_report_is_kept_on_the_ticket_and_served_by_its_tok
     assert [c.path for c in bot.line.calls if "/content" in c.path] == ["/v2/bot/message/m-photo-1/content"]
 
 
+def test_a_photo_after_a_report_is_written_once_already_on_its_ticket(org):
+    from bot.line.processing import process_user
+    from statements import statements_while
+
+    bot = org
+    ticket = report_outage(bot)
+    bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-1",
+                                                       "contentProvider": {"type": "line"}})])
+    statements = statements_while(bot.engine, lambda: process_user(bot.engine, bot.config, "Ucust1",
+                                                                   lambda: bot.now))
+    media_writes = [s.split(" (")[0] for s in statements if s.startswith(("INSERT INTO media", "UPDATE media"))]
+    assert media_writes == ["INSERT INTO media"]  # not inserted, then updated with the ticket
+    with session_scope(bot.engine) as session:
+        media = session.exec(select(Media)).one()
+        logged = session.exec(select(TicketEvent).where(TicketEvent.action == "photo")).one()
+    assert (media.ticket_id, media.status, logged.ticket_id) == (ticket.id, "pending", ticket.id)
+    bot.drain(send=False)
+    assert "outage_attached" not in bot.last_to("Ucust1").get("text", "")  # the Thai text, not the key
+
+
 def _first_fetcher_downloading_slowly(bot, message_id: str):
     """A photo sent after a report and handled; the first fetcher's download of it takes a second
     (in a thread of its own, returned), and has begun."""
