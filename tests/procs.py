@@ -55,6 +55,18 @@ def write_config(path: Path, *, secret: str, token: str, line_url: str, db_url: 
     return path
 
 
+def web_only_server(engine, db_url: str, line_url: str, tmp_path: Path, *, users: int,
+                    workers: int = 1) -> tuple[Path, "ServerProcess"]:
+    """`users` linked customers, a config for the stand-in at `line_url`, and `kambot serve --web-only`
+    (not started) with `workers` web processes; returns the config's path and the server."""
+    from line_wire import SECRET, TOKEN, free_port
+
+    seed_customers(engine, users)
+    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line_url, db_url=db_url,
+                          port=free_port())
+    return config, ServerProcess(config, "--workers", str(workers), "--web-only", log=tmp_path / "server.log")
+
+
 class ServerProcess:
     """`kambot serve` (gunicorn master and worker) in its own process group, so kill -9 takes both.
     `command` runs another server on the config's port instead (a benchmark's baseline)."""

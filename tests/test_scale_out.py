@@ -3,8 +3,6 @@ no webhook event is answered twice (PostgreSQL only: SQLite allows one writer pr
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +21,7 @@ from storage.models import Notification, OutboxMessage, Ticket
 import org_factory
 from conftest import PG_URL
 from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
-from procs import ROOT, ServerProcess, customer_id, seed_customers, two_schedulers, write_config
+from procs import ServerProcess, customer_id, seed_customers, two_schedulers, write_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 NUMBER = re.compile(r"(?:OUT|CMP)-69-\d{6}")
@@ -113,32 +111,3 @@ def test_two_servers_with_schedulers_escalate_once_and_answer_once(engine, line,
     assert Counter(status for kind, status in sent if kind == "message") == {"sent": events + org.open_outages}
     # Each customer's LINE name asked for once (issue 14), whichever server took their first event.
     assert Counter(status for kind, status in sent if kind == "get_profile") == {"sent": users}
-
-
-def test_web_only_servers_store_and_a_worker_handles_and_sends(engine, line, tmp_path):
-    users, events = 5, 40
-    seed_customers(engine, users)
-    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=PG_URL,
-                          port=free_port())
-    server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
-    worker = None
-    try:
-        server.start()
-        burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
-        for event in burst:
-            body = webhook_body([event])
-            response = requests.post(f"{server.base}/callback", data=body, timeout=10,
-                                     headers={"X-Line-Signature": sign(body, SECRET)})
-            assert response.status_code == 200
-        time.sleep(1)
-        assert line.calls == []  # web-only: stored and acknowledged, nothing handled or sent
-        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
-                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
-        assert line.wait_for(lambda: len(line.replies) >= events, timeout=30)
-        time.sleep(1)
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=20)
-        server.stop()
-    assert sorted(r["replyToken"] for r in line.replies) == sorted(e["replyToken"] for e in burst)

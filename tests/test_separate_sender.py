@@ -23,7 +23,7 @@ from storage.db import session_scope
 from storage.models import InboxEvent, Media, OutboxMessage
 
 from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
-from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
+from procs import ROOT, customer_id, web_only_server, write_config
 
 pytestmark = pytest.mark.slow
 JPEG = b"\xff\xd8\xff\xe0" + b"a photo of the tripped breaker" * 10
@@ -54,10 +54,7 @@ def _wait(condition, timeout: float = 30) -> bool:
 def test_the_worker_without_sender_handles_and_the_sender_process_sends_each_answer_once(engine, db_url, line,
                                                                                           tmp_path):
     users, events = 3, 9
-    seed_customers(engine, users)
-    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
-                          port=free_port())
-    server = ServerProcess(config, "--web-only", log=tmp_path / "server.log")
+    config, server = web_only_server(engine, db_url, line.url, tmp_path, users=users)
     worker = sender = None
     try:
         server.start()

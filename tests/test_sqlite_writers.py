@@ -1,6 +1,6 @@
-"""SQLite writers in several processes (`serve --web-only`, with one or more web processes, beside
-`kambot worker`) queue on a lock file beside the database, and the webhook's inbox write goes before
-a handler that queued after it."""
+"""Writers in several processes (`serve --web-only`, with one or more web processes, beside
+`kambot worker`): on SQLite they queue on a lock file beside the database, and the webhook's inbox
+write goes before a handler that queued after it."""
 from __future__ import annotations
 
 import multiprocessing
@@ -20,8 +20,8 @@ from storage import inbox
 from storage.db import make_engine, session_scope, urgent
 from storage.models import InboxEvent
 
-from line_wire import SECRET, TOKEN, free_port, postback_event, sign, webhook_body
-from procs import ROOT, ServerProcess, customer_id, seed_customers, write_config
+from line_wire import SECRET, postback_event, sign, webhook_body
+from procs import ROOT, customer_id, web_only_server
 
 
 def _store(url: str, name: str, *, is_urgent: bool = False, holding=None, release=None) -> None:
@@ -64,20 +64,15 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_two_web_processes_on_one_sqlite_file_store_a_burst_and_the_worker_answers_each_event_once(
-        engine, db_url, line, tmp_path):
+def test_two_web_only_processes_store_a_burst_and_the_worker_answers_each_event_once(engine, db_url, line,
+                                                                                       tmp_path):
+    """On PostgreSQL, and on one SQLite file too: only the web's inbox writes come from two processes."""
     users, events = 6, 60
-    seed_customers(engine, users)
-    config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line.url, db_url=db_url,
-                          port=free_port())
-    server = ServerProcess(config, "--workers", "2", "--web-only", log=tmp_path / "server.log")
+    config, server = web_only_server(engine, db_url, line.url, tmp_path, users=users, workers=2)
     worker = None
     try:
         server.start()
         assert len(_children(server.process.pid)) == 2  # gunicorn's master and two web processes
-        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
-                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
         burst = [postback_event(customer_id(n % users), n, "a=status") for n in range(events)]
         for event in burst:
             line.register_reply_token(event["replyToken"], event["source"]["userId"])
@@ -89,6 +84,10 @@ def test_two_web_processes_on_one_sqlite_file_store_a_burst_and_the_worker_answe
 
         with ThreadPoolExecutor(8) as pool:
             assert set(pool.map(post, burst)) == {200}
+        time.sleep(1)
+        assert line.calls == []  # web-only: stored and acknowledged, nothing handled or sent
+        worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--config", str(config)], cwd=ROOT,
+                                  stdout=open(tmp_path / "worker.log", "ab"), stderr=subprocess.STDOUT)
         assert line.wait_for(lambda: len(line.replies) >= events, timeout=40), (tmp_path / "worker.log").read_text()
         time.sleep(1)  # nothing more should come
     finally:
@@ -97,7 +96,7 @@ def test_two_web_processes_on_one_sqlite_file_store_a_burst_and_the_worker_answe
             worker.wait(timeout=20)
         server.stop()
 
-    assert len(line.replies) == events
+    assert sorted(r["replyToken"] for r in line.replies) == sorted(e["replyToken"] for e in burst)
     for n in range(users):
         answers = line.messages_to(customer_id(n))
         assert len(answers) == events // users
