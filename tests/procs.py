@@ -16,6 +16,8 @@ import requests
 from storage.db import session_scope
 from storage.models import Account, Contact, Staff
 
+from line_wire import SECRET, TOKEN, free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -59,8 +61,6 @@ def web_only_server(engine, db_url: str, line_url: str, tmp_path: Path, *, users
                     workers: int = 1) -> tuple[Path, "ServerProcess"]:
     """`users` linked customers, a config for the stand-in at `line_url`, and `kambot serve --web-only`
     (not started) with `workers` web processes; returns the config's path and the server."""
-    from line_wire import SECRET, TOKEN, free_port
-
     seed_customers(engine, users)
     config = write_config(tmp_path / "kambot.toml", secret=SECRET, token=TOKEN, line_url=line_url, db_url=db_url,
                           port=free_port())

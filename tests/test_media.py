@@ -63,6 +63,8 @@ def test_a_photo_after_a_report_is_written_once_already_on_its_ticket(org):
 
     bot = org
     ticket = report_outage(bot)
+    bot.line.reset()
+    bot.line.content["m-photo-1"] = (JPEG, "image/jpeg")
     bot.post([bot.event("Ucust1", "message", message={"type": "image", "id": "m-photo-1",
                                                        "contentProvider": {"type": "line"}})])
     statements = statements_while(bot.engine, lambda: process_user(bot.engine, bot.config, "Ucust1",
@@ -73,8 +75,11 @@ def test_a_photo_after_a_report_is_written_once_already_on_its_ticket(org):
         media = session.exec(select(Media)).one()
         logged = session.exec(select(TicketEvent).where(TicketEvent.action == "photo")).one()
     assert (media.ticket_id, media.status, logged.ticket_id) == (ticket.id, "pending", ticket.id)
-    bot.drain(send=False)
-    assert "outage_attached" not in bot.last_to("Ucust1").get("text", "")  # the Thai text, not the key
+    bot.drain()  # fetched and sent: the customer is told, the KAMR gets the photo once
+    assert bot.last_to("Ucust1")["text"] == "ได้รับแล้วค่ะ ส่งเพิ่มได้อีก หรือกด ‘เสร็จสิ้น’"
+    captions = [m.get("altText", "") for m in bot.line.messages_to("Ukamr1")]
+    assert [c for c in captions if c.startswith("📎 รูปภาพเพิ่มเติม")] == [
+        f"📎 รูปภาพเพิ่มเติม {ticket.number} จาก User ust1"]
 
 
 def _first_fetcher_downloading_slowly(bot, message_id: str):

@@ -10,8 +10,9 @@ status; every 5th webhook carries a second event from another customer) are post
 load then goes to a handler written the SDK-example way (all work and the reply call inside the
 request). PostgreSQL (--pg-url or $KAMBOT_BENCH_PG_URL; its tables are dropped and recreated)
 runs `kambot serve --workers N --web-only` plus --worker-processes `kambot worker`; so does SQLite
-with --split (one worker; --workers web processes, 1 unless given). Reports CPU per request of each process (web, worker, LINE stand-in, load generator),
-which says what a rate would need of the machine however busy it was. Prints one JSON line.
+with --split (one worker; --workers web processes, 1 unless given). Reports CPU per request of each
+process (web, worker, LINE stand-in, load generator), which says what a rate would need of the
+machine however busy it was. Prints one JSON line.
 """
 from __future__ import annotations
 
